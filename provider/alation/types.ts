@@ -1,0 +1,44 @@
+// Alation's domain types, shared by the two ways of reaching a tenant: the REST admin API (this folder) and the
+// Django shell (provider/shell). Plain TypeScript: no Pulumi, no HTTP.
+
+/** The fields of one OAuth client application, as Alation's model has them (camelCase of its field names). */
+export interface ApplicationFields {
+  name: string;
+  clientType: "confidential" | "public";
+  redirectUris: string[];
+  accessTokenExpiry: number;
+  refreshTokenExpiry: number;
+  pkceRequired: boolean;
+  jwtRequired: boolean;
+  isActive: boolean;
+  internalApplication: boolean;
+}
+
+/** An application as the tenant reports it. A field the tenant did not report is undefined. */
+export type ApplicationRecord = { clientId: string } & Partial<ApplicationFields>;
+
+/** What a read found. `unsupported`: this tenant or path cannot read (e.g. GET answers 404/405 on a real tenant). */
+export type ApplicationLookup =
+  | { status: "found"; application: ApplicationRecord }
+  | { status: "gone" }
+  | { status: "unsupported"; reason: string };
+
+/**
+ * One tenant's OAuth applications, reached one way or another. Implemented by the REST client
+ * (provider/alation) and by the Django-shell commands (provider/shell); the runtime uses only this.
+ */
+export interface ApplicationStore {
+  /** Fields this path really sets on create and update; the others are reported as not enforced. */
+  readonly enforcedFields: ReadonlyArray<keyof ApplicationFields>;
+  /** Create an application; the secret is returned this once. */
+  create(fields: ApplicationFields): Promise<{ application: ApplicationRecord; clientSecret: string }>;
+  get(clientId: string): Promise<ApplicationLookup>;
+  /** Find an application by its (unique) name, e.g. to recover a create whose answer was lost. */
+  findByName(name: string): Promise<ApplicationLookup>;
+  /** Change only the given fields. */
+  update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord>;
+  /** Issue a new secret; the old one stops working at once. */
+  rotateSecret(clientId: string): Promise<string>;
+  /** Delete; an application that is already gone is success. */
+  delete(clientId: string): Promise<void>;
+}
