@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// alation-emulator: serve a stand-in Alation tenant on 127.0.0.1, or print where its shell commands live.
+//   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--documented-only] [--fault-rate R
+//     --fault-kinds 500,429,drop --fault-seed S --latency-ms M --retry-after S --fault-routes REGEX] [--verbose]
+//   alation-emulator shell-path
+import { parseArgs } from "node:util";
+import { parseFaultOptions } from "./faults";
+import { shellPath, startEmulator } from "./index";
+import type { FaultOptions } from "./types";
+
+const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN [--documented-only]
+         [--fault-rate R] [--fault-kinds K1,K2] [--fault-seed S] [--latency-ms M] [--retry-after S] [--fault-routes REGEX]
+         [--verbose]
+       alation-emulator shell-path
+The admin token may also come from ALATION_EMULATOR_ADMIN_TOKEN.`;
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "shell-path") {
+    process.stdout.write(`${shellPath()}\n`);
+    return;
+  }
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: "string", default: "0" },
+      host: { type: "string", default: "127.0.0.1" },
+      "data-dir": { type: "string" },
+      "admin-token": { type: "string" },
+      "documented-only": { type: "boolean", default: false },
+      "fault-rate": { type: "string" },
+      "fault-kinds": { type: "string" },
+      "fault-seed": { type: "string" },
+      "latency-ms": { type: "string" },
+      "retry-after": { type: "string" },
+      "fault-routes": { type: "string" },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const adminToken = values["admin-token"] ?? process.env.ALATION_EMULATOR_ADMIN_TOKEN;
+  if (!adminToken) throw new Error("an admin token is required: --admin-token or ALATION_EMULATOR_ADMIN_TOKEN");
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+
+  const number = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
+  const faults: FaultOptions = parseFaultOptions(
+    Object.fromEntries(
+      Object.entries({
+        rate: number(values["fault-rate"]),
+        kinds: values["fault-kinds"]?.split(",").map((k) => k.trim()),
+        seed: number(values["fault-seed"]),
+        latencyMs: number(values["latency-ms"]),
+        retryAfterSeconds: number(values["retry-after"]),
+        routes: values["fault-routes"],
+      }).filter(([, v]) => v !== undefined),
+    ),
+  );
+
+  const emulator = await startEmulator({
+    port,
+    host: values.host,
+    dataDir: values["data-dir"],
+    adminToken,
+    documentedOnly: values["documented-only"],
+    faults,
+    log: values.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
+  });
+  process.stdout.write(`alation-emulator listening on ${emulator.url}\n`);
+
+  // A clean stop loses nothing: every accepted change is on disk before its answer, and stop() waits for writes.
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`alation-emulator: ${signal}, stopping\n`);
+    emulator.stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`alation-emulator: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`alation-emulator: ${(err as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,147 @@
+// The tenant's own rules for OAuth client fields, with Django REST framework's messages. Deliberately separate
+// from the provider's schemas: the emulator stands for Alation, so a wrong rule on either side shows in tests.
+import type { ClientRecord } from "./store";
+
+/** The fields a caller may set on a client. */
+export type ClientFields = Omit<ClientRecord, "id" | "client_id" | "client_secret">;
+export type FieldErrors = Record<string, string[]>;
+
+type FieldKind = "string" | "client-type" | "uri-list" | "integer" | "boolean";
+interface FieldSpec {
+  kind: FieldKind;
+  min?: number;
+  max?: number;
+}
+
+const FIELD_SPECS: Record<keyof ClientFields, FieldSpec> = {
+  name: { kind: "string", max: 255 },
+  client_type: { kind: "client-type" },
+  redirect_uris: { kind: "uri-list" },
+  access_token_expiry: { kind: "integer", min: 3600, max: 259200 },
+  refresh_token_expiry: { kind: "integer", min: 259200, max: 15552000 },
+  pkce_required: { kind: "boolean" },
+  jwt_required: { kind: "boolean" },
+  is_active: { kind: "boolean" },
+  internal_application: { kind: "boolean" },
+};
+
+export const CLIENT_FIELD_NAMES = Object.keys(FIELD_SPECS) as Array<keyof ClientFields>;
+const REQUIRED_ON_CREATE: Array<keyof ClientFields> = ["name", "client_type", "redirect_uris", "access_token_expiry", "refresh_token_expiry"];
+const CREATE_DEFAULTS = { pkce_required: false, jwt_required: false, is_active: true, internal_application: false };
+/** What a Django model create leaves in fields it was not given (the shell path). */
+export const MODEL_DEFAULTS: ClientFields = {
+  name: "",
+  client_type: "confidential",
+  redirect_uris: [],
+  access_token_expiry: 86400,
+  refresh_token_expiry: 15552000,
+  ...CREATE_DEFAULTS,
+};
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const FORBIDDEN_SCHEMES = new Set(["javascript", "data", "file", "vbscript"]);
+const TRUE_VALUES = new Set([true, "true", "True", "TRUE", 1, "1"]);
+const FALSE_VALUES = new Set([false, "false", "False", "FALSE", 0, "0"]);
+
+/**
+ * Reads the given fields of a request body. `api` applies every rule of the admin API; without it (the shell
+ * path, where Django saves a model without running validators) only the types are checked.
+ * Unknown fields are ignored, as DRF does.
+ */
+export function readClientFields(
+  body: Record<string, unknown>,
+  mode: { api: boolean; create: boolean },
+): { values: Partial<ClientFields>; errors: FieldErrors } {
+  const values: Record<string, unknown> = {};
+  const errors: FieldErrors = {};
+  for (const name of CLIENT_FIELD_NAMES) {
+    if (!(name in body)) {
+      if (mode.api && mode.create && REQUIRED_ON_CREATE.includes(name)) errors[name] = ["This field is required."];
+      continue;
+    }
+    const result = readField(FIELD_SPECS[name], body[name], mode.api);
+    if ("errors" in result) errors[name] = result.errors;
+    else values[name] = result.value;
+  }
+  return { values: values as Partial<ClientFields>, errors };
+}
+
+/** The admin API's defaults for fields a create did not give. */
+export function withCreateDefaults(values: Partial<ClientFields>): ClientFields {
+  return { ...CREATE_DEFAULTS, ...values } as ClientFields;
+}
+
+/**
+ * Rules across fields and records, checked on the merged result of a create or update (fields that failed their
+ * own checks are absent). Merged with the field errors, so one answer names every bad field, as DRF does.
+ */
+export function withCrossFieldErrors(fieldErrors: FieldErrors, merged: Partial<ClientFields>, others: ClientRecord[]): FieldErrors {
+  const errors: FieldErrors = { ...fieldErrors };
+  if (merged.name !== undefined && others.some((c) => c.name === merged.name)) errors.name = ["application with this name already exists."];
+  if (merged.client_type === "public" && merged.pkce_required === false && !errors.pkce_required) {
+    errors.pkce_required = ["PKCE is required for public clients."];
+  }
+  return errors;
+}
+
+function readField(spec: FieldSpec, value: unknown, api: boolean): { value: unknown } | { errors: string[] } {
+  if (value === null) return { errors: ["This field may not be null."] };
+  switch (spec.kind) {
+    case "string":
+    case "client-type": {
+      if (typeof value !== "string") return { errors: ["Not a valid string."] };
+      if (!api) return { value };
+      if (spec.kind === "client-type" && value !== "confidential" && value !== "public") {
+        return { errors: [`"${value}" is not a valid choice.`] };
+      }
+      if (value.trim() === "") return { errors: ["This field may not be blank."] };
+      if (spec.max !== undefined && value.length > spec.max) return { errors: [`Ensure this field has no more than ${spec.max} characters.`] };
+      return { value };
+    }
+    case "uri-list": {
+      if (!Array.isArray(value)) return { errors: [`Expected a list of items but got type "${pythonType(value)}".`] };
+      if (value.some((item) => typeof item !== "string")) return { errors: ["Not a valid string."] };
+      if (!api) return { value };
+      if (value.length === 0) return { errors: ["This list may not be empty."] };
+      const problems = (value as string[]).map(redirectUriProblem).filter((p): p is string => p !== undefined);
+      return problems.length > 0 ? { errors: problems } : { value };
+    }
+    case "integer": {
+      const n = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+      if (!Number.isInteger(n)) return { errors: ["A valid integer is required."] };
+      if (api && spec.min !== undefined && n < spec.min) return { errors: [`Ensure this value is greater than or equal to ${spec.min}.`] };
+      if (api && spec.max !== undefined && n > spec.max) return { errors: [`Ensure this value is less than or equal to ${spec.max}.`] };
+      return { value: n };
+    }
+    case "boolean": {
+      if (TRUE_VALUES.has(value as never)) return { value: true };
+      if (FALSE_VALUES.has(value as never)) return { value: false };
+      return { errors: ["Must be a valid boolean."] };
+    }
+  }
+}
+
+/** Why a redirect URI is refused, or undefined when it is fine. */
+export function redirectUriProblem(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `Enter a valid URI: "${uri}".`;
+  }
+  const scheme = url.protocol.slice(0, -1);
+  if (url.hash) return `Redirect URIs must not contain fragments: "${uri}".`;
+  if (FORBIDDEN_SCHEMES.has(scheme)) return `Redirect URI scheme is not allowed: "${uri}".`;
+  if ((scheme === "http" || scheme === "https") && !url.hostname) return `Enter a valid URI: "${uri}".`;
+  if (scheme === "http" && !LOOPBACK_HOSTS.has(url.hostname)) {
+    return `http redirect URIs are allowed only for localhost and 127.0.0.1: "${uri}".`;
+  }
+  return undefined;
+}
+
+function pythonType(value: unknown): string {
+  if (typeof value === "string") return "str";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "boolean") return "bool";
+  return "dict";
+}

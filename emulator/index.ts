@@ -1,0 +1,50 @@
+// The emulator's programmatic entry point: start a stand-in Alation tenant, find its shell commands.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseFaultOptions } from "./faults";
+import { serveTenant } from "./server";
+import { SigningKey } from "./signing";
+import { TenantStore } from "./store";
+import { Tenant } from "./tenant";
+import type { EmulatorOptions, RunningEmulator } from "./types";
+
+export type { EmulatorOptions, FaultKind, FaultOptions, RunningEmulator } from "./types";
+
+/** Starts an emulated tenant; resolves once it accepts connections. */
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  if (!options.adminToken) throw new Error("startEmulator: adminToken is required");
+  if (options.faults) parseFaultOptions(options.faults);
+  const store = TenantStore.open(options.dataDir);
+  const signingKey = await SigningKey.load(store);
+  const tenant = new Tenant(store, signingKey, options);
+  const server = await serveTenant(tenant, options.port ?? 0, options.host ?? "127.0.0.1");
+  tenant.log(`alation emulator listening on ${tenant.baseUrl}`);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping = stopping ?? (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await store.flush();
+      tenant.log("alation emulator stopped");
+    })());
+  return { url: tenant.baseUrl, adminToken: options.adminToken, stop };
+}
+
+/** The folder holding the `alation_conf` and `alation_django_shell` executables (put it on PATH). */
+export function shellPath(): string {
+  // From the sources this file is emulator/index.ts; built, it is dist/emulator/index.js next to emulator/ in the package.
+  const candidates = [path.join(__dirname, "python", "bin"), path.join(__dirname, "..", "..", "emulator", "python", "bin")];
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, "alation_conf")));
+  if (!found) throw new Error(`the emulator's shell commands are missing (looked in ${candidates.join(", ")})`);
+  // npm keeps the executable bit, but a copy made some other way may not have it.
+  for (const name of ["alation_conf", "alation_django_shell"]) {
+    const file = path.join(found, name);
+    try {
+      if ((fs.statSync(file).mode & 0o111) === 0) fs.chmodSync(file, 0o755);
+    } catch {
+      // read-only install: the commands still run as `python3 FILE`
+    }
+  }
+  return found;
+}

@@ -1,0 +1,110 @@
+// The hosted MCP server at /ai/mcp/: Streamable HTTP (stateless) on the official MCP SDK, behind bearer JWTs.
+// Without a valid JWT access token the answer is 401 with the protected resource metadata's URL (RFC 9728);
+// opaque tokens (what the v1 stack issues while the JWT flag is off) are refused.
+import type { IncomingMessage } from "node:http";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import { z } from "zod";
+import { DATA_PRODUCTS, DATA_SOURCES, LINEAGE, TABLES, tablesMatching } from "./catalog";
+import { HttpError, bearerToken, mediaType } from "./http";
+import { resourceMetadataUrl } from "./metadata";
+import type { RequestContext, Route } from "./router";
+import type { TenantUser } from "./tenant";
+import { resolveJwt } from "./tokens";
+
+export function mcpRoutes(): Route[] {
+  const methods = ["GET", "POST", "DELETE"];
+  return [
+    // Django's APPEND_SLASH answer to the slash-less path: the MCP URL needs its trailing slash.
+    { methods, pattern: "/ai/mcp", exactSlash: true, handle: redirectToSlash },
+    { methods, pattern: "/ai/mcp/", exactSlash: true, handle: serveMcp },
+  ];
+}
+
+async function redirectToSlash(ctx: RequestContext): Promise<void> {
+  const search = ctx.query.toString();
+  ctx.req.resume();
+  ctx.res.writeHead(307, { Location: `/ai/mcp/${search ? `?${search}` : ""}`, "Content-Length": 0 });
+  ctx.res.end();
+}
+
+async function serveMcp(ctx: RequestContext): Promise<void> {
+  const { tenant, req, res } = ctx;
+  const token = bearerToken(req);
+  const grant = token !== undefined ? await resolveJwt(tenant, token) : undefined;
+  if (!grant) {
+    const challenge = token === undefined
+      ? `Bearer resource_metadata="${resourceMetadataUrl(tenant.baseUrl)}"`
+      : `Bearer error="invalid_token", error_description="The access token is not a valid JWT of this tenant", resource_metadata="${resourceMetadataUrl(tenant.baseUrl)}"`;
+    ctx.req.resume();
+    throw new HttpError(401, { error: "invalid_token", error_description: "Authentication required." }, { "WWW-Authenticate": challenge });
+  }
+  const parsedBody = req.method === "POST" ? await jsonRpcBody(ctx) : undefined;
+  const auth: AuthInfo = {
+    token: token as string,
+    clientId: grant.client?.client_id ?? "",
+    scopes: grant.scope.split(" ").filter(Boolean),
+    expiresAt: Math.floor(grant.expiresAt / 1000),
+    extra: { username: grant.user.username },
+  };
+  const server = buildServer(grant.user);
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on("close", () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(Object.assign(req as IncomingMessage, { auth }), res, parsedBody);
+}
+
+/** The JSON-RPC body; null for other media types (the SDK then answers 415 without reading the stream). */
+async function jsonRpcBody(ctx: RequestContext): Promise<unknown> {
+  const body = await ctx.body();
+  if (mediaType(ctx.req) !== "application/json") return null;
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new HttpError(400, { jsonrpc: "2.0", error: { code: -32700, message: "Parse error" }, id: null });
+  }
+}
+
+function textResult(value: unknown): { content: Array<{ type: "text"; text: string }> } {
+  return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }] };
+}
+
+/** One MCP server per request (stateless mode), with tools answering for `user`. */
+function buildServer(user: TenantUser): McpServer {
+  const server = new McpServer({ name: "alation-mcp-server-emulator", version: "1.0.0" });
+  server.registerTool(
+    "alation_context",
+    { description: "Find catalogue objects (tables, columns, descriptions) relevant to a question.", inputSchema: { question: z.string().min(1) } },
+    async ({ question }) => textResult({ question, requested_by: user.username, relevant_tables: tablesMatching(question) }),
+  );
+  server.registerTool(
+    "get_data_products",
+    { description: "List data products, or fetch one by its product_id.", inputSchema: { product_id: z.string().optional() } },
+    async ({ product_id }) => {
+      if (product_id === undefined) return textResult(DATA_PRODUCTS);
+      const product = DATA_PRODUCTS.find((p) => p.product_id === product_id);
+      return product ? textResult(product) : { ...textResult({ error: `No data product ${product_id}` }), isError: true };
+    },
+  );
+  server.registerTool(
+    "get_data_sources_tool",
+    { description: "List the data sources catalogued in Alation.", inputSchema: { limit: z.number().int().min(1).max(100).optional() } },
+    async ({ limit }) => textResult(DATA_SOURCES.slice(0, limit ?? DATA_SOURCES.length)),
+  );
+  server.registerTool(
+    "get_lineage",
+    {
+      description: "Upstream or downstream lineage of a table.",
+      inputSchema: { table_id: z.number().int(), direction: z.enum(["upstream", "downstream"]).default("upstream") },
+    },
+    async ({ table_id, direction }) => {
+      const ids = LINEAGE.filter(([up, down]) => (direction === "upstream" ? down === table_id : up === table_id)).map(([up, down]) => (direction === "upstream" ? up : down));
+      return textResult({ table_id, direction, tables: TABLES.filter((t) => ids.includes(t.id)) });
+    },
+  );
+  return server;
+}

@@ -1,0 +1,48 @@
+// Discovery documents: authorization server metadata (RFC 8414), protected resource metadata of the MCP server
+// (RFC 9728) and the JWKS of the signing key.
+import { sendJson } from "./http";
+import type { RequestContext, Route } from "./router";
+
+export function metadataRoutes(): Route[] {
+  return [
+    { methods: ["GET"], pattern: "/.well-known/oauth-authorization-server/", handle: authorizationServer },
+    { methods: ["GET"], pattern: "/.well-known/oauth-protected-resource/", handle: protectedResource },
+    { methods: ["GET"], pattern: "/.well-known/oauth-protected-resource/ai/mcp/", handle: protectedResource },
+    { methods: ["GET"], pattern: "/.well-known/jwks.json/", handle: jwks },
+  ];
+}
+
+/** Where a client finds the protected resource metadata of the MCP server (named in 401 answers). */
+export function resourceMetadataUrl(baseUrl: string): string {
+  return `${baseUrl}/.well-known/oauth-protected-resource/ai/mcp/`;
+}
+
+async function authorizationServer(ctx: RequestContext): Promise<void> {
+  const base = ctx.tenant.baseUrl;
+  sendJson(ctx.res, 200, {
+    issuer: base,
+    authorization_endpoint: `${base}/oauth/v1/authorize/`,
+    token_endpoint: `${base}/oauth/v1/token/`,
+    introspection_endpoint: `${base}/oauth/v2/introspect/`,
+    jwks_uri: `${base}/.well-known/jwks.json/`,
+    response_types_supported: ["code"],
+    grant_types_supported: ["authorization_code", "refresh_token"],
+    code_challenge_methods_supported: ["S256"],
+    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+    scopes_supported: ["openid"],
+  });
+}
+
+async function protectedResource(ctx: RequestContext): Promise<void> {
+  sendJson(ctx.res, 200, {
+    resource: ctx.tenant.mcpUrl,
+    authorization_servers: [ctx.tenant.baseUrl],
+    bearer_methods_supported: ["header"],
+    scopes_supported: ["openid"],
+    resource_name: "Alation MCP server (emulator)",
+  });
+}
+
+async function jwks(ctx: RequestContext): Promise<void> {
+  sendJson(ctx.res, 200, ctx.tenant.signingKey.jwks());
+}

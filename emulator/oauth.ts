@@ -1,0 +1,271 @@
+// The OAuth endpoints: the v1 user flow (authorize with a login, token with authorization_code + PKCE S256 or
+// refresh_token), the v2 client-credentials token, and token introspection. Errors follow RFC 6749.
+//
+// Logging in without a browser, at the authorize step (any one of):
+//  - HTTP Basic credentials of a tenant user on the authorize request itself;
+//  - query parameters `login_hint=<username>&emulator_password=<password>`;
+//  - a session cookie from POST /login/ (the minimal login form shown otherwise).
+import { createHash } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { basicCredentials, escapeHtml, mediaType, parseFormBody, sendJson, sendText } from "./http";
+import type { RequestContext, Route } from "./router";
+import type { ClientRecord } from "./store";
+import { randomToken, sameSecret, type AuthorizationCode, type Tenant, type TenantUser } from "./tenant";
+import { issueServiceToken, issueUserTokens, oauthError, resolveJwt, resolveStoredToken, type TokenAnswer } from "./tokens";
+
+const CODE_LIFETIME_MS = 60 * 1000;
+const SESSION_COOKIE = "sessionid";
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+
+export function oauthRoutes(): Route[] {
+  return [
+    { methods: ["GET"], pattern: "/oauth/v1/authorize/", handle: authorize },
+    { methods: ["GET", "POST"], pattern: "/login/", handle: async (ctx) => (ctx.method === "GET" ? loginPage(ctx.res, 200, nextPath(ctx.query.get("next")), "") : login(ctx)) },
+    { methods: ["POST"], pattern: "/oauth/v1/token/", handle: userToken },
+    { methods: ["POST"], pattern: "/oauth/v2/token/", handle: serviceToken },
+    { methods: ["POST"], pattern: "/oauth/v2/introspect/", handle: introspect },
+  ];
+}
+
+async function authorize(ctx: RequestContext): Promise<void> {
+  const { tenant, query } = ctx;
+  const client = findClient(tenant, query.get("client_id"));
+  // Until the client and its redirect URI are known to be right, errors are shown, never redirected (RFC 6749 4.1.2.1).
+  if (!client || !client.is_active) return errorPage(ctx.res, "invalid_client", "Unknown or inactive client.");
+  const givenRedirectUri = query.get("redirect_uri");
+  let redirectUri: string;
+  if (givenRedirectUri !== null) {
+    if (!client.redirect_uris.includes(givenRedirectUri)) return errorPage(ctx.res, "invalid_request", "Mismatching redirect URI.");
+    redirectUri = givenRedirectUri;
+  } else {
+    if (client.redirect_uris.length !== 1) return errorPage(ctx.res, "invalid_request", "Missing redirect URI.");
+    redirectUri = client.redirect_uris[0];
+  }
+  const state = query.get("state");
+  const redirect = (params: Record<string, string>): void => {
+    const target = new URL(redirectUri);
+    for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
+    if (state !== null) target.searchParams.set("state", state);
+    ctx.res.writeHead(302, { Location: target.href, "Content-Length": 0 });
+    ctx.res.end();
+  };
+  const refuse = (error: string, description: string): void => redirect({ error, error_description: description });
+
+  if (query.get("response_type") !== "code") return refuse("unsupported_response_type", "Only response_type=code is supported.");
+  const challenge = query.get("code_challenge");
+  if (challenge !== null) {
+    if (query.get("code_challenge_method") !== "S256") return refuse("invalid_request", "Code challenge method must be S256.");
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(challenge)) return refuse("invalid_request", "Malformed code_challenge.");
+  } else if (client.pkce_required) {
+    return refuse("invalid_request", "Code challenge required.");
+  }
+
+  const user = await authorizingUser(ctx);
+  if (!user) return; // the login form (or its refusal) was sent
+
+  const code = randomToken();
+  const entry: AuthorizationCode = {
+    clientId: client.client_id,
+    redirectUri: givenRedirectUri ?? undefined,
+    codeChallenge: challenge ?? undefined,
+    userId: user.id,
+    scope: query.get("scope") ?? "openid",
+    expiresAt: tenant.now() + CODE_LIFETIME_MS,
+    used: false,
+    issuedTokens: [],
+  };
+  tenant.codes.set(code, entry);
+  pruneCodes(tenant);
+  redirect({ code });
+}
+
+/** The user logging in at the authorize step, or undefined when a login page was sent instead. */
+async function authorizingUser(ctx: RequestContext): Promise<TenantUser | undefined> {
+  const { tenant, query, req, res } = ctx;
+  const next = req.url ?? "/";
+  const basic = basicCredentials(req);
+  const hint = query.get("login_hint");
+  const password = query.get("emulator_password");
+  if (basic || (hint !== null && password !== null)) {
+    const user = basic ? tenant.login(basic.username, basic.password) : tenant.login(hint as string, password as string);
+    if (!user) loginPage(res, 401, stripEmulatorPassword(next), "Please enter a correct username and password.", { "WWW-Authenticate": 'Basic realm="Alation"' });
+    return user;
+  }
+  const sessionUserId = tenant.sessions.get(cookie(req.headers.cookie, SESSION_COOKIE) ?? "");
+  const user = sessionUserId !== undefined ? tenant.userById(sessionUserId) : undefined;
+  if (!user) loginPage(res, 200, next, "");
+  return user;
+}
+
+async function login(ctx: RequestContext): Promise<void> {
+  const form = parseFormBody(ctx.req, await ctx.body());
+  const next = nextPath(form.get("next"));
+  const user = ctx.tenant.login(form.get("username") ?? "", form.get("password") ?? "");
+  if (!user) return loginPage(ctx.res, 200, next, "Please enter a correct username and password.");
+  const session = randomToken();
+  ctx.tenant.sessions.set(session, user.id);
+  ctx.res.writeHead(302, { Location: next, "Set-Cookie": `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax`, "Content-Length": 0 });
+  ctx.res.end();
+}
+
+async function userToken(ctx: RequestContext): Promise<void> {
+  const form = await tokenForm(ctx);
+  const client = authenticateClient(ctx, form);
+  const grantType = form.get("grant_type");
+  let answer: TokenAnswer;
+  if (grantType === "authorization_code") answer = await exchangeCode(ctx.tenant, client, form);
+  else if (grantType === "refresh_token") answer = await refresh(ctx.tenant, client, form);
+  else if (grantType === null) throw oauthError(400, "invalid_request", "Missing grant_type parameter.");
+  else throw oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${grantType}`);
+  sendJson(ctx.res, 200, answer, NO_STORE);
+}
+
+async function exchangeCode(tenant: Tenant, client: ClientRecord, form: URLSearchParams): Promise<TokenAnswer> {
+  const code = form.get("code") ?? "";
+  const entry = tenant.codes.get(code);
+  if (!entry) throw oauthError(400, "invalid_grant", "Invalid authorization code.");
+  if (entry.used) {
+    // A replayed code: revoke what it gave (RFC 6749 section 4.1.2).
+    const issued = entry.issuedTokens;
+    await tenant.store.update((draft) => issued.forEach((token) => delete draft.tokens[token]));
+    throw oauthError(400, "invalid_grant", "Authorization code has already been used.");
+  }
+  entry.used = true; // spent by any attempt, right or wrong
+  if (entry.clientId !== client.client_id) throw oauthError(400, "invalid_grant", "Authorization code was issued to another client.");
+  if (entry.expiresAt <= tenant.now()) throw oauthError(400, "invalid_grant", "Authorization code has expired.");
+  const redirectUri = form.get("redirect_uri");
+  if (entry.redirectUri !== undefined ? redirectUri !== entry.redirectUri : redirectUri !== null && !client.redirect_uris.includes(redirectUri)) {
+    throw oauthError(400, "invalid_grant", "Mismatching redirect URI.");
+  }
+  if (entry.codeChallenge !== undefined) {
+    const verifier = form.get("code_verifier");
+    if (verifier === null) throw oauthError(400, "invalid_grant", "Code verifier required.");
+    if (createHash("sha256").update(verifier).digest("base64url") !== entry.codeChallenge) {
+      throw oauthError(400, "invalid_grant", "Code verifier does not match the code challenge.");
+    }
+  }
+  const answer = await issueUserTokens(tenant, client, entry.userId, entry.scope);
+  entry.issuedTokens.push(answer.access_token, answer.refresh_token as string);
+  return answer;
+}
+
+async function refresh(tenant: Tenant, client: ClientRecord, form: URLSearchParams): Promise<TokenAnswer> {
+  const token = form.get("refresh_token") ?? "";
+  const tokens = tenant.store.state.tokens;
+  const stored = Object.prototype.hasOwnProperty.call(tokens, token) ? tokens[token] : undefined;
+  if (!stored || stored.kind !== "oauth-refresh" || stored.expires_at <= tenant.now() || stored.client_id !== client.client_id) {
+    throw oauthError(400, "invalid_grant", "Invalid refresh token.");
+  }
+  return issueUserTokens(tenant, client, stored.user_id, stored.scope ?? "", token);
+}
+
+async function serviceToken(ctx: RequestContext): Promise<void> {
+  const form = await tokenForm(ctx);
+  const grantType = form.get("grant_type");
+  if (grantType !== "client_credentials") {
+    throw oauthError(400, grantType === null ? "invalid_request" : "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+  }
+  const client = authenticateClient(ctx, form);
+  if (client.client_type !== "confidential") throw oauthError(400, "unauthorized_client", "Public clients may not use client credentials.");
+  sendJson(ctx.res, 200, await issueServiceToken(ctx.tenant, client), NO_STORE);
+}
+
+/** RFC 7662. The caller authenticates as a client (Basic or body) or with the admin TOKEN header. */
+async function introspect(ctx: RequestContext): Promise<void> {
+  const form = await tokenForm(ctx);
+  const adminHeader = ctx.req.headers.token;
+  if (!(typeof adminHeader === "string" && ctx.tenant.isAdminToken(adminHeader))) authenticateClient(ctx, form);
+  const token = form.get("token") ?? "";
+  const grant = (await resolveJwt(ctx.tenant, token)) ?? resolveStoredToken(ctx.tenant, token, "oauth-access");
+  if (grant) {
+    sendJson(ctx.res, 200, {
+      active: true,
+      client_id: grant.client?.client_id,
+      sub: String(grant.user.id),
+      username: grant.user.username,
+      scope: grant.scope,
+      token_type: "Bearer",
+      exp: Math.floor(grant.expiresAt / 1000),
+    });
+    return;
+  }
+  const stored = ctx.tenant.store.state.tokens[token];
+  const activeRefresh = Object.prototype.hasOwnProperty.call(ctx.tenant.store.state.tokens, token) && stored.kind === "oauth-refresh" && stored.expires_at > ctx.tenant.now();
+  sendJson(ctx.res, 200, activeRefresh ? { active: true, client_id: stored.client_id, sub: String(stored.user_id), token_type: "refresh_token", exp: Math.floor(stored.expires_at / 1000) } : { active: false });
+}
+
+/** Client authentication by HTTP Basic (RFC 6749 2.3.1, form-encoded parts) or body parameters. */
+function authenticateClient(ctx: RequestContext, form: URLSearchParams): ClientRecord {
+  const basic = basicCredentials(ctx.req);
+  const clientId = basic ? formDecode(basic.username) : form.get("client_id");
+  const secret = basic ? formDecode(basic.password) : form.get("client_secret");
+  const client = findClient(ctx.tenant, clientId);
+  const secretOk = client?.client_type === "public" || (secret !== null && client !== undefined && sameSecret(client.client_secret, secret));
+  if (!client || !client.is_active || !secretOk) {
+    throw oauthError(401, "invalid_client", "Client authentication failed.", basic ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {});
+  }
+  return client;
+}
+
+async function tokenForm(ctx: RequestContext): Promise<URLSearchParams> {
+  const body = await ctx.body();
+  if (mediaType(ctx.req) !== "application/x-www-form-urlencoded") {
+    throw oauthError(400, "invalid_request", "The body must be application/x-www-form-urlencoded.");
+  }
+  return parseFormBody(ctx.req, body);
+}
+
+function findClient(tenant: Tenant, clientId: string | null): ClientRecord | undefined {
+  const clients = tenant.store.state.clients;
+  return clientId !== null && Object.prototype.hasOwnProperty.call(clients, clientId) ? clients[clientId] : undefined;
+}
+
+function pruneCodes(tenant: Tenant): void {
+  const now = tenant.now();
+  for (const [code, entry] of tenant.codes) if (entry.expiresAt + CODE_LIFETIME_MS < now) tenant.codes.delete(code);
+}
+
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
+}
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=");
+  }
+  return undefined;
+}
+
+/** Only local paths are followed after a login (no open redirect). */
+function nextPath(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+function stripEmulatorPassword(pathAndQuery: string): string {
+  const url = new URL(pathAndQuery, "http://emulator.invalid");
+  url.searchParams.delete("emulator_password");
+  return url.pathname + url.search;
+}
+
+function errorPage(res: ServerResponse, error: string, description: string): void {
+  sendText(res, 400, `<!doctype html><title>Error</title><h1>${escapeHtml(error)}</h1><p>${escapeHtml(description)}</p>\n`, "text/html; charset=utf-8");
+}
+
+function loginPage(res: ServerResponse, status: number, next: string, message: string, headers: Record<string, string> = {}): void {
+  const html = `<!doctype html><title>Log in to Alation</title>
+<h1>Log in to Alation (emulator)</h1>${message ? `<p class="error">${escapeHtml(message)}</p>` : ""}
+<form method="post" action="/login/">
+<input type="hidden" name="next" value="${escapeHtml(next)}">
+<label>Username <input name="username"></label>
+<label>Password <input name="password" type="password"></label>
+<button type="submit">Log in</button>
+</form>
+`;
+  sendText(res, status, html, "text/html; charset=utf-8", headers);
+}
+

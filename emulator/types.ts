@@ -1,0 +1,52 @@
+// The emulator's public option and handle types (re-exported by index.ts).
+
+/** How to start an emulated Alation tenant. */
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Folder that holds the tenant's state across restarts; in memory when absent. */
+  dataDir?: string;
+  /** Accepted as a Server Admin's API access token (header `TOKEN`), and required by the `/__emulator/` hooks. */
+  adminToken: string;
+  /** Answer 405 to the undocumented GET of one OAuth client and of the list, as a real tenant may. */
+  documentedOnly?: boolean;
+  /** Faults to inject from the start (the `/__emulator/faults` hook changes them later). */
+  faults?: FaultOptions;
+  /** The tenant's one user, a Server Admin; default test.user@example.com / emulator-password. */
+  testUser?: { username: string; password: string };
+  /** Receives one line per request and lifecycle event; never a secret. */
+  log?: (line: string) => void;
+  /** A request (headers and body) must arrive within this many ms, else 408 and the connection closes; default 30000. */
+  requestTimeoutMs?: number;
+}
+
+/** The kinds of fault the emulator can inject. */
+export type FaultKind = "500" | "502" | "503" | "429" | "drop" | "drop-after-write" | "latency";
+
+/** Fault injection: reproducible from the seed, applied only to requests whose "METHOD /path" matches `routes`. */
+export interface FaultOptions {
+  /** Seed of the pseudo-random choice; the same seed and request sequence give the same faults. Default 1. */
+  seed?: number;
+  /** Share of the matching requests that get a fault, 0..1. Default 0 (no faults). */
+  rate?: number;
+  /** Kinds to choose from, uniformly. Default: all but "latency". */
+  kinds?: FaultKind[];
+  /** Retry-After of the 429 answers, in seconds. Default 1. */
+  retryAfterSeconds?: number;
+  /** Delay of a "latency" fault, in ms. Default 250. */
+  latencyMs?: number;
+  /** Regular expression on "METHOD /path"; default: the OAuth client admin API routes. */
+  routes?: string;
+}
+
+/** A started emulator. */
+export interface RunningEmulator {
+  /** Base URL, http://127.0.0.1:PORT (no trailing slash). */
+  url: string;
+  /** The admin token it accepts. */
+  adminToken: string;
+  /** Stops serving, closes open connections and waits until every accepted change is on disk. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,264 @@
+// Alation's OAuth client admin API (`/integration/core/v1/oauth/clients/`) as an ApplicationStore.
+import {
+  answerError,
+  applicationFromAnswer,
+  clientAnswerSchema,
+  clientListSchema,
+  rotatedSecretAnswerSchema,
+  shapeError,
+  type CallContext,
+} from "./answers";
+import { authenticatorFor, type Authenticator } from "./auth";
+import { send, type HttpAnswer, type HttpCall, type HttpTarget, type RetryMode } from "./http";
+import {
+  credentialsOf,
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_TIMEOUT_SECONDS,
+  originOf,
+  type ConnectionSettings,
+  type RetryPolicy,
+} from "./settings";
+import type { ApplicationFields, ApplicationLookup, ApplicationRecord, ApplicationStore } from "./types";
+
+const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
+const PAGE_SIZE = 100;
+const MAX_PAGES = 50;
+// Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).
+const ROUTE_NOT_SERVED = new Set([404, 405, 501]);
+
+/** The body field of each application field (the current names of Alation's API). */
+const BODY_FIELDS: Record<keyof ApplicationFields, string> = {
+  name: "name",
+  clientType: "client_type",
+  redirectUris: "redirect_uris",
+  accessTokenExpiry: "access_token_expiry",
+  refreshTokenExpiry: "refresh_token_expiry",
+  pkceRequired: "pkce_required",
+  jwtRequired: "jwt_required",
+  isActive: "is_active",
+  internalApplication: "internal_application",
+};
+
+/** Options of the REST client that are not part of a connection. */
+export interface AlationClientOptions {
+  /** Override parts of the retry policy (tests use short delays). */
+  retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * The REST admin API of one tenant. `jwtRequired`, `isActive` and `internalApplication` are sent in bodies (a tenant
+ * may accept them) but no API doc mentions them, so they are not in `enforcedFields`: callers count them as
+ * enforced only when an answer echoes the requested value.
+ */
+export class AlationClient implements ApplicationStore {
+  readonly enforcedFields: ReadonlyArray<keyof ApplicationFields> = [
+    "name",
+    "clientType",
+    "redirectUris",
+    "accessTokenExpiry",
+    "refreshTokenExpiry",
+    "pkceRequired",
+  ];
+  /** The tenant's origin. */
+  readonly origin: string;
+  private readonly target: HttpTarget;
+  private readonly auth: Authenticator;
+
+  constructor(settings: ConnectionSettings, options: AlationClientOptions = {}) {
+    this.origin = originOf(settings.baseUrl);
+    this.target = {
+      origin: this.origin,
+      caCertificate: settings.caCertificate,
+      timeoutMs: (settings.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    };
+    this.auth = authenticatorFor(this.target, credentialsOf(settings));
+  }
+
+  async create(fields: ApplicationFields): Promise<{ application: ApplicationRecord; clientSecret: string }> {
+    // Never repeated blindly: a create whose answer is lost may have happened (outcomeUnknown); the caller looks
+    // the name up before trying again.
+    const { answer, context } = await this.call("POST", CLIENTS_PATH, { json: bodyOf(fields), retry: "unsent-only" });
+    if (!isSuccess(answer)) {
+      throw answerError(context, answer, { outcomeUnknown: answer.status === 500 || answer.status >= 502 });
+    }
+    const parsed = clientAnswerSchema.safeParse(answer.json);
+    if (!parsed.success || !parsed.data.client_secret) {
+      throw shapeError(context, answer, "a client with its client_id and client_secret", {
+        outcomeUnknown: true,
+        hint: "the client may have been created",
+      });
+    }
+    return { application: applicationFromAnswer(parsed.data), clientSecret: parsed.data.client_secret };
+  }
+
+  /**
+   * Reads one client. How "route not served" is told from "client gone":
+   * - the item route answers 405 or 501, or answers 200 with something that is not a client (a web page): the
+   *   tenant does not serve GET here -> unsupported;
+   * - the item route answers 404: that is either a missing client or a route the tenant does not serve, so the
+   *   list route decides: if it serves a list, the client is found in it or is gone; if it does not serve a list
+   *   (404/405/501 or not a list), the 404 is ambiguous -> unsupported (never "gone": that would drop a live client
+   *   from state).
+   */
+  async get(clientId: string): Promise<ApplicationLookup> {
+    const { answer, context } = await this.call("GET", itemPath(clientId), { retry: "idempotent" });
+    if (isSuccess(answer)) {
+      const parsed = clientAnswerSchema.safeParse(withClientId(answer.json, clientId));
+      if (parsed.success) return { status: "found", application: applicationFromAnswer(parsed.data) };
+      return unsupported(`GET ${itemPath("{client_id}")} answers ${answer.status} without a client`);
+    }
+    if (answer.status === 405 || answer.status === 501) {
+      return unsupported(`GET ${itemPath("{client_id}")} answers ${answer.status}`);
+    }
+    if (answer.status !== 404) throw answerError(context, answer);
+    const listed = await this.listClients();
+    if (listed.status === "unsupported") return listed;
+    const application = listed.applications.find((candidate) => candidate.clientId === clientId);
+    return application ? { status: "found", application } : { status: "gone" };
+  }
+
+  async findByName(name: string): Promise<ApplicationLookup> {
+    const listed = await this.listClients();
+    if (listed.status === "unsupported") return listed;
+    const application = listed.applications.find((candidate) => candidate.name === name);
+    return application ? { status: "found", application } : { status: "gone" };
+  }
+
+  async update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord> {
+    const { answer, context } = await this.call("PATCH", itemPath(clientId), { json: bodyOf(changes), retry: "idempotent" });
+    if (!isSuccess(answer)) throw answerError(context, answer);
+    // A 200 normally echoes the client; a bare 204 or an echo without some fields is tolerated.
+    const parsed = clientAnswerSchema.safeParse(withClientId(answer.json ?? {}, clientId));
+    return parsed.success ? applicationFromAnswer(parsed.data) : { clientId };
+  }
+
+  async rotateSecret(clientId: string): Promise<string> {
+    // Repeating a rotation whose answer was lost is harmless: the newest secret is the one returned.
+    const { answer, context } = await this.call("POST", `${itemPath(clientId)}rotate-secret/`, { retry: "idempotent" });
+    if (!isSuccess(answer)) throw answerError(context, answer);
+    const parsed = rotatedSecretAnswerSchema.safeParse(answer.json);
+    if (!parsed.success) throw shapeError(context, answer, "a new client_secret");
+    return parsed.data.client_secret;
+  }
+
+  async delete(clientId: string): Promise<void> {
+    const { answer, context } = await this.call("DELETE", itemPath(clientId), { retry: "idempotent" });
+    // 404: gone already (DELETE is a documented route, so a 404 is about the client), e.g. a retry of a lost answer.
+    if (isSuccess(answer) || answer.status === 404) return;
+    throw answerError(context, answer);
+  }
+
+  /** Every client of the tenant, following pages; `unsupported` where the tenant does not serve the list. */
+  private async listClients(): Promise<{ status: "listed"; applications: ApplicationRecord[] } | Unsupported> {
+    const byId = new Map<string, ApplicationRecord>();
+    let path = CLIENTS_PATH;
+    let query: Record<string, string | number> | undefined = { limit: PAGE_SIZE, skip: 0 };
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const { answer, context } = await this.call("GET", path, { query, retry: "idempotent" });
+      if (ROUTE_NOT_SERVED.has(answer.status)) return unsupported(`GET ${CLIENTS_PATH} answers ${answer.status}`);
+      if (!isSuccess(answer)) throw answerError(context, answer);
+      const list = clientListSchema.safeParse(answer.json);
+      if (!list.success) return unsupported(`GET ${CLIENTS_PATH} answers ${answer.status} without a list`);
+      const before = byId.size;
+      for (const item of list.data) {
+        const parsed = clientAnswerSchema.safeParse(item);
+        if (parsed.success) byId.set(parsed.data.client_id, applicationFromAnswer(parsed.data));
+      }
+      // Next page: the `X-Next-Page` header where given; else `skip` while full pages bring new clients (a
+      // tenant that ignores limit/skip repeats the same page, which brings nothing new and ends the loop).
+      const next = this.nextPage(answer);
+      if (next) {
+        [path, query] = [next.path, next.query];
+      } else if (list.data.length >= PAGE_SIZE && byId.size > before && query) {
+        query = { ...query, skip: Number(query.skip ?? 0) + list.data.length };
+      } else {
+        break;
+      }
+    }
+    return { status: "listed", applications: [...byId.values()] };
+  }
+
+  private nextPage(answer: HttpAnswer): { path: string; query: Record<string, string> } | undefined {
+    const header = answer.headers["x-next-page"];
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value) return undefined;
+    const url = new URL(value, this.origin);
+    if (url.origin !== this.origin) return undefined;
+    return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
+  }
+
+  /**
+   * An authenticated admin call. A 401 or 403 gets one more try when the credential can be renewed (a fetched token
+   * that expired or was replaced: tenants answer either status for an invalid token); a same-origin redirect (a tenant that wants the path without its trailing slash) is
+   * followed once.
+   */
+  private async call(
+    method: HttpCall["method"],
+    path: string,
+    options: { json?: unknown; query?: Record<string, string | number>; retry: RetryMode },
+  ): Promise<{ answer: HttpAnswer; context: CallContext }> {
+    let currentPath = path;
+    let headers = await this.auth.headers();
+    let answer = await send(this.target, this.httpCall(method, currentPath, headers, options));
+    if ((answer.status === 401 || answer.status === 403) && (await this.auth.renew(headers))) {
+      headers = await this.auth.headers();
+      answer = await send(this.target, this.httpCall(method, currentPath, headers, options));
+    }
+    const redirect = this.sameOriginRedirect(answer, method);
+    if (redirect) {
+      currentPath = redirect;
+      answer = await send(this.target, this.httpCall(method, currentPath, headers, options));
+    }
+    return {
+      answer,
+      context: { origin: this.origin, call: `${method} ${currentPath}`, secrets: this.auth.secrets() },
+    };
+  }
+
+  private httpCall(
+    method: HttpCall["method"],
+    path: string,
+    headers: Record<string, string>,
+    options: { json?: unknown; query?: Record<string, string | number>; retry: RetryMode },
+  ): HttpCall {
+    return { method, path, headers, json: options.json, query: options.query, retry: options.retry, secrets: this.auth.secrets() };
+  }
+
+  private sameOriginRedirect(answer: HttpAnswer, method: HttpCall["method"]): string | undefined {
+    const keepsMethod = answer.status === 307 || answer.status === 308;
+    if (!keepsMethod && !((answer.status === 301 || answer.status === 302) && method === "GET")) return undefined;
+    const location = answer.headers.location;
+    const value = Array.isArray(location) ? location[0] : location;
+    if (!value) return undefined;
+    const url = new URL(value, this.origin);
+    return url.origin === this.origin ? url.pathname : undefined;
+  }
+}
+
+type Unsupported = { status: "unsupported"; reason: string };
+
+function unsupported(reason: string): Unsupported {
+  return { status: "unsupported", reason };
+}
+
+function itemPath(clientId: string): string {
+  return `${CLIENTS_PATH}${encodeURIComponent(clientId)}/`;
+}
+
+function isSuccess(answer: HttpAnswer): boolean {
+  return answer.status >= 200 && answer.status < 300;
+}
+
+function bodyOf(fields: Partial<ApplicationFields>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) body[BODY_FIELDS[key as keyof ApplicationFields]] = value;
+  }
+  return body;
+}
+
+// An item answer may leave out the id it was asked for.
+function withClientId(json: unknown, clientId: string): unknown {
+  return json !== null && typeof json === "object" && !Array.isArray(json) ? { client_id: clientId, ...json } : json;
+}

@@ -1,0 +1,222 @@
+// HTTP to one tenant: an undici keep-alive pool per origin (and CA), bounded time per attempt, and retries with
+// backoff and jitter where a retry is safe. Knows nothing of Alation's routes or of authentication.
+import { createHash } from "node:crypto";
+import { rootCertificates } from "node:tls";
+import { Pool } from "undici";
+import { AlationError, type AlationErrorKind } from "./errors";
+import { redactText } from "./redact";
+import type { RetryPolicy } from "./settings";
+
+/** Where calls go and how long they may take. */
+export interface HttpTarget {
+  /** `https://host[:port]`. */
+  origin: string;
+  /** Extra PEM certificate(s) to trust. */
+  caCertificate?: string;
+  /** Time limit of one attempt (connect, send, answer headers and body). */
+  timeoutMs: number;
+  /** How hard to retry. */
+  retry: RetryPolicy;
+}
+
+/**
+ * When a failed attempt may be repeated.
+ * - `idempotent`: repeating has the same effect as doing it once (GET, PATCH, DELETE, rotate, token requests):
+ *   retried on connection errors, timeouts, 429 (not the licence quota), 502, 503 and 504.
+ * - `unsent-only`: repeating could do it twice (POST create): retried only when Alation surely did not act on it:
+ *   the connection was never made, or a 429 (a throttled request is refused before it is processed).
+ */
+export type RetryMode = "idempotent" | "unsent-only";
+
+/** One call. */
+export interface HttpCall {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path from the origin, starting with `/`. */
+  path: string;
+  query?: Record<string, string | number>;
+  headers?: Record<string, string>;
+  /** A JSON body. */
+  json?: unknown;
+  /** A form-encoded body. */
+  form?: Record<string, string>;
+  retry: RetryMode;
+  /** The secrets this call carries or may receive, redacted from any error. */
+  secrets: ReadonlyArray<string>;
+}
+
+/** An answer, whatever its status. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body; undefined when the body is empty or not JSON. */
+  json: unknown;
+  /** The body as text (at most MAX_BODY_BYTES). */
+  text: string;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+// Errors raised before a request could reach the server: safe to repeat for any call.
+const UNSENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+// Errors that repeating cannot fix: a name that does not resolve, TLS trust problems.
+const PERMANENT_CODES = /^(ENOTFOUND|CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+
+// One pool per origin and trusted CA, shared by every resource of the provider process.
+const pools = new Map<string, Pool>();
+
+function poolFor(target: HttpTarget): Pool {
+  const caKey = target.caCertificate ? createHash("sha256").update(target.caCertificate).digest("hex") : "";
+  const key = `${target.origin}\n${caKey}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new Pool(target.origin, {
+      connections: 8,
+      keepAliveTimeout: 10_000,
+      connect: target.caCertificate ? { ca: [...rootCertificates, target.caCertificate] } : {},
+    });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Closes every pool (tests; a provider process simply exits). */
+export async function closeHttpPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((pool) => pool.close().catch(() => undefined)));
+}
+
+/**
+ * Sends `call`, retrying as its RetryMode allows. Returns the last answer whatever its status (the caller maps
+ * statuses to errors); throws an AlationError of kind `network` or `timeout` when no answer came.
+ */
+export async function send(target: HttpTarget, call: HttpCall): Promise<HttpAnswer> {
+  const policy = target.retry;
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= policy.attempts;
+    let answer: HttpAnswer;
+    try {
+      answer = await sendOnce(target, call);
+    } catch (error) {
+      const failure = networkFailure(target, call, error);
+      const repeatable = failure.retryable && (call.retry === "idempotent" || !failure.error.outcomeUnknown);
+      if (!repeatable || last) throw failure.error;
+      await sleep(backoffMs(policy, attempt));
+      continue;
+    }
+    if (last || !isRetryableAnswer(answer, call.retry)) return answer;
+    const retryAfter = retryAfterMs(answer);
+    if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return answer;
+    await sleep(retryAfter ?? backoffMs(policy, attempt));
+  }
+}
+
+async function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpAnswer> {
+  const headers: Record<string, string> = { accept: "application/json", ...call.headers };
+  let body: string | undefined;
+  if (call.json !== undefined) {
+    body = JSON.stringify(call.json);
+    headers["content-type"] = "application/json";
+  } else if (call.form !== undefined) {
+    body = new URLSearchParams(call.form).toString();
+    headers["content-type"] = "application/x-www-form-urlencoded";
+  }
+  const query = call.query ? `?${new URLSearchParams(Object.entries(call.query).map(([k, v]): [string, string] => [k, String(v)]))}` : "";
+  const response = await poolFor(target).request({
+    method: call.method,
+    path: call.path + query,
+    headers,
+    body,
+    signal: AbortSignal.timeout(target.timeoutMs),
+    headersTimeout: target.timeoutMs,
+    bodyTimeout: target.timeoutMs,
+  });
+  const text = await readBounded(response.body);
+  return { status: response.statusCode, headers: response.headers, json: parseJson(text), text };
+}
+
+async function readBounded(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRetryableAnswer(answer: HttpAnswer, mode: RetryMode): boolean {
+  if (!RETRYABLE_STATUSES.has(answer.status)) return false;
+  if (answer.status === 429) return !isLicenceQuota(answer);
+  return mode === "idempotent";
+}
+
+/** A 429 that is a licence quota ("entitlement"), not throttling: waiting does not help. */
+export function isLicenceQuota(answer: HttpAnswer): boolean {
+  return answer.status === 429 && /entitlement/i.test(answer.text);
+}
+
+/** The wait a `Retry-After` header asks for (seconds or an HTTP date), if any. */
+export function retryAfterMs(answer: HttpAnswer): number | undefined {
+  const raw = answer.headers["retry-after"];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Full jitter: a random wait up to an exponentially growing ceiling. */
+function backoffMs(policy: RetryPolicy, attempt: number): number {
+  return Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The AlationError for an attempt that got no answer, and whether another attempt could help. */
+function networkFailure(target: HttpTarget, call: HttpCall, error: unknown): { error: AlationError; retryable: boolean } {
+  const code = errorCode(error);
+  const name = error instanceof Error ? error.name : "";
+  const timedOut = name === "TimeoutError" || name === "AbortError" || TIMEOUT_CODES.has(code);
+  const unsent = UNSENT_CODES.has(code) || PERMANENT_CODES.test(code);
+  const kind: AlationErrorKind = timedOut ? "timeout" : "network";
+  const reason = timedOut
+    ? `no answer within ${target.timeoutMs / 1000} s`
+    : `${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ""}`;
+  return {
+    error: new AlationError({
+      kind,
+      call: `${call.method} ${call.path}`,
+      origin: target.origin,
+      alationMessage: redactText(reason, call.secrets),
+      outcomeUnknown: !unsent,
+    }),
+    retryable: !PERMANENT_CODES.test(code),
+  };
+}
+
+function errorCode(error: unknown): string {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return "";
+}

@@ -1,0 +1,8 @@
+// The REST client of Alation's admin API: no Pulumi here.
+export { AlationClient, type AlationClientOptions } from "./client";
+export { AlationError, isAlationError, type AlationErrorKind } from "./errors";
+export { closeHttpPools } from "./http";
+export { clearTokenCache } from "./auth";
+export { redactJson, redactText } from "./redact";
+export * from "./settings";
+export * from "./types";

@@ -1,0 +1,174 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FeatureFlag } from "../resources/feature-flag";
+import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
+import type { AlationShell } from "../resources/alation-shell";
+import { CLAUDE_REDIRECT_URIS } from "../verify/types";
+
+/** The tenant flag that makes Alation's v1 OAuth stack issue the JWT access tokens the hosted MCP server accepts. */
+export const JWT_FEATURE_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
+/** The application name the connector guide uses. */
+export const DEFAULT_APPLICATION_NAME = "alation-ai-hosted-mcp-server";
+
+/** Where to publish the connector's fields as a Kubernetes Secret. */
+export interface ConnectorKubernetesSecret {
+  /** Namespace of the Secret. */
+  namespace: pulumi.Input<string>;
+  /** Name of the Secret. */
+  name: pulumi.Input<string>;
+  /** The Kubernetes provider to create it with (default: the ambient one). */
+  provider?: pulumi.ProviderResource;
+}
+
+export interface AlationClaudeConnectorArgs {
+  /** How to reach the tenant's REST admin API. Missing pieces come from stack config `alation:*`, then `ALATION_*`. */
+  connection?: AlationConnection;
+  /**
+   * How to reach the tenant's pod or host: the JWT feature flag is set through `alation_conf`, and, when no
+   * `connection` is given, the OAuth application is managed through `alation_django_shell` (every field enforced).
+   */
+  shell?: AlationShell;
+  /**
+   * The tenant's URL, `https://TENANT`. Default: `connection.baseUrl`, then stack config `alation:baseUrl`,
+   * then `ALATION_BASE_URL`. Needed with `shell` alone, for the MCP URL and the default redirect URI.
+   */
+  tenantUrl?: pulumi.Input<string>;
+  /** Connector Name in Claude's form. Default "Alation". */
+  connectorName?: pulumi.Input<string>;
+  /** Name of the OAuth application in Alation. Default `alation-ai-hosted-mcp-server` (the guide's). */
+  applicationName?: pulumi.Input<string>;
+  /** Set the JWT feature flag to True through the shell. Default: true when `shell` is given; needs `shell`. */
+  manageJwtFeatureFlag?: boolean;
+  /** Redirect URIs. Default: `https://TENANT/oauth/callback` and Claude's two callbacks. */
+  redirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Redirect URIs added to `redirectUris` (or to the default list). */
+  extraRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Access token lifetime in seconds (3600 to 259200). Default 86400 (1 day). */
+  accessTokenExpiry?: pulumi.Input<number>;
+  /** Refresh token lifetime in seconds (259200 to 15552000). Default 15552000 (180 days). */
+  refreshTokenExpiry?: pulumi.Input<number>;
+  /** Any string; changing it rotates the client secret. */
+  secretVersion?: pulumi.Input<string>;
+  /** Take over an existing application (its secret is rotated) instead of creating one. */
+  adoptClientId?: pulumi.Input<string>;
+  /** Also publish the connector's fields as a Kubernetes Secret (needs @pulumi/kubernetes). */
+  kubernetesSecret?: ConnectorKubernetesSecret;
+}
+
+/**
+ * One tenant's Claude connector: the JWT feature flag (when managed), the OAuth application, and outputs that are
+ * exactly the four fields of Claude's "Add custom connector" form.
+ */
+export class AlationClaudeConnector extends pulumi.ComponentResource {
+  /** Connector Name. */
+  public readonly connectorName: pulumi.Output<string>;
+  /** Remote MCP server URL: `https://TENANT/ai/mcp/` (the trailing slash is required). */
+  public readonly remoteMcpServerUrl: pulumi.Output<string>;
+  /** Client ID. */
+  public readonly clientId: pulumi.Output<string>;
+  /** Client Secret (a Pulumi secret). */
+  public readonly clientSecret: pulumi.Output<string>;
+  /** The OAuth application. */
+  public readonly application: OAuthApplication;
+  /** The JWT feature flag, when managed. */
+  public readonly featureFlag?: FeatureFlag;
+  /** The Kubernetes Secret holding the fields, when asked for. */
+  public readonly kubernetesSecret?: pulumi.CustomResource;
+
+  constructor(name: string, args: AlationClaudeConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("alation:index:AlationClaudeConnector", name, {}, opts);
+    const manageFlag = args.manageJwtFeatureFlag ?? args.shell !== undefined;
+    if (manageFlag && args.shell === undefined) {
+      throw new Error(`AlationClaudeConnector ${name}: manageJwtFeatureFlag needs shell (the flag has no REST API)`);
+    }
+    const tenantOrigin = pulumi.output(tenantUrlOf(args)).apply((url) => tenantOriginOf(name, url));
+
+    this.featureFlag = manageFlag
+      ? new FeatureFlag(`${name}-jwt-flag`, { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true }, { parent: this })
+      : undefined;
+
+    const redirectUris = pulumi
+      .all([args.redirectUris ?? tenantOrigin.apply(defaultRedirectUris), args.extraRedirectUris ?? []])
+      .apply(([base, extra]) => [...new Set([...base, ...extra])]);
+
+    this.application = new OAuthApplication(
+      `${name}-application`,
+      {
+        // REST when a connection is given; else the shell when given; else REST configured by stack config/env.
+        connection: args.connection,
+        shell: args.connection === undefined ? args.shell : undefined,
+        name: args.applicationName ?? DEFAULT_APPLICATION_NAME,
+        redirectUris,
+        accessTokenExpiry: args.accessTokenExpiry,
+        refreshTokenExpiry: args.refreshTokenExpiry,
+        secretVersion: args.secretVersion,
+        adoptClientId: args.adoptClientId,
+      },
+      { parent: this, dependsOn: this.featureFlag ? [this.featureFlag] : [] },
+    );
+
+    this.connectorName = pulumi.output(args.connectorName ?? "Alation");
+    this.remoteMcpServerUrl = tenantOrigin.apply((origin) => `${origin}/ai/mcp/`);
+    this.clientId = this.application.clientId;
+    // Mocks (and some engines' component paths) do not apply additionalSecretOutputs: wrap explicitly.
+    this.clientSecret = pulumi.secret(this.application.clientSecret);
+
+    if (args.kubernetesSecret) {
+      this.kubernetesSecret = this.publishKubernetesSecret(name, args.kubernetesSecret);
+    }
+
+    this.registerOutputs({
+      connectorName: this.connectorName,
+      remoteMcpServerUrl: this.remoteMcpServerUrl,
+      clientId: this.clientId,
+      clientSecret: this.clientSecret,
+    });
+  }
+
+  private publishKubernetesSecret(name: string, target: ConnectorKubernetesSecret): pulumi.CustomResource {
+    // Loaded only when asked for: @pulumi/kubernetes is an optional peer dependency.
+    const k8s: typeof import("@pulumi/kubernetes") = require("@pulumi/kubernetes");
+    return new k8s.core.v1.Secret(
+      `${name}-connector-secret`,
+      {
+        metadata: { namespace: target.namespace, name: target.name },
+        type: "Opaque",
+        stringData: pulumi.secret({
+          connectorName: this.connectorName,
+          remoteMcpServerUrl: this.remoteMcpServerUrl,
+          clientId: this.clientId,
+          clientSecret: this.clientSecret,
+        }),
+      },
+      { parent: this, provider: target.provider },
+    );
+  }
+}
+
+function tenantUrlOf(args: AlationClaudeConnectorArgs): pulumi.Input<string | undefined> {
+  return (
+    args.tenantUrl ??
+    args.connection?.baseUrl ??
+    new pulumi.Config("alation").get("baseUrl") ??
+    process.env.ALATION_BASE_URL
+  );
+}
+
+/** `https://TENANT` from whatever form the tenant URL was given in (trailing slash, path). */
+export function tenantOriginOf(name: string, url: string | undefined): string {
+  if (!url) {
+    throw new Error(
+      `AlationClaudeConnector ${name}: tenantUrl is required (or connection.baseUrl, stack config alation:baseUrl, ALATION_BASE_URL)`,
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`AlationClaudeConnector ${name}: tenantUrl is not a URL: ${JSON.stringify(url)}`);
+  }
+  return parsed.origin;
+}
+
+function defaultRedirectUris(origin: string): string[] {
+  return [`${origin}/oauth/callback`, ...CLAUDE_REDIRECT_URIS];
+}

@@ -1,0 +1,13 @@
+// The package's face: resources, component and public types of `pulumi-alation`.
+export { OAuthApplication, type OAuthApplicationArgs, type AlationConnection } from "./resources/oauth-application";
+export type { AlationShell, KubernetesShell, SshShell, LocalShell } from "./resources/alation-shell";
+export { FeatureFlag, type FeatureFlagArgs } from "./resources/feature-flag";
+export { AlationError, type AlationErrorKind } from "./alation/errors";
+export { ShellError, type ShellErrorKind } from "./shell/errors";
+export {
+  AlationClaudeConnector,
+  type AlationClaudeConnectorArgs,
+  type ConnectorKubernetesSecret,
+  DEFAULT_APPLICATION_NAME,
+  JWT_FEATURE_FLAG,
+} from "./component/alation-claude-connector";

@@ -1,0 +1,130 @@
+// OAuthApplication: one OAuth client application of an Alation tenant (e.g. the one Claude's connector uses).
+import * as pulumi from "@pulumi/pulumi";
+import type { AlationShell } from "./alation-shell";
+import { dynamicProviderStub } from "./provider-stub";
+import { withSecretFields } from "./secret-inputs";
+
+/**
+ * How to reach a tenant's REST admin API (as a Server Admin). Every field may be left out: missing pieces come from
+ * stack config (`alation:baseUrl`, `alation:apiAccessToken`, `alation:refreshToken`, `alation:userId`,
+ * `alation:clientId` + `alation:clientSecret`, `alation:caCertificate`, `alation:timeoutSeconds`), then from the
+ * environment (`ALATION_BASE_URL`, `ALATION_API_ACCESS_TOKEN`, `ALATION_REFRESH_TOKEN`, `ALATION_USER_ID`,
+ * `ALATION_CLIENT_ID` + `ALATION_CLIENT_SECRET`, `ALATION_CA_CERTIFICATE`, `ALATION_TIMEOUT_SECONDS`), when an
+ * operation runs. Give at most one way to authenticate. Credentials are stored as Pulumi secrets; changing only a
+ * credential or a timeout changes nothing in the tenant.
+ */
+export interface AlationConnection {
+  /** The tenant, `https://TENANT` (no path). `http://` only for localhost, 127.0.0.1 or [::1]. */
+  baseUrl?: pulumi.Input<string>;
+  /** An API access token (sent as header `TOKEN`). */
+  apiAccessToken?: pulumi.Input<string>;
+  /** A refresh token, exchanged with `userId` for an API access token. */
+  refreshToken?: pulumi.Input<string>;
+  /** The id of the Alation user the refresh token belongs to. */
+  userId?: pulumi.Input<number>;
+  /** A service account's OAuth client credentials (a bearer JWT from `/oauth/v2/token/`). */
+  clientCredentials?: pulumi.Input<{
+    /** The service account's client id. */
+    clientId: pulumi.Input<string>;
+    /** The service account's client secret. */
+    clientSecret: pulumi.Input<string>;
+  }>;
+  /** PEM certificate(s) to trust for the tenant's TLS, besides Node's default CAs (a private CA, say). */
+  caCertificate?: pulumi.Input<string>;
+  /** Time limit of one HTTP attempt, in seconds (default 30; retried calls get several attempts). */
+  timeoutSeconds?: pulumi.Input<number>;
+}
+
+/** The arguments of an OAuthApplication. The defaults are those of Alation's Claude connector guide. */
+export interface OAuthApplicationArgs {
+  /** The tenant's REST admin API. Give this or `shell`; with neither, stack config and environment are used. */
+  connection?: AlationConnection;
+  /** The tenant's shell (pod or host): every field is enforced there, including the ones REST cannot set. */
+  shell?: AlationShell;
+  /** The application's name, unique in the tenant. Default: the resource name. */
+  name?: pulumi.Input<string>;
+  /** `confidential` (default) or `public` (public clients must require PKCE). */
+  clientType?: pulumi.Input<"confidential" | "public">;
+  /** Where Alation may send users back: absolute, https (http only for loopback), no fragment, no wildcard. */
+  redirectUris: pulumi.Input<pulumi.Input<string>[]>;
+  /** Access token lifetime in seconds, 3600 to 259200. Default 86400 (1 day). */
+  accessTokenExpiry?: pulumi.Input<number>;
+  /** Refresh token lifetime in seconds, 259200 to 15552000. Default 15552000 (180 days). */
+  refreshTokenExpiry?: pulumi.Input<number>;
+  /** Require PKCE. Default true. */
+  pkceRequired?: pulumi.Input<boolean>;
+  /** Issue JWT access tokens (what Alation's hosted MCP server accepts). Default true. Not settable over REST as far as documented. */
+  jwtRequired?: pulumi.Input<boolean>;
+  /** The application is active. Default true. Not settable over REST as far as documented. */
+  isActive?: pulumi.Input<boolean>;
+  /** An application internal to Alation. Default false. Not settable over REST as far as documented. */
+  internalApplication?: pulumi.Input<boolean>;
+  /** Any string; changing it rotates the client secret. */
+  secretVersion?: pulumi.Input<string>;
+  /** Take over this existing application (its secret is rotated, its fields set) instead of creating one. */
+  adoptClientId?: pulumi.Input<string>;
+}
+
+/** The credential fields of a connection, stored as secrets. */
+const CONNECTION_SECRETS = ["apiAccessToken", "refreshToken", "clientCredentials"];
+/** The secret fields of shell settings. */
+const SHELL_SECRETS = ["kubernetes.kubeconfig", "ssh.privateKey"];
+
+/**
+ * An OAuth client application of an Alation tenant, managed through the REST admin API or the tenant's shell.
+ * Type `pulumi-nodejs:dynamic/alation:OAuthApplication`.
+ */
+export class OAuthApplication extends pulumi.dynamic.Resource {
+  /** The application's name. */
+  public readonly name!: pulumi.Output<string>;
+  /** `confidential` or `public`. */
+  public readonly clientType!: pulumi.Output<"confidential" | "public">;
+  /** The redirect URIs. */
+  public readonly redirectUris!: pulumi.Output<string[]>;
+  /** Access token lifetime, in seconds. */
+  public readonly accessTokenExpiry!: pulumi.Output<number>;
+  /** Refresh token lifetime, in seconds. */
+  public readonly refreshTokenExpiry!: pulumi.Output<number>;
+  /** Whether PKCE is required. */
+  public readonly pkceRequired!: pulumi.Output<boolean>;
+  /** Whether access tokens are JWTs (see `notEnforced`). */
+  public readonly jwtRequired!: pulumi.Output<boolean>;
+  /** Whether the application is active (see `notEnforced`). */
+  public readonly isActive!: pulumi.Output<boolean>;
+  /** Whether the application is internal (see `notEnforced`). */
+  public readonly internalApplication!: pulumi.Output<boolean>;
+  /** The secret version last applied. */
+  public readonly secretVersion!: pulumi.Output<string | undefined>;
+  /** The application taken over, if any. */
+  public readonly adoptClientId!: pulumi.Output<string | undefined>;
+  /** The client id Alation assigned. */
+  public readonly clientId!: pulumi.Output<string>;
+  /** The client secret (a Pulumi secret). */
+  public readonly clientSecret!: pulumi.Output<string>;
+  /** Fields the tenant did not confirm (REST cannot set jwtRequired, isActive, internalApplication as documented). */
+  public readonly notEnforced!: pulumi.Output<string[]>;
+
+  constructor(name: string, args: OAuthApplicationArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = {
+      connection: withSecretFields(args.connection, CONNECTION_SECRETS),
+      shell: withSecretFields(args.shell, SHELL_SECRETS),
+      name: args.name ?? name,
+      clientType: args.clientType,
+      redirectUris: args.redirectUris,
+      accessTokenExpiry: args.accessTokenExpiry,
+      refreshTokenExpiry: args.refreshTokenExpiry,
+      pkceRequired: args.pkceRequired,
+      jwtRequired: args.jwtRequired,
+      isActive: args.isActive,
+      internalApplication: args.internalApplication,
+      secretVersion: args.secretVersion,
+      adoptClientId: args.adoptClientId,
+      // Outputs only.
+      clientId: undefined,
+      clientSecret: undefined,
+      notEnforced: undefined,
+    };
+    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "clientSecret", "connection", "shell"])];
+    super(dynamicProviderStub("oauthApplication"), name, props, { ...opts, additionalSecretOutputs }, "alation", "OAuthApplication");
+  }
+}

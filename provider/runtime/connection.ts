@@ -1,0 +1,180 @@
+// Resolves the connection to a tenant when an operation runs: the resource's `connection` inputs first, then the
+// stack config `alation:*`, then the `ALATION_*` environment variables. The address, CA and timeout are taken
+// field by field; the credential as a whole from the first source that has one (never mixed across sources).
+//
+// Rotated credentials: read and delete use the connection recorded in state (so a destroy works without the
+// program's config). When that recorded credential is refused (401/403) and the stack config or environment now
+// holds a different one, the call is repeated once with it; a refresh then records the working one. So after a
+// token was rotated, set the new one as `alation:apiAccessToken` (or ALATION_API_ACCESS_TOKEN, ...) before
+// `pulumi refresh` or `pulumi destroy`.
+import { readFileSync } from "node:fs";
+import { isAlationError } from "../alation/errors";
+import { credentialsOf, originOf, type ConnectionSettings } from "../alation/settings";
+import { baseUrlProblem, type ConnectionInputs } from "../schema/connection";
+import { stackConfig } from "./stack-config";
+
+type CredentialFields = Pick<ConnectionSettings, "apiAccessToken" | "refreshToken" | "userId" | "clientCredentials">;
+
+interface ConnectionSource {
+  /** Where the values come from, for messages. */
+  name: string;
+  baseUrl?: string;
+  caCertificate?: string;
+  timeoutSeconds?: number | string;
+  credentials: CredentialFields;
+}
+
+/** The connection to use for `inputs` (the resource's `connection`, possibly absent). */
+export function resolveConnection(inputs: ConnectionInputs | ConnectionSettings | undefined): ConnectionSettings {
+  return combine([inputSource(inputs), configSource(), environmentSource()]);
+}
+
+/**
+ * Runs `operation` with the connection recorded in state; if the tenant refuses its credential (401/403) and the
+ * stack config or environment holds a different credential, runs it once more with that one.
+ * Returns the result and the connection that worked (to record it).
+ */
+export async function withRecordedConnection<T>(
+  recorded: ConnectionSettings | undefined,
+  operation: (connection: ConnectionSettings) => Promise<T>,
+): Promise<{ result: T; connection: ConnectionSettings }> {
+  const connection = recorded && hasCredentials(recorded) ? recorded : resolveConnection(recorded);
+  try {
+    return { result: await operation(connection), connection };
+  } catch (error) {
+    if (!isAlationError(error) || error.kind !== "auth") throw error;
+    const current = currentCredentials(connection);
+    if (!current) throw error;
+    return { result: await operation(current), connection: current };
+  }
+}
+
+/** The connection with the credential the stack config or environment holds now, if it differs from `recorded`'s. */
+function currentCredentials(recorded: ConnectionSettings): ConnectionSettings | undefined {
+  const source = [configSource(), environmentSource()].find((candidate) => hasCredentials(candidate.credentials));
+  if (!source || sameCredentials(source.credentials, recorded)) return undefined;
+  return { ...withoutCredentials(recorded), ...source.credentials };
+}
+
+function combine(sources: ConnectionSource[]): ConnectionSettings {
+  const first = <K extends "baseUrl" | "caCertificate" | "timeoutSeconds">(key: K) =>
+    sources.find((source) => source[key] !== undefined && source[key] !== "");
+  const baseUrlSource = first("baseUrl");
+  if (!baseUrlSource?.baseUrl) {
+    throw new Error("Alation connection: no baseUrl; set connection.baseUrl, stack config alation:baseUrl or ALATION_BASE_URL");
+  }
+  const problem = baseUrlProblem(baseUrlSource.baseUrl);
+  if (problem) throw new Error(`Alation connection (${baseUrlSource.name}): ${problem}`);
+  const credentialSource = sources.find((source) => hasCredentials(source.credentials));
+  if (!credentialSource) {
+    throw new Error(
+      "Alation connection: no credential; give connection.apiAccessToken (or refreshToken + userId, or clientCredentials), " +
+        "stack config alation:apiAccessToken (alation:refreshToken + alation:userId, alation:clientId + alation:clientSecret), " +
+        "or ALATION_API_ACCESS_TOKEN (ALATION_REFRESH_TOKEN + ALATION_USER_ID, ALATION_CLIENT_ID + ALATION_CLIENT_SECRET)",
+    );
+  }
+  const settings: ConnectionSettings = { baseUrl: originOf(baseUrlSource.baseUrl), ...credentialSource.credentials };
+  try {
+    credentialsOf(settings);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (from ${credentialSource.name})`);
+  }
+  const ca = first("caCertificate");
+  if (ca?.caCertificate) settings.caCertificate = ca.caCertificate;
+  const timeout = first("timeoutSeconds");
+  if (timeout?.timeoutSeconds !== undefined) {
+    const seconds = Number(timeout.timeoutSeconds);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`Alation connection (${timeout.name}): timeoutSeconds must be a positive number`);
+    settings.timeoutSeconds = seconds;
+  }
+  return settings;
+}
+
+function inputSource(inputs: ConnectionInputs | ConnectionSettings | undefined): ConnectionSource {
+  return {
+    name: "the resource's connection",
+    baseUrl: inputs?.baseUrl,
+    caCertificate: inputs?.caCertificate,
+    timeoutSeconds: inputs?.timeoutSeconds,
+    credentials: pickCredentials({
+      apiAccessToken: inputs?.apiAccessToken,
+      refreshToken: inputs?.refreshToken,
+      userId: inputs?.userId,
+      clientCredentials: inputs?.clientCredentials,
+    }),
+  };
+}
+
+function configSource(): ConnectionSource {
+  const config = stackConfig();
+  return {
+    name: "stack config alation:*",
+    baseUrl: config.baseUrl,
+    caCertificate: config.caCertificate,
+    timeoutSeconds: config.timeoutSeconds,
+    credentials: pickCredentials({
+      apiAccessToken: config.apiAccessToken,
+      refreshToken: config.refreshToken,
+      userId: config.userId,
+      clientCredentials: clientCredentialsOf(config.clientId, config.clientSecret),
+    }),
+  };
+}
+
+function environmentSource(): ConnectionSource {
+  const env = process.env;
+  return {
+    name: "environment ALATION_*",
+    baseUrl: env.ALATION_BASE_URL,
+    caCertificate: pemOrFile(env.ALATION_CA_CERTIFICATE),
+    timeoutSeconds: env.ALATION_TIMEOUT_SECONDS,
+    credentials: pickCredentials({
+      apiAccessToken: env.ALATION_API_ACCESS_TOKEN,
+      refreshToken: env.ALATION_REFRESH_TOKEN,
+      userId: env.ALATION_USER_ID,
+      clientCredentials: clientCredentialsOf(env.ALATION_CLIENT_ID, env.ALATION_CLIENT_SECRET),
+    }),
+  };
+}
+
+// A half-given pair stays visible (and is then refused by credentialsOf with a clear message).
+function clientCredentialsOf(clientId: string | undefined, clientSecret: string | undefined): CredentialFields["clientCredentials"] {
+  return clientId || clientSecret ? { clientId: clientId ?? "", clientSecret: clientSecret ?? "" } : undefined;
+}
+
+// ALATION_CA_CERTIFICATE holds PEM text or, since a multi-line variable is awkward, the path of a PEM file.
+function pemOrFile(value: string | undefined): string | undefined {
+  if (!value || value.includes("-----BEGIN")) return value || undefined;
+  try {
+    return readFileSync(value, "utf8");
+  } catch {
+    throw new Error("ALATION_CA_CERTIFICATE is neither PEM text nor the path of a readable PEM file");
+  }
+}
+
+function pickCredentials(fields: CredentialFields): CredentialFields {
+  const picked: CredentialFields = {};
+  if (fields.apiAccessToken) picked.apiAccessToken = fields.apiAccessToken;
+  if (fields.refreshToken) picked.refreshToken = fields.refreshToken;
+  if (fields.userId !== undefined && fields.userId !== "") picked.userId = fields.userId;
+  if (fields.clientCredentials) picked.clientCredentials = fields.clientCredentials;
+  return picked;
+}
+
+function hasCredentials(fields: CredentialFields): boolean {
+  return Object.keys(pickCredentials(fields)).length > 0;
+}
+
+function sameCredentials(a: CredentialFields, b: CredentialFields): boolean {
+  const key = (fields: CredentialFields) => {
+    const picked = pickCredentials(fields);
+    const client = picked.clientCredentials;
+    return JSON.stringify([picked.apiAccessToken, picked.refreshToken, picked.userId?.toString(), client?.clientId, client?.clientSecret]);
+  };
+  return key(a) === key(b);
+}
+
+function withoutCredentials(settings: ConnectionSettings): ConnectionSettings {
+  const { apiAccessToken: _a, refreshToken: _r, userId: _u, clientCredentials: _c, ...rest } = settings;
+  return rest;
+}

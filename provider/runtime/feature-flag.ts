@@ -1,0 +1,85 @@
+// FeatureFlag's dynamic provider: one alation_conf key held at a value, the value found before put back on delete.
+// Runs in Pulumi's provider process. `check` and `diff` never reach the tenant.
+import type * as pulumi from "@pulumi/pulumi";
+import { checkWithSchema, parseOrThrow } from "../schema/check";
+import { featureFlagSchema, featureFlagShape, type FeatureFlagInputs } from "../schema/feature-flag";
+import { containsUnknown, isUnknown } from "../schema/unknown";
+import type { ShellSettings } from "../schema/shell";
+import { confValueAs, createShellConf, type ConfValue } from "../shell";
+
+/** What FeatureFlag keeps in state. `shell` stays so that read and delete can reach the tenant. */
+export interface FeatureFlagOutputs {
+  shell: ShellSettings;
+  key: string;
+  value: ConfValue;
+  restoreOnDelete: boolean;
+  /** The value before create, read as the type of `value` when it reads as one; absent when none was printed. */
+  previousValue?: ConfValue;
+}
+
+function parseInputs(raw: unknown): FeatureFlagInputs {
+  return parseOrThrow(featureFlagSchema, raw, "FeatureFlag inputs are invalid");
+}
+
+function outputs(inputs: FeatureFlagInputs, previousValue: ConfValue | undefined): FeatureFlagOutputs {
+  const outs: FeatureFlagOutputs = {
+    shell: inputs.shell,
+    key: inputs.key,
+    value: inputs.value,
+    restoreOnDelete: inputs.restoreOnDelete,
+  };
+  if (previousValue !== undefined) outs.previousValue = previousValue;
+  return outs;
+}
+
+/** The value a key holds, read as the type of `like`. */
+async function currentValue(settings: ShellSettings, key: string, like: ConfValue): Promise<ConfValue | undefined> {
+  const printed = await createShellConf(settings).readConf(key);
+  return printed === undefined ? undefined : confValueAs(printed, like);
+}
+
+/** FeatureFlag's provider methods, as Pulumi's dynamic-provider server calls them. */
+export const featureFlag: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return checkWithSchema(featureFlagSchema, featureFlagShape, news);
+  },
+
+  async diff(_id: string, olds: FeatureFlagOutputs, news: Record<string, unknown>) {
+    // Another key is another flag: replace. A new way to reach the same tenant (a rotated kubeconfig, a new pod
+    // name) is an update, so that state holds what read and delete will use.
+    const replaces = isUnknown(news.key) || news.key !== olds.key ? ["key"] : [];
+    const changed = ["value", "restoreOnDelete", "shell"].filter(
+      (field) => containsUnknown(news[field]) || JSON.stringify(news[field]) !== JSON.stringify(olds[field as keyof FeatureFlagOutputs]),
+    );
+    return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(raw: Record<string, unknown>) {
+    const inputs = parseInputs(raw);
+    const previousValue = await currentValue(inputs.shell, inputs.key, inputs.value);
+    await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
+    return { id: inputs.key, outs: outputs(inputs, previousValue) };
+  },
+
+  async read(id: string, props?: FeatureFlagOutputs) {
+    if (!props?.shell) {
+      throw new Error(`FeatureFlag ${id}: reading needs the resource's state (its shell settings); it cannot be imported by id alone`);
+    }
+    // Drift shows as a value that differs from the one in state; nothing printed reads as "".
+    const value = (await currentValue(props.shell, props.key, props.value)) ?? "";
+    return { id, props: { ...props, value } };
+  },
+
+  async update(_id: string, olds: FeatureFlagOutputs, news: Record<string, unknown>) {
+    const inputs = parseInputs(news);
+    if (inputs.value !== olds.value) await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
+    return { outs: outputs(inputs, olds.previousValue) };
+  },
+
+  async delete(_id: string, props: FeatureFlagOutputs) {
+    // Nothing to put back when nothing was printed before. Otherwise written even when it seems to be the value
+    // already: setting a value is idempotent, and the tenant may have drifted since the last refresh.
+    if (!props.restoreOnDelete || props.previousValue === undefined) return;
+    await createShellConf(props.shell).writeConf(props.key, props.previousValue);
+  },
+};

@@ -1,0 +1,327 @@
+// OAuthApplication's lifecycle, run inside Pulumi's dynamic-provider process, over an ApplicationStore (the REST
+// client or the shell path). check and diff are offline; the others reach the tenant.
+import { isAlationError } from "../alation/errors";
+import type { ConnectionSettings } from "../alation/settings";
+import type { ApplicationFields, ApplicationRecord, ApplicationStore } from "../alation/types";
+import { checkWithSchema, parseOrThrow, type CheckResult } from "../schema/check";
+import { baseUrlProblem } from "../schema/connection";
+import { APPLICATION_DEFAULTS, oauthApplicationSchema, oauthApplicationShape, type OAuthApplicationInputs } from "../schema/oauth-application";
+import { isUnknown } from "../schema/unknown";
+import type { ShellSettings } from "../schema/shell";
+import { describeTarget, storeOf, targetOf, type ApplicationTarget } from "./application-target";
+import { withRecordedConnection } from "./connection";
+import { stackConfig } from "./stack-config";
+
+type Props = Record<string, unknown>;
+
+/** The application fields, in the order Alation's model lists them. */
+const APPLICATION_FIELDS: ReadonlyArray<keyof ApplicationFields> = [
+  "name",
+  "clientType",
+  "redirectUris",
+  "accessTokenExpiry",
+  "refreshTokenExpiry",
+  "pkceRequired",
+  "jwtRequired",
+  "isActive",
+  "internalApplication",
+];
+
+/** What state holds for an OAuthApplication (its outputs). */
+export interface OAuthApplicationOutputs extends ApplicationFields {
+  clientId: string;
+  clientSecret: string;
+  /** Fields this path could not enforce (the tenant did not confirm them). */
+  notEnforced: Array<keyof ApplicationFields>;
+  secretVersion?: string;
+  adoptClientId?: string;
+  /** The resolved connection (a secret output), so that read and delete work without the program's config. */
+  connection?: ConnectionSettings;
+  /** The shell settings (a secret output), when the shell path manages the application. */
+  shell?: ShellSettings;
+}
+
+/**
+ * An error after the application exists in the tenant: the dynamic-provider server records the resource as created
+ * with these properties (and the error), so nothing is orphaned and the next `up` updates it.
+ */
+export class ResourceInitError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[] = [message],
+  ) {
+    super(message);
+    this.name = "ResourceInitError";
+  }
+}
+
+async function check(_olds: Props, news: Props): Promise<CheckResult> {
+  return checkWithSchema(oauthApplicationSchema, oauthApplicationShape, news);
+}
+
+async function diff(
+  _id: string,
+  olds: Props,
+  news: Props,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const changed: string[] = APPLICATION_FIELDS.filter((field) => !sameField(field, olds[field] ?? defaultOf(field), news[field]));
+  if (olds.secretVersion !== news.secretVersion) changed.push("secretVersion");
+  const replaces: string[] = [];
+  if (olds.adoptClientId !== news.adoptClientId) replaces.push("adoptClientId");
+  const oldPath = olds.shell !== undefined ? "shell" : "connection";
+  const newPath = news.shell !== undefined && !isUnknown(news.shell) ? "shell" : isUnknown(news.shell) ? "unknown" : "connection";
+  if (oldPath !== newPath) replaces.push(newPath === "shell" ? "shell" : "connection");
+  else if (oldPath === "connection" && tenantChanged(olds.connection as ConnectionSettings | undefined, news.connection as Props | undefined)) {
+    replaces.push("connection");
+  }
+  // Names are unique in a tenant: the new application can only be created once the old one is gone.
+  const sameName = isUnknown(news.name) || news.name === olds.name;
+  return {
+    changes: changed.length > 0 || replaces.length > 0,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && sameName,
+  };
+}
+
+async function create(inputs: Props): Promise<{ id: string; outs: Props }> {
+  const parsed = parseInputs(inputs);
+  const target = targetOf(parsed);
+  const store = storeOf(target);
+  const fields = applicationFieldsOf(parsed);
+  const { application, clientSecret } = parsed.adoptClientId
+    ? await adopt(store, parsed.adoptClientId, fields, target, parsed)
+    : await createRecovering(store, fields, target, parsed);
+  const notEnforced = notEnforcedOf(store, fields, application);
+  warnNotEnforced(fields.name, notEnforced);
+  const outs = outputsOf(parsed, target, fields, { clientId: application.clientId, clientSecret, notEnforced });
+  return { id: application.clientId, outs: outs as unknown as Props };
+}
+
+async function read(id: string, props: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
+  const state = props as unknown as OAuthApplicationOutputs;
+  const { result: lookup, target } = await withStateTarget(state, (store) => store.get(id));
+  const recorded = { ...props, ...targetFields(target) };
+  if (lookup.status === "gone") return { id: "", props: {} };
+  if (lookup.status === "unsupported") {
+    warnOnce(
+      `read:${describeTarget(target)}`,
+      `alation:OAuthApplication: ${describeTarget(target)} does not serve reads of OAuth clients (${lookup.reason}); ` +
+        "refresh keeps the recorded state and cannot detect drift",
+    );
+    return { id, props: recorded };
+  }
+  const reported: Props = {};
+  for (const field of APPLICATION_FIELDS) {
+    const value = lookup.application[field];
+    if (value !== undefined) reported[field] = value;
+  }
+  const refreshed = { ...recorded, ...reported };
+  return { id, props: refreshed, inputs: inputsOf(refreshed) };
+}
+
+async function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  const parsed = parseInputs(news);
+  const target = targetOf(parsed);
+  const store = storeOf(target);
+  const fields = applicationFieldsOf(parsed);
+  const changes: Partial<ApplicationFields> = {};
+  for (const field of APPLICATION_FIELDS) {
+    if (olds[field] === undefined || !sameField(field, olds[field], fields[field])) {
+      (changes as Record<string, unknown>)[field] = fields[field];
+    }
+  }
+  const previous = olds as unknown as Partial<OAuthApplicationOutputs>;
+  const answer = Object.keys(changes).length > 0 ? await store.update(id, changes) : undefined;
+  const keptNotEnforced = (previous.notEnforced ?? []).filter((field) => !(field in changes));
+  const notEnforced = [...keptNotEnforced, ...notEnforcedOf(store, changes, answer)];
+  let clientSecret = String(previous.clientSecret ?? "");
+  const outputs = () => outputsOf(parsed, target, fields, { clientId: id, clientSecret, notEnforced });
+  if (parsed.secretVersion !== previous.secretVersion || !clientSecret) {
+    try {
+      clientSecret = await store.rotateSecret(id);
+    } catch (error) {
+      if (!answer) throw error;
+      throw new ResourceInitError(`${messageOf(error)} (the other changes were applied; the secret was not rotated)`, id, outputs() as unknown as Props);
+    }
+  }
+  if (answer) warnNotEnforced(fields.name, notEnforced);
+  return { outs: outputs() as unknown as Props };
+}
+
+async function remove(id: string, props: Props): Promise<void> {
+  await withStateTarget(props as unknown as OAuthApplicationOutputs, (store) => store.delete(id));
+}
+
+/** OAuthApplication's dynamic-provider methods. */
+export const oauthApplication = { check, diff, create, read, update, delete: remove };
+
+function parseInputs(inputs: Props): OAuthApplicationInputs {
+  return parseOrThrow(oauthApplicationSchema, inputs, "alation:OAuthApplication inputs");
+}
+
+function applicationFieldsOf(inputs: OAuthApplicationInputs): ApplicationFields {
+  const fields = {} as Record<string, unknown>;
+  for (const field of APPLICATION_FIELDS) fields[field] = inputs[field];
+  return fields as unknown as ApplicationFields;
+}
+
+/** Creates the application; a create whose answer was lost is recovered by its (unique) name where possible. */
+async function createRecovering(
+  store: ApplicationStore,
+  fields: ApplicationFields,
+  target: ApplicationTarget,
+  inputs: OAuthApplicationInputs,
+): Promise<{ application: ApplicationRecord; clientSecret: string }> {
+  try {
+    return await store.create(fields);
+  } catch (error) {
+    if (isAlationError(error) && error.kind === "conflict") {
+      throw new Error(
+        `${error.message}. To manage the existing application named "${fields.name}", set adoptClientId to its client id.`,
+      );
+    }
+    if (!outcomeUnknown(error)) throw error;
+    const lookup = await store.findByName(fields.name).catch(() => ({ status: "unsupported" as const, reason: "the lookup failed" }));
+    if (lookup.status === "gone") return store.create(fields);
+    if (lookup.status === "found") {
+      // Ours (names are unique and the create was just sent): its secret was lost with the answer, so rotate it.
+      return adopt(store, lookup.application.clientId, fields, target, inputs);
+    }
+    throw new Error(
+      `Creating the OAuth application "${fields.name}" at ${describeTarget(target)} may have succeeded, but the answer ` +
+        `was lost (${messageOf(error)}) and this tenant cannot list its OAuth clients to find it. In Alation, look ` +
+        `for an OAuth client named "${fields.name}": if it exists, set adoptClientId: "<its client id>" on this ` +
+        `resource and run pulumi up again (its secret will be rotated); if it does not, just run pulumi up again.`,
+    );
+  }
+}
+
+/** Takes over an existing application: a new secret first (we never learn the old one), then the inputs' fields. */
+async function adopt(
+  store: ApplicationStore,
+  clientId: string,
+  fields: ApplicationFields,
+  target: ApplicationTarget,
+  inputs: OAuthApplicationInputs,
+): Promise<{ application: ApplicationRecord; clientSecret: string }> {
+  const clientSecret = await store.rotateSecret(clientId);
+  try {
+    return { application: await store.update(clientId, fields), clientSecret };
+  } catch (error) {
+    // The application's fields are left out so that the next update sets them all.
+    const partial = outputsOf(inputs, target, undefined, { clientId, clientSecret, notEnforced: [] });
+    throw new ResourceInitError(
+      `OAuth application ${clientId} was taken over (its secret rotated) but setting its fields failed: ${messageOf(error)}`,
+      clientId,
+      partial as unknown as Props,
+    );
+  }
+}
+
+function outputsOf(
+  inputs: OAuthApplicationInputs,
+  target: ApplicationTarget,
+  fields: ApplicationFields | undefined,
+  result: { clientId: string; clientSecret: string; notEnforced: Array<keyof ApplicationFields> },
+): Partial<OAuthApplicationOutputs> {
+  const outputs: Partial<OAuthApplicationOutputs> = { ...fields, ...result, ...targetFields(target) };
+  if (inputs.secretVersion !== undefined) outputs.secretVersion = inputs.secretVersion;
+  if (inputs.adoptClientId !== undefined) outputs.adoptClientId = inputs.adoptClientId;
+  return outputs;
+}
+
+function targetFields(target: ApplicationTarget): Props {
+  return target.shell !== undefined ? { shell: target.shell } : { connection: target.connection };
+}
+
+/**
+ * Inputs matching refreshed state, for later diffs. The connection and shell settings are left out: they hold
+ * credentials, which must not land in state as plain inputs; the next `up` records the program's own again.
+ */
+function inputsOf(props: Props): Props {
+  const inputs: Props = {};
+  for (const key of [...APPLICATION_FIELDS, "secretVersion", "adoptClientId"]) {
+    if (props[key] !== undefined) inputs[key] = props[key];
+  }
+  return inputs;
+}
+
+/** Runs an operation on the store recorded in state (REST: with the rotated-credential fallback). */
+async function withStateTarget<T>(
+  state: Partial<OAuthApplicationOutputs>,
+  operation: (store: ApplicationStore) => Promise<T>,
+): Promise<{ result: T; target: ApplicationTarget }> {
+  if (state.shell !== undefined) {
+    const target: ApplicationTarget = { shell: state.shell };
+    return { result: await operation(storeOf(target)), target };
+  }
+  const { result, connection } = await withRecordedConnection(state.connection, (settings) => operation(storeOf({ connection: settings })));
+  return { result, target: { connection } };
+}
+
+/**
+ * Fields the tenant did not confirm: a field the answer echoes is enforced when it holds the requested value (and
+ * not when it holds another); a field it does not echo counts as enforced only if the store always sets it.
+ */
+function notEnforcedOf(
+  store: ApplicationStore,
+  requested: Partial<ApplicationFields>,
+  answer: ApplicationRecord | undefined,
+): Array<keyof ApplicationFields> {
+  return APPLICATION_FIELDS.filter((field) => {
+    if (!(field in requested)) return false;
+    const echoed = answer?.[field];
+    if (echoed !== undefined) return !sameField(field, echoed, requested[field]);
+    return !store.enforcedFields.includes(field);
+  });
+}
+
+function warnNotEnforced(name: string, fields: ReadonlyArray<keyof ApplicationFields>): void {
+  if (fields.length === 0) return;
+  console.warn(
+    `alation:OAuthApplication "${name}": could not confirm ${fields.join(", ")} (not settable over this path as far ` +
+      "as Alation documents; set them through AlationShell, or check them in Alation). Listed in output notEnforced.",
+  );
+}
+
+const warned = new Set<string>();
+
+function warnOnce(key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  console.warn(message);
+}
+
+/** Whether `newConnection` (with config and environment as fallback) names another tenant than the recorded one. */
+function tenantChanged(recorded: ConnectionSettings | undefined, newConnection: Props | undefined): boolean {
+  if (isUnknown(newConnection) || isUnknown(newConnection?.baseUrl)) return true;
+  const next = (newConnection?.baseUrl as string | undefined) ?? stackConfig().baseUrl ?? process.env.ALATION_BASE_URL;
+  if (!recorded?.baseUrl || !next || baseUrlProblem(next)) return false;
+  return new URL(recorded.baseUrl).origin !== new URL(next).origin;
+}
+
+function sameField(field: keyof ApplicationFields, a: unknown, b: unknown): boolean {
+  if (field === "redirectUris" && Array.isArray(a) && Array.isArray(b)) {
+    // Order carries no meaning for Alation; a tenant may report them sorted.
+    return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+  }
+  return a === b;
+}
+
+function defaultOf(field: keyof ApplicationFields): unknown {
+  return (APPLICATION_DEFAULTS as Record<string, unknown>)[field];
+}
+
+// A failure after which the operation may have happened: an AlationError that says so, or the shell path's
+// connection/timeout error for a command that was sent.
+function outcomeUnknown(error: unknown): boolean {
+  const facts = error as { outcomeUnknown?: unknown; commandSent?: unknown; kind?: unknown; name?: unknown };
+  if (facts?.outcomeUnknown === true) return true;
+  return facts?.name === "ShellError" && facts.commandSent === true && (facts.kind === "connection" || facts.kind === "timeout");
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

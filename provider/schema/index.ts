@@ -1,0 +1,5 @@
+// zod schemas of the resources' inputs, Alation's rules, and Pulumi's `check` over them.
+export * from "./check";
+export * from "./connection";
+export * from "./oauth-application";
+export * from "./unknown";

@@ -1,0 +1,115 @@
+// The zod schema of OAuthApplication's inputs, with Alation's own rules and the connector guide's defaults.
+import { z } from "zod";
+import { isLoopbackHost } from "../alation/settings";
+import { connectionSchema } from "./connection";
+import { shellSchema } from "./shell";
+import { isUnknown, UNKNOWN } from "./unknown";
+
+/** Alation's limits, in seconds. */
+export const ACCESS_TOKEN_EXPIRY = { min: 3600, max: 259200 };
+export const REFRESH_TOKEN_EXPIRY = { min: 259200, max: 15552000 };
+
+/** The connector guide's values for what the user leaves out (`name` defaults to the resource name). */
+export const APPLICATION_DEFAULTS = {
+  clientType: "confidential",
+  accessTokenExpiry: 86400,
+  refreshTokenExpiry: 15552000,
+  pkceRequired: true,
+  jwtRequired: true,
+  isActive: true,
+  internalApplication: false,
+} as const;
+
+// Schemes a browser must never be sent to with an authorization code.
+const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "file:", "vbscript:"]);
+
+/**
+ * Why `uri` cannot be a redirect URI, or undefined. Alation's rule (its API doc): absolute, no fragment, http only
+ * for localhost/127.0.0.1 ([::1] too); we add: no wildcard. Private-use schemes of native apps (RFC 8252, e.g.
+ * Cursor's `cursor://...`) are accepted, as Alation documents such callbacks.
+ */
+export function redirectUriProblem(uri: string): string | undefined {
+  if (uri.includes("*")) return "a redirect URI must not hold a wildcard (*)";
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return "a redirect URI must be an absolute URI (https://host/path)";
+  }
+  if (uri.includes("#")) return "a redirect URI must not hold a fragment (#...)";
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) return `a redirect URI must not use the ${url.protocol} scheme`;
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    return "a redirect URI must use https:// (http:// only for localhost, 127.0.0.1 or [::1])";
+  }
+  if ((url.protocol === "https:" || url.protocol === "http:") && !url.hostname) return "a redirect URI must name a host";
+  return undefined;
+}
+
+const redirectUriSchema = z.string({ error: "a redirect URI must be a string" }).superRefine((uri, ctx) => {
+  const problem = redirectUriProblem(uri);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const expiry = (what: string, range: { min: number; max: number }, fallback: number) =>
+  z
+    .number({ error: `${what} must be a number of seconds` })
+    .int({ error: `${what} must be a whole number of seconds` })
+    .min(range.min, { error: `${what} must be at least ${range.min} seconds` })
+    .max(range.max, { error: `${what} must be at most ${range.max} seconds` })
+    .default(fallback);
+
+const flag = (what: string, fallback: boolean) => z.boolean({ error: `${what} must be true or false` }).default(fallback);
+
+/** OAuthApplication's inputs as the runtime receives them (plain values, defaults applied by parsing). */
+export const oauthApplicationShape = {
+  name: z
+    .string({ error: "name is required (a string, unique in the tenant)" })
+    .regex(/\S/, { error: "name must not be blank" })
+    .max(255, { error: "name must be at most 255 characters" }),
+  clientType: z
+    .enum(["confidential", "public"], { error: 'clientType must be "confidential" or "public"' })
+    .default(APPLICATION_DEFAULTS.clientType),
+  redirectUris: z
+    .array(redirectUriSchema, { error: "redirectUris is required: a list of redirect URIs" })
+    .min(1, { error: "redirectUris must hold at least one URI" })
+    .superRefine((uris, ctx) => {
+      uris.forEach((uri, index) => {
+        if (uri !== UNKNOWN && uris.indexOf(uri) < index) {
+          ctx.addIssue({ code: "custom", path: [index], message: "this redirect URI is listed twice" });
+        }
+      });
+    }),
+  accessTokenExpiry: expiry("accessTokenExpiry", ACCESS_TOKEN_EXPIRY, APPLICATION_DEFAULTS.accessTokenExpiry),
+  refreshTokenExpiry: expiry("refreshTokenExpiry", REFRESH_TOKEN_EXPIRY, APPLICATION_DEFAULTS.refreshTokenExpiry),
+  pkceRequired: flag("pkceRequired", APPLICATION_DEFAULTS.pkceRequired),
+  jwtRequired: flag("jwtRequired", APPLICATION_DEFAULTS.jwtRequired),
+  isActive: flag("isActive", APPLICATION_DEFAULTS.isActive),
+  internalApplication: flag("internalApplication", APPLICATION_DEFAULTS.internalApplication),
+  secretVersion: z.string({ error: "secretVersion must be a string" }).optional(),
+  adoptClientId: z.string({ error: "adoptClientId must be a string (a client id)" }).min(1, { error: "adoptClientId must not be empty" }).optional(),
+  connection: connectionSchema.optional(),
+  shell: shellSchema.optional(),
+};
+
+/** OAuthApplication's inputs, with the rules across fields. Unknown keys (such as `__provider`) pass through. */
+export const oauthApplicationSchema = z
+  .looseObject(oauthApplicationShape)
+  // Runs even when a field failed, so that every failure is reported at once (fields may have any type here).
+  .check(
+    z.superRefine(
+      (inputs, ctx) => {
+        const raw = inputs as Record<string, unknown>;
+        if (raw.clientType === "public" && raw.pkceRequired === false) {
+          ctx.addIssue({ code: "custom", path: ["pkceRequired"], message: "PKCE is required for public clients (pkceRequired: true)" });
+        }
+        // An unknown value may still turn out to be undefined: only known values can conflict.
+        const given = (value: unknown) => value !== undefined && !isUnknown(value);
+        if (given(raw.connection) && given(raw.shell)) {
+          ctx.addIssue({ code: "custom", path: ["shell"], message: "give connection or shell, not both" });
+        }
+      },
+      { when: () => true },
+    ),
+  );
+
+export type OAuthApplicationInputs = z.infer<typeof oauthApplicationSchema>;

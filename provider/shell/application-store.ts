@@ -1,0 +1,113 @@
+// OAuth applications managed through `alation_django_shell` and python/oauth_application.py: the path that sets
+// every field of Alation's model (the REST API cannot set jwt_required, is_active, internal_application).
+import type {
+  ApplicationFields,
+  ApplicationLookup,
+  ApplicationRecord,
+  ApplicationStore,
+} from "../alation/types";
+import { runDjangoScript, ScriptResult } from "./django-shell";
+import { ShellError } from "./errors";
+import { Transport } from "./transport";
+
+const SCRIPT = "oauth_application.py";
+
+// camelCase (ApplicationFields) to the model's snake_case field names, and back.
+const MODEL_FIELDS: Record<keyof ApplicationFields, string> = {
+  name: "name",
+  clientType: "client_type",
+  redirectUris: "redirect_uris",
+  accessTokenExpiry: "access_token_expiry",
+  refreshTokenExpiry: "refresh_token_expiry",
+  pkceRequired: "pkce_required",
+  jwtRequired: "jwt_required",
+  isActive: "is_active",
+  internalApplication: "internal_application",
+};
+const ALL_FIELDS = Object.keys(MODEL_FIELDS) as Array<keyof ApplicationFields>;
+
+type Operation = "create" | "get" | "find_by_name" | "update" | "rotate" | "delete";
+
+/** An ApplicationStore over a transport. Commands are abandoned after `timeoutMs`. */
+export function createDjangoApplicationStore(transport: Transport, timeoutMs: number): ApplicationStore {
+  const run = async (op: Operation, request: Record<string, unknown>, idempotent: boolean) => {
+    const result = await runDjangoScript(transport, { script: SCRIPT, request: { op, ...request }, idempotent, timeoutMs });
+    if (!result.ok) throw scriptError(op, result, transport);
+    return result;
+  };
+  const lookup = async (op: "get" | "find_by_name", request: Record<string, unknown>): Promise<ApplicationLookup> => {
+    const result = await run(op, request, true);
+    const application = toRecord(result.application);
+    return application ? { status: "found", application } : { status: "gone" };
+  };
+
+  return {
+    enforcedFields: ALL_FIELDS,
+
+    // Not retried: a create whose answer was lost is recovered by the runtime (looked up by name, secret rotated).
+    async create(fields) {
+      const result = await run("create", { fields: toModelFields(fields) }, false);
+      return { application: requireRecord(result.application, "create", transport), clientSecret: requireSecret(result, "create", transport) };
+    },
+
+    get: (clientId) => lookup("get", { client_id: clientId }),
+
+    findByName: (name) => lookup("find_by_name", { name }),
+
+    async update(clientId, changes) {
+      // Setting fields to given values twice is the same as once: safe to retry.
+      const result = await run("update", { client_id: clientId, fields: toModelFields(changes) }, true);
+      return requireRecord(result.application, "update", transport);
+    },
+
+    async rotateSecret(clientId) {
+      const result = await run("rotate", { client_id: clientId }, false);
+      return requireSecret(result, "rotate", transport);
+    },
+
+    async delete(clientId) {
+      await run("delete", { client_id: clientId }, true);
+    },
+  };
+}
+
+function toModelFields(fields: Partial<ApplicationFields>): Record<string, unknown> {
+  const model: Record<string, unknown> = {};
+  for (const field of ALL_FIELDS) {
+    if (fields[field] !== undefined) model[MODEL_FIELDS[field]] = fields[field];
+  }
+  return model;
+}
+
+/** An application as the script describes it; fields of unexpected types are left out (reported as unknown). */
+function toRecord(described: unknown): ApplicationRecord | undefined {
+  if (typeof described !== "object" || described === null) return undefined;
+  const model = described as Record<string, unknown>;
+  if (typeof model.client_id !== "string") return undefined;
+  const record: Record<string, unknown> = { clientId: model.client_id };
+  for (const field of ALL_FIELDS) {
+    const value = model[MODEL_FIELDS[field]];
+    if (value !== undefined && value !== null) record[field] = value;
+  }
+  return record as ApplicationRecord;
+}
+
+function requireRecord(described: unknown, op: Operation, transport: Transport): ApplicationRecord {
+  const record = toRecord(described);
+  if (!record) throw new ShellError("command", `the ${op} operation on ${transport.target} returned no application`);
+  return record;
+}
+
+function requireSecret(result: ScriptResult, op: Operation, transport: Transport): string {
+  const secret = (result as { client_secret?: unknown }).client_secret;
+  if (typeof secret !== "string" || secret === "") {
+    throw new ShellError("command", `the ${op} operation on ${transport.target} returned no client secret`);
+  }
+  return secret;
+}
+
+function scriptError(op: Operation, result: Extract<ScriptResult, { ok: false }>, transport: Transport): ShellError {
+  const kind = result.error === "not_found" ? "not-found" : result.error === "conflict" ? "conflict" : "command";
+  const hint = op === "create" && kind === "conflict" ? ". To manage the existing application, set adoptClientId to its client id" : "";
+  return new ShellError(kind, `the ${op} operation of oauth_application.py on ${transport.target} failed (${result.error}): ${result.message}${hint}`);
+}

@@ -1,0 +1,18 @@
+// The connector verifier's public face (no Pulumi): the library behind `alation-connector verify`.
+export { verifyConnector, verifyConnectors, ALL_STEPS, DEFAULT_TIMEOUT_MS } from "./verify";
+export { connectorsFromStackOutputs, connectorsFromJson, ConnectorInputError } from "./input";
+export { formatReports, reportsToJson } from "./report";
+export { runCli, USAGE, type CliIo } from "./cli";
+export {
+  CLAUDE_REDIRECT_URIS,
+  EMULATOR_TEST_USER,
+  STEP_IDS,
+  type ConnectorInput,
+  type FetchFn,
+  type LoginCredentials,
+  type StepId,
+  type StepResult,
+  type StepStatus,
+  type VerifyOptions,
+  type VerifyReport,
+} from "./types";

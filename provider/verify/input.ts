@@ -1,0 +1,93 @@
+// Reads connectors out of what `pulumi stack output --json --show-secrets` prints: one tenant's four fields,
+// or many tenants under any nesting (`{tenants: {acme: {...}}}`, `{acme: {...}}`, `[{...}, ...]`).
+import { isObject } from "./http";
+import type { ConnectorInput } from "./types";
+
+/** Input that cannot be verified (a usage error, not a failed check). */
+export class ConnectorInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConnectorInputError";
+  }
+}
+
+/** What Pulumi prints for a secret output without --show-secrets. */
+const HIDDEN_SECRET = "[secret]";
+
+/** Spellings of each field that stack outputs plausibly use. */
+const FIELD_NAMES = {
+  mcpUrl: ["remoteMcpServerUrl", "remote_mcp_server_url", "mcpUrl", "mcp_url", "mcpServerUrl"],
+  clientId: ["clientId", "client_id"],
+  clientSecret: ["clientSecret", "client_secret"],
+  connectorName: ["connectorName", "connector_name"],
+} as const;
+
+/** Stack outputs are shallow; deeper nesting is not a connector list. */
+const MAX_DEPTH = 6;
+
+/** Every connector found in parsed stack outputs, named by its path in them (e.g. `tenants.acme`). */
+export function connectorsFromStackOutputs(outputs: unknown): ConnectorInput[] {
+  const found: ConnectorInput[] = [];
+  collect(outputs, [], found, 0);
+  if (found.length === 0) {
+    throw new ConnectorInputError(
+      "no connector in the input: expected objects with remoteMcpServerUrl, clientId and clientSecret " +
+        "(the output of `pulumi stack output --json --show-secrets`)",
+    );
+  }
+  return found;
+}
+
+/** Parses stack outputs given as JSON text. */
+export function connectorsFromJson(text: string): ConnectorInput[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The text may hold secrets: never quote it.
+    throw new ConnectorInputError("the input is not valid JSON (expected `pulumi stack output --json --show-secrets`)");
+  }
+  return connectorsFromStackOutputs(parsed);
+}
+
+function collect(value: unknown, path: string[], found: ConnectorInput[], depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => collect(item, [...path, String(index)], found, depth + 1));
+    return;
+  }
+  if (!isObject(value)) return;
+  const mcpUrl = field(value, FIELD_NAMES.mcpUrl);
+  const clientId = field(value, FIELD_NAMES.clientId);
+  if (mcpUrl !== undefined || clientId !== undefined) {
+    found.push(toConnector(value, path));
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) collect(child, [...path, key], found, depth + 1);
+}
+
+function toConnector(value: Record<string, unknown>, path: string[]): ConnectorInput {
+  const connectorName = field(value, FIELD_NAMES.connectorName);
+  const name = path.length > 0 ? path.join(".") : typeof connectorName === "string" ? connectorName : undefined;
+  const where = name ? `connector ${name}` : "the connector";
+  const text = (names: readonly string[], label: string): string => {
+    const v = field(value, names);
+    if (v === HIDDEN_SECRET) {
+      throw new ConnectorInputError(`${where}: ${label} is hidden; run \`pulumi stack output --json --show-secrets\``);
+    }
+    if (typeof v !== "string" || v.trim() === "") throw new ConnectorInputError(`${where}: ${label} is missing`);
+    return v.trim();
+  };
+  return {
+    name,
+    connectorName: typeof connectorName === "string" ? connectorName : undefined,
+    remoteMcpServerUrl: text(FIELD_NAMES.mcpUrl, "remoteMcpServerUrl"),
+    clientId: text(FIELD_NAMES.clientId, "clientId"),
+    clientSecret: text(FIELD_NAMES.clientSecret, "clientSecret"),
+  };
+}
+
+function field(value: Record<string, unknown>, names: readonly string[]): unknown {
+  for (const name of names) if (name in value) return value[name];
+  return undefined;
+}

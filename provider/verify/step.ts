@@ -1,0 +1,116 @@
+// What a step is, what it shares with the later steps, and how the steps run in order.
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { AuthorizationServerMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import { errorFinding, type AuthorizeAnswer, type Finding } from "./diagnosis";
+import type { VerifierHttp } from "./http";
+import type { SecretRedactor } from "./redact";
+import type { ConnectorInput, LoginCredentials, StepId, StepResult, StepStatus } from "./types";
+
+/** What one connector's steps learn and pass on. Secrets live here, never in results. */
+export interface VerifyContext {
+  /** The connector under test. */
+  readonly input: ConnectorInput;
+  /** Loopback http and ports are tolerated (with a warning). */
+  readonly emulator: boolean;
+  /** Who logs in; undefined when no login was asked for. */
+  readonly login?: LoginCredentials;
+  /** Bounded fetches that never follow a redirect. */
+  readonly http: VerifierHttp;
+  /** Every secret learned so far; every printed text goes through it. */
+  readonly redactor: SecretRedactor;
+  /** The MCP URL the network steps use: the given one, with a trailing slash added if it lacked one. */
+  mcpUrl?: URL;
+  /** The answer to the unauthenticated MCP request. */
+  challenge?: { status: number; wwwAuthenticate: string | null };
+  /** The protected resource metadata URL named by the 401. */
+  resourceMetadataUrl?: URL;
+  /** The `scope` of the 401's challenge, which Claude requests. */
+  challengeScope?: string;
+  /** The protected resource metadata, as served (not yet validated beyond being an object). */
+  resourceMetadata?: Record<string, unknown>;
+  /** The first of `authorization_servers`. */
+  authorizationServer?: string;
+  /** The authorization server's RFC 8414 metadata. */
+  asMetadata?: AuthorizationServerMetadata;
+  /** How the authorize endpoint answered, per Claude redirect URI, without a user. */
+  authorizeAnswers: Map<string, AuthorizeAnswer>;
+  /** The code that the login obtained, with what the exchange needs. */
+  authorization?: { code: string; codeVerifier: string; redirectUri: string };
+  /** Tokens of the code exchange. */
+  tokens?: OAuthTokens;
+  /** The MCP client connected with the access token. */
+  mcpClient?: Client;
+  /** Run after the last step, whatever happened (closing the MCP session). */
+  cleanups: Array<() => Promise<void>>;
+}
+
+/** A step's verdict before redaction. */
+export interface StepOutcome {
+  status: StepStatus;
+  detail?: string;
+  cause?: string;
+  fix?: string;
+}
+
+/** One check of the checklist. */
+export interface StepDefinition {
+  /** Its name (one of STEP_IDS). */
+  id: StepId;
+  /** What it checks. */
+  title: string;
+  /** Steps that must have passed (or warned) first; otherwise this one is skipped. */
+  needs?: StepId[];
+  /** A reason to skip it, checked before `needs` (e.g. login not requested). */
+  skipReason?(ctx: VerifyContext, results: ReadonlyMap<StepId, StepResult>): string | undefined;
+  /** The check itself. A thrown error is a failure whose cause describes it. */
+  run(ctx: VerifyContext, results: ReadonlyMap<StepId, StepResult>): Promise<StepOutcome> | StepOutcome;
+}
+
+/** A passed step. */
+export function pass(detail: string): StepOutcome {
+  return { status: "pass", detail };
+}
+
+/** A failed step with its cause and fix. */
+export function fail(finding: Finding, detail?: string): StepOutcome {
+  return { status: "fail", detail, ...finding };
+}
+
+/** A step that is fine for Claude but deserves attention. */
+export function warn(finding: Finding, detail?: string): StepOutcome {
+  return { status: "warn", detail, ...finding };
+}
+
+/** Runs the steps in order, skipping those whose prerequisites did not pass; redacts every text. */
+export async function runSteps(steps: readonly StepDefinition[], ctx: VerifyContext): Promise<StepResult[]> {
+  const results = new Map<StepId, StepResult>();
+  try {
+    for (const step of steps) {
+      const outcome = await runOne(step, ctx, results);
+      const result: StepResult = { id: step.id, title: step.title, status: outcome.status };
+      for (const key of ["detail", "cause", "fix"] as const) {
+        const text = outcome[key];
+        if (text !== undefined) result[key] = ctx.redactor.redact(text);
+      }
+      results.set(step.id, result);
+    }
+  } finally {
+    for (const cleanup of ctx.cleanups) await cleanup().catch(() => undefined);
+  }
+  return [...results.values()];
+}
+
+async function runOne(step: StepDefinition, ctx: VerifyContext, results: ReadonlyMap<StepId, StepResult>): Promise<StepOutcome> {
+  const reason = step.skipReason?.(ctx, results);
+  if (reason) return { status: "skip", detail: reason };
+  const unmet = (step.needs ?? []).filter((id) => {
+    const status = results.get(id)?.status;
+    return status !== "pass" && status !== "warn";
+  });
+  if (unmet.length > 0) return { status: "skip", detail: `needs ${unmet.join(", ")}` };
+  try {
+    return await step.run(ctx, results);
+  } catch (error) {
+    return fail(errorFinding(error, step.title, ctx.http.timeoutMs));
+  }
+}

@@ -1,0 +1,141 @@
+// The client's registration as Claude meets it, still without a user: does the authorize endpoint accept
+// the client id with each of Claude's callbacks, and does the token endpoint accept its secret?
+import { randomBytes } from "node:crypto";
+import { exchangeAuthorization, startAuthorization } from "@modelcontextprotocol/sdk/client/auth.js";
+import { OAuthError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
+import {
+  classifyAuthorizeAnswer,
+  clientFinding,
+  describeAnswer,
+  errorSubject,
+  missingRedirectUri,
+  type AuthorizeAnswer,
+  type OAuthErrorAnswer,
+} from "./diagnosis";
+import { fail, pass, warn, type StepDefinition, type StepOutcome, type VerifyContext } from "./step";
+import { CLAUDE_REDIRECT_URIS, type StepId } from "./types";
+
+/** The metadata and server that the discovery steps established (a step that needs them runs only when they did). */
+export function serverOf(ctx: VerifyContext) {
+  if (!ctx.asMetadata || !ctx.authorizationServer) throw new Error("the authorization server was not discovered");
+  return { metadata: ctx.asMetadata, server: ctx.authorizationServer };
+}
+
+/** The RFC 8707 resource indicator Claude sends: the protected resource metadata's `resource`. */
+export function resourceOf(ctx: VerifyContext): string | undefined {
+  const resource = ctx.resourceMetadata?.resource;
+  return typeof resource === "string" ? resource : undefined;
+}
+
+/** The scope Claude asks for: the 401's, else the protected resource's scopes_supported. */
+function scopeOf(ctx: VerifyContext): string | undefined {
+  const supported = ctx.resourceMetadata?.scopes_supported;
+  const fromMetadata = Array.isArray(supported) && supported.every((s) => typeof s === "string") ? supported.join(" ") : undefined;
+  return ctx.challengeScope ?? (fromMetadata || undefined);
+}
+
+/** The authorize URL Claude would open for this client and callback, with its PKCE verifier. */
+export async function claudeAuthorizeRequest(ctx: VerifyContext, redirectUri: string, state: string) {
+  const { metadata, server } = serverOf(ctx);
+  return startAuthorization(server, {
+    metadata,
+    clientInformation: { client_id: ctx.input.clientId },
+    redirectUrl: redirectUri,
+    scope: scopeOf(ctx),
+    state,
+    resource: resourceOf(ctx),
+  });
+}
+
+/** A fresh random value (state, made-up code). */
+export function randomToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** What an OAuth error thrown by the SDK said. */
+export function oauthAnswerOf(error: unknown): OAuthErrorAnswer | undefined {
+  if (!(error instanceof OAuthError)) return undefined;
+  // The SDK turns a non-OAuth error body into server_error "HTTP 401: ..."; a bare 401 refuses the client.
+  if (error.errorCode === "server_error" && /^HTTP 401\b/.test(error.message)) return { error: "invalid_client", description: error.message };
+  return { error: error.errorCode, description: error.message };
+}
+
+/** The step of one of Claude's callbacks: passes when the authorize endpoint accepted it. */
+function redirectUriStep(id: StepId, redirectUri: string): StepDefinition {
+  return {
+    id,
+    title: `authorize accepts ${redirectUri}`,
+    needs: ["client-id-accepted"],
+    run(ctx) {
+      const answer = ctx.authorizeAnswers.get(redirectUri);
+      if (!answer) throw new Error("the authorize endpoint was not asked");
+      if (answer.verdict === "accepted") return pass(answer.detail);
+      if (answer.subject === "redirect") return fail(missingRedirectUri(redirectUri), describeAnswer(answer.answer));
+      return failedAuthorize(answer.answer, redirectUri);
+    },
+  };
+}
+
+function failedAuthorize(answer: OAuthErrorAnswer, redirectUri: string): StepOutcome {
+  if (errorSubject(answer) === "client") return fail(clientFinding(answer, false), describeAnswer(answer));
+  return fail(
+    { cause: `the authorize endpoint refused Claude's request with ${redirectUri}`, fix: "see the tenant's answer; Claude sends exactly this request" },
+    describeAnswer(answer),
+  );
+}
+
+export const clientSteps: StepDefinition[] = [
+  {
+    id: "client-id-accepted",
+    title: "authorize endpoint accepts the client id",
+    needs: ["authorization-code-grant", "pkce-s256"],
+    async run(ctx) {
+      for (const redirectUri of CLAUDE_REDIRECT_URIS) {
+        const { authorizationUrl } = await claudeAuthorizeRequest(ctx, redirectUri, randomToken());
+        const response = await ctx.http.probe(authorizationUrl, { headers: { accept: "text/html,application/json" } });
+        ctx.authorizeAnswers.set(redirectUri, await classifyAuthorizeAnswer(response, authorizationUrl, redirectUri));
+      }
+      const answers = [...ctx.authorizeAnswers.values()];
+      const accepted = answers.find((a): a is Extract<AuthorizeAnswer, { verdict: "accepted" }> => a.verdict === "accepted");
+      if (accepted) return pass(`client ${ctx.input.clientId}: ${accepted.detail}`);
+      const refusals = answers.flatMap((a) => (a.verdict === "refused" ? [a] : []));
+      // Refusals that blame only the redirect URIs prove that the client itself is known: the redirect steps say more.
+      if (refusals.every((r) => r.subject === "redirect")) return pass(`client ${ctx.input.clientId} is known; its redirect URIs are refused`);
+      const notRedirect = refusals.find((r) => r.subject !== "redirect")?.answer as OAuthErrorAnswer;
+      return failedAuthorize(notRedirect, CLAUDE_REDIRECT_URIS[0]);
+    },
+  },
+  redirectUriStep("redirect-uri-claude-ai", CLAUDE_REDIRECT_URIS[0]),
+  redirectUriStep("redirect-uri-claude-com", CLAUDE_REDIRECT_URIS[1]),
+  {
+    id: "client-secret",
+    title: "token endpoint accepts the client secret",
+    needs: ["client-id-accepted"],
+    async run(ctx) {
+      const { metadata, server } = serverOf(ctx);
+      // A made-up code with the real credentials: a server authenticates the client before it looks at the
+      // code, so invalid_grant means "right secret, wrong code" and invalid_client means "wrong secret".
+      try {
+        await exchangeAuthorization(server, {
+          metadata,
+          clientInformation: { client_id: ctx.input.clientId, client_secret: ctx.input.clientSecret },
+          authorizationCode: randomToken(),
+          codeVerifier: randomToken() + randomToken(),
+          redirectUri: CLAUDE_REDIRECT_URIS[0],
+          resource: resourceOf(ctx),
+          fetchFn: ctx.http.strict,
+        });
+      } catch (error) {
+        const answer = oauthAnswerOf(error);
+        if (!answer) throw error;
+        if (answer.error === "invalid_grant") return pass("the secret authenticates the client (a made-up code got invalid_grant)");
+        if (errorSubject(answer) === "client") return fail(clientFinding(answer, true), describeAnswer(answer));
+        return warn(
+          { cause: `inconclusive: a made-up code got ${describeAnswer(answer)}`, fix: "run with --login to check the secret with a real code" },
+          describeAnswer(answer),
+        );
+      }
+      return warn({ cause: "the token endpoint accepted a made-up authorization code", fix: "report this to the tenant's administrators" });
+    },
+  },
+];

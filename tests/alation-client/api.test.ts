@@ -1,0 +1,204 @@
+// The REST client's API logic against scripted local servers: the three ways to authenticate (with token caching
+// and renewal), "route not served" versus "client gone", pagination and tolerant parsing of answers.
+import { strict as assert } from "node:assert";
+import { AlationClient, AlationError, clearTokenCache, closeHttpPools, type ConnectionSettings } from "../../provider/alation";
+import { json, startScriptedServer, type RecordedRequest, type ScriptedAnswer, type ScriptedServer } from "../support/scripted-http";
+
+const CLIENTS = "/integration/core/v1/oauth/clients/";
+const FAST_RETRY = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterMs: 1000 };
+const record = (id: string, name = `app-${id}`) => ({ client_id: id, name, client_type: "confidential", redirect_uris: ["https://a.example/cb"] });
+
+function clientFor(server: ScriptedServer, auth: Partial<ConnectionSettings>): AlationClient {
+  return new AlationClient({ baseUrl: server.url, timeoutSeconds: 5, ...auth }, { retry: FAST_RETRY });
+}
+
+/** A router over "METHOD /path" (query stripped). */
+function routes(table: Record<string, (r: RecordedRequest) => ScriptedAnswer>): (r: RecordedRequest) => ScriptedAnswer {
+  return (r) => {
+    const key = `${r.method} ${r.path.split("?")[0]}`;
+    const handler = table[key];
+    return handler ? handler(r) : json(404, { detail: `no route ${key}` });
+  };
+}
+
+describe("alation client: API logic", function () {
+  this.timeout(20000);
+  let server: ScriptedServer;
+
+  afterEach(async () => {
+    await closeHttpPools();
+    clearTokenCache();
+    await server?.close();
+  });
+
+  describe("authentication", () => {
+    it("sends an API access token as header TOKEN", async () => {
+      server = await startScriptedServer(() => json(200, record("a")));
+      await clientFor(server, { apiAccessToken: "legacy-api-token" }).get("a");
+      assert.equal(server.requests[0].headers.token, "legacy-api-token");
+      assert.equal(server.requests[0].headers.authorization, undefined);
+    });
+
+    it("exchanges a refresh token once per process, and again after a 401", async () => {
+      let issued = 0;
+      let valid = "";
+      server = await startScriptedServer(
+        routes({
+          "POST /integration/v1/createAPIAccessToken/": (r) => {
+            const body = JSON.parse(r.body);
+            assert.deepEqual(body, { refresh_token: "legacy-refresh-token", user_id: 7 });
+            valid = `access-${++issued}`;
+            return json(201, { api_access_token: valid, user_id: 7 });
+          },
+          [`GET ${CLIENTS}a/`]: (r) => (r.headers.token === valid ? json(200, record("a")) : json(401, { detail: "Invalid token." })),
+        }),
+      );
+      const auth = { refreshToken: "legacy-refresh-token", userId: "7" };
+      await clientFor(server, auth).get("a");
+      await clientFor(server, auth).get("a");
+      assert.equal(issued, 1, "one exchange for two clients of the process");
+      valid = "expired-by-the-server";
+      assert.equal((await clientFor(server, auth).get("a")).status, "found");
+      assert.equal(issued, 2);
+    });
+
+    it("reports a refused refresh token as an auth error without the token", async () => {
+      server = await startScriptedServer(() => json(200, { status: "failed", message: "Refresh token is invalid or has expired." }));
+      const error = await clientFor(server, { refreshToken: "revoked-refresh-token", userId: 7 }).get("a").catch((e) => e);
+      assert.ok(error instanceof AlationError);
+      assert.equal(error.kind, "auth");
+      assert.match(error.message, /Refresh token is invalid/);
+      assert.ok(!error.message.includes("revoked-refresh-token"));
+    });
+
+    it("gets one client-credentials JWT for concurrent calls, sends it as Bearer, and renews it once after a 401", async () => {
+      let issued = 0;
+      let valid = "";
+      server = await startScriptedServer(
+        routes({
+          "POST /oauth/v2/token/": (r) => {
+            assert.equal(r.headers["content-type"], "application/x-www-form-urlencoded");
+            const form = new URLSearchParams(r.body);
+            assert.equal(form.get("grant_type"), "client_credentials");
+            assert.equal(form.get("client_id"), "svc");
+            assert.equal(form.get("client_secret"), "svc-secret-value");
+            // A new token invalidates the previous one, as on Alation.
+            valid = `eyJhbGciOiJSUzI1NiJ9.eyJuIjoi${++issued}In0.sig`;
+            return json(200, { access_token: valid, token_type: "Bearer", expires_in: 3600 });
+          },
+          [`GET ${CLIENTS}a/`]: (r) => (r.headers.authorization === `Bearer ${valid}` ? json(200, record("a")) : json(401, { detail: "Invalid token." })),
+        }),
+      );
+      const auth = { clientCredentials: { clientId: "svc", clientSecret: "svc-secret-value" } };
+      await Promise.all([1, 2, 3, 4, 5].map(() => clientFor(server, auth).get("a")));
+      assert.equal(issued, 1);
+      valid = "revoked";
+      const lookups = await Promise.all([1, 2, 3].map(() => clientFor(server, auth).get("a")));
+      assert.deepEqual(lookups.map((l) => l.status), ["found", "found", "found"]);
+      assert.equal(issued, 2, "concurrent 401s renew the token once");
+    });
+
+    it("refuses a connection with no or two ways to authenticate, naming no value", () => {
+      assert.throws(() => new AlationClient({ baseUrl: "https://t.example" }), /no credential/);
+      assert.throws(
+        () => new AlationClient({ baseUrl: "https://t.example", apiAccessToken: "tok-a-b-c", refreshToken: "ref-x-y-z", userId: 1 }),
+        (e: Error) => /exactly one/.test(e.message) && !e.message.includes("tok-a-b-c"),
+      );
+      assert.throws(() => new AlationClient({ baseUrl: "http://tenant.example", apiAccessToken: "t" }), /https/);
+    });
+  });
+
+  describe("reading: route not served versus client gone", () => {
+    it("item 405: unsupported", async () => {
+      server = await startScriptedServer(() => json(405, { detail: 'Method "GET" not allowed.' }));
+      const lookup = await clientFor(server, { apiAccessToken: "token-x" }).get("a");
+      assert.equal(lookup.status, "unsupported");
+    });
+
+    it("item 404 and list not served (404/405): unsupported, never gone", async () => {
+      for (const listStatus of [404, 405, 501]) {
+        server = await startScriptedServer(routes({ [`GET ${CLIENTS}`]: () => json(listStatus, {}) }));
+        const lookup = await clientFor(server, { apiAccessToken: "token-x" }).get("a");
+        assert.equal(lookup.status, "unsupported", `list ${listStatus}`);
+        await server.close();
+        await closeHttpPools();
+      }
+    });
+
+    it("item 404 and a list without it: gone; with it: found through the list", async () => {
+      server = await startScriptedServer(routes({ [`GET ${CLIENTS}`]: () => json(200, [record("b")]) }));
+      const client = clientFor(server, { apiAccessToken: "token-x" });
+      assert.equal((await client.get("a")).status, "gone");
+      const found = await client.get("b");
+      assert.equal(found.status, "found");
+    });
+
+    it("a web page answered 200: unsupported", async () => {
+      server = await startScriptedServer(() => ({ status: 200, text: "<html><body>Alation</body></html>" }));
+      const client = clientFor(server, { apiAccessToken: "token-x" });
+      assert.equal((await client.get("a")).status, "unsupported");
+      assert.equal((await client.findByName("x")).status, "unsupported");
+    });
+
+    it("finds a name across pages (X-Next-Page), and in a DRF page", async () => {
+      server = await startScriptedServer((r) => {
+        const skip = Number(new URL(r.path, "http://x").searchParams.get("skip") ?? 0);
+        if (skip === 0) return json(200, [record("a")], { "X-Next-Page": `${CLIENTS}?limit=1&skip=1` });
+        return json(200, { results: [record("b", "wanted")] });
+      });
+      const lookup = await clientFor(server, { apiAccessToken: "token-x" }).findByName("wanted");
+      assert.equal(lookup.status, "found");
+      assert.equal(lookup.status === "found" && lookup.application.clientId, "b");
+      assert.equal((await clientFor(server, { apiAccessToken: "token-x" }).findByName("absent")).status, "gone");
+    });
+  });
+
+  describe("answers", () => {
+    it("reads the older field names, redirect URIs as a string, and missing fields", async () => {
+      server = await startScriptedServer(() =>
+        json(200, {
+          client_id: "a",
+          name: "old",
+          redirect_uris: "https://a.example/cb https://b.example/cb",
+          access_token_lifetime: "3600",
+          refresh_token_lifetime: 259200,
+          pkce_enabled: "True",
+        }),
+      );
+      const lookup = await clientFor(server, { apiAccessToken: "token-x" }).get("a");
+      assert.deepEqual(lookup.status === "found" && lookup.application, {
+        clientId: "a",
+        name: "old",
+        redirectUris: ["https://a.example/cb", "https://b.example/cb"],
+        accessTokenExpiry: 3600,
+        refreshTokenExpiry: 259200,
+        pkceRequired: true,
+      });
+    });
+
+    it("sends the current field names, only the changed ones on update", async () => {
+      server = await startScriptedServer(() => json(200, record("a")));
+      await clientFor(server, { apiAccessToken: "token-x" }).update("a", { accessTokenExpiry: 7200, pkceRequired: false });
+      assert.deepEqual(JSON.parse(server.requests[0].body), { access_token_expiry: 7200, pkce_required: false });
+    });
+
+    it("refuses a create answer without a secret as possibly created (to be recovered)", async () => {
+      server = await startScriptedServer(() => json(201, record("a")));
+      const error = await clientFor(server, { apiAccessToken: "token-x" })
+        .create({
+          name: "a",
+          clientType: "confidential",
+          redirectUris: ["https://a.example/cb"],
+          accessTokenExpiry: 86400,
+          refreshTokenExpiry: 15552000,
+          pkceRequired: true,
+          jwtRequired: true,
+          isActive: true,
+          internalApplication: false,
+        })
+        .catch((e) => e);
+      assert.ok(error instanceof AlationError);
+      assert.equal(error.outcomeUnknown, true);
+    });
+  });
+});

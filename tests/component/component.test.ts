@@ -1,0 +1,151 @@
+// AlationClaudeConnector under Pulumi mocks whose dynamic resources are created by their real serialized providers
+// against an emulated tenant: the outputs must be the tenant's own client, the secret must stay secret, and the
+// flag must be set before the application exists.
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { shellPath } from "../../emulator";
+import { AlationClaudeConnector, DEFAULT_APPLICATION_NAME, JWT_FEATURE_FLAG } from "../../provider";
+import { verifyConnector } from "../../provider/verify";
+import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
+
+interface EmulatedClient {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  client_type: string;
+  redirect_uris: string[];
+  access_token_expiry: number;
+  refresh_token_expiry: number;
+  pkce_required: boolean;
+  jwt_required: boolean;
+  is_active: boolean;
+  internal_application: boolean;
+}
+
+/** The custom resources registered, in order (the component itself left out). */
+function childTypes(seen: RealProviderMocks): string[] {
+  return seen.registered.map((r) => r.type).filter((type) => type !== "alation:index:AlationClaudeConnector");
+}
+
+async function tenantState(tenant: TestTenant): Promise<{ clients: EmulatedClient[]; conf: Record<string, string> }> {
+  return (await tenant.call("GET", "/__emulator/state")).json;
+}
+
+describe("AlationClaudeConnector (mocks + real providers + emulator)", function () {
+  let tenant: TestTenant;
+  let mocks: RealProviderMocks;
+  const savedEnv = { ...process.env };
+
+  before(async function () {
+    tenant = await startTestTenant();
+    // The `local` shell runs the emulator's alation_conf / alation_django_shell on this machine.
+    process.env.ALATION_EMULATOR_URL = tenant.url;
+    process.env.PATH = `${shellPath()}${path.delimiter}${process.env.PATH}`;
+  });
+  after(async function () {
+    process.env = savedEnv;
+    await tenant.stop();
+  });
+  beforeEach(async function () {
+    mocks = await setRealProviderMocks({ "alation:apiAccessToken": ADMIN_TOKEN });
+  });
+
+  it("registers the guide's application over REST and outputs exactly the tenant's client", async function () {
+    const connector = new AlationClaudeConnector("rest", { connection: { baseUrl: tenant.url } });
+    const clientId = await settle(connector.clientId);
+    const clientSecret = await settle(connector.clientSecret);
+    const mcpUrl = await settle(connector.remoteMcpServerUrl);
+    const name = await settle(connector.connectorName);
+
+    const client = (await tenantState(tenant)).clients.find((c) => c.client_id === clientId.value);
+    assert.ok(client, "the tenant has the client the outputs name");
+    assert.equal(clientSecret.value, client.client_secret);
+    assert.equal(clientSecret.secret, true, "clientSecret is a Pulumi secret");
+    assert.equal(clientId.secret, false);
+    assert.equal(mcpUrl.value, `${tenant.url}/ai/mcp/`);
+    assert.equal(name.value, "Alation");
+    // The guide's defaults.
+    assert.equal(client.name, DEFAULT_APPLICATION_NAME);
+    assert.equal(client.client_type, "confidential");
+    assert.deepEqual(client.redirect_uris, [
+      `${tenant.url}/oauth/callback`,
+      "https://claude.ai/api/mcp/auth_callback",
+      "https://claude.com/api/mcp/auth_callback",
+    ]);
+    assert.equal(client.access_token_expiry, 86400);
+    assert.equal(client.refresh_token_expiry, 15552000);
+    assert.equal(client.pkce_required, true);
+    assert.equal(client.is_active, true);
+    assert.equal(client.internal_application, false);
+    // Nothing but the component's children, and no flag without a shell.
+    assert.deepEqual(childTypes(mocks), ["pulumi-nodejs:dynamic/alation:OAuthApplication"]);
+  });
+
+  it("sets the JWT flag through the shell before the application, and the connector verifies as Claude uses it", async function () {
+    const before = await tenantState(tenant);
+    assert.notEqual(before.conf[JWT_FEATURE_FLAG], "True");
+    const connector = new AlationClaudeConnector("shell", {
+      tenantUrl: `${tenant.url}/`,
+      shell: { local: {} },
+      applicationName: "claude-through-the-shell",
+      connectorName: "Alation (shell)",
+      extraRedirectUris: ["http://localhost:33418/callback"],
+      accessTokenExpiry: 7200,
+    });
+    const [clientId, clientSecret, mcpUrl] = await Promise.all([
+      settle(connector.clientId),
+      settle(connector.clientSecret),
+      settle(connector.remoteMcpServerUrl),
+    ]);
+    assert.deepEqual(
+      childTypes(mocks),
+      ["pulumi-nodejs:dynamic/alation:FeatureFlag", "pulumi-nodejs:dynamic/alation:OAuthApplication"],
+      "the flag is created before the application",
+    );
+    const after = await tenantState(tenant);
+    assert.equal(after.conf[JWT_FEATURE_FLAG], "True");
+    const client = after.clients.find((c) => c.client_id === clientId.value);
+    assert.ok(client);
+    assert.equal(client.name, "claude-through-the-shell");
+    assert.equal(client.jwt_required, true, "the shell path enforces jwt_required");
+    assert.equal(client.access_token_expiry, 7200);
+    assert.ok(client.redirect_uris.includes("http://localhost:33418/callback"));
+    assert.equal(clientSecret.secret, true);
+
+    const report = await verifyConnector(
+      { remoteMcpServerUrl: mcpUrl.value, clientId: clientId.value, clientSecret: clientSecret.value },
+      { emulator: true, login: true },
+    );
+    assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => s.status === "fail"), null, 2));
+  });
+
+  it("publishes the fields as a Kubernetes Secret holding secret data", async function () {
+    const connector = new AlationClaudeConnector("k8s", {
+      connection: { baseUrl: tenant.url },
+      applicationName: "claude-with-secret",
+      kubernetesSecret: { namespace: "connectors", name: "alation-claude" },
+    });
+    const clientId = await settle(connector.clientId);
+    assert.ok(connector.kubernetesSecret);
+    const secret = connector.kubernetesSecret as unknown as { stringData: pulumi.Output<Record<string, string>> };
+    const data = await settle(secret.stringData);
+    assert.equal(data.secret, true, "stringData is secret");
+    assert.equal(data.value.clientId, clientId.value);
+    assert.equal(data.value.remoteMcpServerUrl, `${tenant.url}/ai/mcp/`);
+    const client = (await tenantState(tenant)).clients.find((c) => c.client_id === clientId.value);
+    assert.equal(data.value.clientSecret, client?.client_secret);
+    const registered = mocks.registered.find((r) => r.type === "kubernetes:core/v1:Secret");
+    assert.deepEqual((registered?.inputs.metadata as Record<string, unknown>), { namespace: "connectors", name: "alation-claude" });
+  });
+
+  it("refuses a flag without a shell, and a tenant URL that is not a URL, naming the input", async function () {
+    assert.throws(
+      () => new AlationClaudeConnector("bad-flag", { connection: { baseUrl: tenant.url }, manageJwtFeatureFlag: true }),
+      /manageJwtFeatureFlag needs shell/,
+    );
+    const connector = new AlationClaudeConnector("bad-url", { tenantUrl: "not a url", shell: { local: {} }, manageJwtFeatureFlag: false });
+    await assert.rejects(settle(connector.remoteMcpServerUrl), /tenantUrl is not a URL/);
+  });
+});

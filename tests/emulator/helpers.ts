@@ -1,0 +1,139 @@
+// Shared helpers of the emulator tests: start a tenant in-process, call it over real HTTP.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Agent, fetch } from "undici";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+
+export const ADMIN_TOKEN = "test-admin-token";
+export const TEST_USER = { username: "test.user@example.com", password: "emulator-password" };
+export const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
+export const JWT_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
+
+/** The guide's client (alation-api.md section 2), as an admin API body. */
+export function guideClient(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "alation-ai-hosted-mcp-server",
+    client_type: "confidential",
+    redirect_uris: ["https://tenant.example.com/oauth/callback", "https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"],
+    access_token_expiry: 86400,
+    refresh_token_expiry: 15552000,
+    pkce_required: true,
+    ...overrides,
+  };
+}
+
+/** An answer, with its body as text and (when it parses) as JSON. */
+export interface Answer {
+  status: number;
+  headers: { get(name: string): string | null };
+  text: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface CallOptions {
+  /** Header TOKEN; default the admin token. Null sends none. */
+  token?: string | null;
+  json?: unknown;
+  form?: Record<string, string>;
+  body?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** A started emulator plus call helpers. */
+export class TestTenant {
+  /** A connection pool of its own, closed with the tenant: no pooled socket outlives a restart on the same port. */
+  private readonly agent = new Agent({ keepAliveTimeout: 1000 });
+
+  constructor(readonly emulator: RunningEmulator) {}
+
+  get url(): string {
+    return this.emulator.url;
+  }
+
+  async call(method: string, urlPath: string, options: CallOptions = {}): Promise<Answer> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? ADMIN_TOKEN : options.token;
+    if (token !== null) headers.TOKEN = token;
+    let body: string | Buffer | undefined = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers["Content-Type"] = headers["Content-Type"] ?? "application/json";
+    } else if (options.form !== undefined) {
+      body = new URLSearchParams(options.form).toString();
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+    }
+    const response = await fetch(this.url + urlPath, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(10000), dispatcher: this.agent });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  }
+
+  /** Creates a client through the admin API; returns its answer body (with the secret). */
+  async createClient(overrides: Record<string, unknown> = {}): Promise<{ client_id: string; client_secret: string; [k: string]: unknown }> {
+    const answer = await this.call("POST", CLIENTS_PATH, { json: guideClient(overrides) });
+    if (answer.status !== 201) throw new Error(`create failed: ${answer.status} ${answer.text}`);
+    return answer.json;
+  }
+
+  /** The tenant as the state hook shows it. */
+  async state(): Promise<{ clients: Array<Record<string, any>>; conf: Record<string, string> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    return (await this.call("GET", "/__emulator/state")).json;
+  }
+
+  async setJwtFlag(on: boolean): Promise<void> {
+    const answer = await fetch(`${this.url}/__emulator/shell/conf/${JWT_FLAG}`, {
+      method: "PUT",
+      dispatcher: this.agent,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ value: on ? "True" : "False" }),
+    });
+    if (answer.status !== 200) throw new Error(`setting the flag failed: ${answer.status}`);
+  }
+
+  async stop(): Promise<void> {
+    await this.emulator.stop();
+    await this.agent.close();
+  }
+}
+
+export async function startTestTenant(options: Partial<EmulatorOptions> = {}): Promise<TestTenant> {
+  return new TestTenant(await startEmulator({ adminToken: ADMIN_TOKEN, ...options }));
+}
+
+/** A fresh temporary folder, removed by the returned function. */
+export function tempDir(prefix = "alation-emulator-test-"): { dir: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the authorization-code + PKCE flow with plain HTTP (login by login_hint + emulator_password). */
+export async function userTokens(tenant: TestTenant, client: { client_id: string; client_secret: string }): Promise<{ access_token: string; refresh_token: string }> {
+  const verifier = crypto.randomBytes(32).toString("base64url");
+  const challenge = crypto.createHash("sha256").update(verifier).digest("base64url");
+  const redirectUri = "https://claude.ai/api/mcp/auth_callback";
+  const query = new URLSearchParams({
+    response_type: "code",
+    client_id: client.client_id,
+    redirect_uri: redirectUri,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    login_hint: TEST_USER.username,
+    emulator_password: TEST_USER.password,
+  });
+  const authorize = await tenant.call("GET", `/oauth/v1/authorize/?${query}`, { token: null });
+  const code = new URL(authorize.headers.get("location") ?? "http://x/").searchParams.get("code");
+  if (!code) throw new Error(`authorize gave no code: ${authorize.status} ${authorize.text}`);
+  const token = await tenant.call("POST", "/oauth/v1/token/", {
+    token: null,
+    form: { grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: verifier, client_id: client.client_id, client_secret: client.client_secret },
+  });
+  if (token.status !== 200) throw new Error(`token exchange failed: ${token.status} ${token.text}`);
+  return token.json;
+}

@@ -1,0 +1,141 @@
+// The SSH transport through a real OpenSSH server on 127.0.0.1: the transport's contract, its host key pinning,
+// and the lifecycles with the emulator's commands reached through commandPrefix (`env ALATION_EMULATOR_URL=...`).
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ShellError, createShellApplicationStore } from "../../provider/shell";
+import { runChecked } from "../../provider/shell/transport";
+import { shellSchema } from "../../provider/schema/shell";
+import { JWT_FLAG } from "../emulator/helpers";
+import { TestSshd, startSshd } from "../support/sshd";
+import {
+  ShellFixture,
+  canaryPath,
+  emulatorCommandEnv,
+  envPrefix,
+  featureFlagLifecycle,
+  hostileText,
+  oauthApplicationLifecycle,
+  startShellFixture,
+} from "./lifecycle";
+import { transportBehaviour, transportFor } from "./transport-behaviour";
+
+// A stand-in alation_conf that keeps each key's value verbatim in a file of FAKE_CONF_DIR, so that any value can be
+// checked to arrive literally (the emulator's accepts only its known boolean flag).
+const FAKE_ALATION_CONF = `#!/bin/sh
+file="$FAKE_CONF_DIR/$1"
+if [ "$2" = "-s" ]; then printf '%s' "$3" > "$file"; exit 0; fi
+echo "Error decrypting value, details: Unknown prefix: None."
+printf '%s = %s\\n' "$1" "$(cat "$file" 2>/dev/null)"
+`;
+
+describe("shell: ssh (OpenSSH's sshd on 127.0.0.1)", function () {
+  this.timeout(60_000);
+  let sshd: TestSshd;
+  let fixture: ShellFixture & { stop(): Promise<void> };
+  const ssh = (overrides: Record<string, unknown> = {}) => ({
+    host: sshd.host,
+    port: sshd.port,
+    username: sshd.username,
+    privateKey: sshd.privateKey,
+    hostKeySha256: sshd.hostKeySha256,
+    ...overrides,
+  });
+
+  before(async () => {
+    sshd = await startSshd();
+    fixture = await startShellFixture(async (tenant) => ({ shell: { ssh: ssh({ commandPrefix: envPrefix(emulatorCommandEnv(tenant.url)) }) } }));
+  });
+  after(async () => {
+    await fixture?.stop();
+    await sshd?.stop();
+  });
+
+  describe("transport", () => {
+    transportBehaviour(() => transportFor({ ssh: ssh() }));
+
+    it("accepts the fingerprint as bare base64, and a PEM key", async () => {
+      const transport = transportFor({ ssh: ssh({ hostKeySha256: sshd.hostKeySha256.replace("SHA256:", ""), privateKey: sshd.privateKeyPem }) });
+      assert.equal((await transport.runCommand(["echo", "ok"], { timeoutMs: 10_000 })).stdout, "ok\n");
+    });
+
+    it("refuses a host whose key is not the pinned one, naming both fingerprints", async () => {
+      const transport = transportFor({ ssh: ssh({ hostKeySha256: sshd.otherHostKeySha256 }) });
+      await assert.rejects(runChecked(transport, ["echo", "never"], { idempotent: true, timeoutMs: 10_000 }), (error: ShellError) => {
+        assert.equal(error.kind, "host-key");
+        assert.match(error.message, /^refused to connect to host 127\.0\.0\.1:\d+: its host key SHA256:\S+ does not match the pinned hostKeySha256/);
+        assert.ok(error.message.includes(sshd.hostKeySha256) && error.message.includes(sshd.otherHostKeySha256));
+        return true;
+      });
+    });
+
+    it("prepends commandPrefix, quoted like the command", async () => {
+      const transport = transportFor({ ssh: ssh({ commandPrefix: ["env", "GREETING=it's $(here)"] }) });
+      const result = await transport.runCommand(["sh", "-c", 'printf %s "$GREETING"'], { timeoutMs: 10_000 });
+      assert.equal(result.stdout, "it's $(here)");
+    });
+
+    it("reports an unreadable key without showing it", async () => {
+      const broken = "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90LWEta2V5LXNlY3JldC1tYXRlcmlhbA==\n-----END OPENSSH PRIVATE KEY-----\n";
+      await assert.rejects(transportFor({ ssh: ssh({ privateKey: broken }) }).runCommand(["true"], { timeoutMs: 10_000 }), (error: ShellError) => {
+        assert.equal(error.kind, "config");
+        assert.doesNotMatch(error.message, /bm90LWEta2V5/);
+        return true;
+      });
+    });
+
+    it("reports a key the server does not know as an authentication failure", async () => {
+      await assert.rejects(
+        transportFor({ ssh: ssh({ privateKey: sshd.strangerPrivateKey }) }).runCommand(["true"], { timeoutMs: 10_000 }),
+        (error: ShellError) => error.kind === "auth",
+      );
+    });
+  });
+
+  describe("lifecycles through Pulumi's dynamic-provider server", () => {
+    it("FeatureFlag: create, read, drift, update, delete restoring the previous value", () => featureFlagLifecycle(fixture));
+
+    it("OAuthApplication: create, read, drift, update, rotate, delete", () => oauthApplicationLifecycle(fixture));
+
+    it("OAuthApplication: finds an application by name (to recover a create whose answer was lost)", async () => {
+      const store = createShellApplicationStore(shellSchema.parse(fixture.shell));
+      const existing = await fixture.tenant.createClient({ name: "find me" });
+      const found = await store.findByName("find me");
+      assert.equal(found.status === "found" && found.application.clientId, existing.client_id);
+      assert.deepEqual(await store.findByName("nobody"), { status: "gone" });
+      await store.delete(existing.client_id);
+    });
+
+    it("FeatureFlag: refuses a host with another key, with no key material in the error", async () => {
+      const { server, providers } = fixture;
+      const shell = { ssh: ssh({ hostKeySha256: sshd.otherHostKeySha256 }) };
+      const checked = await server.check({}, { __provider: providers.featureFlag, shell, key: JWT_FLAG, value: true });
+      await assert.rejects(server.create(checked.inputs), (error: Error) => {
+        assert.match(error.message, /does not match the pinned hostKeySha256/);
+        assert.ok(!error.message.includes("PRIVATE KEY") && !error.message.includes(sshd.privateKey.split("\n")[1]));
+        return true;
+      });
+    });
+
+    it("FeatureFlag: a string with quotes, $(...), backticks and Python is stored literally and runs nothing", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alation-fake-conf-"));
+      try {
+        fs.writeFileSync(path.join(dir, "alation_conf"), FAKE_ALATION_CONF, { mode: 0o755 });
+        const { server, providers } = fixture;
+        const canary = canaryPath();
+        const value = hostileText(canary).replace("\n", " "); // alation_conf stores one line
+        const shell = { ssh: ssh({ commandPrefix: envPrefix({ FAKE_CONF_DIR: dir, PATH: `${dir}:/usr/bin:/bin` }) }) };
+        const key = "alation.test.literal_value";
+        const checked = await server.check({}, { __provider: providers.featureFlag, shell, key, value });
+        assert.deepEqual(checked.failures, []);
+        const created = await server.create(checked.inputs);
+        assert.equal(fs.readFileSync(path.join(dir, key), "utf8"), value, "stored literally");
+        assert.equal((await server.read(created.id, created.properties)).properties.value, value, "read back literally");
+        assert.equal(fs.existsSync(canary), false, "nothing in the value was executed");
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});

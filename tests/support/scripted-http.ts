@@ -1,0 +1,82 @@
+// A tiny HTTP server on 127.0.0.1 whose answers a test scripts request by request: a status with JSON or text,
+// a dropped connection, or no answer at all. Records every request and counts TCP connections.
+import * as http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/** A request as the server received it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** What to do with one request. */
+export type ScriptedAnswer =
+  | { status: number; json?: unknown; text?: string; headers?: Record<string, string> }
+  /** Close the connection without answering (after reading the request). */
+  | "drop"
+  /** Never answer (the client's timeout must end it). */
+  | "hang";
+
+export type Script = (request: RecordedRequest, index: number) => ScriptedAnswer | Promise<ScriptedAnswer>;
+
+/** A running scripted server. */
+export interface ScriptedServer {
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  /** Every request so far. */
+  requests: RecordedRequest[];
+  /** TCP connections accepted so far. */
+  connections(): number;
+  /** Replaces the script. */
+  setScript(script: Script): void;
+  close(): Promise<void>;
+}
+
+/** Starts a scripted server. */
+export async function startScriptedServer(script: Script): Promise<ScriptedServer> {
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  let current = script;
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const request: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+    requests.push(request);
+    const answer = await current(request, requests.length - 1);
+    if (answer === "hang") return;
+    if (answer === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    const body = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? "");
+    const type = answer.json !== undefined ? "application/json" : "text/html";
+    res.writeHead(answer.status, { "content-type": type, ...answer.headers });
+    res.end(body);
+  });
+  server.on("connection", (socket: Socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    connections: () => connections,
+    setScript: (next) => (current = next),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** An answer with a JSON body. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): ScriptedAnswer {
+  return { status, json: body, headers };
+}

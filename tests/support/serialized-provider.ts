@@ -1,0 +1,65 @@
+// Builds a resource under Pulumi's mocks and returns what the engine would receive: its type token, its registered
+// inputs and the serialized provider (`__provider`) to feed Pulumi's real dynamic-provider server.
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource as the engine would see its registration. */
+export interface SerializedResource {
+  /** The type token, e.g. `pulumi-nodejs:dynamic/alation:OAuthApplication`. */
+  type: string;
+  /** The resource name. */
+  name: string;
+  /**
+   * The registered inputs, `__provider` included, with secrets unwrapped: what the engine sends a provider that does
+   * not accept secrets (as Pulumi's dynamic-provider server does not).
+   */
+  inputs: Record<string, unknown>;
+  /** Top-level input names the engine would store as secrets. */
+  secretInputs: string[];
+  /** The serialized provider, `inputs.__provider`. */
+  provider: string;
+}
+
+/**
+ * Runs `build` under mocks and returns the registration of the resource it constructs (the last one registered when
+ * it constructs several).
+ */
+export async function serializeResource(build: () => pulumi.CustomResource): Promise<SerializedResource> {
+  const registered: SerializedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const raw = args.inputs as Record<string, unknown>;
+        const inputs = unwrapSecrets(raw) as Record<string, unknown>;
+        const secretInputs = Object.keys(raw).filter((key) => isSecretValue(raw[key]));
+        registered.push({ type: args.type, name: args.name, inputs, secretInputs, provider: String(inputs.__provider ?? "") });
+        return { id: `${args.name}-id`, state: raw };
+      },
+      call: (args) => args.inputs,
+    },
+    "project",
+    "stack",
+    false,
+  );
+  const resource = build();
+  await new Promise<void>((resolve) => resource.urn.apply(() => resolve()));
+  const last = registered[registered.length - 1];
+  if (!last) throw new Error("no resource was registered");
+  return last;
+}
+
+// Pulumi's wire form of a secret: {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value}.
+const SPECIAL_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+function isSecretValue(value: unknown): value is { value: unknown } {
+  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SPECIAL_SIG] === SECRET_SIG;
+}
+
+function unwrapSecrets(value: unknown): unknown {
+  if (isSecretValue(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unwrapSecrets(item)]));
+  }
+  return value;
+}
