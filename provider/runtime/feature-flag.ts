@@ -1,5 +1,6 @@
 // FeatureFlag's dynamic provider: one alation_conf key held at a value, the value found before put back on delete.
 // Runs in Pulumi's provider process. `check` and `diff` never reach the tenant.
+import { isDeepStrictEqual } from "node:util";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkWithSchema, parseOrThrow } from "../schema/check";
 import { featureFlagSchema, featureFlagShape, type FeatureFlagInputs } from "../schema/feature-flag";
@@ -49,7 +50,7 @@ export const featureFlag: pulumi.dynamic.ResourceProvider = {
     // name) is an update, so that state holds what read and delete will use.
     const replaces = isUnknown(news.key) || news.key !== olds.key ? ["key"] : [];
     const changed = ["value", "restoreOnDelete", "shell"].filter(
-      (field) => containsUnknown(news[field]) || JSON.stringify(news[field]) !== JSON.stringify(olds[field as keyof FeatureFlagOutputs]),
+      (field) => containsUnknown(news[field]) || !isDeepStrictEqual(news[field], olds[field as keyof FeatureFlagOutputs]),
     );
     return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };
   },

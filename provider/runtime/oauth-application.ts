@@ -107,8 +107,8 @@ async function read(id: string, props: Props): Promise<{ id: string; props: Prop
   if (lookup.status === "unsupported") {
     warnOnce(
       `read:${describeTarget(target)}`,
-      `alation:OAuthApplication: ${describeTarget(target)} does not serve reads of OAuth clients (${lookup.reason}); ` +
-        "refresh keeps the recorded state and cannot detect drift",
+      `alation:OAuthApplication: reading applications is not served by this tenant (${describeTarget(target)}: ` +
+        `${lookup.reason}); refresh keeps the recorded state and cannot detect drift`,
     );
     return { id, props: recorded };
   }
@@ -137,17 +137,18 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
   const keptNotEnforced = (previous.notEnforced ?? []).filter((field) => !(field in changes));
   const notEnforced = [...keptNotEnforced, ...notEnforcedOf(store, changes, answer)];
   let clientSecret = String(previous.clientSecret ?? "");
-  const outputs = () => outputsOf(parsed, target, fields, { clientId: id, clientSecret, notEnforced });
   if (parsed.secretVersion !== previous.secretVersion || !clientSecret) {
     try {
       clientSecret = await store.rotateSecret(id);
     } catch (error) {
       if (!answer) throw error;
-      throw new ResourceInitError(`${messageOf(error)} (the other changes were applied; the secret was not rotated)`, id, outputs() as unknown as Props);
+      // Recorded with the previous secretVersion, so that the next update rotates again.
+      const applied = outputsOf({ ...parsed, secretVersion: previous.secretVersion }, target, fields, { clientId: id, clientSecret, notEnforced });
+      throw new ResourceInitError(`${messageOf(error)} (the other changes were applied; the secret was not rotated)`, id, applied as unknown as Props);
     }
   }
   if (answer) warnNotEnforced(fields.name, notEnforced);
-  return { outs: outputs() as unknown as Props };
+  return { outs: outputsOf(parsed, target, fields, { clientId: id, clientSecret, notEnforced }) as unknown as Props };
 }
 
 async function remove(id: string, props: Props): Promise<void> {
@@ -179,7 +180,8 @@ async function createRecovering(
   } catch (error) {
     if (isAlationError(error) && error.kind === "conflict") {
       throw new Error(
-        `${error.message}. To manage the existing application named "${fields.name}", set adoptClientId to its client id.`,
+        `${error.message.replace(/\.$/, "")}. To manage the existing application named "${fields.name}", set ` +
+          "adoptClientId to its client id.",
       );
     }
     if (!outcomeUnknown(error)) throw error;
@@ -190,10 +192,11 @@ async function createRecovering(
       return adopt(store, lookup.application.clientId, fields, target, inputs);
     }
     throw new Error(
-      `Creating the OAuth application "${fields.name}" at ${describeTarget(target)} may have succeeded, but the answer ` +
-        `was lost (${messageOf(error)}) and this tenant cannot list its OAuth clients to find it. In Alation, look ` +
-        `for an OAuth client named "${fields.name}": if it exists, set adoptClientId: "<its client id>" on this ` +
-        `resource and run pulumi up again (its secret will be rotated); if it does not, just run pulumi up again.`,
+      `The answer to create the OAuth application "${fields.name}" at ${describeTarget(target)} was lost ` +
+        `(${messageOf(error)}): it may have been created, and this tenant cannot list its OAuth clients to find ` +
+        `it. In Alation, look for an OAuth client named "${fields.name}": if it exists, set adoptClientId: ` +
+        `"<its client id>" on this resource and run pulumi up again (its secret will be rotated); if it does not, ` +
+        "just run pulumi up again.",
     );
   }
 }

@@ -83,9 +83,5 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, raw: unknown, what: string
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const reasons = result.error.issues.map((issue) => `${propertyPath(issue.path) || "(inputs)"}: ${issue.message}`);
-  throw new Error(`${what}: ${dedupeText(reasons).join("; ")}`);
-}
-
-function dedupeText(lines: string[]): string[] {
-  return [...new Set(lines)];
+  throw new Error(`${what}: ${[...new Set(reasons)].join("; ")}`);
 }

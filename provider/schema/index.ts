@@ -3,3 +3,5 @@ export * from "./check";
 export * from "./connection";
 export * from "./oauth-application";
 export * from "./unknown";
+export * from "./feature-flag";
+export * from "./shell";

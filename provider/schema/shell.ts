@@ -63,12 +63,15 @@ export const localShellSchema = z.strictObject({});
 
 /** How to reach the tenant's shell: exactly one of kubernetes, ssh and local. */
 export const shellSchema = z
-  .strictObject({
-    kubernetes: kubernetesShellSchema.optional(),
-    ssh: sshShellSchema.optional(),
-    local: localShellSchema.optional(),
-    timeoutSeconds: z.number({ error: "timeoutSeconds must be a number" }).int().min(1).max(3600).optional(),
-  })
+  .strictObject(
+    {
+      kubernetes: kubernetesShellSchema.optional(),
+      ssh: sshShellSchema.optional(),
+      local: localShellSchema.optional(),
+      timeoutSeconds: z.number({ error: "timeoutSeconds must be a number" }).int().min(1).max(3600).optional(),
+    },
+    { error: (issue) => (issue.code === "invalid_type" ? "shell must be an object with one of kubernetes, ssh and local" : undefined) },
+  )
   .superRefine((settings, ctx) => {
     const given = (["kubernetes", "ssh", "local"] as const).filter((way) => settings[way] !== undefined);
     if (given.length !== 1) {

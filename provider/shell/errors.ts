@@ -77,8 +77,8 @@ const EXCERPT_CHARS = 600;
  * The end of a command's stderr, redacted, for an error message: the last lines are where a traceback or a
  * tool says why it failed.
  */
-export function stderrExcerpt(stderr: string, knownSecrets: readonly string[] = []): string {
-  const lines = redact(stderr, knownSecrets)
+export function stderrExcerpt(stderr: string): string {
+  const lines = redact(stderr)
     .split(/\r?\n/)
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== "");

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import type { CoreV1Api, KubeConfig, V1Pod, V1Status } from "@kubernetes/client-node";
-import { ShellError, redact } from "./errors";
+import { ShellError, commandName, redact } from "./errors";
 import { CommandResult, OutputCollector, RunOptions, Transport, commandTimedOut, withTimeout } from "./transport";
 
 type KubernetesClient = typeof import("@kubernetes/client-node");
@@ -168,7 +168,7 @@ function execInPod(
       const exitCode = exitCodeOf(status);
       if (exitCode === undefined) {
         finish(() =>
-          reject(new ShellError("command", `${transport.target} could not run the command: ${redact(status?.message ?? status?.reason ?? "unknown failure")}`)),
+          reject(new ShellError("command", `${commandName(argv)} could not run on ${transport.target}: ${redact(status?.message ?? status?.reason ?? "unknown failure")}`)),
         );
       } else {
         finish(() => resolve({ exitCode, stdout: stdout.text(), stderr: stderr.text() }));

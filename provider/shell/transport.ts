@@ -36,14 +36,12 @@ export interface CheckedRunOptions extends RunOptions {
    * Only such commands are run again after a lost connection.
    */
   idempotent: boolean;
-  /** Values to blank out of any message (e.g. a secret the command handles). */
-  knownSecrets?: readonly string[];
   /** Accept a non-zero exit code (the caller looks at it). */
   allowFailure?: boolean;
 }
 
 const ATTEMPTS = 3;
-const RETRY_DELAY_MS = 500;
+const RETRY_DELAY_MS = 300;
 
 /**
  * Runs a command, retrying lost connections where that is safe (the command was never sent, or it is
@@ -66,24 +64,19 @@ export async function runChecked(
       continue;
     }
     if (result.exitCode !== 0 && !options.allowFailure) {
-      throw commandFailed(transport, argv, result, options.knownSecrets);
+      throw commandFailed(transport, argv, result);
     }
     return result;
   }
 }
 
 /** The error for a command that ran and failed: which command, where, its exit code and the end of its stderr. */
-export function commandFailed(
-  transport: Transport,
-  argv: readonly string[],
-  result: CommandResult,
-  knownSecrets: readonly string[] = [],
-): ShellError {
+export function commandFailed(transport: Transport, argv: readonly string[], result: CommandResult): ShellError {
   const why = result.exitCode === 127 ? " (command not found: is it on the PATH there?)" : "";
   return new ShellError(
     "command",
     `${commandName(argv)} failed on ${transport.target} with exit code ${result.exitCode}${why}: ` +
-      stderrExcerpt(result.stderr, knownSecrets),
+      stderrExcerpt(result.stderr),
     { exitCode: result.exitCode },
   );
 }

@@ -2,6 +2,7 @@
 // and renewal), "route not served" versus "client gone", pagination and tolerant parsing of answers.
 import { strict as assert } from "node:assert";
 import { AlationClient, AlationError, clearTokenCache, closeHttpPools, type ConnectionSettings } from "../../provider/alation";
+import { guideApplication } from "../support/guide-application";
 import { json, startScriptedServer, type RecordedRequest, type ScriptedAnswer, type ScriptedServer } from "../support/scripted-http";
 
 const CLIENTS = "/integration/core/v1/oauth/clients/";
@@ -185,17 +186,7 @@ describe("alation client: API logic", function () {
     it("refuses a create answer without a secret as possibly created (to be recovered)", async () => {
       server = await startScriptedServer(() => json(201, record("a")));
       const error = await clientFor(server, { apiAccessToken: "token-x" })
-        .create({
-          name: "a",
-          clientType: "confidential",
-          redirectUris: ["https://a.example/cb"],
-          accessTokenExpiry: 86400,
-          refreshTokenExpiry: 15552000,
-          pkceRequired: true,
-          jwtRequired: true,
-          isActive: true,
-          internalApplication: false,
-        })
+        .create(guideApplication({ name: "a" }))
         .catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.outcomeUnknown, true);

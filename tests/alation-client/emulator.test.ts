@@ -1,21 +1,12 @@
 // The REST client against the emulated tenant: every call with each way to authenticate, asserting the tenant's
 // own state; the documented-only tenant (no GET); retries through injected faults.
 import { strict as assert } from "node:assert";
-import { AlationClient, clearTokenCache, closeHttpPools, type ApplicationFields } from "../../provider/alation";
+import { AlationClient, clearTokenCache, closeHttpPools } from "../../provider/alation";
+import { guideApplication } from "../support/guide-application";
 import { startTestTenant, type TestTenant } from "../emulator/helpers";
 import { AUTH_MODES, credentialsFor } from "../support/tenant-credentials";
 
-const FIELDS: ApplicationFields = {
-  name: "claude-connector",
-  clientType: "confidential",
-  redirectUris: ["https://tenant.example.com/oauth/callback", "https://claude.ai/api/mcp/auth_callback"],
-  accessTokenExpiry: 86400,
-  refreshTokenExpiry: 15552000,
-  pkceRequired: true,
-  jwtRequired: true,
-  isActive: true,
-  internalApplication: false,
-};
+const FIELDS = guideApplication({ redirectUris: ["https://tenant.example.com/oauth/callback", "https://claude.ai/api/mcp/auth_callback"] });
 const FAST_RETRY = { attempts: 6, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2000 };
 
 describe("alation client against the emulator", function () {

@@ -3,22 +3,13 @@
 import { strict as assert } from "node:assert";
 import * as net from "node:net";
 import { AlationClient, AlationError, clearTokenCache, closeHttpPools, type ConnectionSettings } from "../../provider/alation";
+import { guideApplication } from "../support/guide-application";
 import { json, startScriptedServer, type ScriptedServer } from "../support/scripted-http";
 
 const TOKEN = "api-access-token-0123456789";
 const CLIENTS = "/integration/core/v1/oauth/clients/";
 const FAST_RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2000 };
-const APP = {
-  name: "app",
-  clientType: "confidential" as const,
-  redirectUris: ["https://claude.ai/api/mcp/auth_callback"],
-  accessTokenExpiry: 86400,
-  refreshTokenExpiry: 15552000,
-  pkceRequired: true,
-  jwtRequired: true,
-  isActive: true,
-  internalApplication: false,
-};
+const APP = guideApplication({ name: "app" });
 const record = (id = "abc") => ({ client_id: id, name: "app", client_type: "confidential", redirect_uris: APP.redirectUris });
 
 function clientFor(server: { url: string }, extra: Partial<ConnectionSettings> = {}): AlationClient {

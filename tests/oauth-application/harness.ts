@@ -1,5 +1,6 @@
 // The setting of the OAuthApplication lifecycle tests: an emulated tenant, Pulumi's real dynamic-provider server
 // running in a project where the packed package is installed, and resources' inputs as the engine registers them.
+import { strict as assert } from "node:assert";
 import type { EmulatorOptions } from "../../emulator";
 import { OAuthApplication, type OAuthApplicationArgs } from "../../provider";
 import { startTestTenant, type TestTenant } from "../emulator/helpers";
@@ -53,3 +54,21 @@ export async function checkAndCreate(server: ProviderServer, inputs: Props): Pro
 
 /** Claude's callbacks, as the connector guide lists them. */
 export const CLAUDE_REDIRECT_URIS = ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"];
+
+/**
+ * Create, read, update (accessTokenExpiry) and delete through `server`, asserting the tenant's state after each
+ * step. Returns the outputs after the update (before the delete).
+ */
+export async function exerciseLifecycle(server: ProviderServer, tenant: TestTenant, inputs: Props): Promise<Props> {
+  const stored = async (id: string) => (await tenant.state()).clients.find((client) => client.client_id === id);
+  const created = await checkAndCreate(server, inputs);
+  assert.equal((await stored(created.id))?.client_secret, created.properties.clientSecret);
+  const read = await server.read(created.id, created.properties);
+  assert.equal(read.id, created.id);
+  const news = { ...created.inputs, accessTokenExpiry: 7200 };
+  const updated = await server.update(created.id, read.properties, news);
+  assert.equal((await stored(created.id))?.access_token_expiry, 7200);
+  await server.delete(created.id, updated.properties);
+  assert.equal(await stored(created.id), undefined);
+  return updated.properties;
+}

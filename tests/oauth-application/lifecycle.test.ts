@@ -132,6 +132,8 @@ describe("OAuthApplication lifecycle through the dynamic-provider server", funct
     assert.equal(renamedAndMoved.deleteBeforeReplace, false, "a new name can exist next to the old one");
     const toShell = await server.diff("x", olds, { ...news, connection: undefined, shell: { local: {} } });
     assert.deepEqual(toShell.replaces, ["shell"]);
+    const newCode = { ...news, __provider: `${news.__provider}\n// a newer version of the package` };
+    assert.equal((await server.diff("x", olds, newCode)).changes, "none", "the provider's own code is no reason to change");
     const renamed = await server.diff("x", olds, { ...news, name: "renamed" });
     assert.deepEqual(renamed, { changes: "some", replaces: [], deleteBeforeReplace: false });
     assert.equal((await harness.clients()).length, 0, "diff created nothing");

@@ -4,8 +4,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { shellPath } from "../../emulator";
 import { ShellError, createShellApplicationStore } from "../../provider/shell";
 import { runChecked } from "../../provider/shell/transport";
+import { APPLICATION_DEFAULTS } from "../../provider/schema/oauth-application";
 import { shellSchema } from "../../provider/schema/shell";
 import { JWT_FLAG } from "../emulator/helpers";
 import { TestSshd, startSshd } from "../support/sshd";
@@ -28,6 +30,13 @@ file="$FAKE_CONF_DIR/$1"
 if [ "$2" = "-s" ]; then printf '%s' "$3" > "$file"; exit 0; fi
 echo "Error decrypting value, details: Unknown prefix: None."
 printf '%s = %s\\n' "$1" "$(cat "$file" 2>/dev/null)"
+`;
+
+// Django's shell reads its input line by line, as an interactive session, when stdin is not ready at start: the
+// provider's script must run that way too.
+const INTERACTIVE_DJANGO_SHELL = `#!/bin/sh
+echo "Error decrypting value, details: Unknown prefix: None."
+exec python3 -c 'import code; code.interact(banner="", exitmsg="")'
 `;
 
 describe("shell: ssh (OpenSSH's sshd on 127.0.0.1)", function () {
@@ -105,6 +114,22 @@ describe("shell: ssh (OpenSSH's sshd on 127.0.0.1)", function () {
       assert.equal(found.status === "found" && found.application.clientId, existing.client_id);
       assert.deepEqual(await store.findByName("nobody"), { status: "gone" });
       await store.delete(existing.client_id);
+    });
+
+    it("OAuthApplication: the script also runs when the Django shell reads it as an interactive session", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alation-interactive-shell-"));
+      try {
+        fs.writeFileSync(path.join(dir, "alation_django_shell"), INTERACTIVE_DJANGO_SHELL, { mode: 0o755 });
+        const env = emulatorCommandEnv(fixture.tenant.url);
+        const commandPrefix = envPrefix({ ...env, PATH: `${dir}:${env.PATH}`, PYTHONPATH: path.dirname(shellPath()) });
+        const store = createShellApplicationStore(shellSchema.parse({ ssh: ssh({ commandPrefix }) }));
+        const { application, clientSecret } = await store.create({ ...APPLICATION_DEFAULTS, name: "interactive", redirectUris: ["https://a.example/cb"] });
+        const stored = (await fixture.tenant.state()).clients.find((c) => c.client_id === application.clientId);
+        assert.equal(stored?.client_secret, clientSecret);
+        await store.delete(application.clientId);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("FeatureFlag: refuses a host with another key, with no key material in the error", async () => {

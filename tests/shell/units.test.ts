@@ -2,9 +2,11 @@
 // property paths.
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 import fc from "fast-check";
 import { confValueAs, formatConfValue, parseConfOutput } from "../../provider/shell/alation-conf";
-import { commandName, redact } from "../../provider/shell/errors";
+import { ShellError, commandName, redact } from "../../provider/shell/errors";
+import { Transport, runChecked } from "../../provider/shell/transport";
 import { fingerprintOf, normalizeFingerprint, sshCommandLine } from "../../provider/shell/ssh";
 import { featureFlagSchema } from "../../provider/schema/feature-flag";
 import { shellSchema } from "../../provider/schema/shell";
@@ -102,5 +104,51 @@ describe("schemas", () => {
     for (const value of ["two\nlines", "nul\0", "", "-x", null, {}]) assert.deepEqual(flag(KEY, value), ["value"], String(value));
     assert.deepEqual(flag(KEY, "-1"), []);
     assert.equal(featureFlagSchema.parse({ shell: { local: {} }, key: KEY, value: true }).restoreOnDelete, true);
+  });
+});
+
+describe("retries", () => {
+  // A transport whose first `failures` commands lose their connection.
+  const flaky = (failures: number, commandSent: boolean) => {
+    let calls = 0;
+    const transport: Transport = {
+      target: "a flaky host",
+      runCommand: async () => {
+        calls++;
+        if (calls <= failures) throw new ShellError("connection", "connection reset", { commandSent });
+        return { exitCode: 0, stdout: "done", stderr: "" };
+      },
+    };
+    return { transport, calls: () => calls };
+  };
+
+  it("run an idempotent command again after a lost connection", async () => {
+    const { transport, calls } = flaky(2, true);
+    assert.equal((await runChecked(transport, ["alation_conf", "k"], { idempotent: true, timeoutMs: 1000 })).stdout, "done");
+    assert.equal(calls(), 3);
+  });
+
+  it("never run a command that is not idempotent twice once it was sent", async () => {
+    const { transport, calls } = flaky(1, true);
+    await assert.rejects(runChecked(transport, ["alation_django_shell"], { idempotent: false, timeoutMs: 1000 }), /connection reset/);
+    assert.equal(calls(), 1);
+  });
+
+  it("run any command again when the connection failed before it was sent", async () => {
+    const { transport, calls } = flaky(1, false);
+    await runChecked(transport, ["alation_django_shell"], { idempotent: false, timeoutMs: 1000 });
+    assert.equal(calls(), 2);
+  });
+});
+
+describe("loading", () => {
+  it("leaves ssh2 and the Kubernetes client unloaded until a stack uses them", () => {
+    const dist = path.join(__dirname, "..", "..", "dist", "provider");
+    const script = `
+      require(${JSON.stringify(path.join(dist, "index.js"))});
+      require(${JSON.stringify(path.join(dist, "runtime", "index.js"))});
+      const loaded = Object.keys(require.cache).filter((file) => /node_modules[\\\\/](ssh2|@kubernetes)[\\\\/]/.test(file));
+      process.stdout.write(JSON.stringify(loaded));`;
+    assert.deepEqual(JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })), []);
   });
 });

@@ -13,7 +13,6 @@ const provproto = require(path.join(pulumiDir, "proto", "provider_pb"));
 const statusproto = require(path.join(pulumiDir, "proto", "status_pb"));
 // The google-protobuf copy @pulumi/pulumi's generated code uses (it has its own).
 const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
-const emptyproto = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [pulumiDir] }));
 
 type Props = Record<string, unknown>;
 
@@ -142,7 +141,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       const request = new provproto.DeleteRequest();
       request.setId(id);
       request.setProperties(toStruct(properties));
-      await call<typeof emptyproto.Empty>("delete", request);
+      await call<unknown>("delete", request);
     },
     output: () => output,
     kill() {

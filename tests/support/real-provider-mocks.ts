@@ -15,6 +15,20 @@ interface DynamicProviderStub {
   create(inputs: Record<string, unknown>): Promise<{ id: string; outs?: Record<string, unknown> }>;
 }
 
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Plain values, as the engine hands them to a provider that does not accept secrets (dynamic providers don't). */
+function withoutSecretWrappers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecretWrappers);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SECRET_SIG_KEY] === SECRET_SIG_VALUE) return withoutSecretWrappers(record.value);
+    return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, withoutSecretWrappers(inner)]));
+  }
+  return value;
+}
+
 /** What the mocks saw: every registered resource, in order. */
 export interface RegisteredResource {
   type: string;
@@ -35,22 +49,25 @@ export interface RealProviderMocks {
  */
 export async function setRealProviderMocks(stackConfig: Record<string, string> = {}, options: { preview?: boolean } = {}): Promise<RealProviderMocks> {
   const seen: RealProviderMocks = { registered: [], providers: [] };
-  const configured = new Set<string>();
+  // Like the provider server: one deserialized, configured provider per serialized string.
+  const providers = new Map<string, DynamicProviderStub>();
   const config = { get: (key: string) => stackConfig[key] };
   // The engine starts the provider in the user's project folder; this is such a folder.
   const projectFile = path.join(installedPackageProject(), "index.js");
   await pulumi.runtime.setMocks(
     {
       async newResource(args) {
-        const inputs = args.inputs as Record<string, unknown>;
-        let state: Record<string, unknown> = inputs;
+        const inputs = withoutSecretWrappers(args.inputs) as Record<string, unknown>;
+        // Other providers echo their inputs, secrets kept secret (as the Kubernetes provider does).
+        let state: Record<string, unknown> = args.inputs;
         let id = `${args.name}-id`;
         const serialized = inputs.__provider;
         if (args.type.startsWith("pulumi-nodejs:dynamic/") && typeof serialized === "string") {
           seen.providers.push(serialized);
-          const provider = requireFromString(serialized, projectFile).handler();
-          if (!configured.has(serialized)) {
-            configured.add(serialized);
+          let provider = providers.get(serialized);
+          if (!provider) {
+            provider = requireFromString(serialized, projectFile).handler();
+            providers.set(serialized, provider);
             await provider.configure?.({ config });
           }
           const checked = provider.check ? await provider.check({}, inputs) : { inputs };

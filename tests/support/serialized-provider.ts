@@ -2,6 +2,17 @@
 // inputs and the serialized provider (`__provider`) to feed Pulumi's real dynamic-provider server.
 import * as pulumi from "@pulumi/pulumi";
 
+const settings: { getMonitor(): Monitor } = require("@pulumi/pulumi/runtime/settings");
+
+interface RegisterRequest {
+  getName(): string;
+  getAdditionalsecretoutputsList(): string[];
+}
+
+interface Monitor {
+  registerResource(request: RegisterRequest, callback: unknown): unknown;
+}
+
 /** One resource as the engine would see its registration. */
 export interface SerializedResource {
   /** The type token, e.g. `pulumi-nodejs:dynamic/alation:OAuthApplication`. */
@@ -17,6 +28,8 @@ export interface SerializedResource {
   secretInputs: string[];
   /** The serialized provider, `inputs.__provider`. */
   provider: string;
+  /** The resource option `additionalSecretOutputs` as registered (the engine makes these outputs secret). */
+  additionalSecretOutputs: string[];
 }
 
 /**
@@ -25,13 +38,21 @@ export interface SerializedResource {
  */
 export async function serializeResource(build: () => pulumi.CustomResource): Promise<SerializedResource> {
   const registered: SerializedResource[] = [];
+  const secretOutputs = new Map<string, string[]>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const raw = args.inputs as Record<string, unknown>;
         const inputs = unwrapSecrets(raw) as Record<string, unknown>;
         const secretInputs = Object.keys(raw).filter((key) => isSecretValue(raw[key]));
-        registered.push({ type: args.type, name: args.name, inputs, secretInputs, provider: String(inputs.__provider ?? "") });
+        registered.push({
+          type: args.type,
+          name: args.name,
+          inputs,
+          secretInputs,
+          provider: String(inputs.__provider ?? ""),
+          additionalSecretOutputs: secretOutputs.get(args.name) ?? [],
+        });
         return { id: `${args.name}-id`, state: raw };
       },
       call: (args) => args.inputs,
@@ -40,6 +61,13 @@ export async function serializeResource(build: () => pulumi.CustomResource): Pro
     "stack",
     false,
   );
+  // The mocks do not hand resource options to newResource: read additionalSecretOutputs off the request.
+  const monitor = settings.getMonitor();
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request: RegisterRequest, callback: unknown) => {
+    secretOutputs.set(request.getName(), request.getAdditionalsecretoutputsList());
+    return registerResource(request, callback);
+  };
   const resource = build();
   await new Promise<void>((resolve) => resource.urn.apply(() => resolve()));
   const last = registered[registered.length - 1];

@@ -1,0 +1,132 @@
+// Each example and the root program, run as a user would have them: copied into a project where the packed
+// package is installed, under mocks whose dynamic resources are created by the real providers against emulated
+// tenants (and, for kubernetes-exec, a stand-in Kubernetes API server that execs the emulator's commands).
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { shellPath } from "../../emulator";
+import { JWT_FEATURE_FLAG } from "../../provider";
+import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { installedPackageProject } from "../support/installed-package";
+import { startKubeApiServer } from "../support/kube-api-server";
+import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+let copies = 0;
+
+/** Copies an example into the user project and loads it (a fresh module each time); returns its exports. */
+function runProgram(source: string, config: Record<string, string>, secretKeys: string[] = []): Record<string, unknown> {
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  const file = path.join(installedPackageProject(), `program-${++copies}.ts`);
+  fs.copyFileSync(source, file);
+  return require(file);
+}
+
+/** Loads the root program where it is (it imports ./provider), afresh. */
+function runRootProgram(config: Record<string, string>): Record<string, unknown> {
+  pulumi.runtime.setAllConfig(config);
+  const file = require.resolve(path.join(repoRoot, "index.ts"));
+  delete require.cache[file];
+  return require(file);
+}
+
+async function clientsOf(tenant: TestTenant): Promise<Array<{ client_id: string; client_secret: string; name: string }>> {
+  return (await tenant.call("GET", "/__emulator/state")).json.clients;
+}
+
+describe("examples and the root program (mocks + real providers + emulator)", function () {
+  const tenants: TestTenant[] = [];
+  let mocks: RealProviderMocks;
+  const savedEnv = { ...process.env };
+
+  // Fresh tenants for each program: the guide's application name is unique per tenant.
+  beforeEach(async function () {
+    for (let i = 0; i < 3; i++) tenants.push(await startTestTenant());
+    mocks = await setRealProviderMocks({ "alation:apiAccessToken": ADMIN_TOKEN });
+  });
+  afterEach(async function () {
+    await Promise.all(tenants.splice(0).map((tenant) => tenant.stop()));
+  });
+  after(function () {
+    process.env = savedEnv;
+    pulumi.runtime.setAllConfig({});
+  });
+
+  it("single-tenant: the connector fields of a new application", async function () {
+    const [tenant] = tenants;
+    const program = runProgram(path.join(repoRoot, "examples/single-tenant/index.ts"), { "alation:baseUrl": tenant.url });
+    const clientId = await settle(program.clientId as pulumi.Output<string>);
+    const secret = await settle(program.clientSecret as pulumi.Output<string>);
+    assert.equal(secret.secret, true);
+    const client = (await clientsOf(tenant)).find((c) => c.client_id === clientId.value);
+    assert.equal(client?.client_secret, secret.value);
+    assert.equal((await settle(program.remoteMcpServerUrl as pulumi.Output<string>)).value, `${tenant.url}/ai/mcp/`);
+  });
+
+  it("multi-tenant: one connector per configured tenant, each with its own secret token", async function () {
+    const hosts = tenants.map((tenant) => new URL(tenant.url).host);
+    const program = runProgram(
+      path.join(repoRoot, "examples/multi-tenant/index.ts"),
+      {
+        "alation-test:tenants": JSON.stringify(tenants.map((tenant) => tenant.url)),
+        "alation-test:tokens": JSON.stringify(Object.fromEntries(hosts.map((host) => [host, ADMIN_TOKEN]))),
+      },
+      ["alation-test:tokens"],
+    );
+    const connectors = program.connectors as Record<string, pulumi.Output<Record<string, string>>>;
+    assert.deepEqual(Object.keys(connectors).sort(), [...hosts].sort());
+    for (const [index, tenant] of tenants.entries()) {
+      const fields = await settle(connectors[hosts[index]]);
+      assert.equal(fields.secret, true, "each tenant's fields hold a secret");
+      const client = (await clientsOf(tenant)).find((c) => c.client_id === fields.value.clientId);
+      assert.equal(client?.client_secret, fields.value.clientSecret, `tenant ${hosts[index]}`);
+    }
+  });
+
+  it("kubernetes-exec: the flag and the application through the tenant's pod, and a Kubernetes Secret", async function () {
+    const tenant = tenants[2];
+    const kube = await startKubeApiServer({
+      pods: [{ name: "alation-0", namespace: "tenant-a", labels: { app: "alation" } }],
+      env: { ...process.env, ALATION_EMULATOR_URL: tenant.url, PATH: `${shellPath()}${path.delimiter}${process.env.PATH}` },
+    });
+    try {
+      const program = runProgram(
+        path.join(repoRoot, "examples/kubernetes-exec/index.ts"),
+        { "alation-test:tenantUrl": tenant.url, "alation-test:namespace": "tenant-a", "alation-test:kubeconfig": kube.kubeconfig },
+        ["alation-test:kubeconfig"],
+      );
+      const clientId = await settle(program.clientId as pulumi.Output<string>);
+      const client = (await clientsOf(tenant)).find((c) => c.client_id === clientId.value);
+      assert.equal(client?.name, "alation-ai-hosted-mcp-server");
+      assert.equal((await tenant.call("GET", "/__emulator/state")).json.conf[JWT_FEATURE_FLAG], "True");
+      assert.ok(kube.execs.every((exec) => exec.pod === "alation-0" && exec.container === "alation"));
+      assert.ok(kube.execs.length >= 2, "the flag and the application went through exec");
+      const types = mocks.registered.map((r) => r.type);
+      assert.ok(types.includes("kubernetes:core/v1:Secret"));
+      // The kubeconfig never reaches a serialized provider.
+      assert.ok(mocks.providers.every((provider) => !provider.includes(kube.token)));
+    } finally {
+      await kube.stop();
+    }
+  });
+
+  it("the root program: one tenant from alation:baseUrl, or several from alation:tenants", async function () {
+    const single = runRootProgram({ "alation:baseUrl": tenants[0].url });
+    const clientId = await settle(single.clientId as pulumi.Output<string>);
+    assert.ok((await clientsOf(tenants[0])).some((c) => c.client_id === clientId.value));
+    assert.equal((await settle(single.clientSecret as pulumi.Output<string>)).secret, true);
+
+    mocks = await setRealProviderMocks({ "alation:apiAccessToken": ADMIN_TOKEN });
+    const several = runRootProgram({
+      "alation:tenants": JSON.stringify([
+        { name: "first", baseUrl: tenants[1].url, connectorName: "Alation (first)" },
+        { name: "second", baseUrl: tenants[2].url },
+      ]),
+    });
+    const connectors = several.connectors as Record<string, Record<string, pulumi.Output<string>>>;
+    assert.equal((await settle(connectors.first.connectorName)).value, "Alation (first)");
+    const second = await settle(connectors.second.clientId);
+    assert.ok((await clientsOf(tenants[2])).some((c) => c.client_id === second.value));
+  });
+});

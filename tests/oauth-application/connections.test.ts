@@ -1,0 +1,117 @@
+// Where the connection comes from (inputs, stack config, environment), each way to authenticate, a tenant that
+// does not serve GET, and a credential rotated since it was recorded in state.
+import { strict as assert } from "node:assert";
+import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { installedPackageProject } from "../support/installed-package";
+import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
+import { credentialsFor } from "../support/tenant-credentials";
+import { CLAUDE_REDIRECT_URIS, checkAndCreate, exerciseLifecycle, registeredInputs, startHarness, type Props } from "./harness";
+
+describe("OAuthApplication connections", function () {
+  this.timeout(60000);
+
+  describe("sources and ways to authenticate", () => {
+    let tenant: TestTenant;
+    const servers: ProviderServer[] = [];
+    const serverWith = async (config: Record<string, string>, env: Record<string, string> = {}) => {
+      const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(env) });
+      servers.push(server);
+      await server.configure(config);
+      return server;
+    };
+    before(async () => (tenant = await startTestTenant()));
+    after(async () => {
+      await Promise.all(servers.map((server) => server.kill()));
+      await tenant?.stop();
+    });
+
+    it("refreshToken + userId given as the resource's connection", async () => {
+      const server = await serverWith({});
+      const credentials = await credentialsFor(tenant, "refreshToken");
+      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, ...credentials } as never, redirectUris: CLAUDE_REDIRECT_URIS });
+      const outputs = await exerciseLifecycle(server, tenant, inputs);
+      assert.equal((outputs.connection as Props).refreshToken, credentials.refreshToken);
+    });
+
+    it("clientCredentials from stack config (alation:clientId, alation:clientSecret), no connection given", async () => {
+      const credentials = await credentialsFor(tenant, "clientCredentials");
+      const server = await serverWith({
+        "alation:baseUrl": tenant.url,
+        "alation:clientId": String(credentials.clientCredentials?.clientId),
+        "alation:clientSecret": String(credentials.clientCredentials?.clientSecret),
+      });
+      const inputs = await registeredInputs({ redirectUris: CLAUDE_REDIRECT_URIS });
+      const outputs = await exerciseLifecycle(server, tenant, inputs);
+      assert.deepEqual((outputs.connection as Props).clientCredentials, credentials.clientCredentials, "recorded for read and delete");
+    });
+
+    it("apiAccessToken from the environment, under a base URL from the connection", async () => {
+      const server = await serverWith({}, { ALATION_BASE_URL: "https://not-this.example", ALATION_API_ACCESS_TOKEN: ADMIN_TOKEN });
+      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const outputs = await exerciseLifecycle(server, tenant, inputs);
+      assert.equal((outputs.connection as Props).baseUrl, tenant.url);
+    });
+
+    it("says how to give a connection when there is none", async () => {
+      const server = await serverWith({});
+      const inputs = await registeredInputs({ redirectUris: CLAUDE_REDIRECT_URIS });
+      const error = await checkAndCreate(server, inputs).catch((e: Error) => e);
+      assert.ok(error instanceof Error);
+      assert.match(error.message, /alation:baseUrl/);
+      assert.match(error.message, /ALATION_BASE_URL/);
+    });
+  });
+
+  it("works with a tenant that does not serve GET: refresh keeps state and says so once", async () => {
+    const harness = await startHarness({ tenant: { documentedOnly: true } });
+    try {
+      const inputs = await registeredInputs({ connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const created = await checkAndCreate(harness.server, inputs);
+      for (let i = 0; i < 2; i++) {
+        const read = await harness.server.read(created.id, created.properties);
+        assert.equal(read.id, created.id);
+        assert.deepEqual(read.properties, created.properties);
+      }
+      const warnings = harness.server.output().match(/reading applications is not served by this tenant/g) ?? [];
+      assert.equal(warnings.length, 1, harness.server.output());
+      await exerciseLifecycle(harness.server, harness.tenant, { ...inputs, name: "second" });
+      await harness.server.delete(created.id, created.properties);
+      assert.equal((await harness.clients()).length, 0);
+    } finally {
+      await harness.stop();
+    }
+  });
+
+  it("retries read and delete once with the stack config's credential when the recorded one was rotated", async () => {
+    const harness = await startHarness({ config: { "alation:apiAccessToken": ADMIN_TOKEN } });
+    try {
+      const inputs = await registeredInputs({ connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const created = await checkAndCreate(harness.server, inputs);
+      const revoked = { ...created.properties, connection: { baseUrl: harness.tenant.url, apiAccessToken: "revoked-token-value" } };
+      const read = await harness.server.read(created.id, revoked);
+      assert.equal(read.id, created.id);
+      assert.equal((read.properties.connection as Props).apiAccessToken, ADMIN_TOKEN, "the working credential is recorded");
+      await harness.server.delete(created.id, revoked);
+      assert.equal((await harness.clients()).length, 0);
+      assert.ok(!harness.server.output().includes("revoked-token-value"));
+    } finally {
+      await harness.stop();
+    }
+  });
+
+  it("fails clearly when the recorded credential is refused and no other is configured", async () => {
+    const harness = await startHarness();
+    try {
+      const inputs = await registeredInputs({ connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const created = await checkAndCreate(harness.server, inputs);
+      const revoked = { ...created.properties, connection: { baseUrl: harness.tenant.url, apiAccessToken: "revoked-token-value" } };
+      const error = await harness.server.delete(created.id, revoked).catch((e: Error) => e);
+      assert.ok(error instanceof Error);
+      assert.match(error.message, /403 auth/);
+      assert.ok(!error.message.includes("revoked-token-value"));
+      assert.equal((await harness.clients()).length, 1);
+    } finally {
+      await harness.stop();
+    }
+  });
+});

@@ -1,0 +1,134 @@
+// Taking over an existing application, a create whose answer was lost, a failure after the application exists
+// (recorded as created, never orphaned), a name already taken, and fields the tenant does not confirm.
+import { strict as assert } from "node:assert";
+import { ADMIN_TOKEN, CLIENTS_PATH } from "../emulator/helpers";
+import { installedPackageProject } from "../support/installed-package";
+import { ProviderCallError, cleanEnvironment, startProviderServer } from "../support/provider-server";
+import { json, startScriptedServer } from "../support/scripted-http";
+import { CLAUDE_REDIRECT_URIS, checkAndCreate, registeredInputs, startHarness, type Harness, type Props } from "./harness";
+
+const LOSE_CREATE_ANSWERS = { rate: 1, kinds: ["drop-after-write" as const], routes: "^POST /integration/core/v1/oauth/clients/$" };
+
+describe("OAuthApplication recovery", function () {
+  this.timeout(60000);
+  let harness: Harness;
+  let inputsFor: (extra?: Props) => Promise<Props>;
+
+  beforeEach(async () => {
+    harness = await startHarness();
+    const connection = { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN };
+    inputsFor = async (extra = {}) => ({ ...(await registeredInputs({ connection, redirectUris: CLAUDE_REDIRECT_URIS })), ...extra });
+  });
+  afterEach(async () => harness?.stop());
+
+  it("adopts an existing application: rotates its secret, then sets its fields", async () => {
+    const existing = await harness.tenant.createClient({ name: "made-by-hand", access_token_expiry: 3600, pkce_required: false });
+    const created = await checkAndCreate(harness.server, await inputsFor({ adoptClientId: existing.client_id }));
+    assert.equal(created.id, existing.client_id);
+    const [client] = await harness.clients();
+    assert.notEqual(client.client_secret, existing.client_secret);
+    assert.equal(created.properties.clientSecret, client.client_secret);
+    assert.equal(client.name, "claude");
+    assert.equal(client.access_token_expiry, 86400);
+    assert.equal(client.pkce_required, true);
+  });
+
+  it("records a taken-over application whose fields could not be set, and sets them on the next update", async () => {
+    await harness.tenant.createClient({ name: "claude" });
+    const existing = await harness.tenant.createClient({ name: "made-by-hand" });
+    const inputs = (await harness.server.check({}, await inputsFor({ adoptClientId: existing.client_id }))).inputs;
+    const error = await harness.server.create(inputs).catch((e: Error) => e);
+    assert.ok(error instanceof ProviderCallError, String(error));
+    assert.match(error.message, /already exists/);
+    assert.equal(error.initFailure?.id, existing.client_id, "the engine records the resource as created");
+    const recorded = error.initFailure?.properties ?? {};
+    const stored = () => harness.clients().then((clients) => clients.find((c) => c.client_id === existing.client_id));
+    assert.equal(recorded.clientSecret, (await stored())?.client_secret, "the rotated secret is kept");
+    // The user renames; the engine updates the resource that failed to initialize.
+    const updated = await harness.server.update(existing.client_id, recorded, { ...inputs, name: "claude-2" });
+    assert.equal((await stored())?.name, "claude-2");
+    assert.equal((await stored())?.access_token_expiry, 86400);
+    assert.equal(updated.properties.clientSecret, recorded.clientSecret);
+  });
+
+  it("records an update whose changes were applied but whose rotation failed, so the next update rotates", async () => {
+    const created = await checkAndCreate(harness.server, await inputsFor());
+    await harness.tenant.call("PUT", "/__emulator/faults", { json: { rate: 1, kinds: ["500"], routes: "rotate-secret/$" } });
+    const news = { ...created.inputs, name: "renamed", secretVersion: "2" };
+    const error = await harness.server.update(created.id, created.properties, news).catch((e: Error) => e);
+    assert.ok(error instanceof ProviderCallError, String(error));
+    assert.match(error.message, /the secret was not rotated/);
+    const recorded = error.initFailure?.properties ?? {};
+    assert.equal(recorded.name, "renamed");
+    assert.equal(recorded.secretVersion, undefined, "the previous secretVersion");
+    assert.equal((await harness.clients())[0].name, "renamed");
+    await harness.tenant.call("PUT", "/__emulator/faults", { json: {} });
+    const retried = await harness.server.update(created.id, recorded, news);
+    assert.equal(retried.properties.clientSecret, (await harness.clients())[0].client_secret);
+    assert.notEqual(retried.properties.clientSecret, created.properties.clientSecret);
+  });
+
+  it("recovers a create whose answer was lost by finding the application by name", async () => {
+    await harness.tenant.call("PUT", "/__emulator/faults", { json: LOSE_CREATE_ANSWERS });
+    const created = await checkAndCreate(harness.server, await inputsFor());
+    const clients = await harness.clients();
+    assert.equal(clients.length, 1, "exactly one application, no orphan");
+    assert.equal(created.id, clients[0].client_id);
+    assert.equal(created.properties.clientSecret, clients[0].client_secret, "a fresh secret replaced the lost one");
+    const requests = (await harness.tenant.call("GET", "/__emulator/requests")).json;
+    assert.equal(requests.byRoute[`POST ${CLIENTS_PATH}`], 1, "the create was not repeated");
+  });
+
+  it("says exactly how to adopt a lost create on a tenant that cannot list applications", async () => {
+    await harness.stop();
+    harness = await startHarness({ tenant: { documentedOnly: true, faults: LOSE_CREATE_ANSWERS } });
+    const inputs = await registeredInputs({ connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+    const error = await checkAndCreate(harness.server, inputs).catch((e: Error) => e);
+    assert.ok(error instanceof Error);
+    assert.match(error.message, /the answer to create .* was lost/i);
+    assert.match(error.message, /may have been created/);
+    assert.match(error.message, /adoptClientId/);
+    assert.match(error.message, /"claude"/);
+    assert.equal((await harness.clients()).length, 1, "the tenant did create it: the message is right to ask");
+  });
+
+  it("points to adoptClientId when the name is taken", async () => {
+    await harness.tenant.createClient({ name: "claude" });
+    const error = await checkAndCreate(harness.server, await inputsFor()).catch((e: Error) => e);
+    assert.ok(error instanceof Error);
+    assert.match(error.message, /conflict/);
+    assert.match(error.message, /adoptClientId/);
+  });
+
+  it("reports the fields a tenant does not confirm, in notEnforced and one warning line", async () => {
+    const tenant = await startScriptedServer((r) => {
+      const body = r.body ? JSON.parse(r.body) : {};
+      // A tenant that knows only the documented fields.
+      const echo = {
+        client_id: "c1",
+        name: body.name ?? "claude",
+        client_type: body.client_type,
+        redirect_uris: body.redirect_uris,
+        access_token_expiry: body.access_token_expiry,
+        refresh_token_expiry: body.refresh_token_expiry,
+        pkce_required: body.pkce_required,
+      };
+      return r.method === "POST" ? json(201, { ...echo, client_secret: "scripted-secret-value" }) : json(200, echo);
+    });
+    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    try {
+      await server.configure({});
+      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const created = await checkAndCreate(server, inputs);
+      assert.deepEqual(created.properties.notEnforced, ["jwtRequired", "isActive", "internalApplication"]);
+      assert.match(server.output(), /could not confirm jwtRequired, isActive, internalApplication/);
+      assert.ok(!server.output().includes("scripted-secret-value"));
+      const updated = await server.update("c1", created.properties, { ...created.inputs, accessTokenExpiry: 3600 });
+      assert.deepEqual(updated.properties.notEnforced, ["jwtRequired", "isActive", "internalApplication"], "still not confirmed");
+      assert.deepEqual(JSON.parse(tenant.requests[1].body), { access_token_expiry: 3600 }, "PATCH sends only what changed");
+    } finally {
+      await server.kill();
+      await tenant.close();
+    }
+  });
+});
