@@ -18,7 +18,7 @@ import {
   type ConnectionSettings,
   type RetryPolicy,
 } from "./settings";
-import type { ApplicationFields, ApplicationLookup, ApplicationRecord, ApplicationStore } from "./types";
+import { ALATION_FIELD_NAMES, type ApplicationFields, type ApplicationLookup, type ApplicationRecord, type ApplicationStore } from "./types";
 
 const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
 const PAGE_SIZE = 100;
@@ -26,18 +26,6 @@ const MAX_PAGES = 50;
 // Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).
 const ROUTE_NOT_SERVED = new Set([404, 405, 501]);
 
-/** The body field of each application field (the current names of Alation's API). */
-const BODY_FIELDS: Record<keyof ApplicationFields, string> = {
-  name: "name",
-  clientType: "client_type",
-  redirectUris: "redirect_uris",
-  accessTokenExpiry: "access_token_expiry",
-  refreshTokenExpiry: "refresh_token_expiry",
-  pkceRequired: "pkce_required",
-  jwtRequired: "jwt_required",
-  isActive: "is_active",
-  internalApplication: "internal_application",
-};
 
 /** Options of the REST client that are not part of a connection. */
 export interface AlationClientOptions {
@@ -253,7 +241,7 @@ function isSuccess(answer: HttpAnswer): boolean {
 function bodyOf(fields: Partial<ApplicationFields>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined) body[BODY_FIELDS[key as keyof ApplicationFields]] = value;
+    if (value !== undefined) body[ALATION_FIELD_NAMES[key as keyof ApplicationFields]] = value;
   }
   return body;
 }

@@ -22,7 +22,9 @@ export interface HttpTarget {
 /**
  * When a failed attempt may be repeated.
  * - `idempotent`: repeating has the same effect as doing it once (GET, PATCH, DELETE, rotate, token requests):
- *   retried on connection errors, timeouts, 429 (not the licence quota), 502, 503 and 504.
+ *   retried on connection errors, timeouts, 429 (not the licence quota), 500, 502, 503 and 504. A 500 is Django's
+ *   answer to any unhandled error, often a passing database or upstream hiccup: one such answer must not fail a
+ *   rollout when repeating the call is harmless.
  * - `unsent-only`: repeating could do it twice (POST create): retried only when Alation surely did not act on it:
  *   the connection was never made, or a 429 (a throttled request is refused before it is processed).
  */
@@ -55,11 +57,12 @@ export interface HttpAnswer {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
-const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 // Errors raised before a request could reach the server: safe to repeat for any call.
 const UNSENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-// Errors that repeating cannot fix: a name that does not resolve, TLS trust problems.
-const PERMANENT_CODES = /^(ENOTFOUND|CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
+// Errors that repeating cannot fix, raised before anything is sent: a name that does not resolve, TLS trust
+// problems, a request undici refuses to send (a header value with a line break, say).
+const PERMANENT_CODES = /^(ENOTFOUND|CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|UND_ERR_INVALID_ARG|ERR_INVALID_)/;
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 
 // One pool per origin and trusted CA, shared by every resource of the provider process.
@@ -84,7 +87,7 @@ function poolFor(target: HttpTarget): Pool {
 export async function closeHttpPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((pool) => pool.close().catch(() => undefined)));
+  await Promise.all(all.map((pool) => pool.destroy().catch(() => undefined)));
 }
 
 /**

@@ -74,13 +74,6 @@ export function credentialsOf(settings: ConnectionSettings): Credentials {
   return found[0];
 }
 
-/** The secret strings of a connection, for redaction. */
-export function secretsOf(settings: ConnectionSettings): string[] {
-  return [settings.apiAccessToken, settings.refreshToken, settings.clientCredentials?.clientSecret].filter(
-    (value): value is string => typeof value === "string" && value.length > 0,
-  );
-}
-
 /** The origin (`https://host:port`) of a base URL; http is refused unless the host is loopback. */
 export function originOf(baseUrl: string): string {
   let url: URL;

@@ -14,6 +14,19 @@ export interface ApplicationFields {
   internalApplication: boolean;
 }
 
+/** Alation's own (snake_case) name of each field: the model's, and the REST API's current body field. */
+export const ALATION_FIELD_NAMES: Readonly<Record<keyof ApplicationFields, string>> = {
+  name: "name",
+  clientType: "client_type",
+  redirectUris: "redirect_uris",
+  accessTokenExpiry: "access_token_expiry",
+  refreshTokenExpiry: "refresh_token_expiry",
+  pkceRequired: "pkce_required",
+  jwtRequired: "jwt_required",
+  isActive: "is_active",
+  internalApplication: "internal_application",
+};
+
 /** An application as the tenant reports it. A field the tenant did not report is undefined. */
 export type ApplicationRecord = { clientId: string } & Partial<ApplicationFields>;
 

@@ -37,8 +37,11 @@ export interface AlationConnection {
 
 /** The arguments of an OAuthApplication. The defaults are those of Alation's Claude connector guide. */
 export interface OAuthApplicationArgs {
-  /** The tenant's REST admin API. Give this or `shell`; with neither, stack config and environment are used. */
-  connection?: AlationConnection;
+  /**
+   * The tenant's REST admin API. Give this or `shell`; with neither, stack config and environment are used. (Given
+   * as an Output, the whole connection is stored as a secret.)
+   */
+  connection?: pulumi.Input<AlationConnection>;
   /** The tenant's shell (pod or host): every field is enforced there, including the ones REST cannot set. */
   shell?: AlationShell;
   /** The application's name, unique in the tenant. Default: the resource name. */

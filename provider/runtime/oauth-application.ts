@@ -1,8 +1,7 @@
 // OAuthApplication's lifecycle, run inside Pulumi's dynamic-provider process, over an ApplicationStore (the REST
 // client or the shell path). check and diff are offline; the others reach the tenant.
-import { isAlationError } from "../alation/errors";
 import type { ConnectionSettings } from "../alation/settings";
-import type { ApplicationFields, ApplicationRecord, ApplicationStore } from "../alation/types";
+import type { ApplicationFields, ApplicationLookup, ApplicationRecord, ApplicationStore } from "../alation/types";
 import { checkWithSchema, parseOrThrow, type CheckResult } from "../schema/check";
 import { baseUrlProblem } from "../schema/connection";
 import { APPLICATION_DEFAULTS, oauthApplicationSchema, oauthApplicationShape, type OAuthApplicationInputs } from "../schema/oauth-application";
@@ -168,36 +167,109 @@ function applicationFieldsOf(inputs: OAuthApplicationInputs): ApplicationFields 
   return fields as unknown as ApplicationFields;
 }
 
-/** Creates the application; a create whose answer was lost is recovered by its (unique) name where possible. */
+/** Attempts at creating, in all, while each failed one is known (by looking its name up) to have left nothing. */
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * Creates the application, converging when an attempt's outcome is unknown. Names are unique in a tenant, so the
+ * name tells what happened:
+ * - a create whose answer was lost (dropped connection, timeout, 5xx) is followed by a lookup of its name: free, the
+ *   create is tried again (CREATE_ATTEMPTS in all); taken, see below;
+ * - a create refused because the name is taken is looked up too: that is what a rerun meets when an earlier run
+ *   created the application but was killed (or lost the answer) before the engine recorded it.
+ * An application found by name whose settings equal this resource's (every field this path enforces) is what such a
+ * lost create leaves: it is adopted, its secret rotated (its first secret was never seen), and a warning line says
+ * so. One whose settings differ was made by someone else and is left alone: the error names the `adoptClientId` step
+ * and its client id. Where names cannot be looked up (a tenant without GET on OAuth clients), the error says how to
+ * check in Alation and adopt by hand. Messages name the application and the client id, never a secret.
+ */
 async function createRecovering(
   store: ApplicationStore,
   fields: ApplicationFields,
   target: ApplicationTarget,
   inputs: OAuthApplicationInputs,
 ): Promise<{ application: ApplicationRecord; clientSecret: string }> {
-  try {
-    return await store.create(fields);
-  } catch (error) {
-    if (isAlationError(error) && error.kind === "conflict") {
-      throw new Error(
-        `${error.message.replace(/\.$/, "")}. To manage the existing application named "${fields.name}", set ` +
-          "adoptClientId to its client id.",
+  for (let attempt = 1; ; attempt++) {
+    let failure: unknown;
+    try {
+      return await store.create(fields);
+    } catch (error) {
+      failure = error;
+    }
+    const nameTaken = isNameConflict(failure);
+    if (!nameTaken && !outcomeUnknown(failure)) throw failure;
+    const lookup = await lookUpName(store, fields.name);
+    if (lookup.status === "gone" && !nameTaken && attempt < CREATE_ATTEMPTS) continue;
+    const differing = lookup.status === "found" ? differingSettings(lookup.application, fields, store.enforcedFields) : [];
+    if (lookup.status === "found" && differing.length === 0) {
+      const clientId = lookup.application.clientId;
+      console.warn(
+        `alation:OAuthApplication "${fields.name}": an application of this name already exists at ${describeTarget(target)} ` +
+          `(client id ${clientId}) with exactly this resource's settings: what a create leaves whose answer was lost ` +
+          "(a dropped connection or an interrupted run). This resource now manages it; its secret was rotated, so a " +
+          "secret issued to it before no longer works.",
       );
+      return adopt(store, clientId, fields, target, inputs);
     }
-    if (!outcomeUnknown(error)) throw error;
-    const lookup = await store.findByName(fields.name).catch(() => ({ status: "unsupported" as const, reason: "the lookup failed" }));
-    if (lookup.status === "gone") return store.create(fields);
-    if (lookup.status === "found") {
-      // Ours (names are unique and the create was just sent): its secret was lost with the answer, so rotate it.
-      return adopt(store, lookup.application.clientId, fields, target, inputs);
-    }
-    throw new Error(
-      `The answer to create the OAuth application "${fields.name}" at ${describeTarget(target)} was lost ` +
-        `(${messageOf(error)}): it may have been created, and this tenant cannot list its OAuth clients to find ` +
-        `it. In Alation, look for an OAuth client named "${fields.name}": if it exists, set adoptClientId: ` +
-        `"<its client id>" on this resource and run pulumi up again (its secret will be rotated); if it does not, ` +
-        "just run pulumi up again.",
-    );
+    throw unresolvedCreateError(fields, target, { failure, nameTaken, lookup, differing });
+  }
+}
+
+type NameLookup = ApplicationLookup | { status: "failed"; reason: string };
+
+async function lookUpName(store: ApplicationStore, name: string): Promise<NameLookup> {
+  try {
+    return await store.findByName(name);
+  } catch (error) {
+    return { status: "failed", reason: messageOf(error) };
+  }
+}
+
+/** The enforced fields whose value in `found` is not `fields`' (a field the tenant does not report differs). */
+function differingSettings(
+  found: ApplicationRecord,
+  fields: ApplicationFields,
+  enforced: ReadonlyArray<keyof ApplicationFields>,
+): Array<keyof ApplicationFields> {
+  return enforced.filter((field) => found[field] === undefined || !sameField(field, found[field], fields[field]));
+}
+
+/** The error of a create that could not be brought to a known end, with the step that resolves it. */
+function unresolvedCreateError(
+  fields: ApplicationFields,
+  target: ApplicationTarget,
+  outcome: { failure: unknown; nameTaken: boolean; lookup: NameLookup; differing: Array<keyof ApplicationFields> },
+): Error {
+  const { failure, nameTaken, lookup } = outcome;
+  const name = `"${fields.name}"`;
+  const where = describeTarget(target);
+  const what = nameTaken
+    ? `An OAuth application named ${name} already exists at ${where} (${messageOf(failure)})`
+    : `The answer to create the OAuth application ${name} at ${where} was lost (${messageOf(failure)})`;
+  const adoptStep = (clientId: string) =>
+    `set adoptClientId: "${clientId}" on this resource and run pulumi up again (its secret will be rotated and its ` +
+    "settings set to this resource's)";
+  switch (lookup.status) {
+    case "found":
+      return new Error(
+        `${what}. The application of this name (client id ${lookup.application.clientId}) has other settings than ` +
+          `this resource (${outcome.differing.join(", ")}), so it was not made by it and was left alone. To manage ` +
+          `it with this resource, ${adoptStep(lookup.application.clientId)}; or choose another name.`,
+      );
+    case "gone":
+      return new Error(`${what}. No application of this name exists now: run pulumi up again.`);
+    case "failed":
+      return new Error(
+        `${what}. Looking the name up failed too (${lookup.reason}). Run pulumi up again: it finds an application ` +
+          `this resource created by its name and settings. Or, if one named ${name} exists in Alation, ` +
+          `${adoptStep("<its client id>")}.`,
+      );
+    case "unsupported":
+      return new Error(
+        `${what}: ${nameTaken ? "it" : "it may have been created, and it"} cannot be looked up by name here ` +
+          `(${lookup.reason}). In Alation, look for an OAuth client named ${name}: if it exists, ` +
+          `${adoptStep("<its client id>")}; if it does not, just run pulumi up again.`,
+      );
   }
 }
 
@@ -315,6 +387,12 @@ function sameField(field: keyof ApplicationFields, a: unknown, b: unknown): bool
 
 function defaultOf(field: keyof ApplicationFields): unknown {
   return (APPLICATION_DEFAULTS as Record<string, unknown>)[field];
+}
+
+// A create refused because the name is taken (REST: 409 or a 400 on `name`; the shell: the script's conflict).
+function isNameConflict(error: unknown): boolean {
+  const facts = error as { kind?: unknown; name?: unknown };
+  return (facts?.name === "AlationError" || facts?.name === "ShellError") && facts.kind === "conflict";
 }
 
 // A failure after which the operation may have happened: an AlationError that says so, or the shell path's

@@ -29,7 +29,10 @@ export function baseUrlProblem(value: string): string | undefined {
 }
 
 const secretText = (what: string) =>
-  z.string({ error: `${what} must be a string` }).min(1, { error: `${what} must not be empty` });
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, { error: `${what} must not be empty` })
+    .regex(/^\S+$/, { error: `${what} must not hold spaces or line breaks` });
 
 /** A service account's client credentials. */
 export const clientCredentialsSchema = z.strictObject({

@@ -1,10 +1,11 @@
 // OAuth applications managed through `alation_django_shell` and python/oauth_application.py: the path that sets
 // every field of Alation's model (the REST API cannot set jwt_required, is_active, internal_application).
-import type {
-  ApplicationFields,
-  ApplicationLookup,
-  ApplicationRecord,
-  ApplicationStore,
+import {
+  ALATION_FIELD_NAMES,
+  type ApplicationFields,
+  type ApplicationLookup,
+  type ApplicationRecord,
+  type ApplicationStore,
 } from "../alation/types";
 import { runDjangoScript, ScriptResult } from "./django-shell";
 import { ShellError } from "./errors";
@@ -12,19 +13,7 @@ import { Transport } from "./transport";
 
 const SCRIPT = "oauth_application.py";
 
-// camelCase (ApplicationFields) to the model's snake_case field names, and back.
-const MODEL_FIELDS: Record<keyof ApplicationFields, string> = {
-  name: "name",
-  clientType: "client_type",
-  redirectUris: "redirect_uris",
-  accessTokenExpiry: "access_token_expiry",
-  refreshTokenExpiry: "refresh_token_expiry",
-  pkceRequired: "pkce_required",
-  jwtRequired: "jwt_required",
-  isActive: "is_active",
-  internalApplication: "internal_application",
-};
-const ALL_FIELDS = Object.keys(MODEL_FIELDS) as Array<keyof ApplicationFields>;
+const ALL_FIELDS = Object.keys(ALATION_FIELD_NAMES) as Array<keyof ApplicationFields>;
 
 type Operation = "create" | "get" | "find_by_name" | "update" | "rotate" | "delete";
 
@@ -74,7 +63,7 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
 function toModelFields(fields: Partial<ApplicationFields>): Record<string, unknown> {
   const model: Record<string, unknown> = {};
   for (const field of ALL_FIELDS) {
-    if (fields[field] !== undefined) model[MODEL_FIELDS[field]] = fields[field];
+    if (fields[field] !== undefined) model[ALATION_FIELD_NAMES[field]] = fields[field];
   }
   return model;
 }
@@ -86,7 +75,7 @@ function toRecord(described: unknown): ApplicationRecord | undefined {
   if (typeof model.client_id !== "string") return undefined;
   const record: Record<string, unknown> = { clientId: model.client_id };
   for (const field of ALL_FIELDS) {
-    const value = model[MODEL_FIELDS[field]];
+    const value = model[ALATION_FIELD_NAMES[field]];
     if (value !== undefined && value !== null) record[field] = value;
   }
   return record as ApplicationRecord;

@@ -5,24 +5,14 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { shellPath } from "../../emulator";
+import type { ClientRecord } from "../../emulator/store";
 import { AlationClaudeConnector, DEFAULT_APPLICATION_NAME, JWT_FEATURE_FLAG } from "../../provider";
 import { verifyConnector } from "../../provider/verify";
 import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
 import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
 
-interface EmulatedClient {
-  client_id: string;
-  client_secret: string;
-  name: string;
-  client_type: string;
-  redirect_uris: string[];
-  access_token_expiry: number;
-  refresh_token_expiry: number;
-  pkce_required: boolean;
-  jwt_required: boolean;
-  is_active: boolean;
-  internal_application: boolean;
-}
+/** A client as the emulator's state hook lists it. */
+type EmulatedClient = Omit<ClientRecord, "id">;
 
 /** The custom resources registered, in order (the component itself left out). */
 function childTypes(seen: RealProviderMocks): string[] {

@@ -35,7 +35,7 @@ describe("OAuthApplication secrets", function () {
 
   it("keeps the connection secret even when it is an Output, and declares clientSecret a secret output", async () => {
     const registered = await serializeResource(
-      () => new OAuthApplication("app", { connection: pulumi.output({ baseUrl: "https://t.example", apiAccessToken: INPUT_TOKEN }) as never, redirectUris: ["https://a.example/cb"] }),
+      () => new OAuthApplication("app", { connection: pulumi.output({ baseUrl: "https://t.example", apiAccessToken: INPUT_TOKEN }), redirectUris: ["https://a.example/cb"] }),
     );
     assert.deepEqual(registered.secretInputs, ["connection"]);
     for (const output of ["clientSecret", "connection", "shell"]) assert.ok(registered.additionalSecretOutputs.includes(output), output);

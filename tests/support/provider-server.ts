@@ -32,6 +32,8 @@ export class ProviderCallError extends Error {
 export interface ProviderServer {
   /** The server's port on 127.0.0.1. */
   readonly port: number;
+  /** The server's process id (to kill it as a crash would). */
+  readonly pid: number;
   /** Configure with stack config (`{"alation:baseUrl": "..."}`); the engine calls it before anything else. */
   configure(config: Record<string, string>): Promise<void>;
   check(olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }>;
@@ -90,6 +92,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
   let killed: Promise<void> | undefined;
   return {
     port,
+    pid: child.pid as number,
     async configure(config) {
       const request = new provproto.ConfigureRequest();
       request.setArgs(toStruct(config));

@@ -1,0 +1,170 @@
+// Rollout: N REST-only connectors over T emulated tenants that add latency to every admin call, driven through
+// Pulumi's provider server as the engine drives a fresh stack (Check, then Create, P resources at once); beside
+// it, in the same run, a naive client that opens a connection per request for the same creates.
+import { Client } from "undici";
+import { ADMIN_TOKEN, CLIENTS_PATH, guideClient, startTestTenant, type TestTenant } from "../tests/emulator/helpers";
+import { readCount, resetCount } from "./counting";
+import { startProbedServer } from "./provider-process";
+import { connectorApplication, type Props } from "./resources";
+import { ratio, round } from "./stats";
+
+/** The rollout's size. */
+export interface RolloutOptions {
+  connectors: number;
+  tenants: number;
+  parallel: number;
+  latencyMs: number;
+}
+
+/** One way of doing the creates. */
+export interface RolloutRun {
+  /** From the first request to the last answer. */
+  wallMs: number;
+  /** wallMs / the lower bound. */
+  ratioToLowerBound: number;
+  /** Admin API requests the tenants received, per connector. */
+  requestsPerConnector: number;
+  /** TCP connections each tenant accepted. */
+  connectionsPerTenant: { min: number; max: number; mean: number };
+  /** CPU time of this benchmark process meanwhile (the emulated tenants and the client side), ms. */
+  driverCpuMs: number;
+}
+
+/** The rollout and its baseline. */
+export interface RolloutResult extends RolloutOptions {
+  /** Admin calls a connector needs one after the other, at the least: its create (Check is offline). */
+  sequentialCallsPerConnector: number;
+  /** latencyMs x sequentialCallsPerConnector x connectors / parallel. */
+  lowerBoundMs: number;
+  /** Through Pulumi's provider server and pulumi-alation. */
+  provider: RolloutRun & {
+    /** The provider process's peak resident memory (VmHWM) at the end, MiB. */
+    peakMemoryMiB: number;
+    /** CPU time of the provider process during the rollout, ms: a floor for wallMs, since it runs on one thread. */
+    cpuMs: number;
+    /** cpuMs / connectors. */
+    cpuMsPerConnector: number;
+    /** wallMs / max(lowerBoundMs, cpuMs): how far from what latency and the provider's own CPU allow. */
+    ratioToCpuAwareBound: number;
+  };
+  /** A client opening a new connection for every request, the same creates at the same parallelism. */
+  naive: RolloutRun;
+  /** provider / naive. */
+  providerToNaive: { wallTime: number; connections: number };
+}
+
+const SEQUENTIAL_CALLS_PER_CONNECTOR = 1;
+
+/** Runs the rollout; `project` is where pulumi-alation is installed. */
+export async function measureRollout(project: string, options: RolloutOptions): Promise<RolloutResult> {
+  const faults = { rate: 1, kinds: ["latency" as const], latencyMs: options.latencyMs };
+  const tenants: TestTenant[] = [];
+  try {
+    for (let t = 0; t < options.tenants; t++) tenants.push(await startTestTenant({ faults }));
+    const inputsByTenant: Props[] = [];
+    for (const tenant of tenants) inputsByTenant.push((await connectorApplication(tenant.url)).inputs);
+    // Round robin: neighbours in the program's order are on different tenants, as in a loop over tenants.
+    const tenantOf = (i: number) => i % tenants.length;
+    const lowerBoundMs = (options.latencyMs * SEQUENTIAL_CALLS_PER_CONNECTOR * options.connectors) / options.parallel;
+
+    const inputsOf = (i: number) => ({ ...inputsByTenant[tenantOf(i)], name: `claude-${i}` });
+
+    const probed = await startProbedServer(project);
+    let provider: RolloutResult["provider"];
+    try {
+      // Started, configured and past its first Check: the cold start is measured on its own.
+      await probed.server.configure({});
+      await probed.server.check({}, inputsOf(0));
+      const cpuBefore = probed.cpuMs();
+      const run = await timedRun(tenants, options, lowerBoundMs, async (i) => {
+        const checked = await probed.server.check({}, inputsOf(i));
+        if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+        await probed.server.create(checked.inputs);
+      });
+      const cpuMs = probed.cpuMs() - cpuBefore;
+      provider = {
+        ...run,
+        peakMemoryMiB: round(probed.peakMemoryMiB()),
+        cpuMs: round(cpuMs),
+        cpuMsPerConnector: round(cpuMs / options.connectors, 2),
+        ratioToCpuAwareBound: ratio(run.wallMs, Math.max(lowerBoundMs, cpuMs)),
+      };
+    } finally {
+      await probed.stop();
+    }
+
+    const naive = await timedRun(tenants, options, lowerBoundMs, (i) => createWithNewConnection(tenants[tenantOf(i)], `naive-${i}`));
+
+    return {
+      connectors: options.connectors,
+      tenants: options.tenants,
+      parallel: options.parallel,
+      latencyMs: options.latencyMs,
+      sequentialCallsPerConnector: SEQUENTIAL_CALLS_PER_CONNECTOR,
+      lowerBoundMs: round(lowerBoundMs),
+      provider,
+      naive,
+      providerToNaive: {
+        wallTime: ratio(provider.wallMs, naive.wallMs),
+        connections: ratio(provider.connectionsPerTenant.mean, naive.connectionsPerTenant.mean),
+      },
+    };
+  } finally {
+    await Promise.all(tenants.map((tenant) => tenant.stop()));
+  }
+}
+
+/** Runs `create(i)` for every connector, `parallel` at a time, and reads what the tenants saw. */
+async function timedRun(
+  tenants: TestTenant[],
+  options: RolloutOptions,
+  lowerBoundMs: number,
+  create: (i: number) => Promise<void>,
+): Promise<RolloutRun> {
+  await Promise.all(tenants.map(resetCount));
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  await inParallel(options.connectors, options.parallel, create);
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const counts = await Promise.all(tenants.map(readCount));
+  const connections = counts.map((count) => count.connections);
+  const requests = counts.reduce((sum, count) => sum + count.requests, 0);
+  return {
+    wallMs: round(wallMs),
+    ratioToLowerBound: ratio(wallMs, lowerBoundMs),
+    requestsPerConnector: round(requests / options.connectors, 2),
+    connectionsPerTenant: {
+      min: Math.min(...connections),
+      max: Math.max(...connections),
+      mean: round(connections.reduce((a, b) => a + b, 0) / connections.length),
+    },
+    driverCpuMs: round((cpu.user + cpu.system) / 1000),
+  };
+}
+
+/** Runs task(0..count-1) with at most `parallel` in flight, as the engine's step executor does; fails on the first error. */
+async function inParallel(count: number, parallel: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+}
+
+/** The naive way: a new undici Client (one TCP connection) for the one request, closed after it. */
+async function createWithNewConnection(tenant: TestTenant, name: string): Promise<void> {
+  const client = new Client(tenant.url);
+  try {
+    const answer = await client.request({
+      method: "POST",
+      path: CLIENTS_PATH,
+      headers: { TOKEN: ADMIN_TOKEN, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(guideClient({ name, redirect_uris: ["https://claude.ai/api/mcp/auth_callback"] })),
+    });
+    const text = await answer.body.text();
+    if (answer.statusCode !== 201) throw new Error(`naive create failed: ${answer.statusCode} ${text}`);
+  } finally {
+    await client.close();
+  }
+}

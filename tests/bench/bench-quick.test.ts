@@ -1,0 +1,123 @@
+// `npm run bench -- --quick` once, so the benchmark cannot rot: it must print every figure, and the behaviour it
+// measures must hold (small __provider, no network in preview, one request per operation, no Kubernetes client or
+// ssh2 in a REST-only stack). Timings are printed by the benchmark, never asserted here.
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import type { BenchReport } from "../../bench";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** Runs the quick benchmark; its JSON (stdout), its table (stderr) and its exit code. */
+function runQuickBench(): Promise<{ report: BenchReport; table: string; exitCode: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "bench/index.ts", "--quick"], {
+      cwd: repoRoot,
+      env: { ...process.env, TS_NODE_PROJECT: "tsconfig.json" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
+    child.once("error", reject);
+    child.once("exit", (exitCode) => {
+      clearTimeout(timer);
+      try {
+        resolve({ report: JSON.parse(stdout), table: stderr, exitCode });
+      } catch {
+        reject(new Error(`the benchmark printed no JSON (exit ${exitCode}):\n${stderr}\n${stdout}`));
+      }
+    });
+  });
+}
+
+/** The value at a dotted path. */
+function at(report: unknown, dotted: string): unknown {
+  return dotted.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], report);
+}
+
+const FIGURES = [
+  "providerBytes.oauthApplication.providerBytes",
+  "providerBytes.oauthApplication.stateBytes",
+  "providerBytes.oauthApplication.share",
+  "providerBytes.featureFlag.providerBytes",
+  "providerBytes.featureFlag.stateBytes",
+  "providerBytes.featureFlag.share",
+  "coldStart.oauthApplication.spawnToFirstCheckMs",
+  "coldStart.oauthApplication.peakMemoryMiB",
+  "coldStart.oauthApplication.modules.files",
+  "coldStart.baseline.spawnToFirstCheckMs",
+  "coldStart.baseline.peakMemoryMiB",
+  "coldStart.ratio",
+  "restStackModules.files",
+  ...["checkPreview", "check", "diff", "create", "read", "update", "rotate", "updateAndRotate", "delete"].map(
+    (operation) => `requests.apiAccessToken.${operation}.requests`,
+  ),
+  ...["refreshToken", "clientCredentials"].flatMap((mode) =>
+    ["create", "read", "delete"].map((operation) => `requests.tokenModes.${mode}.${operation}.requests`),
+  ),
+  "rollout.lowerBoundMs",
+  "rollout.provider.wallMs",
+  "rollout.provider.ratioToLowerBound",
+  "rollout.provider.requestsPerConnector",
+  "rollout.provider.connectionsPerTenant.mean",
+  "rollout.provider.peakMemoryMiB",
+  "rollout.provider.cpuMs",
+  "rollout.peakMemoryToBaseline",
+  "rollout.naive.wallMs",
+  "rollout.naive.connectionsPerTenant.mean",
+  "rollout.providerToNaive.wallTime",
+  "rollout.providerToNaive.connections",
+  "machine.nproc",
+];
+
+describe("npm run bench -- --quick", function () {
+  this.timeout(180_000);
+  let run: Awaited<ReturnType<typeof runQuickBench>>;
+
+  before(async () => {
+    run = await runQuickBench();
+  });
+
+  it("prints every figure as a number, the table and the goals", () => {
+    const missing = FIGURES.filter((figure) => typeof at(run.report, figure) !== "number" || !Number.isFinite(at(run.report, figure)));
+    assert.deepEqual(missing, [], "figures missing from the JSON document");
+    for (const goal of ["providerBytesUnder1KiB", "zeroNetworkInPreview", "oneRequestPerOperation", "rolloutWithin1_5xOfLowerBound"]) {
+      assert.equal(typeof at(run.report, `goals.${goal}.met`), "boolean", goal);
+    }
+    assert.match(run.table, /__provider in state/);
+    assert.match(run.table, /rollout: 20 connectors, 3 tenants/);
+  });
+
+  it("keeps each resource's __provider under 1 KiB", () => {
+    assert.ok(run.report.providerBytes.oauthApplication.providerBytes < 1024, JSON.stringify(run.report.providerBytes));
+    assert.ok(run.report.providerBytes.featureFlag.providerBytes < 1024, JSON.stringify(run.report.providerBytes));
+  });
+
+  it("makes no request in check and diff (preview)", () => {
+    const api = run.report.requests.apiAccessToken;
+    assert.deepEqual([api.checkPreview.requests, api.check.requests, api.diff.requests], [0, 0, 0]);
+  });
+
+  it("makes one request per create, read, update, rotate and delete; token modes exchange once per process", () => {
+    const api = run.report.requests.apiAccessToken;
+    for (const operation of ["create", "read", "update", "rotate", "delete"] as const) {
+      assert.equal(api[operation].requests, 1, `${operation}: ${JSON.stringify(api[operation].byRoute)}`);
+    }
+    for (const mode of ["refreshToken", "clientCredentials"] as const) {
+      const costs = run.report.requests.tokenModes[mode];
+      assert.deepEqual([costs.create.requests, costs.read.requests, costs.delete.requests], [2, 1, 1], `${mode}: ${JSON.stringify(costs)}`);
+    }
+    assert.equal(run.report.rollout.provider.requestsPerConnector, 1);
+  });
+
+  it("loads neither the Kubernetes client nor ssh2 for a REST-only stack, and exits 0", () => {
+    assert.deepEqual(run.report.coldStart.oauthApplication.modules.shellOnlyPackagesLoaded, []);
+    assert.deepEqual(run.report.restStackModules.shellOnlyPackagesLoaded, []);
+    assert.ok(run.report.restStackModules.libraryFiles.length > 0, "the module list holds pulumi-alation's own files");
+    assert.equal(run.report.shellOnlyPackagesLoaded, false);
+    assert.equal(run.exitCode, 0, run.table);
+  });
+});
