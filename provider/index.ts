@@ -2,7 +2,7 @@
 export { OAuthApplication, type OAuthApplicationArgs, type AlationConnection } from "./resources/oauth-application";
 export type { AlationShell, KubernetesShell, SshShell, LocalShell } from "./resources/alation-shell";
 export { FeatureFlag, type FeatureFlagArgs } from "./resources/feature-flag";
-export { AlationError, type AlationErrorKind } from "./alation/errors";
+export { AlationError, type AlationErrorDetails, type AlationErrorKind } from "./alation/errors";
 export { ShellError, type ShellErrorKind } from "./shell/errors";
 export {
   AlationClaudeConnector,
