@@ -25,7 +25,15 @@ export interface GoalResult {
 
 /** The benchmark's JSON document. */
 export interface BenchReport {
-  machine: { nproc: number; cpuModel: string; node: string; platform: string; date: string };
+  machine: {
+    nproc: number;
+    cpuModel: string;
+    node: string;
+    platform: string;
+    date: string;
+    /** The 1-minute load average when the benchmark started: other work on the machine skews the times. */
+    loadAverageAtStart: number;
+  };
   options: BenchOptions;
   durationSeconds: number;
   providerBytes: { oauthApplication: ProviderBytes; featureFlag: ProviderBytes };
@@ -45,6 +53,7 @@ const SINGLE_CALL_OPERATIONS = ["create", "read", "update", "rotate", "delete"] 
 async function main(): Promise<BenchReport> {
   const options = parseOptions(process.argv.slice(2));
   const started = performance.now();
+  const loadAverageAtStart = round(os.loadavg()[0], 2);
   const project = installedPackageProject();
 
   progress(`cold start (${options.coldStartSamples} sample(s) each)`);
@@ -67,6 +76,7 @@ async function main(): Promise<BenchReport> {
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
       date: new Date().toISOString(),
+      loadAverageAtStart,
     },
     options,
     durationSeconds: round((performance.now() - started) / 1000),

@@ -12,12 +12,14 @@ export interface BenchOptions {
   parallel: number;
   /** Latency injected by every tenant into every admin API call, ms. */
   latencyMs: number;
+  /** Times the rollout and its baseline are run (the median is reported). */
+  repetitions: number;
   /** Cold starts measured (each for the provider and for its baseline); the median is reported. */
   coldStartSamples: number;
 }
 
-const FULL = { connectors: 200, tenants: 10, coldStartSamples: 5 };
-const QUICK = { connectors: 20, tenants: 3, coldStartSamples: 1 };
+const FULL = { connectors: 200, tenants: 10, coldStartSamples: 5, repetitions: 3 };
+const QUICK = { connectors: 20, tenants: 3, coldStartSamples: 1, repetitions: 1 };
 /**
  * Pulumi's engine runs resource operations concurrently; recent CLIs leave `--parallel` unbounded by default, which
  * in practice is limited by the engine's own scheduling. 16 is a conservative, reproducible stand-in.
@@ -26,7 +28,7 @@ const DEFAULT_PARALLEL = 16;
 const DEFAULT_LATENCY_MS = 20;
 
 const USAGE =
-  "usage: bench [--quick] [--connectors N] [--tenants N] [--parallel N] [--latency-ms N] [--samples N]";
+  "usage: bench [--quick] [--connectors N] [--tenants N] [--parallel N] [--latency-ms N] [--samples N] [--repetitions N]";
 
 /** Parses argv (without node and the script); throws with the usage on anything unknown. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -39,6 +41,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     "--parallel": "parallel",
     "--latency-ms": "latencyMs",
     "--samples": "coldStartSamples",
+    "--repetitions": "repetitions",
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];

@@ -7,7 +7,7 @@ export function formatReport(report: BenchReport): string {
   const sections: string[] = [];
   sections.push(
     `pulumi-alation benchmark (${report.options.quick ? "quick" : "full"}) on ${machine.nproc} x ${machine.cpuModel}, ` +
-      `Node ${machine.node}, ${machine.date}, ${report.durationSeconds} s`,
+      `Node ${machine.node}, ${machine.date} (load average ${machine.loadAverageAtStart} at start), ${report.durationSeconds} s`,
   );
   sections.push(
     table("__provider in state", ["resource", "__provider bytes", "state bytes", "share"], [
@@ -50,7 +50,7 @@ export function formatReport(report: BenchReport): string {
   sections.push(
     table(
       `rollout: ${rollout.connectors} connectors, ${rollout.tenants} tenants, +${rollout.latencyMs} ms, parallel ${rollout.parallel}, ` +
-        `lower bound ${rollout.lowerBoundMs} ms`,
+        `lower bound ${rollout.lowerBoundMs} ms, median of ${rollout.repetitions}`,
       ["client", "wall ms", "x lower bound", "requests/connector", "connections/tenant (min..max, mean)", "peak MiB"],
       [
         ["provider", rollout.provider.wallMs, rollout.provider.ratioToLowerBound, rollout.provider.requestsPerConnector, spread(rollout.provider.connectionsPerTenant), rollout.provider.peakMemoryMiB],

@@ -82,11 +82,15 @@ export function parseJsonBody(req: IncomingMessage, body: Buffer): unknown {
     throw new HttpError(415, { detail: `Unsupported media type "${type || "none"}" in request.` });
   }
   try {
-    return JSON.parse(body.toString("utf8"));
+    // Strict, as DRF decodes: bytes that are not UTF-8 are refused, not turned into U+FFFD and stored.
+    return JSON.parse(STRICT_UTF8.decode(body));
   } catch (err) {
-    throw new HttpError(400, { detail: `JSON parse error - ${(err as Error).message}` });
+    const reason = err instanceof TypeError ? "the body is not valid UTF-8" : (err as Error).message;
+    throw new HttpError(400, { detail: `JSON parse error - ${reason}` });
   }
 }
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A form-encoded body (an empty or differently typed body gives no parameters). */
 export function parseFormBody(req: IncomingMessage, body: Buffer): URLSearchParams {

@@ -47,8 +47,18 @@ function adminToken(): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
+/**
+ * Pulumi's provider process loads `pulumi-alation/runtime` from the project's node_modules (the serialized
+ * provider resolves it from there, as in a user's project): link this repo in as that package.
+ */
+function linkPackageIntoItsProject(): void {
+  const link = path.join(repo, "node_modules", "pulumi-alation");
+  if (!fs.existsSync(link)) fs.symlinkSync(repo, link, "dir");
+}
+
 async function main(): Promise<void> {
   const pulumiCli = findPulumi();
+  linkPackageIntoItsProject();
   const token = adminToken();
   const emulator = await startEmulator({ port, dataDir, adminToken: token });
   console.log(`quickstart: local Alation tenant at ${emulator.url} (state in ${path.relative(repo, dataDir)}/)`);

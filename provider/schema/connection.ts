@@ -73,6 +73,8 @@ type AddIssue = (issue: { code: "custom"; message: string; path?: PropertyKey[] 
 
 /** Exactly one way to authenticate when any credential is given; refreshToken and userId go together. */
 function authModeIssues(connection: Record<string, unknown>, addIssue: AddIssue): void {
+  // Runs even when `connection` is not an object at all (null, say): that failure is reported already.
+  if (connection === null || typeof connection !== "object") return;
   // An unknown credential may still turn out to be undefined: judge only when all are known.
   if (CREDENTIAL_KEYS.some((key) => isUnknown(connection[key]))) return;
   const has = (key: string) => connection[key] !== undefined;

@@ -20,6 +20,9 @@ export const APPLICATION_DEFAULTS = {
   internalApplication: false,
 } as const;
 
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+
 // Schemes a browser must never be sent to with an authorization code.
 const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "file:", "vbscript:"]);
 
@@ -30,6 +33,9 @@ const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "file:", "vbscript:"]
  */
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.includes("*")) return "a redirect URI must not hold a wildcard (*)";
+  // URL parsing drops a trailing newline (a value read from a file) and encodes spaces and control characters, so
+  // such a URI would pass, be stored as given, and never equal the URI a client sends: refuse it here.
+  if (WHITESPACE_OR_CONTROL.test(uri)) return "a redirect URI must not hold spaces, newlines or control characters";
   let url: URL;
   try {
     url = new URL(uri);
@@ -65,6 +71,8 @@ export const oauthApplicationShape = {
   name: z
     .string({ error: "name is required (a string, unique in the tenant)" })
     .regex(/\S/, { error: "name must not be blank" })
+    // PostgreSQL, behind Alation's Django, cannot store NUL in text: the create would fail on the tenant.
+    .refine((name) => !name.includes("\u0000"), { error: "name must not hold a NUL character" })
     .max(255, { error: "name must be at most 255 characters" }),
   clientType: z
     .enum(["confidential", "public"], { error: 'clientType must be "confidential" or "public"' })

@@ -28,6 +28,8 @@ export interface PhaseReport {
   /** Admin API requests the tenants received, and the minimum the phase needs without faults. */
   requests: number;
   minimumRequests: number;
+  /** Creates whose answer was lost and that were recovered by adopting the application found by name. */
+  recoveredCreates: number;
   /** Faults injected, by kind. */
   faults: Record<string, number>;
   faultTotal: number;
@@ -63,6 +65,7 @@ async function phase(
   await Promise.all(fleet.map(({ tenant }) => tenant.call("DELETE", "/__emulator/requests")));
   await setFaults(fleet, options.faults);
   const started = Date.now();
+  const recoveredBefore = recoveredCreates(server);
   const runs = await converge(server, desired, state, { parallelism: options.parallelism, maxRuns: options.maxRuns });
   const ms = Date.now() - started;
   await setFaults(fleet, {});
@@ -71,7 +74,22 @@ async function phase(
   assert.deepEqual(last.failures, [], `the ${name} phase did not converge in ${options.maxRuns} runs`);
   await assertInventoriesMatch(fleet, state, desired);
   const { total: faultTotal, byKind } = faultTotals(fleet);
-  return { phase: name, runs: runs.length, failures, requests: (await adminRequests(fleet)).total, minimumRequests, faults: byKind, faultTotal, ms };
+  return {
+    phase: name,
+    runs: runs.length,
+    failures,
+    requests: (await adminRequests(fleet)).total,
+    minimumRequests,
+    recoveredCreates: recoveredCreates(server) - recoveredBefore,
+    faults: byKind,
+    faultTotal,
+    ms,
+  };
+}
+
+/** Adoptions of a lost create the server has warned about so far (one warning line each). */
+export function recoveredCreates(server: ProviderServer): number {
+  return (server.output().match(/an application of this name already exists/g) ?? []).length;
 }
 
 /** One line per phase, for the test's output and the soak's. */
@@ -85,7 +103,8 @@ export function describePhases(reports: readonly PhaseReport[]): string {
       return (
         `${r.phase}: ${r.runs} run(s), ${r.requests} admin requests for ${r.minimumRequests} minimum ` +
         `(${r.requests - r.minimumRequests} retries and recoveries), ${r.faultTotal} faults (${share}%: ${faults}), ` +
-        `${r.failures.length} failed operation(s) rerun, ${r.ms} ms`
+        `${r.recoveredCreates} lost create(s) adopted by name, ${r.failures.length} failed operation(s) rerun, ${r.ms} ms` +
+        r.failures.map((failure) => `\n  rerun ${failure.name} (${failure.operation}): ${failure.message}`).join("")
       );
     })
     .join("\n");
