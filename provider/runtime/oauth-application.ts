@@ -257,7 +257,13 @@ function unresolvedCreateError(
           `it with this resource, ${adoptStep(lookup.application.clientId)}; or choose another name.`,
       );
     case "gone":
-      return new Error(`${what}. No application of this name exists now: run pulumi up again.`);
+      return new Error(
+        nameTaken
+          ? `${what}, but no application of this name exists now: run pulumi up again.`
+          : `Creating the OAuth application ${name} at ${where} failed ${CREATE_ATTEMPTS} times without an answer ` +
+              `(last: ${messageOf(failure)}). No application of this name exists, so nothing was created: run pulumi ` +
+              "up again.",
+      );
     case "failed":
       return new Error(
         `${what}. Looking the name up failed too (${lookup.reason}). Run pulumi up again: it finds an application ` +

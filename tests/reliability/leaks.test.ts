@@ -3,14 +3,13 @@
 // tenant issued, may appear in `__provider`, in outputs other than the declared secret ones (clientSecret,
 // connection, shell), in inputs read back, in any error, or in anything the provider server printed.
 import { strict as assert } from "node:assert";
-import * as net from "node:net";
 import { FeatureFlag, OAuthApplication } from "../../provider";
 import { CLIENTS_PATH, JWT_FLAG, guideClient, startTestTenant, type TestTenant } from "../emulator/helpers";
 import { installedPackageProject } from "../support/installed-package";
 import { startKubeApiServer, type KubeApiServer } from "../support/kube-api-server";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { serializeResource } from "../support/serialized-provider";
-import { startSshd, type TestSshd } from "../support/sshd";
+import { freePort, startSshd, type TestSshd } from "../support/sshd";
 import { credentialsFor } from "../support/tenant-credentials";
 import { emulatorCommandEnv, envPrefix } from "../shell/lifecycle";
 import { up, type Props, type StackState } from "./engine";
@@ -147,7 +146,7 @@ describe("reliability: no secret leaks, with canary credentials", function () {
     for (const credentials of wrongs) {
       assert.match(await failingCreate(await application({ connection: { baseUrl: tenant.url, ...credentials } }, "refused")), /\b40[13]\b|auth/);
     }
-    const nowhere = `http://127.0.0.1:${await closedPort()}`;
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
     assert.match(await failingCreate(await application({ connection: { baseUrl: nowhere, apiAccessToken: CANARY_API_TOKEN } }, "unreachable")), /network|ECONNREFUSED/);
   });
 
@@ -162,7 +161,7 @@ describe("reliability: no secret leaks, with canary credentials", function () {
     assert.match(await failingCreate(flag(ssh({ privateKey: sshd.strangerPrivateKey }))), /auth|refused|denied/i);
     assert.match(await failingCreate(flag(ssh({ hostKeySha256: sshd.otherHostKeySha256 }))), /does not match the pinned hostKeySha256/);
     assert.match(await failingCreate(flag(kubernetes(kube.kubeconfig.replace(CANARY_KUBE_TOKEN, WRONG.kubeToken)))), /auth|401|Unauthorized/i);
-    const unreachable = kube.kubeconfig.replace(kube.url, `http://127.0.0.1:${await closedPort()}`);
+    const unreachable = kube.kubeconfig.replace(kube.url, `http://127.0.0.1:${await freePort()}`);
     assert.ok(unreachable.includes(CANARY_KUBE_TOKEN) && unreachable !== kube.kubeconfig);
     await failingCreate(await application({ shell: kubernetes(unreachable) }, "unreachable-pod"));
   });
@@ -184,13 +183,4 @@ function assertClean(where: string, text: string, secrets: ReadonlySet<string>):
   for (const secret of secrets) {
     assert.ok(!text.includes(secret), `a secret (...${secret.slice(-6)}) leaked into ${where}: ${text.slice(0, 200)}`);
   }
-}
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }

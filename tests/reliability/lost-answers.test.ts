@@ -63,7 +63,7 @@ describe("reliability: lost answers to create", function () {
       PATH: `${dir}:${shellPath()}:${process.env.PATH}`,
       REAL_DJANGO_SHELL: path.join(shellPath(), "alation_django_shell"),
     });
-    const news: Props = { __provider: await oauthApplicationProvider(), shell: { local: {}, timeoutSeconds: 4 }, name: "lost in the shell", redirectUris: REDIRECT_URIS };
+    const news: Props = { __provider: await oauthApplicationProvider(), shell: { local: {}, timeoutSeconds: 5 }, name: "lost in the shell", redirectUris: REDIRECT_URIS };
     const state: StackState = new Map();
     const run = await up(server, new Map([["connector", news]]), state, 1);
     assert.deepEqual(run.failures, []);

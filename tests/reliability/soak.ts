@@ -1,7 +1,7 @@
 // The soak behind `npm run soak`: the fault rollout of tests/reliability at a larger scale and for several rounds,
 // each round also killing the provider process at a random moment of a create phase and converging with a fresh
 // one, then the property tests of `check` with many more inputs. Prints one line per phase and a summary; exits
-// non-zero on the first failure. Knobs (environment): SOAK_TENANTS (10), SOAK_PER_TENANT (30), SOAK_ROUNDS (3),
+// non-zero on the first failure. Knobs (environment): SOAK_TENANTS (10), SOAK_PER_TENANT (30), SOAK_ROUNDS (5),
 // SOAK_FAULT_RATE (0.2), SOAK_PARALLELISM (10), SOAK_PROPERTY_RUNS (20000). Needs dist/ (the npm script builds it).
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
@@ -16,7 +16,7 @@ import { describePhases, recoveredCreates, rollout } from "./rollout";
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TENANTS = knob("SOAK_TENANTS", 10);
 const PER_TENANT = knob("SOAK_PER_TENANT", 30);
-const ROUNDS = knob("SOAK_ROUNDS", 3);
+const ROUNDS = knob("SOAK_ROUNDS", 5);
 const FAULT_RATE = knob("SOAK_FAULT_RATE", 0.2);
 const PARALLELISM = knob("SOAK_PARALLELISM", 10);
 const PROPERTY_RUNS = knob("SOAK_PROPERTY_RUNS", 20000);
@@ -107,10 +107,13 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(`soak FAILED: ${error instanceof Error ? error.stack : String(error)}`);
-    process.exit(1);
-  },
-);
+// Run only as a script (mocha, given the folder, loads every file of it).
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(`soak FAILED: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
