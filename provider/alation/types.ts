@@ -27,6 +27,9 @@ export const ALATION_FIELD_NAMES: Readonly<Record<keyof ApplicationFields, strin
   internalApplication: "internal_application",
 };
 
+/** Every application field, in the order Alation's model lists them. */
+export const APPLICATION_FIELDS = Object.keys(ALATION_FIELD_NAMES) as ReadonlyArray<keyof ApplicationFields>;
+
 /** An application as the tenant reports it. A field the tenant did not report is undefined. */
 export type ApplicationRecord = { clientId: string } & Partial<ApplicationFields>;
 

@@ -1,7 +1,7 @@
 // OAuthApplication's lifecycle, run inside Pulumi's dynamic-provider process, over an ApplicationStore (the REST
 // client or the shell path). check and diff are offline; the others reach the tenant.
 import type { ConnectionSettings } from "../alation/settings";
-import type { ApplicationFields, ApplicationLookup, ApplicationRecord, ApplicationStore } from "../alation/types";
+import { APPLICATION_FIELDS, type ApplicationFields, type ApplicationLookup, type ApplicationRecord, type ApplicationStore } from "../alation/types";
 import { checkWithSchema, parseOrThrow, type CheckResult } from "../schema/check";
 import { baseUrlProblem } from "../schema/connection";
 import { APPLICATION_DEFAULTS, oauthApplicationSchema, oauthApplicationShape, type OAuthApplicationInputs } from "../schema/oauth-application";
@@ -12,19 +12,6 @@ import { withRecordedConnection } from "./connection";
 import { stackConfig } from "./stack-config";
 
 type Props = Record<string, unknown>;
-
-/** The application fields, in the order Alation's model lists them. */
-const APPLICATION_FIELDS: ReadonlyArray<keyof ApplicationFields> = [
-  "name",
-  "clientType",
-  "redirectUris",
-  "accessTokenExpiry",
-  "refreshTokenExpiry",
-  "pkceRequired",
-  "jwtRequired",
-  "isActive",
-  "internalApplication",
-];
 
 /** What state holds for an OAuthApplication (its outputs). */
 export interface OAuthApplicationOutputs extends ApplicationFields {

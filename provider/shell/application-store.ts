@@ -2,6 +2,7 @@
 // every field of Alation's model (the REST API cannot set jwt_required, is_active, internal_application).
 import {
   ALATION_FIELD_NAMES,
+  APPLICATION_FIELDS,
   type ApplicationFields,
   type ApplicationLookup,
   type ApplicationRecord,
@@ -13,7 +14,6 @@ import { Transport } from "./transport";
 
 const SCRIPT = "oauth_application.py";
 
-const ALL_FIELDS = Object.keys(ALATION_FIELD_NAMES) as Array<keyof ApplicationFields>;
 
 type Operation = "create" | "get" | "find_by_name" | "update" | "rotate" | "delete";
 
@@ -31,7 +31,7 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
   };
 
   return {
-    enforcedFields: ALL_FIELDS,
+    enforcedFields: APPLICATION_FIELDS,
 
     // Not retried: a create whose answer was lost is recovered by the runtime (looked up by name, secret rotated).
     async create(fields) {
@@ -62,7 +62,7 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
 
 function toModelFields(fields: Partial<ApplicationFields>): Record<string, unknown> {
   const model: Record<string, unknown> = {};
-  for (const field of ALL_FIELDS) {
+  for (const field of APPLICATION_FIELDS) {
     if (fields[field] !== undefined) model[ALATION_FIELD_NAMES[field]] = fields[field];
   }
   return model;
@@ -74,7 +74,7 @@ function toRecord(described: unknown): ApplicationRecord | undefined {
   const model = described as Record<string, unknown>;
   if (typeof model.client_id !== "string") return undefined;
   const record: Record<string, unknown> = { clientId: model.client_id };
-  for (const field of ALL_FIELDS) {
+  for (const field of APPLICATION_FIELDS) {
     const value = model[ALATION_FIELD_NAMES[field]];
     if (value !== undefined && value !== null) record[field] = value;
   }
