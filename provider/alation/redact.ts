@@ -2,10 +2,11 @@
 // Two layers: the exact secrets a call knows it sent or received (tokens, client secrets), and patterns for
 // secret-looking values an Alation answer may echo (JWTs, `"client_secret": "..."`, `token=...`).
 
-const REDACTED = "[redacted]";
+/** What stands in a text where a secret was. */
+export const REDACTED = "[redacted]";
 
-// A JSON Web Token: three base64url parts, the first one a JSON header (`{"` is `eyJ`).
-const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+/** A JSON Web Token: three base64url parts, the first one a JSON header (`{"` is `eyJ`). */
+export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 // `secret: x`, `"api_access_token": "x"`, `password=x`, ... as text. The name must END with the word, so that
 // `access_token_expiry: must be at most 259200` stays readable.
 const SECRET_ASSIGNMENT = /\b([A-Za-z_-]*(?:secret|token|password|authorization))\b(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
@@ -21,7 +22,7 @@ export function redactText(text: string, knownSecrets: ReadonlyArray<string | un
     if (secret && secret.length >= 6) result = result.split(secret).join(REDACTED);
   }
   return result
-    .replace(JWT, REDACTED)
+    .replace(JWT_PATTERN, REDACTED)
     .replace(BEARER, `Bearer ${REDACTED}`)
     .replace(SECRET_ASSIGNMENT, (_all, key: string, sep: string) => `${key}${sep}${REDACTED}`);
 }

@@ -1,6 +1,5 @@
 // Which way an OAuthApplication reaches its tenant: the REST admin API (`connection`, or none given: stack config
 // and environment) or the tenant's shell (`shell`), and the ApplicationStore for it.
-import { AlationClient } from "../alation/client";
 import type { ConnectionSettings } from "../alation/settings";
 import type { ApplicationStore } from "../alation/types";
 import type { ConnectionInputs } from "../schema/connection";
@@ -15,13 +14,17 @@ export function targetOf(inputs: { connection?: ConnectionInputs; shell?: ShellS
   return inputs.shell !== undefined ? { shell: inputs.shell } : { connection: resolveConnection(inputs.connection) };
 }
 
-/** The ApplicationStore of a target. The shell path is loaded only when used (it brings SSH and Kubernetes). */
+/**
+ * The ApplicationStore of a target. Each path is loaded only when an operation reaches the tenant: preview (check
+ * and diff) never does, so it loads neither undici nor the shell transports (SSH, Kubernetes).
+ */
 export function storeOf(target: ApplicationTarget): ApplicationStore {
   if (target.shell !== undefined) {
     const shell: typeof import("../shell") = require("../shell");
     return shell.createShellApplicationStore(target.shell);
   }
-  return new AlationClient(target.connection);
+  const rest: typeof import("../alation/client") = require("../alation/client");
+  return new rest.AlationClient(target.connection);
 }
 
 /** The tenant's address of a target, for messages; the shell path names none. */

@@ -2,10 +2,7 @@
 // must not be shown (client secret, password, codes, tokens) is registered here the moment it is known,
 // and every report text goes through `redact` before it leaves the step.
 
-const REDACTED = "[redacted]";
-
-/** Three base64url segments: a JWT or a JWS, whoever it belongs to. */
-const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+import { JWT_PATTERN, REDACTED } from "../alation/redact";
 
 /** Query parameters that carry credentials in OAuth URLs. */
 const SECRET_PARAMS = /([?&#](?:code|access_token|refresh_token|id_token|client_secret|code_verifier|password)=)[^&#\s"']*/gi;
