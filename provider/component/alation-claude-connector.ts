@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlag } from "../resources/feature-flag";
 import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
+import { requireOptionalPeer } from "../peers/optional";
 import { CLAUDE_REDIRECT_URIS } from "../verify/types";
 
 /** The tenant flag that makes Alation's v1 OAuth stack issue the JWT access tokens the hosted MCP server accepts. */
@@ -80,6 +81,8 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     if (manageFlag && args.shell === undefined) {
       throw new Error(`AlationClaudeConnector ${name}: manageJwtFeatureFlag needs shell (the flag has no REST API)`);
     }
+    // Before any child is registered: a missing optional package fails the program with nothing half made.
+    const kubernetes = args.kubernetesSecret ? requireKubernetesSdk(name) : undefined;
     const tenantOrigin = pulumi.output(tenantUrlOf(args)).apply((url) => tenantOriginOf(name, url));
 
     this.featureFlag = manageFlag
@@ -112,8 +115,8 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     // Mocks (and some engines' component paths) do not apply additionalSecretOutputs: wrap explicitly.
     this.clientSecret = pulumi.secret(this.application.clientSecret);
 
-    if (args.kubernetesSecret) {
-      this.kubernetesSecret = this.publishKubernetesSecret(name, args.kubernetesSecret);
+    if (args.kubernetesSecret && kubernetes) {
+      this.kubernetesSecret = this.publishKubernetesSecret(name, args.kubernetesSecret, kubernetes);
     }
 
     this.registerOutputs({
@@ -124,9 +127,7 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     });
   }
 
-  private publishKubernetesSecret(name: string, target: ConnectorKubernetesSecret): pulumi.CustomResource {
-    // Loaded only when asked for: @pulumi/kubernetes is an optional peer dependency.
-    const k8s: typeof import("@pulumi/kubernetes") = require("@pulumi/kubernetes");
+  private publishKubernetesSecret(name: string, target: ConnectorKubernetesSecret, k8s: KubernetesSdk): pulumi.CustomResource {
     return new k8s.core.v1.Secret(
       `${name}-connector-secret`,
       {
@@ -142,6 +143,13 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
       { parent: this, provider: target.provider },
     );
   }
+}
+
+type KubernetesSdk = typeof import("@pulumi/kubernetes");
+
+/** @pulumi/kubernetes, an optional peer dependency: loaded only when a Kubernetes Secret is asked for. */
+function requireKubernetesSdk(name: string): KubernetesSdk {
+  return requireOptionalPeer<KubernetesSdk>("@pulumi/kubernetes", `AlationClaudeConnector ${name}: kubernetesSecret`);
 }
 
 function tenantUrlOf(args: AlationClaudeConnectorArgs): pulumi.Input<string | undefined> {
