@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlag } from "../resources/feature-flag";
 import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
+import { tenantUrlProblem } from "../alation/settings";
 import { requireOptionalPeer } from "../peers/optional";
 import { CLAUDE_REDIRECT_URIS } from "../verify/types";
 
@@ -83,7 +84,7 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     }
     // Before any child is registered: a missing optional package fails the program with nothing half made.
     const kubernetes = args.kubernetesSecret ? requireKubernetesSdk(name) : undefined;
-    const tenantOrigin = pulumi.output(tenantUrlOf(args)).apply((url) => tenantOriginOf(name, url));
+    const tenantOrigin = tenantOriginOf(this, name, args);
 
     this.featureFlag = manageFlag
       ? new FeatureFlag(`${name}-jwt-flag`, { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true }, { parent: this })
@@ -110,7 +111,11 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     );
 
     this.connectorName = pulumi.output(args.connectorName ?? "Alation");
-    this.remoteMcpServerUrl = tenantOrigin.apply((origin) => `${origin}/ai/mcp/`);
+    // Without a valid origin the application's check has failed, naming connection.baseUrl: then this output waits
+    // on the application, which never comes, instead of failing a second time with the same cause.
+    this.remoteMcpServerUrl = tenantOrigin.apply((origin) =>
+      origin ? pulumi.output(`${origin}/ai/mcp/`) : this.application.clientId.apply(() => ""),
+    );
     this.clientId = this.application.clientId;
     // Mocks (and some engines' component paths) do not apply additionalSecretOutputs: wrap explicitly.
     this.clientSecret = pulumi.secret(this.application.clientSecret);
@@ -152,31 +157,58 @@ function requireKubernetesSdk(name: string): KubernetesSdk {
   return requireOptionalPeer<KubernetesSdk>("@pulumi/kubernetes", `AlationClaudeConnector ${name}: kubernetesSecret`);
 }
 
-function tenantUrlOf(args: AlationClaudeConnectorArgs): pulumi.Input<string | undefined> {
-  return (
-    args.tenantUrl ??
-    args.connection?.baseUrl ??
-    new pulumi.Config("alation").get("baseUrl") ??
-    process.env.ALATION_BASE_URL
-  );
+/** The field the tenant URL comes from (named in errors, as the user wrote it), and its value. */
+interface TenantUrlSource {
+  field: string;
+  value: pulumi.Input<string> | undefined;
+  /** tenantUrl may carry a path (only its origin is used); a base URL may not. */
+  pathAllowed: boolean;
 }
 
-/** `https://TENANT` from whatever form the tenant URL was given in (trailing slash, path). */
-export function tenantOriginOf(name: string, url: string | undefined): string {
-  if (!url) {
-    throw new Error(
-      `AlationClaudeConnector ${name}: tenantUrl is required (or connection.baseUrl, stack config alation:baseUrl, ALATION_BASE_URL)`,
-    );
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`AlationClaudeConnector ${name}: tenantUrl is not a URL: ${JSON.stringify(url)}`);
-  }
-  return parsed.origin;
+/** Where the tenant URL may come from, in order: the first one set is used (as the runtime does for baseUrl). */
+function tenantUrlSources(args: AlationClaudeConnectorArgs): TenantUrlSource[] {
+  return [
+    { field: "tenantUrl", value: args.tenantUrl, pathAllowed: true },
+    { field: "connection.baseUrl", value: args.connection?.baseUrl, pathAllowed: false },
+    { field: "stack config alation:baseUrl", value: new pulumi.Config("alation").get("baseUrl") || undefined, pathAllowed: false },
+    { field: "ALATION_BASE_URL", value: process.env.ALATION_BASE_URL || undefined, pathAllowed: false },
+  ];
 }
 
-function defaultRedirectUris(origin: string): string[] {
-  return [`${origin}/oauth/callback`, ...CLAUDE_REDIRECT_URIS];
+/**
+ * `https://TENANT`, from the first tenant URL set. A value known now (a plain string) is refused now, with the field
+ * the user set; so is a missing one. One known later is judged then: connection.baseUrl by the application's check
+ * (the origin is then undefined, and nothing derived from it is reported again); tenantUrl here, once.
+ */
+function tenantOriginOf(
+  component: pulumi.Resource,
+  name: string,
+  args: AlationClaudeConnectorArgs,
+): pulumi.Output<string | undefined> {
+  const sources = tenantUrlSources(args);
+  // A ResourceError without its stack: the message says all, and Pulumi shows it once, on the component.
+  const refuse = (problem: string) => new pulumi.ResourceError(`AlationClaudeConnector ${name}: ${problem}`, component, true);
+  const missing = () =>
+    refuse("no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config alation:baseUrl or ALATION_BASE_URL");
+  const chosen = sources.find((source) => source.value !== undefined);
+  if (!chosen) throw missing();
+  // connection.baseUrl is judged even when tenantUrl is the one used: the application uses it.
+  for (const source of new Set([chosen, sources[1]])) {
+    const problem = typeof source.value === "string" ? tenantUrlProblem(source.value, source.field, source) : undefined;
+    if (problem) throw refuse(problem);
+  }
+  const fallback = sources.slice(2).find((source) => source.value !== undefined);
+  return pulumi.output(chosen.value).apply((value) => {
+    // An Output that resolves to nothing leaves the choice to the sources after it, as the runtime does.
+    const source = value ? { ...chosen, value } : fallback;
+    if (!source || typeof source.value !== "string") throw missing();
+    const problem = tenantUrlProblem(source.value, source.field, source);
+    if (!problem) return new URL(source.value).origin;
+    if (source.field === "connection.baseUrl") return undefined;
+    throw refuse(problem);
+  });
+}
+
+function defaultRedirectUris(origin: string | undefined): string[] {
+  return origin ? [`${origin}/oauth/callback`, ...CLAUDE_REDIRECT_URIS] : [...CLAUDE_REDIRECT_URIS];
 }
