@@ -142,6 +142,7 @@ function readmePath(): string {
 
 main(process.argv.slice(2)).catch((err) => {
   const usage = err instanceof UsageError;
-  process.stderr.write(`alation-emulator: ${(err as Error).message}${usage ? " (alation-emulator --help for usage)" : ""}\n`);
+  const pointer = usage ? " (alation-emulator --help for usage)" : "";
+  process.stderr.write(`alation-emulator: ${(err as Error).message}${pointer}\n`);
   process.exit(usage ? 2 : 1);
 });

@@ -7,6 +7,8 @@ const DEFAULT_KINDS: FaultKind[] = ["500", "502", "503", "429", "drop", "drop-af
 /** By default only the OAuth client admin API is faulted: the calls the provider retries. */
 export const DEFAULT_FAULT_ROUTES = "^[A-Z]+ /integration/core/v1/oauth/clients(/|$)";
 
+const KINDS_ERROR = `must each be one of ${FAULT_KINDS.join(", ")}`;
+
 const faultOptionsSchema = z
   .object({
     seed: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
@@ -16,7 +18,7 @@ const faultOptionsSchema = z
       .max(1, { error: "must be a number from 0 to 1" })
       .optional(),
     kinds: z
-      .array(z.enum(FAULT_KINDS as [FaultKind, ...FaultKind[]], { error: `must each be one of ${FAULT_KINDS.join(", ")}` }))
+      .array(z.enum(FAULT_KINDS as [FaultKind, ...FaultKind[]], { error: KINDS_ERROR }))
       .min(1, { error: "must name at least one kind" })
       .optional(),
     retryAfterSeconds: wholeNumber("seconds", 3600),
@@ -44,13 +46,17 @@ function wholeNumber(unit: string, max: number) {
  * Checks fault options from JSON or flags; throws an Error naming each bad field, as `names` calls it (the CLI's
  * flags) or by its key.
  */
-export function parseFaultOptions(input: unknown, names: Partial<Record<keyof FaultOptions, string>> = {}): FaultOptions {
+export function parseFaultOptions(
+  input: unknown,
+  names: Partial<Record<keyof FaultOptions, string>> = {},
+): FaultOptions {
   const result = faultOptionsSchema.safeParse(input);
   if (!result.success) {
     const reasons = result.error.issues.map((issue) => {
       const key = issue.path[0] as keyof FaultOptions | undefined;
       const field = key === undefined ? "faults" : (names[key] ?? String(key));
-      return issue.code === "unrecognized_keys" ? `faults: unknown ${issue.keys.join(", ")}` : `${field} ${issue.message}`;
+      if (issue.code === "unrecognized_keys") return `faults: unknown ${issue.keys.join(", ")}`;
+      return `${field} ${issue.message}`;
     });
     throw new Error([...new Set(reasons)].join("; "));
   }

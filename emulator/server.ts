@@ -62,18 +62,22 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
   return server;
 }
 
+const ANY_PORT = "(0 picks a free one)";
+
 /** Why the server cannot listen on `host`:`port`, with the fix, in one line. */
 function listenProblem(port: number, host: string, err: NodeJS.ErrnoException): string {
   const reason = err.code ?? err.message;
   switch (err.code) {
     case "EADDRINUSE":
-      return `port ${port} on ${host} is already in use (${reason}): stop what listens there, or choose another port (0 picks a free one)`;
+      return `port ${port} on ${host} is already in use (${reason}): stop what listens there, or choose another port ` +
+        ANY_PORT;
     case "EACCES":
-      return `port ${port} on ${host} may not be used by this user (${reason}): choose a port above 1023 (0 picks a free one)`;
+      return `port ${port} on ${host} may not be used by this user (${reason}): choose a port above 1023 ${ANY_PORT}`;
     case "ENOTFOUND":
     case "EAI_AGAIN":
     case "EADDRNOTAVAIL":
-      return `host ${host} is not an address of this machine (${reason}): use 127.0.0.1 (the default) or one of its addresses`;
+      return `host ${host} is not an address of this machine (${reason}): ` +
+        "use 127.0.0.1 (the default) or one of its addresses";
     default:
       return `cannot listen on ${host} port ${port} (${err.message}): check the host and port`;
   }
@@ -134,7 +138,8 @@ function answerInTime(tenant: Tenant, req: http.IncomingMessage, res: http.Serve
     const timer = setTimeout(() => {
       if (res.headersSent || res.destroyed) return;
       tenant.log(`${route}: no answer within ${limitMs} ms`);
-      sendJson(res, 503, { detail: `The emulator did not finish this request within ${limitMs} ms; it may or may not have been applied.` });
+      const detail = `The emulator did not finish this request within ${limitMs} ms; it may or may not be applied.`;
+      sendJson(res, 503, { detail });
     }, limitMs).unref();
     res.once("close", () => clearTimeout(timer));
   };

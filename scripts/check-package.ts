@@ -37,10 +37,16 @@ function packedFiles(root: string): string[] {
 const isBytecode = (file: string): boolean => /(^|\/)__pycache__(\/|$)|\.py[co]$/.test(file);
 
 function licenseProblems(root: string, manifest: { license?: string }, packed: Set<string>): string[] {
-  if (!packed.has("LICENSE")) return [`LICENSE is not in the package (package.json says ${manifest.license ?? "no license"})`];
+  if (!packed.has("LICENSE"))
+    return [`LICENSE is not in the package (package.json says ${manifest.license ?? "no license"})`];
   if (manifest.license !== "Apache-2.0") return [];
   const text = fs.readFileSync(path.join(root, "LICENSE"), "utf8");
-  const standard = ["Apache License", "Version 2.0, January 2004", "TERMS AND CONDITIONS FOR USE", "END OF TERMS AND CONDITIONS"];
+  const standard = [
+    "Apache License",
+    "Version 2.0, January 2004",
+    "TERMS AND CONDITIONS FOR USE",
+    "END OF TERMS AND CONDITIONS",
+  ];
   const missing = standard.filter((line) => !text.includes(line));
   return missing.length > 0 ? [`LICENSE is not the standard Apache-2.0 text (missing: ${missing.join("; ")})`] : [];
 }
@@ -49,7 +55,9 @@ function bytecodeProblems(root: string, packed: Set<string>): string[] {
   const problems = [...packed].filter(isBytecode).map((file) => `Python bytecode in the package: ${file}`);
   for (const file of trackedFiles(root).filter(isBytecode)) problems.push(`Python bytecode tracked by git: ${file}`);
   // The folders that ship Python: bytecode there is what a test run (or a hand run) left behind.
-  const pythonFolders = new Set([...packed].filter((file) => file.endsWith(".py")).map((file) => path.posix.dirname(file)));
+  const pythonFolders = new Set(
+    [...packed].filter((file) => file.endsWith(".py")).map((file) => path.posix.dirname(file)),
+  );
   for (const folder of pythonFolders) {
     const cache = path.join(root, folder, "__pycache__");
     if (fs.existsSync(cache)) {
@@ -73,19 +81,27 @@ function trackedFiles(root: string): string[] {
 function sourceMapProblems(root: string, packed: Set<string>): string[] {
   const problems: string[] = [];
   for (const file of [...packed].filter((name) => name.endsWith(".map"))) {
-    const map = JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as { sources?: string[]; sourcesContent?: unknown[] };
+    const map = JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as {
+      sources?: string[];
+      sourcesContent?: unknown[];
+    };
     const folder = path.posix.dirname(file);
     const missing = (map.sources ?? []).filter((source, index) => {
       if (typeof map.sourcesContent?.[index] === "string") return false;
       return !packed.has(path.posix.normalize(path.posix.join(folder, source)));
     });
-    if (missing.length > 0) problems.push(`source map ${file} points at sources not in the package: ${missing.join(", ")}`);
+    if (missing.length > 0)
+      problems.push(`source map ${file} points at sources not in the package: ${missing.join(", ")}`);
   }
   return problems;
 }
 
 // Markdown links `[text](target)` and `[label]: target`, and paths in code spans that start with ./ or ../ .
-const LINK_PATTERNS = [/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, /^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm, /`(\.\.?\/[^`\s]+)`/g];
+const LINK_PATTERNS = [
+  /\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g,
+  /^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm,
+  /`(\.\.?\/[^`\s]+)`/g,
+];
 
 function readmeLinkProblems(root: string, packed: Set<string>): string[] {
   const problems: string[] = [];
@@ -96,7 +112,8 @@ function readmeLinkProblems(root: string, packed: Set<string>): string[] {
         const target = match[1].split("#")[0].split("?")[0];
         if (!target || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("/")) continue; // a URL, an anchor
         const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(readme), decodeURI(target)));
-        const inPackage = packed.has(resolved) || [...packed].some((file) => file.startsWith(`${resolved.replace(/\/$/, "")}/`));
+        const inPackage =
+          packed.has(resolved) || [...packed].some((file) => file.startsWith(`${resolved.replace(/\/$/, "")}/`));
         if (!inPackage) problems.push(`${readme} links to ${match[1]}, which is not in the package`);
       }
     }

@@ -62,7 +62,8 @@ const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 const UNSENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 // Errors that repeating cannot fix, raised before anything is sent: a name that does not resolve, TLS trust
 // problems, a request undici refuses to send (a header value with a line break, say).
-const PERMANENT_CODES = /^(ENOTFOUND|CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|UND_ERR_INVALID_ARG|ERR_INVALID_)/;
+const PERMANENT_CODES =
+  /^(ENOTFOUND|CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|UND_ERR_INVALID_ARG|ERR_INVALID_)/;
 // The tenant's certificate chains to no CA we trust: a self-signed certificate, or one of a private CA.
 const UNTRUSTED_CERTIFICATE_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
@@ -73,7 +74,11 @@ const UNTRUSTED_CERTIFICATE_CODES = new Set([
   "CERT_UNTRUSTED",
 ]);
 // An https client that got a plain HTTP answer instead of a TLS handshake.
-const PLAIN_HTTP_ANSWER_CODES = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_HTTP_REQUEST"]);
+const PLAIN_HTTP_ANSWER_CODES = new Set([
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "ERR_SSL_PACKET_LENGTH_TOO_LONG",
+  "ERR_SSL_HTTP_REQUEST",
+]);
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 
 // One pool per origin and trusted CA, shared by every resource of the provider process.
@@ -236,9 +241,11 @@ function readableReason(message: string): string {
 function tlsHint(target: HttpTarget, code: string): string | undefined {
   if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
     return target.caCertificate
-      ? "the tenant's certificate is signed neither by the given caCertificate nor by a public CA: give its CA's certificate"
-      : "the tenant's certificate is not trusted (self-signed, or of a private CA): give its CA's certificate (PEM) as " +
-          "connection.caCertificate, stack config alation:caCertificate or ALATION_CA_CERTIFICATE";
+      ? "the tenant's certificate is signed neither by the given caCertificate nor by a public CA: " +
+          "give its CA's certificate"
+      : "the tenant's certificate is not trusted (self-signed, or of a private CA): " +
+          "give its CA's certificate (PEM) as connection.caCertificate, stack config alation:caCertificate or " +
+          "ALATION_CA_CERTIFICATE";
   }
   if (PLAIN_HTTP_ANSWER_CODES.has(code)) {
     return `${target.origin} answers plain HTTP, not TLS: check the port in baseUrl` +
@@ -256,11 +263,17 @@ function isLoopbackOrigin(origin: string): boolean {
  * read plain HTTP, so nothing was done): that is asked once, by a TLS handshake, after the last attempt. Then the
  * failure is that, with its fix, and not an answer that may have been lost.
  */
-async function plainHttpToTlsServer(target: HttpTarget, call: HttpCall, error: unknown): Promise<AlationError | undefined> {
+async function plainHttpToTlsServer(
+  target: HttpTarget,
+  call: HttpCall,
+  error: unknown,
+): Promise<AlationError | undefined> {
   const url = new URL(target.origin);
-  const socket = (error as { socket?: { bytesRead?: number } }).socket;
-  const closedUnanswered = errorCode(error) === "ECONNRESET" || (errorCode(error) === "UND_ERR_SOCKET" && socket?.bytesRead === 0);
-  if (url.protocol !== "http:" || !closedUnanswered || !(await speaksTls(url.hostname, Number(url.port || 80)))) return undefined;
+  const code = errorCode(error);
+  const bytesRead = (error as { socket?: { bytesRead?: number } }).socket?.bytesRead;
+  const closedUnanswered = code === "ECONNRESET" || (code === "UND_ERR_SOCKET" && bytesRead === 0);
+  if (url.protocol !== "http:" || !closedUnanswered) return undefined;
+  if (!(await speaksTls(url.hostname, Number(url.port || 80)))) return undefined;
   return new AlationError({
     kind: "network",
     call: `${call.method} ${call.path}`,

@@ -93,7 +93,11 @@ export function originOf(baseUrl: string): string {
  * message starts with `field`, the name the user wrote. With `pathAllowed` a path is accepted (only the origin is
  * used); else only the address is (no path, query or fragment). Never quotes the value: it may hold credentials.
  */
-export function tenantUrlProblem(value: string, field: string, options: { pathAllowed?: boolean } = {}): string | undefined {
+export function tenantUrlProblem(
+  value: string,
+  field: string,
+  options: { pathAllowed?: boolean } = {},
+): string | undefined {
   // Without "scheme://" (`acme.alationcloud.com`, `localhost:8765`), URL parsing fails or reads a scheme the user
   // never meant.
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || !URL.canParse(value)) {

@@ -132,7 +132,11 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     });
   }
 
-  private publishKubernetesSecret(name: string, target: ConnectorKubernetesSecret, k8s: KubernetesSdk): pulumi.CustomResource {
+  private publishKubernetesSecret(
+    name: string,
+    target: ConnectorKubernetesSecret,
+    k8s: KubernetesSdk,
+  ): pulumi.CustomResource {
     return new k8s.core.v1.Secret(
       `${name}-connector-secret`,
       {
@@ -170,7 +174,11 @@ function tenantUrlSources(args: AlationClaudeConnectorArgs): TenantUrlSource[] {
   return [
     { field: "tenantUrl", value: args.tenantUrl, pathAllowed: true },
     { field: "connection.baseUrl", value: args.connection?.baseUrl, pathAllowed: false },
-    { field: "stack config alation:baseUrl", value: new pulumi.Config("alation").get("baseUrl") || undefined, pathAllowed: false },
+    {
+      field: "stack config alation:baseUrl",
+      value: new pulumi.Config("alation").get("baseUrl") || undefined,
+      pathAllowed: false,
+    },
     { field: "ALATION_BASE_URL", value: process.env.ALATION_BASE_URL || undefined, pathAllowed: false },
   ];
 }
@@ -187,9 +195,13 @@ function tenantOriginOf(
 ): pulumi.Output<string | undefined> {
   const sources = tenantUrlSources(args);
   // A ResourceError without its stack: the message says all, and Pulumi shows it once, on the component.
-  const refuse = (problem: string) => new pulumi.ResourceError(`AlationClaudeConnector ${name}: ${problem}`, component, true);
+  const refuse = (problem: string) =>
+    new pulumi.ResourceError(`AlationClaudeConnector ${name}: ${problem}`, component, true);
   const missing = () =>
-    refuse("no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config alation:baseUrl or ALATION_BASE_URL");
+    refuse(
+      "no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config alation:baseUrl or " +
+        "ALATION_BASE_URL",
+    );
   const chosen = sources.find((source) => source.value !== undefined);
   if (!chosen) throw missing();
   // connection.baseUrl is judged even when tenantUrl is the one used: the application uses it.

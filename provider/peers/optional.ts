@@ -14,7 +14,8 @@ export function requireOptionalPeer<T>(
   } catch (error) {
     if (!isMissing(error, name)) throw error;
     const range = peerRange(name);
-    throw fail(`${neededFor} needs the npm package ${name}, which is not installed: npm install ${range ? `${name}@${range}` : name}`);
+    const install = `npm install ${range ? `${name}@${range}` : name}`;
+    throw fail(`${neededFor} needs the npm package ${name}, which is not installed: ${install}`);
   }
 }
 

@@ -30,7 +30,11 @@ describe("alation client: TLS with a private CA", function () {
   });
 
   it("trusts the given certificate", async () => {
-    const client = new AlationClient({ baseUrl: selfSigned.url, apiAccessToken: "token-value", caCertificate: material.selfSigned.cert });
+    const client = new AlationClient({
+      baseUrl: selfSigned.url,
+      apiAccessToken: "token-value",
+      caCertificate: material.selfSigned.cert,
+    });
     assert.equal((await client.get("a")).status, "found");
   });
 
@@ -46,7 +50,9 @@ describe("alation client: TLS with a private CA", function () {
   });
 
   describe("untrusted certificates name caCertificate", () => {
-    const CA_FIX = "give its CA's certificate (PEM) as connection.caCertificate, stack config alation:caCertificate or ALATION_CA_CERTIFICATE";
+    const CA_FIX =
+      "give its CA's certificate (PEM) as connection.caCertificate, stack config alation:caCertificate or " +
+      "ALATION_CA_CERTIFICATE";
 
     for (const [code, tenant] of [
       ["DEPTH_ZERO_SELF_SIGNED_CERT", () => selfSigned],
@@ -54,9 +60,14 @@ describe("alation client: TLS with a private CA", function () {
       ["SELF_SIGNED_CERT_IN_CHAIN", () => withRoot],
     ] as const) {
       it(`${code}: says to give caCertificate`, async () => {
-        const error = await new AlationClient({ baseUrl: tenant().url, apiAccessToken: "token-value" }).get("a").catch((e) => e);
+        const error = await new AlationClient({ baseUrl: tenant().url, apiAccessToken: "token-value" })
+          .get("a")
+          .catch((e) => e);
         assert.ok(error instanceof AlationError, String(error));
-        assert.match(error.message, new RegExp(`\\(${code}\\); the tenant's certificate is not trusted \\(self-signed, or of a private CA\\)`));
+        assert.match(
+          error.message,
+          new RegExp(`\\(${code}\\); the tenant's certificate is not trusted \\(self-signed, or of a private CA\\)`),
+        );
         assert.ok(error.message.endsWith(CA_FIX), error.message);
       });
     }
@@ -83,7 +94,9 @@ describe("alation client: TLS with a private CA", function () {
       const error = await createError(`https://127.0.0.1:${plainPort}`);
       assert.match(error.message, /failed \(network\); wrong version number \(ERR_SSL_WRONG_VERSION_NUMBER\); /);
       assert.doesNotMatch(error.message, /\n/, "one line");
-      const fix = `https://127.0.0.1:${plainPort} answers plain HTTP, not TLS: check the port in baseUrl, or use http:// (allowed for a loopback host)`;
+      const fix =
+        `https://127.0.0.1:${plainPort} answers plain HTTP, not TLS: check the port in baseUrl, ` +
+        "or use http:// (allowed for a loopback host)";
       assert.ok(error.message.endsWith(fix), error.message);
     });
 
@@ -91,16 +104,27 @@ describe("alation client: TLS with a private CA", function () {
       const port = new URL(selfSigned.url).port;
       const before = selfSigned.connections();
       const error = await createError(`http://127.0.0.1:${port}`);
-      assert.match(error.message, /the connection was closed without an answer: the server speaks TLS \(https\), not plain HTTP/);
+      assert.match(
+        error.message,
+        /the connection was closed without an answer: the server speaks TLS \(https\), not plain HTTP/,
+      );
       assert.ok(error.message.endsWith(`use https://127.0.0.1:${port} as baseUrl`), error.message);
-      assert.equal(selfSigned.connections() - before, 2, "one attempt (not retried, the name not looked up), and one TLS handshake to tell");
+      assert.equal(
+        selfSigned.connections() - before,
+        2,
+        "one attempt (not retried, the name not looked up), and one TLS handshake to tell",
+      );
     });
   });
 });
 
 /** A create through the runtime, as Pulumi's provider process runs it; its error, which must not be a lost answer. */
 async function createError(baseUrl: string): Promise<Error> {
-  const inputs = { connection: { baseUrl, apiAccessToken: "token-value" }, name: "claude", redirectUris: ["https://claude.ai/api/mcp/auth_callback"] };
+  const inputs = {
+    connection: { baseUrl, apiAccessToken: "token-value" },
+    name: "claude",
+    redirectUris: ["https://claude.ai/api/mcp/auth_callback"],
+  };
   const error = await oauthApplication.create(inputs).catch((e: Error) => e);
   assert.ok(error instanceof Error, "create fails");
   assert.doesNotMatch(error.message, /was lost|may have been created/);

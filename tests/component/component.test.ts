@@ -6,7 +6,12 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { shellPath } from "../../emulator";
 import type { ClientRecord } from "../../emulator/store";
-import { AlationClaudeConnector, DEFAULT_APPLICATION_NAME, JWT_FEATURE_FLAG, type AlationClaudeConnectorArgs } from "../../provider";
+import {
+  AlationClaudeConnector,
+  DEFAULT_APPLICATION_NAME,
+  JWT_FEATURE_FLAG,
+  type AlationClaudeConnectorArgs,
+} from "../../provider";
 import { verifyConnector } from "../../provider/verify";
 import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
 import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
@@ -164,8 +169,9 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     }
 
     it("a plain string is refused at construction, once, naming the field the user set", async function () {
-      await refusedAtConstruction({ connection: { baseUrl: "acme.alationcloud.com" } }, `connection.baseUrl ${NO_SCHEME}`);
-      await refusedAtConstruction({ tenantUrl: "acme.alationcloud.com", shell: { local: {} } }, `tenantUrl ${NO_SCHEME}`);
+      const noScheme = "acme.alationcloud.com";
+      await refusedAtConstruction({ connection: { baseUrl: noScheme } }, `connection.baseUrl ${NO_SCHEME}`);
+      await refusedAtConstruction({ tenantUrl: noScheme, shell: { local: {} } }, `tenantUrl ${NO_SCHEME}`);
       await refusedAtConstruction({ connection: { baseUrl: "localhost:8765" } }, `connection.baseUrl ${NO_SCHEME}`);
       pulumi.runtime.setAllConfig({ "alation:baseUrl": "acme.alationcloud.com" });
       await refusedAtConstruction({ connection: {} }, `stack config alation:baseUrl ${NO_SCHEME}`);
@@ -173,27 +179,35 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
       process.env.ALATION_BASE_URL = "acme.alationcloud.com";
       await refusedAtConstruction({}, `ALATION_BASE_URL ${NO_SCHEME}`);
       delete process.env.ALATION_BASE_URL;
-      const none = "no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config alation:baseUrl or ALATION_BASE_URL";
+      const none =
+        "no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config alation:baseUrl or " +
+        "ALATION_BASE_URL";
       await refusedAtConstruction({ connection: {} }, none);
       await refusedAtConstruction({ shell: { local: {} } }, none);
     });
 
-    it("an http baseUrl is reported as the cause only, not again on the redirect URI derived from it", async function () {
-      await refusedAtConstruction({ connection: { baseUrl: "http://acme.alationcloud.com" } }, `connection.baseUrl ${HTTP}`);
+    it("an http baseUrl is reported as the cause only, not again on a redirect URI derived from it", async () => {
+      const http = "http://acme.alationcloud.com";
+      await refusedAtConstruction({ connection: { baseUrl: http } }, `connection.baseUrl ${HTTP}`);
       // Known only later (an Output): the application's check names connection.baseUrl, and nothing else.
-      const connector = new AlationClaudeConnector("later", { connection: { baseUrl: pulumi.output("http://acme.alationcloud.com") } });
+      const connector = new AlationClaudeConnector("later", { connection: { baseUrl: pulumi.output(http) } });
       const error = await settle(connector.clientId).catch((e: Error) => e);
       assert.ok(error instanceof Error);
-      assert.match(error.message, /check failed: connection\.baseUrl: baseUrl must use https:\/\/ \(http:\/\/ only for localhost/);
+      assert.match(error.message, /check failed: connection\.baseUrl: baseUrl must use https:\/\/ \(http:\/\/ only/);
       assert.doesNotMatch(error.message, /redirect/i);
       assert.doesNotMatch(error.message, /tenantUrl/);
     });
 
-    it("a tenantUrl known only later is refused once, naming tenantUrl, before the application is registered", async function () {
-      const connector = new AlationClaudeConnector("later", { tenantUrl: pulumi.output("acme.alationcloud.com"), shell: { local: {} }, manageJwtFeatureFlag: false });
+    it("a tenantUrl known only later is refused once, naming tenantUrl, before the application exists", async () => {
+      const connector = new AlationClaudeConnector("later", {
+        tenantUrl: pulumi.output("acme.alationcloud.com"),
+        shell: { local: {} },
+        manageJwtFeatureFlag: false,
+      });
       const error = await settle(connector.remoteMcpServerUrl).catch((e: Error) => e);
       // (Pulumi may have prefixed the property it was serializing when the error reached it.)
-      assert.ok(error instanceof Error && error.message.endsWith(`AlationClaudeConnector later: tenantUrl ${NO_SCHEME}`), String(error));
+      const expected = `AlationClaudeConnector later: tenantUrl ${NO_SCHEME}`;
+      assert.ok(error instanceof Error && error.message.endsWith(expected), String(error));
       assert.deepEqual(childTypes(mocks), []);
     });
   });

@@ -71,7 +71,11 @@ describe("README: Troubleshooting quotes what the code prints", function () {
     return started;
   };
   const constructing = async (args: AlationClaudeConnectorArgs) => {
-    await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, "p", "s");
+    await pulumi.runtime.setMocks(
+      { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs },
+      "p",
+      "s",
+    );
     return failureOf(() => new AlationClaudeConnector("claude", args));
   };
 
@@ -83,9 +87,15 @@ describe("README: Troubleshooting quotes what the code prints", function () {
     produced.set("a URL without its scheme", await constructing({ connection: { baseUrl: "acme.alationcloud.com" } }));
     produced.set("no tenant URL", await constructing({ connection: {} }));
     produced.set("no credential", await failureOf(() => create({ baseUrl: plain.url })));
-    produced.set("a refused token (403)", await failureOf(() => create({ baseUrl: plain.url, apiAccessToken: "not-the-admin-token" })));
+    produced.set(
+      "a refused token (403)",
+      await failureOf(() => create({ baseUrl: plain.url, apiAccessToken: "not-the-admin-token" })),
+    );
     const refusing = await startScriptedServer(() => json(401, { detail: "Invalid token." }));
-    produced.set("a refused token (401)", await failureOf(() => create({ baseUrl: refusing.url, apiAccessToken: "expired-token" })));
+    produced.set(
+      "a refused token (401)",
+      await failureOf(() => create({ baseUrl: refusing.url, apiAccessToken: "expired-token" })),
+    );
     await refusing.close();
 
     const token = { apiAccessToken: ADMIN_TOKEN };
@@ -93,19 +103,34 @@ describe("README: Troubleshooting quotes what the code prints", function () {
     produced.set("a name taken", await failureOf(() => create({ baseUrl: plain.url, ...token }, "someone-elses")));
 
     const documentedOnly = await tenant({ documentedOnly: true });
-    const created = (await create({ baseUrl: documentedOnly.url, ...token }, "read-me")) as { id: string; outs: Record<string, unknown> };
+    const created = (await create({ baseUrl: documentedOnly.url, ...token }, "read-me")) as {
+      id: string;
+      outs: Record<string, unknown>;
+    };
     produced.set("no GET of clients", await warningsOf(() => oauthApplication.read(created.id, created.outs)));
-    const losing = await tenant({ documentedOnly: true, faults: { rate: 1, kinds: ["drop-after-write"], routes: `^POST ${CLIENTS_PATH}$` } });
+    const losing = await tenant({
+      documentedOnly: true,
+      faults: { rate: 1, kinds: ["drop-after-write"], routes: `^POST ${CLIENTS_PATH}$` },
+    });
     produced.set("a lost create answer", await failureOf(() => create({ baseUrl: losing.url, ...token })));
 
-    produced.set("https to a plain HTTP server", await failureOf(() => create({ baseUrl: plain.url.replace("http:", "https:"), ...token })));
+    produced.set(
+      "https to a plain HTTP server",
+      await failureOf(() => create({ baseUrl: plain.url.replace("http:", "https:"), ...token })),
+    );
     if (hasOpenssl()) {
       const tls = await startTlsTenant(makeTlsMaterial().selfSigned);
       produced.set("an untrusted certificate", await failureOf(() => create({ baseUrl: tls.url, ...token })));
-      produced.set("http to a TLS server", await failureOf(() => create({ baseUrl: tls.url.replace("https:", "http:"), ...token })));
+      produced.set(
+        "http to a TLS server",
+        await failureOf(() => create({ baseUrl: tls.url.replace("https:", "http:"), ...token })),
+      );
       await tls.close();
     }
-    produced.set("an optional package missing", await failureOf(() => requireOptionalPeer("pulumi-alation-test-absent", "shell.kubernetes")));
+    produced.set(
+      "an optional package missing",
+      await failureOf(() => requireOptionalPeer("pulumi-alation-test-absent", "shell.kubernetes")),
+    );
   });
 
   after(async () => {
@@ -117,7 +142,9 @@ describe("README: Troubleshooting quotes what the code prints", function () {
   it("every quoted message is one the code prints", () => {
     const quotes = troubleshootingQuotes(fs.readFileSync(README, "utf8"));
     assert.ok(quotes.length >= 10, `quotes found: ${quotes.join(" | ")}`);
-    const unmatched = quotes.filter((quote) => ![...produced.values()].some((message) => quotePattern(quote).test(message)));
+    const unmatched = quotes.filter(
+      (quote) => ![...produced.values()].some((message) => quotePattern(quote).test(message)),
+    );
     assert.deepEqual(unmatched, [], `quoted but printed by none of:\n${[...produced.values()].join("\n")}`);
   });
 
@@ -129,9 +156,19 @@ describe("README: Troubleshooting quotes what the code prints", function () {
   });
 
   it("`...` matches any text, and the ends are anchored unless they are `...`", () => {
-    assert.ok(quotePattern("Alation ... failed (401 auth) ...").test("Alation POST /x failed (401 auth); Invalid token."));
-    assert.ok(quotePattern("An OAuth application named ... already exists ...").test('An OAuth application named "x" already exists at y'));
-    assert.ok(!quotePattern("An OAuth application named ... already exists").test('An OAuth application named "x" already exists at y'));
+    assert.ok(
+      quotePattern("Alation ... failed (401 auth) ...").test("Alation POST /x failed (401 auth); Invalid token."),
+    );
+    assert.ok(
+      quotePattern("An OAuth application named ... already exists ...").test(
+        'An OAuth application named "x" already exists at y',
+      ),
+    );
+    assert.ok(
+      !quotePattern("An OAuth application named ... already exists").test(
+        'An OAuth application named "x" already exists at y',
+      ),
+    );
     assert.ok(!quotePattern("named ... exists ...").test("An application named x exists"));
     assert.ok(quotePattern("... (401 auth) ...").test("Alation GET / failed (401 auth); no"));
     assert.ok(!quotePattern("... (401 auth) ...").test("Alation GET / failed (4011 auth); no"));

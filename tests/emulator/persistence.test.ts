@@ -98,7 +98,8 @@ describe("emulator: persistence", function () {
       assert.equal(answer.status, 503);
       assert.match(answer.json.detail, /did not finish this request within 300 ms/);
       await ended;
-      assert.deepEqual((await tenant.state()).clients.map((c) => c.name), ["before"], "the failed write changed nothing");
+      const names = (await tenant.state()).clients.map((c) => c.name);
+      assert.deepEqual(names, ["before"], "the failed write changed nothing");
       assert.equal(fs.readFileSync(path.join(data.dir, "tenant.json"), "utf8"), saved);
       assert.equal((await tenant.call("POST", CLIENTS_PATH, { json: { ...baseClient(), name: "after" } })).status, 201);
     } finally {

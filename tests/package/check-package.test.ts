@@ -17,7 +17,13 @@ function fixture(change: (dir: string) => void = () => undefined): string[] {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), text);
     };
-    const manifest = { name: "fixture", version: "1.0.0", license: "Apache-2.0", main: "lib/index.js", files: ["lib", "!**/__pycache__"] };
+    const manifest = {
+      name: "fixture",
+      version: "1.0.0",
+      license: "Apache-2.0",
+      main: "lib/index.js",
+      files: ["lib", "!**/__pycache__"],
+    };
     write("package.json", JSON.stringify(manifest));
     fs.copyFileSync(path.join(repoRoot, "LICENSE"), path.join(dir, "LICENSE"));
     write("README.md", "# fixture\n\nSee [the code](lib/index.js), `./lib/tool.py` and <https://example.com/>.\n");
@@ -38,7 +44,10 @@ describe("scripts/check-package", function () {
   });
 
   it("fails without a LICENSE, or with one that is not the standard Apache-2.0 text", () => {
-    assert.deepEqual(fixture((dir) => fs.rmSync(path.join(dir, "LICENSE"))), ["LICENSE is not in the package (package.json says Apache-2.0)"]);
+    assert.deepEqual(
+      fixture((dir) => fs.rmSync(path.join(dir, "LICENSE"))),
+      ["LICENSE is not in the package (package.json says Apache-2.0)"],
+    );
     const [problem] = fixture((dir) => fs.writeFileSync(path.join(dir, "LICENSE"), "All rights reserved.\n"));
     assert.match(problem, /^LICENSE is not the standard Apache-2.0 text/);
   });
@@ -55,7 +64,9 @@ describe("scripts/check-package", function () {
       fs.mkdirSync(path.join(dir, "lib", "__pycache__"));
       fs.writeFileSync(path.join(dir, "lib", "__pycache__", "tool.cpython-311.pyc"), "");
     });
-    assert.deepEqual(leftOnDisk, ["Python bytecode on disk: lib/__pycache__ (run python with -B or PYTHONDONTWRITEBYTECODE=1)"]);
+    assert.deepEqual(leftOnDisk, [
+      "Python bytecode on disk: lib/__pycache__ (run python with -B or PYTHONDONTWRITEBYTECODE=1)",
+    ]);
 
     const tracked = fixture((dir) => {
       fs.writeFileSync(path.join(dir, "old.pyc"), "");
@@ -66,16 +77,24 @@ describe("scripts/check-package", function () {
   });
 
   it("fails on a source map whose sources are neither shipped nor inlined", () => {
-    const map = (extra: Record<string, unknown>) => JSON.stringify({ version: 3, sources: ["../src/index.ts"], mappings: "", ...extra });
+    const map = (extra: Record<string, unknown>) =>
+      JSON.stringify({ version: 3, sources: ["../src/index.ts"], mappings: "", ...extra });
     const withoutSources = fixture((dir) => fs.writeFileSync(path.join(dir, "lib", "index.js.map"), map({})));
-    assert.deepEqual(withoutSources, ["source map lib/index.js.map points at sources not in the package: ../src/index.ts"]);
-    const inlined = fixture((dir) => fs.writeFileSync(path.join(dir, "lib", "index.js.map"), map({ sourcesContent: ["export = 1;"] })));
+    assert.deepEqual(withoutSources, [
+      "source map lib/index.js.map points at sources not in the package: ../src/index.ts",
+    ]);
+    const inlined = fixture((dir) =>
+      fs.writeFileSync(path.join(dir, "lib", "index.js.map"), map({ sourcesContent: ["export = 1;"] })),
+    );
     assert.deepEqual(inlined, []);
   });
 
   it("fails on a shipped README that links to a file outside the package", () => {
     const problems = fixture((dir) => {
-      fs.appendFileSync(path.join(dir, "README.md"), "Details in [the notes](docs/notes.md) and `../shared/api.md`.\n[ref]: ./CHANGES.md\n");
+      fs.appendFileSync(
+        path.join(dir, "README.md"),
+        "Details in [the notes](docs/notes.md) and `../shared/api.md`.\n[ref]: ./CHANGES.md\n",
+      );
     });
     assert.deepEqual(problems, [
       "README.md links to docs/notes.md, which is not in the package",

@@ -18,7 +18,8 @@ const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", 
 
 /** The one line the user gets, with the range package.json asks for. */
 function missingPackageLine(neededFor: string, name: string): string {
-  return `${neededFor} needs the npm package ${name}, which is not installed: npm install ${name}@${manifest.peerDependencies[name]}`;
+  const install = `npm install ${name}@${manifest.peerDependencies[name]}`;
+  return `${neededFor} needs the npm package ${name}, which is not installed: ${install}`;
 }
 
 describe("optional peer dependencies (a project without them)", function () {
@@ -43,12 +44,18 @@ describe("optional peer dependencies (a project without them)", function () {
       assert.ok(manifest.peerDependencies[name], `${name} is a peer dependency`);
       assert.equal(manifest.peerDependenciesMeta[name]?.optional, true, `${name} is optional`);
       assert.equal(manifest.dependencies[name], undefined, `${name} is not a dependency`);
-      assert.throws(() => require.resolve(name, { paths: [path.join(project, "node_modules", "pulumi-alation")] }), /Cannot find module/);
+      assert.throws(
+        () => require.resolve(name, { paths: [path.join(project, "node_modules", "pulumi-alation")] }),
+        /Cannot find module/,
+      );
     }
   });
 
   it("REST: an OAuthApplication is created and deleted without them", async () => {
-    const inputs = await registeredInputs({ connection: { baseUrl: tenant.url }, redirectUris: CLAUDE_REDIRECT_URIS }, "rest-only");
+    const inputs = await registeredInputs(
+      { connection: { baseUrl: tenant.url }, redirectUris: CLAUDE_REDIRECT_URIS },
+      "rest-only",
+    );
     const created = await checkAndCreate(server, inputs);
     assert.ok((await tenant.state()).clients.some((client) => client.client_id === created.id));
     await server.delete(created.id, created.properties);
@@ -56,13 +63,31 @@ describe("optional peer dependencies (a project without them)", function () {
   });
 
   for (const [shell, name] of [
-    [{ kubernetes: { namespace: "alation", pod: "alation-0", kubeconfig: "apiVersion: v1\nkind: Config\n" } }, "@kubernetes/client-node"],
-    [{ ssh: { host: "127.0.0.1", username: "alation", privateKey: PRIVATE_KEY, hostKeySha256: `SHA256:${"A".repeat(43)}` } }, "ssh2"],
+    [
+      { kubernetes: { namespace: "alation", pod: "alation-0", kubeconfig: "apiVersion: v1\nkind: Config\n" } },
+      "@kubernetes/client-node",
+    ],
+    [
+      {
+        ssh: {
+          host: "127.0.0.1",
+          username: "alation",
+          privateKey: PRIVATE_KEY,
+          hostKeySha256: `SHA256:${"A".repeat(43)}`,
+        },
+      },
+      "ssh2",
+    ],
   ] as const) {
     const transport = Object.keys(shell)[0];
     it(`shell.${transport}: one line naming ${name}`, async () => {
-      const { provider } = await serializeResource(() => new FeatureFlag("flag", { shell, key: "alation.feature_flags.x", value: true }));
-      const checked = await server.check({}, { __provider: provider, shell, key: "alation.feature_flags.x", value: true });
+      const { provider } = await serializeResource(
+        () => new FeatureFlag("flag", { shell, key: "alation.feature_flags.x", value: true }),
+      );
+      const checked = await server.check(
+        {},
+        { __provider: provider, shell, key: "alation.feature_flags.x", value: true },
+      );
       assert.deepEqual(checked.failures, []);
       const error = await server.create(checked.inputs).catch((e: Error) => e);
       assert.ok(error instanceof Error, "create fails");
@@ -71,7 +96,7 @@ describe("optional peer dependencies (a project without them)", function () {
     });
   }
 
-  it("kubernetesSecret: the program fails at construction with one line naming @pulumi/kubernetes, nothing registered", () => {
+  it("kubernetesSecret: the program fails at construction, one line naming @pulumi/kubernetes, nothing made", () => {
     // A program of that project under Pulumi's mocks (its @pulumi/pulumi), in a process of its own.
     const program = `
       const pulumi = require("@pulumi/pulumi");
@@ -92,9 +117,18 @@ describe("optional peer dependencies (a project without them)", function () {
         }
         setTimeout(() => console.log(JSON.stringify({ message, registered })), 500);
       });`;
-    const out = execFileSync(process.execPath, ["-e", program], { cwd: project, encoding: "utf8", env: cleanEnvironment(), timeout: 30000 });
+    const out = execFileSync(process.execPath, ["-e", program], {
+      cwd: project,
+      encoding: "utf8",
+      env: cleanEnvironment(),
+      timeout: 30000,
+    });
     const { message, registered } = JSON.parse(out.trim().split("\n").pop() as string);
     assert.equal(message, missingPackageLine("AlationClaudeConnector claude: kubernetesSecret", "@pulumi/kubernetes"));
-    assert.deepEqual(registered.filter((type: string) => type !== "alation:index:AlationClaudeConnector"), [], "no child was registered");
+    assert.deepEqual(
+      registered.filter((type: string) => type !== "alation:index:AlationClaudeConnector"),
+      [],
+      "no child was registered",
+    );
   });
 });

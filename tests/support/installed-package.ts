@@ -39,7 +39,8 @@ export function installedPackageProject(options: { withoutOptionalPeers?: boolea
   fs.mkdirSync(modules, { recursive: true });
   fs.renameSync(path.join(unpacked, "package"), path.join(modules, "pulumi-alation"));
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
-  const optional = new Set(Object.keys(manifest.peerDependenciesMeta ?? {}).filter((name) => manifest.peerDependenciesMeta[name].optional));
+  const peers: Record<string, { optional?: boolean }> = manifest.peerDependenciesMeta ?? {};
+  const optional = new Set(Object.keys(peers).filter((name) => peers[name].optional));
   for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
     if (options.withoutOptionalPeers && optional.has(dependency)) continue;
     const link = path.join(modules, dependency);

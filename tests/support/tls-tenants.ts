@@ -41,13 +41,54 @@ export function makeTlsMaterial(): TlsMaterial {
   const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "ignore" });
   const read = (name: string) => fs.readFileSync(file(name), "utf8");
   try {
-    openssl("req", "-x509", ...NEW_KEY, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-      "-keyout", file("self.key"), "-out", file("self.pem"));
-    openssl("req", "-x509", ...NEW_KEY, "-days", "1", "-subj", "/CN=alation-test-ca", "-keyout", file("ca.key"), "-out", file("ca.pem"));
+    openssl(
+      "req",
+      "-x509",
+      ...NEW_KEY,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      file("self.key"),
+      "-out",
+      file("self.pem"),
+    );
+    openssl(
+      "req",
+      "-x509",
+      ...NEW_KEY,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=alation-test-ca",
+      "-keyout",
+      file("ca.key"),
+      "-out",
+      file("ca.pem"),
+    );
     openssl("req", ...NEW_KEY, "-subj", "/CN=127.0.0.1", "-keyout", file("leaf.key"), "-out", file("leaf.csr"));
     fs.writeFileSync(file("leaf.ext"), "subjectAltName=IP:127.0.0.1\n");
-    openssl("x509", "-req", "-in", file("leaf.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-set_serial", "2",
-      "-days", "1", "-extfile", file("leaf.ext"), "-out", file("leaf.pem"));
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      file("leaf.csr"),
+      "-CA",
+      file("ca.pem"),
+      "-CAkey",
+      file("ca.key"),
+      "-set_serial",
+      "2",
+      "-days",
+      "1",
+      "-extfile",
+      file("leaf.ext"),
+      "-out",
+      file("leaf.pem"),
+    );
     return {
       selfSigned: { key: read("self.key"), cert: read("self.pem") },
       ca: read("ca.pem"),
