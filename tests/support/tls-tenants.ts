@@ -33,6 +33,7 @@ export function hasOpenssl(): boolean {
 }
 
 const NEW_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+const LOOPBACK_SAN = "IP:127.0.0.1";
 
 /** Makes the material in a temporary folder, removed before it returns. */
 export function makeTlsMaterial(): TlsMaterial {
@@ -40,55 +41,16 @@ export function makeTlsMaterial(): TlsMaterial {
   const file = (name: string) => path.join(dir, name);
   const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "ignore" });
   const read = (name: string) => fs.readFileSync(file(name), "utf8");
+  const keyAndCertificate = (name: string) => ["-keyout", file(`${name}.key`), "-out", file(`${name}.pem`)];
+  const selfSigned = (name: string, subject: string, ...extra: string[]) =>
+    openssl("req", "-x509", ...NEW_KEY, "-days", "1", "-subj", subject, ...extra, ...keyAndCertificate(name));
   try {
-    openssl(
-      "req",
-      "-x509",
-      ...NEW_KEY,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      file("self.key"),
-      "-out",
-      file("self.pem"),
-    );
-    openssl(
-      "req",
-      "-x509",
-      ...NEW_KEY,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=alation-test-ca",
-      "-keyout",
-      file("ca.key"),
-      "-out",
-      file("ca.pem"),
-    );
+    selfSigned("self", "/CN=127.0.0.1", "-addext", `subjectAltName=${LOOPBACK_SAN}`);
+    selfSigned("ca", "/CN=alation-test-ca");
     openssl("req", ...NEW_KEY, "-subj", "/CN=127.0.0.1", "-keyout", file("leaf.key"), "-out", file("leaf.csr"));
-    fs.writeFileSync(file("leaf.ext"), "subjectAltName=IP:127.0.0.1\n");
-    openssl(
-      "x509",
-      "-req",
-      "-in",
-      file("leaf.csr"),
-      "-CA",
-      file("ca.pem"),
-      "-CAkey",
-      file("ca.key"),
-      "-set_serial",
-      "2",
-      "-days",
-      "1",
-      "-extfile",
-      file("leaf.ext"),
-      "-out",
-      file("leaf.pem"),
-    );
+    fs.writeFileSync(file("leaf.ext"), `subjectAltName=${LOOPBACK_SAN}\n`);
+    const ca = ["-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-set_serial", "2", "-days", "1"];
+    openssl("x509", "-req", "-in", file("leaf.csr"), ...ca, "-extfile", file("leaf.ext"), "-out", file("leaf.pem"));
     return {
       selfSigned: { key: read("self.key"), cert: read("self.pem") },
       ca: read("ca.pem"),
