@@ -52,7 +52,9 @@ async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
 
   const jwtFlag = values["jwt-flag"] as JwtFlagMode;
-  if (!JWT_FLAG_MODES.includes(jwtFlag)) throw new Error(`--jwt-flag must be required or optional, got ${values["jwt-flag"]}`);
+  if (!JWT_FLAG_MODES.includes(jwtFlag)) {
+    throw new Error(`--jwt-flag must be required or optional, got ${values["jwt-flag"]}`);
+  }
 
   const number = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
   const faults: FaultOptions = parseFaultOptions(

@@ -39,8 +39,19 @@ export const DOCUMENTED_FIELD_NAMES: ReadonlyArray<keyof ClientFields> = [
   "pkce_required",
 ];
 // A client may be created without redirect URIs and get them later (section 2: the Copilot Studio steps).
-const REQUIRED_ON_CREATE: Array<keyof ClientFields> = ["name", "client_type", "access_token_expiry", "refresh_token_expiry"];
-const CREATE_DEFAULTS = { redirect_uris: [], pkce_required: false, jwt_required: false, is_active: true, internal_application: false };
+const REQUIRED_ON_CREATE: Array<keyof ClientFields> = [
+  "name",
+  "client_type",
+  "access_token_expiry",
+  "refresh_token_expiry",
+];
+const CREATE_DEFAULTS = {
+  redirect_uris: [],
+  pkce_required: false,
+  jwt_required: false,
+  is_active: true,
+  internal_application: false,
+};
 /** What a Django model create leaves in fields it was not given (the shell path). */
 export const MODEL_DEFAULTS: ClientFields = {
   name: "",

@@ -2,7 +2,13 @@
 // and the undocumented GET of one client and of the list).
 import { STATUS_CODES } from "node:http";
 import { requireServerAdmin } from "./admin-auth";
-import { DOCUMENTED_FIELD_NAMES, readClientFields, withCreateDefaults, withCrossFieldErrors, type FieldErrors } from "./client-rules";
+import {
+  DOCUMENTED_FIELD_NAMES,
+  readClientFields,
+  withCreateDefaults,
+  withCrossFieldErrors,
+  type FieldErrors,
+} from "./client-rules";
 import { HttpError, parseJsonBody, sendEmpty, sendJson } from "./http";
 import type { RequestContext, Route } from "./router";
 import type { ClientRecord, TenantState } from "./store";
@@ -19,11 +25,17 @@ const DEFAULT_PAGE_SIZE = 100;
 export function clientView(client: ClientRecord, strict = false): Partial<ClientRecord> {
   const { id: _id, client_secret: _secret, ...view } = client;
   if (!strict) return view;
-  return Object.fromEntries(Object.entries(view).filter(([name]) => name === "client_id" || DOCUMENTED_FIELD_NAMES.includes(name as never)));
+  const shown = (name: string): boolean => name === "client_id" || (DOCUMENTED_FIELD_NAMES as string[]).includes(name);
+  return Object.fromEntries(Object.entries(view).filter(([name]) => shown(name)));
+}
+
+/** A client as this tenant's API shows it. */
+function viewFor(ctx: RequestContext, client: ClientRecord): Partial<ClientRecord> {
+  return clientView(client, ctx.tenant.options.strictFields);
 }
 
 /** The routes of the admin API, for a tenant with these options. */
-export function clientRoutes(options: Pick<EmulatorOptions, "documentedOnly" | "strictFields">): Route[] {
+export function clientRoutes(options: Pick<EmulatorOptions, "documentedOnly">): Route[] {
   const list: Route["handle"] = options.documentedOnly ? undocumented : listClients;
   const read: Route["handle"] = options.documentedOnly ? undocumented : readClient;
   const routes: Route[] = [
@@ -75,7 +87,7 @@ async function createClient(ctx: RequestContext): Promise<void> {
     draft.clients[client.client_id] = client;
     return client;
   });
-  sendJson(ctx.res, 201, { ...clientView(created, strict), client_secret: created.client_secret });
+  sendJson(ctx.res, 201, { ...viewFor(ctx, created), client_secret: created.client_secret });
 }
 
 async function updateClient(ctx: RequestContext): Promise<void> {
@@ -93,7 +105,7 @@ async function updateClient(ctx: RequestContext): Promise<void> {
     draft.clients[clientId] = merged;
     return merged;
   });
-  sendJson(ctx.res, 200, clientView(updated, strict));
+  sendJson(ctx.res, 200, viewFor(ctx, updated));
 }
 
 async function deleteClient(ctx: RequestContext): Promise<void> {
@@ -114,12 +126,12 @@ async function rotateSecret(ctx: RequestContext): Promise<void> {
     client.client_secret = randomToken();
     return client;
   });
-  sendJson(ctx.res, 200, { ...clientView(rotated, ctx.tenant.options.strictFields), client_secret: rotated.client_secret });
+  sendJson(ctx.res, 200, { ...viewFor(ctx, rotated), client_secret: rotated.client_secret });
 }
 
 async function readClient(ctx: RequestContext): Promise<void> {
   await requireServerAdmin(ctx);
-  sendJson(ctx.res, 200, clientView(existingClient(ctx.tenant.store.state, ctx.params.client_id), ctx.tenant.options.strictFields));
+  sendJson(ctx.res, 200, viewFor(ctx, existingClient(ctx.tenant.store.state, ctx.params.client_id)));
 }
 
 /** The list, paginated with limit/skip; X-Next-Page names the next page when there is one. */
@@ -130,7 +142,7 @@ async function listClients(ctx: RequestContext): Promise<void> {
   const all = Object.values(ctx.tenant.store.state.clients).sort((a, b) => a.id - b.id);
   const headers: Record<string, string> = {};
   if (skip + limit < all.length) headers["X-Next-Page"] = `${CLIENTS}?limit=${limit}&skip=${skip + limit}`;
-  sendJson(ctx.res, 200, all.slice(skip, skip + limit).map((client) => clientView(client, ctx.tenant.options.strictFields)), headers);
+  sendJson(ctx.res, 200, all.slice(skip, skip + limit).map((client) => viewFor(ctx, client)), headers);
 }
 
 async function undocumented(ctx: RequestContext): Promise<void> {

@@ -24,7 +24,12 @@ export function mcpRoutes(): Route[] {
     { methods, pattern: "/ai/mcp", exactSlash: true, handle: redirectToSlash },
     { methods, pattern: "/ai/mcp/", exactSlash: true, handle: (ctx) => serveMcp(ctx, undefined) },
     { methods, pattern: "/ai/mcp/{server_id}", exactSlash: true, handle: redirectToSlash },
-    { methods, pattern: "/ai/mcp/{server_id}/", exactSlash: true, handle: (ctx) => serveMcp(ctx, requireKnownMcpServer(ctx)) },
+    {
+      methods,
+      pattern: "/ai/mcp/{server_id}/",
+      exactSlash: true,
+      handle: (ctx) => serveMcp(ctx, requireKnownMcpServer(ctx)),
+    },
   ];
 }
 
@@ -42,9 +47,8 @@ async function serveMcp(ctx: RequestContext, serverId: string | undefined): Prom
   const grant = token !== undefined ? await resolveJwt(tenant, token) : undefined;
   if (!grant) {
     const metadata = resourceMetadataUrl(tenant.baseUrl, serverId);
-    const challenge = token === undefined
-      ? `Bearer resource_metadata="${metadata}"`
-      : `Bearer error="invalid_token", error_description="The access token is not a valid JWT of this tenant", resource_metadata="${metadata}"`;
+    const refused = 'error="invalid_token", error_description="The access token is not a valid JWT of this tenant", ';
+    const challenge = `Bearer ${token === undefined ? "" : refused}resource_metadata="${metadata}"`;
     ctx.req.resume();
     throw new HttpError(401, { error: "invalid_token", error_description: "Authentication required." }, { "WWW-Authenticate": challenge });
   }

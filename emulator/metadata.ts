@@ -3,6 +3,8 @@
 import { HttpError, sendJson } from "./http";
 import type { RequestContext, Route } from "./router";
 
+const PROTECTED_RESOURCE = "/.well-known/oauth-protected-resource";
+
 /**
  * The custom MCP server the emulator serves at `/ai/mcp/<server-id>/` (../shared/alation-api.md section 4), next to
  * the hosted one at `/ai/mcp/`. Other ids answer 404.
@@ -27,16 +29,16 @@ export function requireKnownMcpServer(ctx: RequestContext): string | undefined {
 export function metadataRoutes(): Route[] {
   return [
     { methods: ["GET"], pattern: "/.well-known/oauth-authorization-server/", handle: authorizationServer },
-    { methods: ["GET"], pattern: "/.well-known/oauth-protected-resource/", handle: protectedResource },
-    { methods: ["GET"], pattern: "/.well-known/oauth-protected-resource/ai/mcp/", handle: protectedResource },
-    { methods: ["GET"], pattern: "/.well-known/oauth-protected-resource/ai/mcp/{server_id}/", handle: protectedResource },
+    { methods: ["GET"], pattern: `${PROTECTED_RESOURCE}/`, handle: protectedResource },
+    { methods: ["GET"], pattern: `${PROTECTED_RESOURCE}/ai/mcp/`, handle: protectedResource },
+    { methods: ["GET"], pattern: `${PROTECTED_RESOURCE}/ai/mcp/{server_id}/`, handle: protectedResource },
     { methods: ["GET"], pattern: "/.well-known/jwks.json/", handle: jwks },
   ];
 }
 
 /** Where a client finds the protected resource metadata of an MCP server (named in 401 answers), by RFC 9728 3.1. */
 export function resourceMetadataUrl(baseUrl: string, serverId?: string): string {
-  return `${baseUrl}/.well-known/oauth-protected-resource${mcpPath(serverId)}`;
+  return `${baseUrl}${PROTECTED_RESOURCE}${mcpPath(serverId)}`;
 }
 
 async function authorizationServer(ctx: RequestContext): Promise<void> {

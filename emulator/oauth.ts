@@ -174,29 +174,31 @@ async function serviceToken(ctx: RequestContext): Promise<void> {
     if (!account) {
       const application = findClient(ctx.tenant, clientId);
       if (application && secret !== null && sameSecret(application.client_secret, secret)) {
-        throw oauthError(400, "unauthorized_client", "This client is an OAuth application, not a service account: it may not use client credentials.");
+        const why = "This client is an OAuth application, not a service account: it may not use client credentials.";
+        throw oauthError(400, "unauthorized_client", why);
       }
       throw invalidClient(basic);
     }
     sendJson(ctx.res, 200, await issueServiceToken(ctx.tenant, account), NO_STORE);
   } catch (err) {
-    if (err instanceof HttpError && typeof err.body === "object") throw new HttpError(err.status, { ...err.body, code: String(err.status) }, err.headers);
-    throw err;
+    if (!(err instanceof HttpError) || typeof err.body !== "object") throw err;
+    throw new HttpError(err.status, { ...err.body, code: String(err.status) }, err.headers);
   }
 }
 
 /** A missing grant type is as unsupported as a wrong one (../shared/alation-api.md section 3). */
 function unsupportedGrant(grantType: string | null): HttpError {
-  return oauthError(400, "unsupported_grant_type", grantType === null ? "Missing grant_type parameter." : `Unsupported grant type: ${grantType}`);
+  const description = grantType === null ? "Missing grant_type parameter." : `Unsupported grant type: ${grantType}`;
+  return oauthError(400, "unsupported_grant_type", description);
 }
 
 /** RFC 7662. The caller authenticates as a client (Basic or body) or with the admin TOKEN header. */
 async function introspect(ctx: RequestContext): Promise<void> {
   const form = await tokenForm(ctx);
   const adminHeader = ctx.req.headers.token;
-  const credentials = clientCredentialsOf(ctx, form);
+  const { clientId, secret } = clientCredentialsOf(ctx, form);
   const asAdmin = typeof adminHeader === "string" && ctx.tenant.isAdminToken(adminHeader);
-  if (!asAdmin && !authenticateServiceAccount(ctx.tenant, credentials.clientId, credentials.secret)) authenticateClient(ctx, form);
+  if (!asAdmin && !authenticateServiceAccount(ctx.tenant, clientId, secret)) authenticateClient(ctx, form);
   const token = form.get("token") ?? "";
   const grant = (await resolveJwt(ctx.tenant, token)) ?? resolveStoredToken(ctx.tenant, token, "oauth-access");
   if (grant) {
@@ -216,8 +218,16 @@ async function introspect(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, activeRefresh ? { active: true, client_id: stored.client_id, sub: String(stored.user_id), token_type: "refresh_token", exp: Math.floor(stored.expires_at / 1000) } : { active: false });
 }
 
+/** A client's credentials as a request gives them. */
+interface GivenCredentials {
+  clientId: string | null;
+  secret: string | null;
+  /** Given by HTTP Basic. */
+  basic: boolean;
+}
+
 /** The client's credentials, by HTTP Basic (RFC 6749 2.3.1, form-encoded parts) or body parameters. */
-function clientCredentialsOf(ctx: RequestContext, form: URLSearchParams): { clientId: string | null; secret: string | null; basic: boolean } {
+function clientCredentialsOf(ctx: RequestContext, form: URLSearchParams): GivenCredentials {
   const basic = basicCredentials(ctx.req);
   return basic
     ? { clientId: formDecode(basic.username), secret: formDecode(basic.password), basic: true }
@@ -234,7 +244,8 @@ function authenticateClient(ctx: RequestContext, form: URLSearchParams): ClientR
 }
 
 function invalidClient(basic: boolean): HttpError {
-  return oauthError(401, "invalid_client", "Client authentication failed.", basic ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {});
+  const challenge: Record<string, string> = basic ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {};
+  return oauthError(401, "invalid_client", "Client authentication failed.", challenge);
 }
 
 async function tokenForm(ctx: RequestContext): Promise<URLSearchParams> {

@@ -11,10 +11,18 @@ import { randomToken, sameSecret, type Tenant } from "./tenant";
  * The roles a system user may have: Alation's user roles. Their spelling is an assumption (no source names them for
  * service accounts); only SERVER_ADMIN may call the OAuth client admin API.
  */
-export const SERVICE_ACCOUNT_ROLES = ["SERVER_ADMIN", "CATALOG_ADMIN", "SOURCE_ADMIN", "STEWARD", "COMPOSER", "EXPLORER", "VIEWER"];
-export const TOKEN_DURATION = { min: 300, max: 259200 };
+export const SERVICE_ACCOUNT_ROLES = [
+  "SERVER_ADMIN",
+  "CATALOG_ADMIN",
+  "SOURCE_ADMIN",
+  "STEWARD",
+  "COMPOSER",
+  "EXPLORER",
+  "VIEWER",
+];
+const TOKEN_DURATION = { min: 300, max: 259200 };
 
-/** `POST /__emulator/service-accounts` `{name, role, token_duration}`: 201 with the client id and secret (shown once). */
+/** `POST /__emulator/service-accounts` `{name, role, token_duration}`: 201 with its client id and secret. */
 export async function createServiceAccount(ctx: RequestContext): Promise<void> {
   const body = parseJsonBody(ctx.req, await ctx.body()) as Record<string, unknown> | null;
   const fields = typeof body === "object" && body !== null && !Array.isArray(body) ? body : {};
@@ -24,8 +32,9 @@ export async function createServiceAccount(ctx: RequestContext): Promise<void> {
   if (typeof role !== "string" || !SERVICE_ACCOUNT_ROLES.includes(role)) {
     errors.role = [`Expected one of ${SERVICE_ACCOUNT_ROLES.join(", ")}.`];
   }
-  if (typeof duration !== "number" || !Number.isInteger(duration) || duration < TOKEN_DURATION.min || duration > TOKEN_DURATION.max) {
-    errors.token_duration = [`A whole number of seconds from ${TOKEN_DURATION.min} to ${TOKEN_DURATION.max} is required.`];
+  const { min, max } = TOKEN_DURATION;
+  if (typeof duration !== "number" || !Number.isInteger(duration) || duration < min || duration > max) {
+    errors.token_duration = [`A whole number of seconds from ${min} to ${max} is required.`];
   }
   if (Object.keys(errors).length > 0) throw new HttpError(400, errors);
   const account = await ctx.tenant.store.update((draft) => {
@@ -47,8 +56,13 @@ export async function createServiceAccount(ctx: RequestContext): Promise<void> {
 }
 
 /** The service account with these credentials, if they are right. */
-export function authenticateServiceAccount(tenant: Tenant, clientId: string | null, secret: string | null): ServiceAccountRecord | undefined {
+export function authenticateServiceAccount(
+  tenant: Tenant,
+  clientId: string | null,
+  secret: string | null,
+): ServiceAccountRecord | undefined {
   const accounts = tenant.store.state.serviceAccounts;
-  const account = clientId !== null && Object.prototype.hasOwnProperty.call(accounts, clientId) ? accounts[clientId] : undefined;
+  const known = clientId !== null && Object.prototype.hasOwnProperty.call(accounts, clientId);
+  const account = known ? accounts[clientId as string] : undefined;
   return account && secret !== null && sameSecret(account.client_secret, secret) ? account : undefined;
 }

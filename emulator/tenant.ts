@@ -101,7 +101,8 @@ export class Tenant {
 
 /** The system user a service account acts as: it cannot log in (no password), and is a Server Admin by its role. */
 export function systemUserOf(account: ServiceAccountRecord): TenantUser {
-  return { id: account.user_id, username: `${account.name} (service account)`, password: "", isServerAdmin: account.role === "SERVER_ADMIN" };
+  const isServerAdmin = account.role === "SERVER_ADMIN";
+  return { id: account.user_id, username: `${account.name} (service account)`, password: "", isServerAdmin };
 }
 
 /** Compares secrets in constant time. */

@@ -33,8 +33,8 @@ export interface TokenAnswer {
 /**
  * Issues the user tokens of the v1 stack: a JWT access token when the tenant issues them (`Tenant.issuesUserJwts`:
  * the flag `alation.feature_flags.enable_jwt_in_v1_oauth_stack` is True, or the tenant does not need it), an opaque
- * one otherwise, and an opaque refresh token. `consumeRefreshToken` is spent in the same transaction (refresh token rotation): if it is already gone,
- * nothing is issued and the answer is invalid_grant.
+ * one otherwise, and an opaque refresh token. `consumeRefreshToken` is spent in the same transaction (refresh token
+ * rotation): if it is already gone, nothing is issued and the answer is invalid_grant.
  */
 export async function issueUserTokens(
   tenant: Tenant,
@@ -47,7 +47,15 @@ export async function issueUserTokens(
   const jwtMode = tenant.issuesUserJwts();
   const accessExpiresAt = now + client.access_token_expiry * 1000;
   const accessToken = jwtMode
-    ? await signAccessJwt(tenant, { stack: "v1", clientId: client.client_id, userId, scope, now, expiresAt: accessExpiresAt, audience: tenant.mcpUrl })
+    ? await signAccessJwt(tenant, {
+        stack: "v1",
+        clientId: client.client_id,
+        userId,
+        scope,
+        now,
+        expiresAt: accessExpiresAt,
+        audience: tenant.mcpUrl,
+      })
     : randomToken();
   const refreshToken = randomToken();
   await tenant.store.update((draft) => {
@@ -88,10 +96,19 @@ export async function issueServiceToken(tenant: Tenant, account: ServiceAccountR
   return { access_token: accessToken, token_type: "Bearer", expires_in: account.token_duration };
 }
 
-async function signAccessJwt(
-  tenant: Tenant,
-  t: { stack: "v1" | "v2"; clientId: string; userId: number; scope: string; now: number; expiresAt: number; audience: string; jti?: string },
-): Promise<string> {
+/** What an access JWT says. */
+interface AccessClaims {
+  stack: "v1" | "v2";
+  clientId: string;
+  userId: number;
+  scope: string;
+  now: number;
+  expiresAt: number;
+  audience: string;
+  jti?: string;
+}
+
+async function signAccessJwt(tenant: Tenant, t: AccessClaims): Promise<string> {
   const user = tenant.userById(t.userId);
   return tenant.signingKey.sign({
     iss: tenant.baseUrl,

@@ -113,8 +113,12 @@ export function failureText(body: unknown): FailureText {
     else if (key === "errors") readErrors(value, text);
     else if (!NON_FIELD_KEYS.has(key)) addFieldErrors(text, key, textsOf(value));
   }
-  if (text.messages.length === 0 && Object.keys(text.fieldErrors).length === 0) text.messages.push(...textsOf(body.title));
+  if (isSilent(text)) text.messages.push(...textsOf(body.title));
   return text;
+}
+
+function isSilent(text: FailureText): boolean {
+  return text.messages.length === 0 && Object.keys(text.fieldErrors).length === 0;
 }
 
 function readErrors(value: unknown, text: FailureText): void {
@@ -154,12 +158,14 @@ export function answerError(
   answer: HttpAnswer,
   options: { hint?: string; kind?: AlationErrorKind; outcomeUnknown?: boolean } = {},
 ): AlationError {
-  const { messages, fieldErrors } = failureText(redactJson(answer.json, context.secrets));
-  if (messages.length === 0 && Object.keys(fieldErrors).length === 0 && answer.text.trim() && answer.json === undefined) {
+  const text = failureText(redactJson(answer.json, context.secrets));
+  const { messages, fieldErrors } = text;
+  if (isSilent(text) && answer.text.trim() && answer.json === undefined) {
     // Not JSON (an HTML error page of a gateway, say): a short, tag-free excerpt.
     messages.push(redactText(answer.text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 160), context.secrets));
   }
-  const kind = options.kind ?? kindOf(answer.status, { messages, fieldErrors });
+  const kind = options.kind ?? kindOf(answer.status, text);
+  const quota = isLicenceQuota(answer) ? "a licence quota (entitlement), not throttling: not retried" : undefined;
   const refused = kind === "auth" && answer.status >= 400 ? context.refusedHint : undefined;
   return new AlationError({
     kind,
@@ -169,7 +175,7 @@ export function answerError(
     alationMessage: messages.length ? messages.join(" ") : undefined,
     fieldErrors: Object.keys(fieldErrors).length ? fieldErrors : undefined,
     outcomeUnknown: options.outcomeUnknown ?? false,
-    hint: options.hint ?? (isLicenceQuota(answer) ? "a licence quota (entitlement), not throttling: not retried" : refused),
+    hint: options.hint ?? quota ?? refused,
   });
 }
 

@@ -246,7 +246,12 @@ export class AlationClient implements ApplicationStore {
     }
     return {
       answer,
-      context: { origin: this.origin, call: `${method} ${currentPath}`, secrets: this.auth.secrets(), refusedHint: this.auth.refusedHint },
+      context: {
+        origin: this.origin,
+        call: `${method} ${currentPath}`,
+        secrets: this.auth.secrets(),
+        refusedHint: this.auth.refusedHint,
+      },
     };
   }
 
@@ -288,7 +293,8 @@ function bodyOf(fields: Partial<ApplicationFields>, omitUndocumented = false): R
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     const field = key as keyof ApplicationFields;
-    if (value !== undefined && !(omitUndocumented && UNDOCUMENTED_FIELDS.includes(field))) body[ALATION_FIELD_NAMES[field]] = value;
+    const left = omitUndocumented && UNDOCUMENTED_FIELDS.includes(field);
+    if (value !== undefined && !left) body[ALATION_FIELD_NAMES[field]] = value;
   }
   return body;
 }
@@ -299,7 +305,7 @@ function bodyOf(fields: Partial<ApplicationFields>, omitUndocumented = false): R
  */
 function refusesOnlyUndocumented(answer: HttpAnswer, fields: Partial<ApplicationFields>): boolean {
   if (answer.status !== 400) return false;
-  const sent = UNDOCUMENTED_FIELDS.filter((field) => fields[field] !== undefined).map((field) => ALATION_FIELD_NAMES[field]);
+  const sent = UNDOCUMENTED_FIELDS.filter((field) => fields[field] !== undefined).map((f) => ALATION_FIELD_NAMES[f]);
   const { messages, fieldErrors } = failureText(answer.json);
   const named = Object.keys(fieldErrors);
   if (named.some((name) => !sent.includes(name))) return false;

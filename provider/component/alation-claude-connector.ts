@@ -78,7 +78,7 @@ export interface AlationClaudeConnectorArgs {
 export class AlationClaudeConnector extends pulumi.ComponentResource {
   /** Connector Name. */
   public readonly connectorName: pulumi.Output<string>;
-  /** Remote MCP server URL: `https://TENANT/ai/mcp/` or `https://TENANT/ai/mcp/<mcpServerId>/` (with its trailing slash). */
+  /** Remote MCP server URL: `https://TENANT/ai/mcp/`, or `.../ai/mcp/<mcpServerId>/` (with the trailing slash). */
   public readonly remoteMcpServerUrl: pulumi.Output<string>;
   /** Client ID. */
   public readonly clientId: pulumi.Output<string>;

@@ -1,8 +1,16 @@
 // The REST client's API logic against scripted local servers: the three ways to authenticate (with token caching
 // and renewal), "route not served" versus "client gone", pagination and tolerant parsing of answers.
 import { strict as assert } from "node:assert";
-import { AlationClient, AlationError, clearTokenCache, closeHttpPools, forgetRefusedFields, type ConnectionSettings } from "../../provider/alation";
+import {
+  AlationClient,
+  AlationError,
+  clearTokenCache,
+  closeHttpPools,
+  forgetRefusedFields,
+  type ConnectionSettings,
+} from "../../provider/alation";
 import { alationShaped, NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
+import { guideClient } from "../emulator/helpers";
 import { guideApplication } from "../support/guide-application";
 import { json, startScriptedServer, type RecordedRequest, type ScriptedAnswer, type ScriptedServer } from "../support/scripted-http";
 
@@ -235,9 +243,11 @@ describe("alation client: API logic", function () {
       }
     });
 
-    it("reads the token endpoint's {error, error_description, code}, and says what client credentials need", async () => {
-      server = await startScriptedServer(() => json(400, { error: "unauthorized_client", error_description: "Not a service account.", code: "400" }));
-      const error = await clientFor(server, { clientCredentials: { clientId: "claude-app", clientSecret: "app-secret-value" } }).get("a").catch((e) => e);
+    it("reads the token endpoint's {error, error_description, code}; says what client credentials need", async () => {
+      const refusal = { error: "unauthorized_client", error_description: "Not a service account.", code: "400" };
+      server = await startScriptedServer(() => json(400, refusal));
+      const auth = { clientCredentials: { clientId: "claude-app", clientSecret: "app-secret-value" } };
+      const error = await clientFor(server, auth).get("a").catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.kind, "auth");
       assert.equal(error.fieldErrors, undefined, "code is no field");
@@ -248,14 +258,15 @@ describe("alation client: API logic", function () {
     it("says a non-admin service account needs the Server Admin role when the admin API answers 403", async () => {
       server = await startScriptedServer(
         routes({
-          "POST /oauth/v2/token/": () => json(200, { access_token: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMDAwIn0.sig", token_type: "Bearer", expires_in: 600 }),
-          [`GET ${CLIENTS}a/`]: () => json(403, { code: "403000", title: "Forbidden", detail: "You do not have permission to perform this action." }),
+          "POST /oauth/v2/token/": () => json(200, { access_token: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMDAwIn0.sig" }),
+          [`GET ${CLIENTS}a/`]: () => json(403, alationShaped(undefined, "You do not have permission to do this.")),
         }),
       );
-      const error = await clientFor(server, { clientCredentials: { clientId: "steward", clientSecret: "steward-secret" } }).get("a").catch((e) => e);
+      const auth = { clientCredentials: { clientId: "steward", clientSecret: "steward-secret" } };
+      const error = await clientFor(server, auth).get("a").catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.kind, "auth");
-      assert.match(error.message, /You do not have permission.*Server Admin role/);
+      assert.match(error.message, /You do not have permission to do this\..*Server Admin role/);
     });
 
     for (const [shape, [status, body]] of Object.entries(NAME_CONFLICT_ANSWERS)) {
@@ -268,14 +279,16 @@ describe("alation client: API logic", function () {
     }
 
     it("does not take another field's duplicate for a name conflict", async () => {
-      server = await startScriptedServer(() => json(400, alationShaped({ redirect_uris: ["duplicate URI: https://a.example/cb"] })));
+      const refusal = alationShaped({ redirect_uris: ["duplicate URI: https://a.example/cb"] });
+      server = await startScriptedServer(() => json(400, refusal));
       const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
       assert.equal(error.kind, "validation");
     });
 
     it("says a tenant without the admin API is not cloud-native Alation Cloud", async () => {
       // An older generation only (alation-api.md section 2): /integration/core/v1/clients/ is not called.
-      server = await startScriptedServer(routes({ "POST /integration/core/v1/clients/": () => json(201, { client_id: "old" }) }));
+      const older = { "POST /integration/core/v1/clients/": () => json(201, { client_id: "old" }) };
+      server = await startScriptedServer(routes(older));
       const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.match(error.message, /exists only on cloud-native Alation Cloud/);
@@ -291,20 +304,23 @@ describe("alation client: API logic", function () {
         const body = r.body ? JSON.parse(r.body) : {};
         const named = Object.keys(body).filter((key) => UNDOCUMENTED.includes(key));
         if (named.length > 0) return json(400, refusal(named));
-        return r.method === "POST" ? json(201, { client_id: "c1", client_secret: "strict-secret", ...body }) : json(200, { client_id: "c1", ...body });
+        const echo = { client_id: "c1", ...body };
+        return r.method === "POST" ? json(201, { ...echo, client_secret: "strict-secret" }) : json(200, echo);
       };
     }
     const bodies = () => server.requests.map((r) => Object.keys(JSON.parse(r.body || "{}")).sort());
-    const DOCUMENTED = ["access_token_expiry", "client_type", "name", "pkce_required", "redirect_uris", "refresh_token_expiry"];
+    const DOCUMENTED = Object.keys(guideClient()).sort();
 
     it("sends a create once more without them, then leaves them out for this tenant", async () => {
-      server = await startScriptedServer(strictTenant((named) => alationShaped(Object.fromEntries(named.map((n) => [n, ["Unknown field."]])))));
+      const unknown = (named: string[]) => alationShaped(Object.fromEntries(named.map((n) => [n, ["Unknown field."]])));
+      server = await startScriptedServer(strictTenant(unknown));
       const first = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication());
       assert.equal(first.clientSecret, "strict-secret");
       assert.equal(first.application.jwtRequired, undefined, "not echoed: the caller reports it not enforced");
       await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication({ name: "second" }));
       await clientFor(server, { apiAccessToken: "token-x" }).update("c1", { isActive: false, accessTokenExpiry: 7200 });
-      assert.deepEqual(bodies(), [[...DOCUMENTED, ...UNDOCUMENTED].sort(), DOCUMENTED, DOCUMENTED, ["access_token_expiry"]]);
+      const all = [...DOCUMENTED, ...UNDOCUMENTED].sort();
+      assert.deepEqual(bodies(), [all, DOCUMENTED, DOCUMENTED, ["access_token_expiry"]]);
     });
 
     it("understands a refusal that names them only in its message, and retries an update too", async () => {
@@ -314,7 +330,8 @@ describe("alation client: API logic", function () {
     });
 
     it("does not retry a 400 that also names a documented field: the user's value is wrong", async () => {
-      server = await startScriptedServer(() => json(400, { jwt_required: ["Unknown field."], access_token_expiry: ["Ensure this value is less than or equal to 259200."] }));
+      const refusal = { jwt_required: ["Unknown field."], access_token_expiry: ["At most 259200."] };
+      server = await startScriptedServer(() => json(400, refusal));
       const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.kind, "validation");

@@ -130,7 +130,7 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     assert.deepEqual((registered?.inputs.metadata as Record<string, unknown>), { namespace: "connectors", name: "alation-claude" });
   });
 
-  it("outputs a custom MCP server's URL for mcpServerId (alation-api.md section 4), and the connector verifies", async function () {
+  it("outputs a custom MCP server's URL for mcpServerId (alation-api.md section 4), which verifies", async function () {
     const connector = new AlationClaudeConnector("custom-mcp", {
       connection: { baseUrl: tenant.url },
       applicationName: "claude-custom-mcp",
@@ -148,7 +148,11 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
       { emulator: true, login: true },
     );
     assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => s.status === "fail"), null, 2));
-    const bad = new AlationClaudeConnector("bad-mcp-id", { connection: { baseUrl: tenant.url }, applicationName: "claude-bad-id", mcpServerId: "a/b" });
+    const bad = new AlationClaudeConnector("bad-mcp-id", {
+      connection: { baseUrl: tenant.url },
+      applicationName: "claude-bad-id",
+      mcpServerId: "a/b",
+    });
     await assert.rejects(settle(bad.remoteMcpServerUrl), /mcpServerId must be one path segment/);
   });
 

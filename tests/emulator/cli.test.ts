@@ -94,11 +94,13 @@ describe("emulator: alation-emulator CLI", function () {
   it("takes --strict-fields and --jwt-flag optional, and refuses another --jwt-flag", async () => {
     const started = await startCli(["--admin-token", "t", "--strict-fields", "--jwt-flag", "optional"]);
     children.push(started.child);
-    const refused = await call(started.url, "POST", CLIENTS_PATH, "t", guideClient({ name: "strict", jwt_required: true }));
+    const body = guideClient({ name: "strict", jwt_required: true });
+    const refused = await call(started.url, "POST", CLIENTS_PATH, "t", body);
     assert.deepEqual([refused.status, Object.keys(refused.json.errors)], [400, ["jwt_required"]]);
     started.child.kill("SIGTERM");
     await exited(started.child);
-    const wrong = spawnSync(process.execPath, [...NODE_ARGS, "--admin-token", "t", "--jwt-flag", "sometimes"], { cwd: ROOT, encoding: "utf8", timeout: 20000 });
+    const args = [...NODE_ARGS, "--admin-token", "t", "--jwt-flag", "sometimes"];
+    const wrong = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 20000 });
     assert.equal(wrong.status, 2);
     assert.match(wrong.stderr, /--jwt-flag must be required or optional/);
   });

@@ -41,6 +41,16 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** The tenant as the state hook shows it. */
+export interface TenantStateView {
+  clients: Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  serviceAccounts: Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  conf: Record<string, string>;
+}
+
+/** A client of the admin API or a service account, as made: with its secret. */
+export type MadeClient = { client_id: string; client_secret: string; [k: string]: unknown };
+
 /** A started emulator plus call helpers. */
 export class TestTenant {
   /** A connection pool of its own, closed with the tenant: no pooled socket outlives a restart on the same port. */
@@ -87,15 +97,16 @@ export class TestTenant {
    * Makes a service account through the test hook that stands for Alation's `/admin/auth/` page: by default a Server
    * Admin's, with a one-hour token. Returns its record with the secret.
    */
-  async createServiceAccount(overrides: Record<string, unknown> = {}): Promise<{ client_id: string; client_secret: string; [k: string]: unknown }> {
-    const body = { name: `service-account-${++this.serviceAccounts}`, role: "SERVER_ADMIN", token_duration: 3600, ...overrides };
+  async createServiceAccount(overrides: Record<string, unknown> = {}): Promise<MadeClient> {
+    const name = `service-account-${++this.serviceAccounts}`;
+    const body = { name, role: "SERVER_ADMIN", token_duration: 3600, ...overrides };
     const answer = await this.call("POST", "/__emulator/service-accounts", { json: body });
     if (answer.status !== 201) throw new Error(`making a service account failed: ${answer.status} ${answer.text}`);
     return answer.json;
   }
 
   /** The tenant as the state hook shows it. */
-  async state(): Promise<{ clients: Array<Record<string, any>>; serviceAccounts: Array<Record<string, any>>; conf: Record<string, string> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async state(): Promise<TenantStateView> {
     return (await this.call("GET", "/__emulator/state")).json;
   }
 

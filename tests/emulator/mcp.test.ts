@@ -16,7 +16,8 @@ describe("emulator: MCP server at /ai/mcp/", function () {
 
   async function connect(token: string, path = "/ai/mcp/"): Promise<Client> {
     const client = new Client({ name: "emulator-test", version: "1.0.0" });
-    const transport = new StreamableHTTPClientTransport(new URL(tenant.url + path), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    const requestInit = { headers: { Authorization: `Bearer ${token}` } };
+    const transport = new StreamableHTTPClientTransport(new URL(tenant.url + path), { requestInit });
     await client.connect(transport);
     return client;
   }
@@ -73,10 +74,11 @@ describe("emulator: MCP server at /ai/mcp/", function () {
     assert.equal(answer.status, 401);
   });
 
-  it("serves a custom MCP server at /ai/mcp/<server-id>/ (alation-api.md section 4), with its own metadata", async () => {
+  it("serves a custom MCP server at /ai/mcp/<server-id>/ (alation-api.md section 4), with its metadata", async () => {
     const path = `/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`;
     assert.equal((await tenant.call("GET", path.slice(0, -1), { token: null })).headers.get("location"), path);
-    const challenge = await tenant.call("POST", path, { token: null, json: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+    const listTools = { jsonrpc: "2.0", id: 1, method: "tools/list" };
+    const challenge = await tenant.call("POST", path, { token: null, json: listTools });
     const metadataUrl = `${tenant.url}/.well-known/oauth-protected-resource${path}`;
     assert.equal(challenge.headers.get("www-authenticate"), `Bearer resource_metadata="${metadataUrl}"`);
     const metadata = await tenant.call("GET", metadataUrl.slice(tenant.url.length), { token: null });
@@ -90,7 +92,8 @@ describe("emulator: MCP server at /ai/mcp/", function () {
       await client.close();
     }
     assert.equal((await tenant.call("POST", "/ai/mcp/no-such-server/", { token: null, json: {} })).status, 404);
-    assert.equal((await tenant.call("GET", "/.well-known/oauth-protected-resource/ai/mcp/no-such-server/", { token: null })).status, 404);
+    const unknownMetadata = "/.well-known/oauth-protected-resource/ai/mcp/no-such-server/";
+    assert.equal((await tenant.call("GET", unknownMetadata, { token: null })).status, 404);
   });
 
   it("answers a malformed JSON-RPC body with a parse error, not a crash", async () => {

@@ -199,7 +199,8 @@ describe("emulator: OAuth authorization code flow (oauth4webapi)", function () {
     const basic = `Basic ${Buffer.from(`${registered.client_id}:${registered.client_secret}`).toString("base64")}`;
     const password = await tenant.call("POST", "/oauth/v1/token/", { token: null, headers: { Authorization: basic }, form: { grant_type: "password" } });
     assert.deepEqual([password.status, password.json.error], [400, "unsupported_grant_type"]);
-    const missing = await tenant.call("POST", "/oauth/v1/token/", { token: null, headers: { Authorization: basic }, form: { code: "x" } });
+    const headers = { Authorization: basic };
+    const missing = await tenant.call("POST", "/oauth/v1/token/", { token: null, headers, form: { code: "x" } });
     assert.deepEqual([missing.status, missing.json.error], [400, "unsupported_grant_type"], "alation-api.md section 3");
     const json = await tenant.call("POST", "/oauth/v1/token/", { token: null, headers: { Authorization: basic }, json: { grant_type: "authorization_code" } });
     assert.deepEqual([json.status, json.json.error], [400, "invalid_request"]);

@@ -46,7 +46,7 @@ describe("emulator: tokens", function () {
       return tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "client_credentials", client_id: clientId, client_secret: secret } });
     }
 
-    it("issues a service account a JWT for its system user, lasting its token duration, usable as Bearer and in TOKEN", async () => {
+    it("issues a service account a JWT for its system user, of its duration, good as Bearer and TOKEN", async () => {
       const sa = await tenant.createServiceAccount({ token_duration: 600 });
       const answer = await serviceToken(sa.client_id, sa.client_secret);
       assert.equal(answer.status, 200);
@@ -78,7 +78,8 @@ describe("emulator: tokens", function () {
         const sa = await tenant.createServiceAccount({ role });
         const token = (await serviceToken(sa.client_id, sa.client_secret)).json.access_token;
         const headers = { Authorization: `Bearer ${token}` };
-        const created = await tenant.call("POST", CLIENTS_PATH, { token: null, headers, json: guideClient({ name: `by-${role}` }) });
+        const json = guideClient({ name: `by-${role}` });
+        const created = await tenant.call("POST", CLIENTS_PATH, { token: null, headers, json });
         assert.equal(created.status, 403, role);
         assert.equal(created.json.code, "403000");
         assert.equal((await tenant.call("GET", CLIENTS_PATH, { token: null, headers })).status, 403, role);
@@ -93,19 +94,22 @@ describe("emulator: tokens", function () {
       assert.equal(answer.json.access_token, undefined);
     });
 
-    it("answers errors as {error, error_description, code}; a missing grant type is unsupported_grant_type", async () => {
+    it("answers errors as {error, error_description, code}; a missing grant type is unsupported", async () => {
       const sa = await tenant.createServiceAccount();
       const wrong = await serviceToken(sa.client_id, "wrong");
       assert.deepEqual(Object.keys(wrong.json).sort(), ["code", "error", "error_description"]);
       assert.deepEqual([wrong.status, wrong.json.error, wrong.json.code], [401, "invalid_client", "401"]);
       const grant = await tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "password", client_id: sa.client_id, client_secret: sa.client_secret } });
       assert.deepEqual([grant.status, grant.json.error, grant.json.code], [400, "unsupported_grant_type", "400"]);
-      const missing = await tenant.call("POST", "/oauth/v2/token/", { token: null, form: { client_id: sa.client_id, client_secret: sa.client_secret } });
+      const form = { client_id: sa.client_id, client_secret: sa.client_secret };
+      const missing = await tenant.call("POST", "/oauth/v2/token/", { token: null, form });
       assert.deepEqual([missing.status, missing.json.error], [400, "unsupported_grant_type"]);
     });
 
     it("makes service accounts only with a known role and a token duration of 300..259200 s", async () => {
-      for (const token_duration of [300, 259200]) assert.equal((await tenant.createServiceAccount({ token_duration })).token_duration, token_duration);
+      for (const token_duration of [300, 259200]) {
+        assert.equal((await tenant.createServiceAccount({ token_duration })).token_duration, token_duration);
+      }
       const refusals: Array<[Record<string, unknown>, string]> = [
         [{ token_duration: 299 }, "token_duration"],
         [{ token_duration: 259201 }, "token_duration"],
@@ -119,7 +123,8 @@ describe("emulator: tokens", function () {
         assert.equal(answer.status, 400, JSON.stringify(overrides));
         assert.deepEqual(Object.keys(answer.json), [field]);
       }
-      assert.equal((await tenant.call("POST", "/__emulator/service-accounts", { token: "not-the-admin-token", json: {} })).status, 403);
+      const stranger = await tenant.call("POST", "/__emulator/service-accounts", { token: "not-the-admin", json: {} });
+      assert.equal(stranger.status, 403);
     });
   });
 

@@ -133,7 +133,7 @@ describe("OAuthApplication recovery", function () {
     }
   });
 
-  it("converges on a name conflict in every error shape: the application of this name and settings is adopted", async () => {
+  it("converges on a name conflict in every error shape: the one of this name and settings is adopted", async () => {
     const existing = {
       client_id: "existing-1",
       name: "claude",
@@ -159,18 +159,21 @@ describe("OAuthApplication recovery", function () {
           const created = await checkAndCreate(server, inputs);
           assert.equal(created.id, "existing-1", shape);
           assert.equal(created.properties.clientSecret, "rotated-secret-value", shape);
-          assert.deepEqual(tenant.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 3), [`POST ${CLIENTS_PATH}`, `GET ${CLIENTS_PATH}`, `POST ${CLIENTS_PATH}existing-1/rotate-secret/`], shape);
+          const calls = tenant.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 3);
+          const rotate = `POST ${CLIENTS_PATH}existing-1/rotate-secret/`;
+          assert.deepEqual(calls, [`POST ${CLIENTS_PATH}`, `GET ${CLIENTS_PATH}`, rotate], shape);
         } finally {
           await tenant.close();
         }
       }
-      assert.equal(server.output().match(/with exactly this resource's settings/g)?.length, Object.keys(NAME_CONFLICT_ANSWERS).length);
+      const adoptions = server.output().match(/with exactly this resource's settings/g)?.length;
+      assert.equal(adoptions, Object.keys(NAME_CONFLICT_ANSWERS).length);
     } finally {
       await server.kill();
     }
   });
 
-  it("reads a tenant of an older API generation, which answers with *_lifetime and pkce_enabled (alation-api.md section 2)", async () => {
+  it("reads an older API generation's answers: *_lifetime and pkce_enabled (alation-api.md section 2)", async () => {
     let stored: Record<string, unknown> = {};
     const older = (body: Record<string, unknown>) => ({
       client_id: "c1",
@@ -192,11 +195,13 @@ describe("OAuthApplication recovery", function () {
       await server.configure({});
       const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" }, redirectUris: CLAUDE_REDIRECT_URIS });
       const created = await checkAndCreate(server, inputs);
-      assert.deepEqual([created.properties.accessTokenExpiry, created.properties.refreshTokenExpiry, created.properties.pkceRequired], [86400, 15552000, true]);
-      assert.deepEqual(created.properties.notEnforced, ["jwtRequired", "isActive", "internalApplication"], "the old names confirm the others");
+      const { accessTokenExpiry, refreshTokenExpiry, pkceRequired, notEnforced } = created.properties;
+      assert.deepEqual([accessTokenExpiry, refreshTokenExpiry, pkceRequired], [86400, 15552000, true]);
+      assert.deepEqual(notEnforced, ["jwtRequired", "isActive", "internalApplication"], "old names confirm the rest");
       stored = { ...stored, access_token_lifetime: 3600, pkce_enabled: false };
       const read = await server.read("c1", created.properties);
-      assert.deepEqual([read.properties.accessTokenExpiry, read.properties.pkceRequired], [3600, false], "drift read from the old names");
+      const drifted = [read.properties.accessTokenExpiry, read.properties.pkceRequired];
+      assert.deepEqual(drifted, [3600, false], "drift read from the old names");
     } finally {
       await server.kill();
       await tenant.close();
