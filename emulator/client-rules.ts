@@ -11,33 +11,28 @@ interface FieldSpec {
   kind: FieldKind;
   min?: number;
   max?: number;
+  /**
+   * Named by Alation's API docs (../shared/alation-api.md section 2). `jwt_required`, `is_active` and
+   * `internal_application` appear only in the Django-shell guide: a strict tenant (`strictFields`) refuses them.
+   */
+  documented: boolean;
 }
 
 const FIELD_SPECS: Record<keyof ClientFields, FieldSpec> = {
-  name: { kind: "string", max: 255 },
-  client_type: { kind: "client-type" },
-  redirect_uris: { kind: "uri-list" },
-  access_token_expiry: { kind: "integer", min: 3600, max: 259200 },
-  refresh_token_expiry: { kind: "integer", min: 259200, max: 15552000 },
-  pkce_required: { kind: "boolean" },
-  jwt_required: { kind: "boolean" },
-  is_active: { kind: "boolean" },
-  internal_application: { kind: "boolean" },
+  name: { kind: "string", max: 255, documented: true },
+  client_type: { kind: "client-type", documented: true },
+  redirect_uris: { kind: "uri-list", documented: true },
+  access_token_expiry: { kind: "integer", min: 3600, max: 259200, documented: true },
+  refresh_token_expiry: { kind: "integer", min: 259200, max: 15552000, documented: true },
+  pkce_required: { kind: "boolean", documented: true },
+  jwt_required: { kind: "boolean", documented: false },
+  is_active: { kind: "boolean", documented: false },
+  internal_application: { kind: "boolean", documented: false },
 };
 
 export const CLIENT_FIELD_NAMES = Object.keys(FIELD_SPECS) as Array<keyof ClientFields>;
-/**
- * The fields Alation's API docs name (../shared/alation-api.md section 2). `jwt_required`, `is_active` and
- * `internal_application` appear only in the Django-shell guide: a strict tenant (`strictFields`) refuses them.
- */
-export const DOCUMENTED_FIELD_NAMES: ReadonlyArray<keyof ClientFields> = [
-  "name",
-  "client_type",
-  "redirect_uris",
-  "access_token_expiry",
-  "refresh_token_expiry",
-  "pkce_required",
-];
+/** The fields a strict tenant knows. */
+export const DOCUMENTED_FIELD_NAMES = CLIENT_FIELD_NAMES.filter((name) => FIELD_SPECS[name].documented);
 // A client may be created without redirect URIs and get them later (section 2: the Copilot Studio steps).
 const REQUIRED_ON_CREATE: Array<keyof ClientFields> = [
   "name",

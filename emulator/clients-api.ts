@@ -67,7 +67,7 @@ function inAlationShape(handle: Route["handle"]): Route["handle"] {
       const shaped = {
         code: `${err.status}000`,
         title: STATUS_CODES[err.status] ?? "Error",
-        detail: onlyDetail ? body.detail : "Invalid request: see errors.",
+        detail: onlyDetail ? body.detail : "Invalid request",
         ...(onlyDetail ? {} : { errors: body }),
       };
       throw new HttpError(err.status, shaped, err.headers);

@@ -1,6 +1,7 @@
 // What Alation answers, validated with zod, and the AlationError for an answer that is a failure.
-// Tolerant by design: field names of older docs (`*_lifetime`, `pkce_enabled`), missing fields, redirect URIs
-// as a list or as Django OAuth Toolkit's whitespace-separated string, numbers and booleans as strings.
+// Tolerant by design: field names of older generations of the API (`*_lifetime`, `pkce_enabled`: a tenant may still
+// answer with them, ../shared/alation-api.md section 2), missing fields, redirect URIs as a list or as Django OAuth
+// Toolkit's whitespace-separated string, numbers and booleans as strings.
 import { z } from "zod";
 import type { ApplicationRecord } from "./types";
 import { AlationError, type AlationErrorKind } from "./errors";
