@@ -82,7 +82,7 @@ export interface CallContext {
   origin: string;
   call: string;
   secrets: ReadonlyArray<string>;
-  /** Said when the tenant refuses the credential (401/403), e.g. what a service account needs. */
+  /** Said when the tenant refuses the caller (403), e.g. the role a service account needs. */
   refusedHint?: string;
 }
 
@@ -167,7 +167,7 @@ export function answerError(
   }
   const kind = options.kind ?? kindOf(answer.status, text);
   const quota = isLicenceQuota(answer) ? "a licence quota (entitlement), not throttling: not retried" : undefined;
-  const refused = kind === "auth" && answer.status >= 400 ? context.refusedHint : undefined;
+  const refused = answer.status === 403 ? context.refusedHint : undefined;
   return new AlationError({
     kind,
     call: context.call,

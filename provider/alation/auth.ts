@@ -22,7 +22,7 @@ export interface Authenticator {
   renew(used: Record<string, string>): Promise<boolean>;
   /** The secrets this authenticator holds or fetched, for redaction. */
   secrets(): string[];
-  /** What to tell the user when the tenant refuses this credential on an admin call. */
+  /** What to tell the user when the tenant refuses this caller (403) on an admin call. */
   readonly refusedHint?: string;
 }
 
