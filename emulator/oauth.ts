@@ -7,8 +7,9 @@
 //  - a session cookie from POST /login/ (the minimal login form shown otherwise).
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { basicCredentials, escapeHtml, mediaType, parseFormBody, sendJson, sendText } from "./http";
+import { HttpError, basicCredentials, escapeHtml, mediaType, parseFormBody, sendJson, sendText } from "./http";
 import type { RequestContext, Route } from "./router";
+import { authenticateServiceAccount } from "./service-accounts";
 import type { ClientRecord } from "./store";
 import { randomToken, sameSecret, type AuthorizationCode, type Tenant, type TenantUser } from "./tenant";
 import { issueServiceToken, issueUserTokens, oauthError, resolveJwt, resolveStoredToken, type TokenAnswer } from "./tokens";
@@ -115,8 +116,7 @@ async function userToken(ctx: RequestContext): Promise<void> {
   let answer: TokenAnswer;
   if (grantType === "authorization_code") answer = await exchangeCode(ctx.tenant, client, form);
   else if (grantType === "refresh_token") answer = await refresh(ctx.tenant, client, form);
-  else if (grantType === null) throw oauthError(400, "invalid_request", "Missing grant_type parameter.");
-  else throw oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${grantType}`);
+  else throw unsupportedGrant(grantType);
   sendJson(ctx.res, 200, answer, NO_STORE);
 }
 
@@ -159,28 +159,52 @@ async function refresh(tenant: Tenant, client: ClientRecord, form: URLSearchPara
   return issueUserTokens(tenant, client, stored.user_id, stored.scope ?? "", token);
 }
 
+/**
+ * Client credentials, for service accounts only (../shared/alation-api.md section 3). An OAuth application (a
+ * user-facing client such as Claude's) is refused even with its right secret: `unauthorized_client` is the emulator's
+ * choice (RFC 6749 5.2); Alation may as well not know its id here (`invalid_client`). Errors carry Alation's `code`.
+ */
 async function serviceToken(ctx: RequestContext): Promise<void> {
-  const form = await tokenForm(ctx);
-  const grantType = form.get("grant_type");
-  if (grantType !== "client_credentials") {
-    throw oauthError(400, grantType === null ? "invalid_request" : "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+  try {
+    const form = await tokenForm(ctx);
+    const grantType = form.get("grant_type");
+    if (grantType !== "client_credentials") throw unsupportedGrant(grantType);
+    const { clientId, secret, basic } = clientCredentialsOf(ctx, form);
+    const account = authenticateServiceAccount(ctx.tenant, clientId, secret);
+    if (!account) {
+      const application = findClient(ctx.tenant, clientId);
+      if (application && secret !== null && sameSecret(application.client_secret, secret)) {
+        const why = "This client is an OAuth application, not a service account: it may not use client credentials.";
+        throw oauthError(400, "unauthorized_client", why);
+      }
+      throw invalidClient(basic);
+    }
+    sendJson(ctx.res, 200, await issueServiceToken(ctx.tenant, account), NO_STORE);
+  } catch (err) {
+    if (!(err instanceof HttpError) || typeof err.body !== "object") throw err;
+    throw new HttpError(err.status, { ...err.body, code: String(err.status) }, err.headers);
   }
-  const client = authenticateClient(ctx, form);
-  if (client.client_type !== "confidential") throw oauthError(400, "unauthorized_client", "Public clients may not use client credentials.");
-  sendJson(ctx.res, 200, await issueServiceToken(ctx.tenant, client), NO_STORE);
+}
+
+/** A missing grant type is as unsupported as a wrong one (../shared/alation-api.md section 3). */
+function unsupportedGrant(grantType: string | null): HttpError {
+  const description = grantType === null ? "Missing grant_type parameter." : `Unsupported grant type: ${grantType}`;
+  return oauthError(400, "unsupported_grant_type", description);
 }
 
 /** RFC 7662. The caller authenticates as a client (Basic or body) or with the admin TOKEN header. */
 async function introspect(ctx: RequestContext): Promise<void> {
   const form = await tokenForm(ctx);
   const adminHeader = ctx.req.headers.token;
-  if (!(typeof adminHeader === "string" && ctx.tenant.isAdminToken(adminHeader))) authenticateClient(ctx, form);
+  const { clientId, secret } = clientCredentialsOf(ctx, form);
+  const asAdmin = typeof adminHeader === "string" && ctx.tenant.isAdminToken(adminHeader);
+  if (!asAdmin && !authenticateServiceAccount(ctx.tenant, clientId, secret)) authenticateClient(ctx, form);
   const token = form.get("token") ?? "";
   const grant = (await resolveJwt(ctx.tenant, token)) ?? resolveStoredToken(ctx.tenant, token, "oauth-access");
   if (grant) {
     sendJson(ctx.res, 200, {
       active: true,
-      client_id: grant.client?.client_id,
+      client_id: grant.clientId,
       sub: String(grant.user.id),
       username: grant.user.username,
       scope: grant.scope,
@@ -194,17 +218,34 @@ async function introspect(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, activeRefresh ? { active: true, client_id: stored.client_id, sub: String(stored.user_id), token_type: "refresh_token", exp: Math.floor(stored.expires_at / 1000) } : { active: false });
 }
 
-/** Client authentication by HTTP Basic (RFC 6749 2.3.1, form-encoded parts) or body parameters. */
-function authenticateClient(ctx: RequestContext, form: URLSearchParams): ClientRecord {
+/** A client's credentials as a request gives them. */
+interface GivenCredentials {
+  clientId: string | null;
+  secret: string | null;
+  /** Given by HTTP Basic. */
+  basic: boolean;
+}
+
+/** The client's credentials, by HTTP Basic (RFC 6749 2.3.1, form-encoded parts) or body parameters. */
+function clientCredentialsOf(ctx: RequestContext, form: URLSearchParams): GivenCredentials {
   const basic = basicCredentials(ctx.req);
-  const clientId = basic ? formDecode(basic.username) : form.get("client_id");
-  const secret = basic ? formDecode(basic.password) : form.get("client_secret");
+  return basic
+    ? { clientId: formDecode(basic.username), secret: formDecode(basic.password), basic: true }
+    : { clientId: form.get("client_id"), secret: form.get("client_secret"), basic: false };
+}
+
+/** Authenticates an OAuth application (public clients need no secret). */
+function authenticateClient(ctx: RequestContext, form: URLSearchParams): ClientRecord {
+  const { clientId, secret, basic } = clientCredentialsOf(ctx, form);
   const client = findClient(ctx.tenant, clientId);
   const secretOk = client?.client_type === "public" || (secret !== null && client !== undefined && sameSecret(client.client_secret, secret));
-  if (!client || !client.is_active || !secretOk) {
-    throw oauthError(401, "invalid_client", "Client authentication failed.", basic ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {});
-  }
+  if (!client || !client.is_active || !secretOk) throw invalidClient(basic);
   return client;
+}
+
+function invalidClient(basic: boolean): HttpError {
+  const challenge: Record<string, string> = basic ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {};
+  return oauthError(401, "invalid_client", "Client authentication failed.", challenge);
 }
 
 async function tokenForm(ctx: RequestContext): Promise<URLSearchParams> {

@@ -18,7 +18,7 @@ const HOOK_PREFIX = "/__emulator/";
 /** Starts serving `tenant`; resolves with the server once it listens (tenant.baseUrl is then set). */
 export async function serveTenant(tenant: Tenant, port: number, host: string): Promise<http.Server> {
   const router = new Router([
-    ...clientRoutes(tenant.options.documentedOnly ?? false),
+    ...clientRoutes(tenant.options),
     ...legacyTokenRoutes(),
     ...oauthRoutes(),
     ...metadataRoutes(),

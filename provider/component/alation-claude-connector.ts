@@ -20,11 +20,16 @@ export interface ConnectorKubernetesSecret {
 }
 
 export interface AlationClaudeConnectorArgs {
-  /** How to reach the tenant's REST admin API. Missing pieces come from stack config `alation:*`, then `ALATION_*`. */
+  /**
+   * How to reach the tenant's REST admin API (it exists only on cloud-native Alation Cloud, as does the hosted MCP
+   * server). Missing pieces come from stack config `alation:*`, then `ALATION_*`.
+   */
   connection?: AlationConnection;
   /**
-   * How to reach the tenant's pod or host: the JWT feature flag is set through `alation_conf`, and, when no
-   * `connection` is given, the OAuth application is managed through `alation_django_shell` (every field enforced).
+   * How to reach the tenant's pod or host, for the connector guide's "contact Alation Engineers" step: Alation's own
+   * people, or a support session in the tenant's pod, run it. The JWT feature flag is set through `alation_conf`, and,
+   * when no `connection` is given, the OAuth application is managed through `alation_django_shell` (every field
+   * enforced).
    */
   shell?: AlationShell;
   /**
@@ -36,10 +41,22 @@ export interface AlationClaudeConnectorArgs {
   connectorName?: pulumi.Input<string>;
   /** Name of the OAuth application in Alation. Default `alation-ai-hosted-mcp-server` (the guide's). */
   applicationName?: pulumi.Input<string>;
-  /** Set the JWT feature flag to True through the shell. Default: true when `shell` is given; needs `shell`. */
+  /**
+   * Set the tenant flag `alation.feature_flags.enable_jwt_in_v1_oauth_stack` to True through the shell, as step 1
+   * of Alation's connector guide of 2025-12-10 does: on tenants that need it, the v1 OAuth stack issues the JWT access
+   * tokens the hosted MCP server requires only while it is True. Alation's API guide of 2025-12-15 and its current
+   * docs no longer set it (../shared/alation-api.md section 1): a tenant that issues JWTs without it needs no flag
+   * (`alation-connector verify` tells: its access-token-jwt step). Default: true when `shell` is given; needs `shell`
+   * (the flag has no REST API).
+   */
   manageJwtFeatureFlag?: boolean;
-  /** Redirect URIs. Default: `https://TENANT/oauth/callback` and Claude's two callbacks. */
+  /** Redirect URIs. Default: `https://TENANT/oauth/callback` and Claude's two callbacks (Claude needs them). */
   redirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * A custom MCP server of the tenant, served at `https://TENANT/ai/mcp/<mcpServerId>/` (../shared/alation-api.md
+   * section 4): `remoteMcpServerUrl` is then that URL. Default: the hosted MCP server, `https://TENANT/ai/mcp/`.
+   */
+  mcpServerId?: pulumi.Input<string>;
   /** Redirect URIs added to `redirectUris` (or to the default list). */
   extraRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
   /** Access token lifetime in seconds (3600 to 259200). Default 86400 (1 day). */
@@ -61,7 +78,7 @@ export interface AlationClaudeConnectorArgs {
 export class AlationClaudeConnector extends pulumi.ComponentResource {
   /** Connector Name. */
   public readonly connectorName: pulumi.Output<string>;
-  /** Remote MCP server URL: `https://TENANT/ai/mcp/` (the trailing slash is required). */
+  /** Remote MCP server URL: `https://TENANT/ai/mcp/`, or `.../ai/mcp/<mcpServerId>/` (with the trailing slash). */
   public readonly remoteMcpServerUrl: pulumi.Output<string>;
   /** Client ID. */
   public readonly clientId: pulumi.Output<string>;
@@ -107,7 +124,9 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     );
 
     this.connectorName = pulumi.output(args.connectorName ?? "Alation");
-    this.remoteMcpServerUrl = tenantOrigin.apply((origin) => `${origin}/ai/mcp/`);
+    this.remoteMcpServerUrl = pulumi
+      .all([tenantOrigin, args.mcpServerId])
+      .apply(([origin, serverId]) => mcpServerUrlOf(name, origin, serverId));
     this.clientId = this.application.clientId;
     // Mocks (and some engines' component paths) do not apply additionalSecretOutputs: wrap explicitly.
     this.clientSecret = pulumi.secret(this.application.clientSecret);
@@ -167,6 +186,19 @@ export function tenantOriginOf(name: string, url: string | undefined): string {
     throw new Error(`AlationClaudeConnector ${name}: tenantUrl is not a URL: ${JSON.stringify(url)}`);
   }
   return parsed.origin;
+}
+
+/** The MCP URL Claude is given: the hosted server's, or a custom server's; always with its trailing slash. */
+export function mcpServerUrlOf(name: string, origin: string, serverId: string | undefined): string {
+  if (serverId === undefined) return `${origin}/ai/mcp/`;
+  // One path segment of URL-safe characters: anything else would name another path or need escaping in Claude's form.
+  if (!/^[A-Za-z0-9._~-]+$/.test(serverId) || serverId === "." || serverId === "..") {
+    throw new Error(
+      `AlationClaudeConnector ${name}: mcpServerId must be one path segment of letters, digits, ".", "_", "~" or "-" ` +
+        `(the <server-id> of https://TENANT/ai/mcp/<server-id>/), got ${JSON.stringify(serverId)}`,
+    );
+  }
+  return `${origin}/ai/mcp/${serverId}/`;
 }
 
 function defaultRedirectUris(origin: string): string[] {

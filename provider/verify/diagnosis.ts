@@ -48,7 +48,10 @@ export const FINDINGS = {
   },
   wrongMcpPath: {
     cause: "nothing answers MCP at this URL",
-    fix: "set the connector's Remote MCP server URL to https://TENANT/ai/mcp/ (with the trailing slash)",
+    // Custom MCP servers live at /ai/mcp/<server-id>/ (../shared/alation-api.md section 4).
+    fix:
+      "set the connector's Remote MCP server URL to https://TENANT/ai/mcp/, or https://TENANT/ai/mcp/<server-id>/ " +
+      "for a custom MCP server (with the trailing slash)",
   },
 } satisfies Record<string, Finding>;
 

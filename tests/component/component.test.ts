@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { shellPath } from "../../emulator";
+import { CUSTOM_MCP_SERVER_ID, shellPath } from "../../emulator";
 import type { ClientRecord } from "../../emulator/store";
 import { AlationClaudeConnector, DEFAULT_APPLICATION_NAME, JWT_FEATURE_FLAG } from "../../provider";
 import { verifyConnector } from "../../provider/verify";
@@ -128,6 +128,32 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     assert.equal(data.value.clientSecret, client?.client_secret);
     const registered = mocks.registered.find((r) => r.type === "kubernetes:core/v1:Secret");
     assert.deepEqual((registered?.inputs.metadata as Record<string, unknown>), { namespace: "connectors", name: "alation-claude" });
+  });
+
+  it("outputs a custom MCP server's URL for mcpServerId (alation-api.md section 4), which verifies", async function () {
+    const connector = new AlationClaudeConnector("custom-mcp", {
+      connection: { baseUrl: tenant.url },
+      applicationName: "claude-custom-mcp",
+      mcpServerId: CUSTOM_MCP_SERVER_ID,
+    });
+    const [clientId, clientSecret, mcpUrl] = await Promise.all([
+      settle(connector.clientId),
+      settle(connector.clientSecret),
+      settle(connector.remoteMcpServerUrl),
+    ]);
+    assert.equal(mcpUrl.value, `${tenant.url}/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`, "with its trailing slash");
+    await tenant.setJwtFlag(true);
+    const report = await verifyConnector(
+      { remoteMcpServerUrl: mcpUrl.value, clientId: clientId.value, clientSecret: clientSecret.value },
+      { emulator: true, login: true },
+    );
+    assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => s.status === "fail"), null, 2));
+    const bad = new AlationClaudeConnector("bad-mcp-id", {
+      connection: { baseUrl: tenant.url },
+      applicationName: "claude-bad-id",
+      mcpServerId: "a/b",
+    });
+    await assert.rejects(settle(bad.remoteMcpServerUrl), /mcpServerId must be one path segment/);
   });
 
   it("refuses a flag without a shell, and a tenant URL that is not a URL, naming the input", async function () {
