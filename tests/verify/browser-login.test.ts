@@ -18,7 +18,7 @@ import {
   type ConnectorInput,
 } from "../../provider/verify";
 import { CHROMIUM } from "./headless-chromium";
-import { browserCommand, captureIo, freePort } from "./helpers";
+import { browserCommand, captureIo, freePort, loginArgs } from "./helpers";
 
 const JWT_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
 
@@ -83,19 +83,7 @@ describe("verify --login through headless Chromium, launched by $BROWSER", funct
       stdin: JSON.stringify(connector),
       env: { BROWSER: browserCommand(path.join(__dirname, "headless-chromium.ts"), "--log", log) },
     });
-    const status = await runCli(
-      [
-        "verify",
-        "--json",
-        "--emulator",
-        "--login",
-        "--callback-port",
-        String(callbackPort),
-        "--login-timeout-ms",
-        "90000",
-      ],
-      io,
-    );
+    const status = await runCli(loginArgs(callbackPort, "--login-timeout-ms", "90000"), io);
     const steps = JSON.parse(io.out()).connectors[0].steps as Array<{
       id: string;
       status: string;
@@ -109,7 +97,7 @@ describe("verify --login through headless Chromium, launched by $BROWSER", funct
     return { status, io, steps, seen, statusOf: (id: string) => steps.find((step) => step.id === id) };
   }
 
-  it("passes end to end: Chromium logs in through the HTML form, the code comes back to the loopback listener", async () => {
+  it("passes end to end: Chromium logs in through the HTML form, the code comes back to the listener", async () => {
     await setJwtFlag(true);
     const connector = await registerConnector();
     const run = await verifyThroughChromium(connector);

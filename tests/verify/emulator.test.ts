@@ -30,6 +30,7 @@ import {
   expectStatuses,
   failsAt,
   freePort,
+  loginArgs,
   LOGIN_SKIPPED,
   stepOf,
   WITHOUT_LOGIN,
@@ -309,19 +310,7 @@ describe("verify: against the emulator", function () {
         stdin: JSON.stringify({ tenants: { acme: connector } }),
         env: { BROWSER: STAND_IN_BROWSER },
       });
-      const status = await runCli(
-        [
-          "verify",
-          "--json",
-          "--emulator",
-          "--login",
-          "--callback-port",
-          String(callbackPort),
-          "--access-token-expiry",
-          "86400",
-        ],
-        io,
-      );
+      const status = await runCli(loginArgs(callbackPort, "--access-token-expiry", "86400"), io);
       assert.equal(status, 0, io.out() + io.err());
       const json = JSON.parse(io.out());
       assert.equal(json.ok, true);
@@ -335,11 +324,7 @@ describe("verify: against the emulator", function () {
       assert.match(fs.readFileSync(CLI, "utf8").split("\n")[0], /^#!\/usr\/bin\/env node$/);
       const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
       assert.equal(pkg.bin["alation-connector"], "dist/provider/verify/cli.js");
-      const run = await runProcess(
-        ["verify", "--json", "--emulator", "--login", "--callback-port", String(callbackPort)],
-        JSON.stringify(connector),
-        { BROWSER: STAND_IN_BROWSER },
-      );
+      const run = await runProcess(loginArgs(callbackPort), JSON.stringify(connector), { BROWSER: STAND_IN_BROWSER });
       assert.equal(run.status, 0, run.stderr);
       assert.equal(JSON.parse(run.stdout).ok, true);
       assertNoSecret(run.stdout + run.stderr, [connector.clientSecret]);

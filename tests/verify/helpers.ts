@@ -107,6 +107,11 @@ export function basicAuthBrowser(options: { credentials?: LoginCredentials; tamp
   return { open, opened };
 }
 
+/** `alation-connector verify --json --emulator --login` back to the loopback listener on `port`, and `extra`. */
+export function loginArgs(port: number, ...extra: string[]): string[] {
+  return ["verify", "--json", "--emulator", "--login", "--callback-port", String(port), ...extra];
+}
+
 /** A `$BROWSER` value that runs one of these tests' TypeScript scripts, the URL as its last argument. */
 export function browserCommand(script: string, ...args: string[]): string {
   const words = [process.execPath, "-r", require.resolve("ts-node/register"), script, ...args];
