@@ -1,13 +1,14 @@
 // The OAuth endpoints: the v1 user flow (authorize with a login, token with authorization_code + PKCE S256 or
 // refresh_token), the v2 client-credentials token, and token introspection. Errors follow RFC 6749.
 //
-// Logging in without a browser, at the authorize step (any one of):
-//  - HTTP Basic credentials of a tenant user on the authorize request itself;
-//  - query parameters `login_hint=<username>&emulator_password=<password>`;
-//  - a session cookie from POST /login/ (the minimal login form shown otherwise).
+// Logging in at the authorize step (any one of):
+//  - a session cookie from the HTML login form (login-form.ts), shown otherwise: what a browser does;
+//  - without a browser, for tests: HTTP Basic credentials of a tenant user on the authorize request itself, or
+//    the query parameters `login_hint=<username>&emulator_password=<password>`.
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { HttpError, basicCredentials, escapeHtml, mediaType, parseFormBody, sendJson, sendText } from "./http";
+import { loginFormRoutes, sessionUser, showLoginForm } from "./login-form";
 import type { RequestContext, Route } from "./router";
 import { authenticateServiceAccount } from "./service-accounts";
 import type { ClientRecord } from "./store";
@@ -15,13 +16,12 @@ import { randomToken, sameSecret, type AuthorizationCode, type Tenant, type Tena
 import { issueServiceToken, issueUserTokens, oauthError, resolveJwt, resolveStoredToken, type TokenAnswer } from "./tokens";
 
 const CODE_LIFETIME_MS = 60 * 1000;
-const SESSION_COOKIE = "sessionid";
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 
 export function oauthRoutes(): Route[] {
   return [
     { methods: ["GET"], pattern: "/oauth/v1/authorize/", handle: authorize },
-    { methods: ["GET", "POST"], pattern: "/login/", handle: async (ctx) => (ctx.method === "GET" ? loginPage(ctx.res, 200, nextPath(ctx.query.get("next")), "") : login(ctx)) },
+    ...loginFormRoutes(),
     { methods: ["POST"], pattern: "/oauth/v1/token/", handle: userToken },
     { methods: ["POST"], pattern: "/oauth/v2/token/", handle: serviceToken },
     { methods: ["POST"], pattern: "/oauth/v2/introspect/", handle: introspect },
@@ -82,31 +82,22 @@ async function authorize(ctx: RequestContext): Promise<void> {
 
 /** The user logging in at the authorize step, or undefined when a login page was sent instead. */
 async function authorizingUser(ctx: RequestContext): Promise<TenantUser | undefined> {
-  const { tenant, query, req, res } = ctx;
+  const { tenant, query, req } = ctx;
   const next = req.url ?? "/";
   const basic = basicCredentials(req);
   const hint = query.get("login_hint");
   const password = query.get("emulator_password");
   if (basic || (hint !== null && password !== null)) {
     const user = basic ? tenant.login(basic.username, basic.password) : tenant.login(hint as string, password as string);
-    if (!user) loginPage(res, 401, stripEmulatorPassword(next), "Please enter a correct username and password.", { "WWW-Authenticate": 'Basic realm="Alation"' });
+    if (!user) {
+      const message = "Please enter a correct email and password.";
+      showLoginForm(ctx, 401, stripEmulatorPassword(next), message, { "WWW-Authenticate": 'Basic realm="Alation"' });
+    }
     return user;
   }
-  const sessionUserId = tenant.sessions.get(cookie(req.headers.cookie, SESSION_COOKIE) ?? "");
-  const user = sessionUserId !== undefined ? tenant.userById(sessionUserId) : undefined;
-  if (!user) loginPage(res, 200, next, "");
+  const user = sessionUser(ctx);
+  if (!user) showLoginForm(ctx, 200, next, "");
   return user;
-}
-
-async function login(ctx: RequestContext): Promise<void> {
-  const form = parseFormBody(ctx.req, await ctx.body());
-  const next = nextPath(form.get("next"));
-  const user = ctx.tenant.login(form.get("username") ?? "", form.get("password") ?? "");
-  if (!user) return loginPage(ctx.res, 200, next, "Please enter a correct username and password.");
-  const session = randomToken();
-  ctx.tenant.sessions.set(session, user.id);
-  ctx.res.writeHead(302, { Location: next, "Set-Cookie": `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax`, "Content-Length": 0 });
-  ctx.res.end();
 }
 
 async function userToken(ctx: RequestContext): Promise<void> {
@@ -274,19 +265,6 @@ function formDecode(text: string): string {
   }
 }
 
-function cookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return undefined;
-}
-
-/** Only local paths are followed after a login (no open redirect). */
-function nextPath(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
-
 function stripEmulatorPassword(pathAndQuery: string): string {
   const url = new URL(pathAndQuery, "http://emulator.invalid");
   url.searchParams.delete("emulator_password");
@@ -296,17 +274,3 @@ function stripEmulatorPassword(pathAndQuery: string): string {
 function errorPage(res: ServerResponse, error: string, description: string): void {
   sendText(res, 400, `<!doctype html><title>Error</title><h1>${escapeHtml(error)}</h1><p>${escapeHtml(description)}</p>\n`, "text/html; charset=utf-8");
 }
-
-function loginPage(res: ServerResponse, status: number, next: string, message: string, headers: Record<string, string> = {}): void {
-  const html = `<!doctype html><title>Log in to Alation</title>
-<h1>Log in to Alation (emulator)</h1>${message ? `<p class="error">${escapeHtml(message)}</p>` : ""}
-<form method="post" action="/login/">
-<input type="hidden" name="next" value="${escapeHtml(next)}">
-<label>Username <input name="username"></label>
-<label>Password <input name="password" type="password"></label>
-<button type="submit">Log in</button>
-</form>
-`;
-  sendText(res, status, html, "text/html; charset=utf-8", headers);
-}
-

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlag } from "../resources/feature-flag";
 import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
-import { CLAUDE_REDIRECT_URIS } from "../verify/types";
+import { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../verify/types";
 
 /** The tenant flag that makes Alation's v1 OAuth stack issue the JWT access tokens the hosted MCP server accepts. */
 export const JWT_FEATURE_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
@@ -59,6 +59,17 @@ export interface AlationClaudeConnectorArgs {
   mcpServerId?: pulumi.Input<string>;
   /** Redirect URIs added to `redirectUris` (or to the default list). */
   extraRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Also register `http://127.0.0.1:38271/callback` (or the given `callbackPort`), the loopback redirect URI on
+   * which `alation-connector verify --login` receives the code, so that an admin can prove the connector end to
+   * end through a browser before anyone clicks Connect. Off by default.
+   *
+   * Safe, as RFC 8252 (OAuth for native apps) argues for loopback redirects (sections 7.3 and 8.3): a browser
+   * delivers the code only to a listener on the machine where the user logs in, never across the network, and
+   * the code is worthless without the PKCE verifier and the client secret, which stay with the verifier. Alation
+   * allows http redirect URIs for loopback hosts only.
+   */
+  verifierLogin?: boolean | { callbackPort: number };
   /** Access token lifetime in seconds (3600 to 259200). Default 86400 (1 day). */
   accessTokenExpiry?: pulumi.Input<number>;
   /** Refresh token lifetime in seconds (259200 to 15552000). Default 15552000 (180 days). */
@@ -103,9 +114,17 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
       ? new FeatureFlag(`${name}-jwt-flag`, { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true }, { parent: this })
       : undefined;
 
+    const login = args.verifierLogin;
+    const callbackPort = login === true ? DEFAULT_CALLBACK_PORT : login ? login.callbackPort : undefined;
+    if (callbackPort !== undefined && !(Number.isInteger(callbackPort) && callbackPort >= 1 && callbackPort <= 65535)) {
+      throw new Error(
+        `AlationClaudeConnector ${name}: verifierLogin.callbackPort must be a whole number from 1 to 65535`,
+      );
+    }
+    const verifierRedirectUris = callbackPort !== undefined ? [loopbackRedirectUri(callbackPort)] : [];
     const redirectUris = pulumi
       .all([args.redirectUris ?? tenantOrigin.apply(defaultRedirectUris), args.extraRedirectUris ?? []])
-      .apply(([base, extra]) => [...new Set([...base, ...extra])]);
+      .apply(([base, extra]) => [...new Set([...base, ...extra, ...verifierRedirectUris])]);
 
     this.application = new OAuthApplication(
       `${name}-application`,

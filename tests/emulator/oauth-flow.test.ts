@@ -251,19 +251,44 @@ describe("emulator: OAuth authorization code flow (oauth4webapi)", function () {
       }
     });
 
-    it("shows a login form without credentials; its session cookie then authorizes", async () => {
+    it("shows Alation's login form (email, password, csrfmiddlewaretoken); its session then authorizes", async () => {
       const params = await authorizeParams();
       const form = await authorize(params, {});
       assert.equal(form.status, 200);
       assert.match(form.text, /<form method="post" action="\/login\/">/);
+      const fields = [...form.text.matchAll(/<input[^>]* name="([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(fields, ["csrfmiddlewaretoken", "next", "email", "password"]);
       const next = /name="next" value="([^"]+)"/.exec(form.text)?.[1].replace(/&#38;/g, "&") as string;
       assert.ok(next.startsWith("/oauth/v1/authorize/"));
-      const failed = await tenant.call("POST", "/login/", { token: null, form: { username: TEST_USER.username, password: "wrong", next } });
-      assert.equal(failed.headers.get("set-cookie"), null);
-      const login = await tenant.call("POST", "/login/", { token: null, form: { ...TEST_USER, next } });
+      const csrf = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(form.text)?.[1] as string;
+      const csrfCookie = (form.headers.get("set-cookie") as string).split(";")[0];
+      assert.equal(csrfCookie, `csrftoken=${csrf}`, "the form's token is the csrftoken cookie, as Django's");
+      const post = (fields: Record<string, string>, cookie = csrfCookie) =>
+        tenant.call("POST", "/login/", { token: null, form: { next, ...fields }, headers: { Cookie: cookie } });
+      const good = { email: TEST_USER.username, password: TEST_USER.password, csrfmiddlewaretoken: csrf };
+
+      // Django's CSRF check: the token must be posted, and match the cookie.
+      const refused = [
+        await post({ ...good, csrfmiddlewaretoken: "" }),
+        await post({ ...good, csrfmiddlewaretoken: `${csrf}x` }),
+        await post(good, ""),
+      ];
+      for (const answer of refused) {
+        assert.equal(answer.status, 403);
+        assert.match(answer.text, /CSRF verification failed/);
+        assert.equal(answer.headers.get("set-cookie"), null);
+      }
+      const wrong = await post({ ...good, password: "wrong" });
+      assert.equal(wrong.status, 200);
+      assert.doesNotMatch(wrong.headers.get("set-cookie") ?? "", /sessionid/);
+      const asUsername = await post({ ...good, email: "", username: TEST_USER.username });
+      assert.doesNotMatch(asUsername.headers.get("set-cookie") ?? "", /sessionid/, "the field is email, as Alation's");
+
+      const login = await post(good);
       assert.equal(login.status, 302);
       assert.equal(login.headers.get("location"), next);
       const cookie = (login.headers.get("set-cookie") as string).split(";")[0];
+      assert.match(cookie, /^sessionid=/);
       const answer = await tenant.call("GET", next, { token: null, headers: { Cookie: cookie } });
       assert.equal(answer.status, 302);
       assert.ok(new URL(answer.headers.get("location") as string).searchParams.get("code"));
