@@ -10,6 +10,7 @@ import { AlationClaudeConnector, DEFAULT_APPLICATION_NAME, JWT_FEATURE_FLAG } fr
 import {
   CLAUDE_REDIRECT_URIS,
   DEFAULT_CALLBACK_PORT,
+  EMULATOR_TEST_USER,
   loopbackRedirectUri,
   verifyConnector,
 } from "../../provider/verify";
@@ -179,7 +180,7 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     await tenant.setJwtFlag(true);
     const report = await verifyConnector(
       { remoteMcpServerUrl: mcpUrl.value, clientId: clientId.value, clientSecret: clientSecret.value },
-      { emulator: true, login: true },
+      { emulator: true, login: EMULATOR_TEST_USER },
     );
     assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => s.status === "fail"), null, 2));
     const bad = new AlationClaudeConnector("bad-mcp-id", {

@@ -4,7 +4,7 @@
 // dynamic-provider server. One parameterised suite, run once per mode.
 import { strict as assert } from "node:assert";
 import { CUSTOM_MCP_SERVER_ID, type EmulatorOptions } from "../../emulator";
-import { runCli, verifyConnector } from "../../provider/verify";
+import { EMULATOR_TEST_USER, runCli, verifyConnector } from "../../provider/verify";
 import { ADMIN_TOKEN, CLIENTS_PATH, JWT_FLAG } from "../emulator/helpers";
 import * as harness from "../oauth-application/harness";
 import * as shellLifecycles from "../shell/lifecycle";
@@ -96,7 +96,7 @@ for (const mode of MODES) {
       const created = await harness.checkAndCreate(server, inputs);
       const connector = { clientId: created.id, clientSecret: String(created.properties.clientSecret) };
       const hosted = { ...connector, remoteMcpServerUrl: `${tenant.url}/ai/mcp/` };
-      const verify = () => verifyConnector(hosted, { emulator: true, login: true });
+      const verify = () => verifyConnector(hosted, { emulator: true, login: EMULATOR_TEST_USER });
       if (mode.options.jwtFlag !== "optional") {
         await tenant.setJwtFlag(false);
         const opaque = await verify();
@@ -110,7 +110,7 @@ for (const mode of MODES) {
       assert.ok(report.ok, JSON.stringify(report.steps.filter((step) => step.status === "fail"), null, 2));
       const io = captureIo({ env: { ALATION_CONNECTOR_CLIENT_SECRET: connector.clientSecret } });
       const custom = `${tenant.url}/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`;
-      const argv = ["verify", "--mcp-url", custom, "--client-id", connector.clientId, "--login", "--emulator"];
+      const argv = ["verify", "--mcp-url", custom, "--client-id", connector.clientId, "--emulator"];
       const status = await runCli(argv, io);
       assert.equal(status, 0, io.out() + io.err());
       assert.ok(!io.out().includes(connector.clientSecret));
