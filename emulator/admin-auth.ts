@@ -1,5 +1,6 @@
-// Authentication of admin API calls: header `TOKEN` (the admin token given at start, or a legacy API access
-// token) or `Authorization: Bearer <JWT>`; only Server Admins pass.
+// Authentication of admin API calls: header `TOKEN` (the admin token given at start, a legacy API access token,
+// or a JWT: Alation's SDKs send JWTs there too, ../shared/alation-api.md section 2) or `Authorization: Bearer
+// <JWT>`; only Server Admins pass (a service account's system user, by its role).
 import { HttpError, bearerToken } from "./http";
 import type { RequestContext } from "./router";
 import type { TenantUser } from "./tenant";
@@ -20,8 +21,10 @@ export async function callingUser(ctx: RequestContext): Promise<TenantUser> {
   const bearer = bearerToken(req);
   if (!token && !bearer) throw new HttpError(401, { detail: "Authentication credentials were not provided." });
   let user: TenantUser | undefined;
-  if (token) {
-    user = tenant.isAdminToken(token) ? tenant.users.find((u) => u.isServerAdmin) : resolveStoredToken(tenant, token, "legacy-access")?.user;
+  if (token && tenant.isAdminToken(token)) {
+    user = tenant.users.find((u) => u.isServerAdmin);
+  } else if (token) {
+    user = resolveStoredToken(tenant, token, "legacy-access")?.user ?? (await resolveJwt(tenant, token))?.user;
   } else if (bearer) {
     user = (await resolveJwt(tenant, bearer))?.user;
   }

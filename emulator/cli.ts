@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // alation-emulator: serve a stand-in Alation tenant on 127.0.0.1, or print where its shell commands live.
-//   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--documented-only] [--fault-rate R
+//   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--documented-only] [--strict-fields]
+//     [--jwt-flag required|optional] [--fault-rate R
 //     --fault-kinds 500,429,drop --fault-seed S --latency-ms M --retry-after S --fault-routes REGEX] [--verbose]
 //   alation-emulator shell-path
 import * as fs from "node:fs";
@@ -8,9 +9,10 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parseFaultOptions } from "./faults";
 import { shellPath, startEmulator } from "./index";
-import type { FaultOptions } from "./types";
+import { JWT_FLAG_MODES, type FaultOptions, type JwtFlagMode } from "./types";
 
 const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN [--documented-only]
+         [--strict-fields] [--jwt-flag required|optional]
          [--fault-rate R] [--fault-kinds K1,K2] [--fault-seed S] [--latency-ms M] [--retry-after S] [--fault-routes REGEX]
          [--verbose]
        alation-emulator shell-path
@@ -52,6 +54,8 @@ async function main(argv: string[]): Promise<void> {
         "data-dir": { type: "string" },
         "admin-token": { type: "string" },
         "documented-only": { type: "boolean", default: false },
+        "strict-fields": { type: "boolean", default: false },
+        "jwt-flag": { type: "string", default: "required" },
         "fault-rate": { type: "string" },
         "fault-kinds": { type: "string" },
         "fault-seed": { type: "string" },
@@ -73,6 +77,11 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) {
     throw new UsageError(`--port must be a number from 0 to 65535, got ${values.port}`);
+  }
+
+  const jwtFlag = values["jwt-flag"] as JwtFlagMode;
+  if (!JWT_FLAG_MODES.includes(jwtFlag)) {
+    throw new UsageError(`--jwt-flag must be required or optional, got ${values["jwt-flag"]}`);
   }
 
   const number = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
@@ -98,6 +107,8 @@ async function main(argv: string[]): Promise<void> {
     dataDir: values["data-dir"],
     adminToken,
     documentedOnly: values["documented-only"],
+    strictFields: values["strict-fields"],
+    jwtFlag,
     faults,
     log: values.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });

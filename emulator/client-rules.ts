@@ -11,28 +11,46 @@ interface FieldSpec {
   kind: FieldKind;
   min?: number;
   max?: number;
+  /**
+   * Named by Alation's API docs (../shared/alation-api.md section 2). `jwt_required`, `is_active` and
+   * `internal_application` appear only in the Django-shell guide: a strict tenant (`strictFields`) refuses them.
+   */
+  documented: boolean;
 }
 
 const FIELD_SPECS: Record<keyof ClientFields, FieldSpec> = {
-  name: { kind: "string", max: 255 },
-  client_type: { kind: "client-type" },
-  redirect_uris: { kind: "uri-list" },
-  access_token_expiry: { kind: "integer", min: 3600, max: 259200 },
-  refresh_token_expiry: { kind: "integer", min: 259200, max: 15552000 },
-  pkce_required: { kind: "boolean" },
-  jwt_required: { kind: "boolean" },
-  is_active: { kind: "boolean" },
-  internal_application: { kind: "boolean" },
+  name: { kind: "string", max: 255, documented: true },
+  client_type: { kind: "client-type", documented: true },
+  redirect_uris: { kind: "uri-list", documented: true },
+  access_token_expiry: { kind: "integer", min: 3600, max: 259200, documented: true },
+  refresh_token_expiry: { kind: "integer", min: 259200, max: 15552000, documented: true },
+  pkce_required: { kind: "boolean", documented: true },
+  jwt_required: { kind: "boolean", documented: false },
+  is_active: { kind: "boolean", documented: false },
+  internal_application: { kind: "boolean", documented: false },
 };
 
 export const CLIENT_FIELD_NAMES = Object.keys(FIELD_SPECS) as Array<keyof ClientFields>;
-const REQUIRED_ON_CREATE: Array<keyof ClientFields> = ["name", "client_type", "redirect_uris", "access_token_expiry", "refresh_token_expiry"];
-const CREATE_DEFAULTS = { pkce_required: false, jwt_required: false, is_active: true, internal_application: false };
+/** The fields a strict tenant knows. */
+export const DOCUMENTED_FIELD_NAMES = CLIENT_FIELD_NAMES.filter((name) => FIELD_SPECS[name].documented);
+// A client may be created without redirect URIs and get them later (section 2: the Copilot Studio steps).
+const REQUIRED_ON_CREATE: Array<keyof ClientFields> = [
+  "name",
+  "client_type",
+  "access_token_expiry",
+  "refresh_token_expiry",
+];
+const CREATE_DEFAULTS = {
+  redirect_uris: [],
+  pkce_required: false,
+  jwt_required: false,
+  is_active: true,
+  internal_application: false,
+};
 /** What a Django model create leaves in fields it was not given (the shell path). */
 export const MODEL_DEFAULTS: ClientFields = {
   name: "",
   client_type: "confidential",
-  redirect_uris: [],
   access_token_expiry: 86400,
   refresh_token_expiry: 15552000,
   ...CREATE_DEFAULTS,
@@ -46,15 +64,19 @@ const FALSE_VALUES = new Set([false, "false", "False", "FALSE", 0, "0"]);
 /**
  * Reads the given fields of a request body. `api` applies every rule of the admin API; without it (the shell
  * path, where Django saves a model without running validators) only the types are checked.
- * Unknown fields are ignored, as DRF does.
+ * Unknown fields are ignored, as DRF does; with `strict`, every field but the documented ones is refused by name.
  */
 export function readClientFields(
   body: Record<string, unknown>,
-  mode: { api: boolean; create: boolean },
+  mode: { api: boolean; create: boolean; strict?: boolean },
 ): { values: Partial<ClientFields>; errors: FieldErrors } {
   const values: Record<string, unknown> = {};
   const errors: FieldErrors = {};
-  for (const name of CLIENT_FIELD_NAMES) {
+  const known: ReadonlyArray<string> = mode.strict ? DOCUMENTED_FIELD_NAMES : CLIENT_FIELD_NAMES;
+  if (mode.strict) {
+    for (const name of Object.keys(body)) if (!known.includes(name)) errors[name] = ["Unknown field."];
+  }
+  for (const name of known as Array<keyof ClientFields>) {
     if (!(name in body)) {
       if (mode.api && mode.create && REQUIRED_ON_CREATE.includes(name)) errors[name] = ["This field is required."];
       continue;
@@ -102,7 +124,6 @@ function readField(spec: FieldSpec, value: unknown, api: boolean): { value: unkn
       if (!Array.isArray(value)) return { errors: [`Expected a list of items but got type "${pythonType(value)}".`] };
       if (value.some((item) => typeof item !== "string")) return { errors: ["Not a valid string."] };
       if (!api) return { value };
-      if (value.length === 0) return { errors: ["This list may not be empty."] };
       const problems = (value as string[]).map(redirectUriProblem).filter((p): p is string => p !== undefined);
       return problems.length > 0 ? { errors: problems } : { value };
     }

@@ -1,35 +1,44 @@
 // The OAuth client admin REST API: /integration/core/v1/oauth/clients/ (create, PATCH, DELETE, rotate-secret,
 // and the undocumented GET of one client and of the list).
+import { STATUS_CODES } from "node:http";
 import { requireServerAdmin } from "./admin-auth";
-import { readClientFields, withCreateDefaults, withCrossFieldErrors, type FieldErrors } from "./client-rules";
+import {
+  DOCUMENTED_FIELD_NAMES,
+  readClientFields,
+  withCreateDefaults,
+  withCrossFieldErrors,
+  type FieldErrors,
+} from "./client-rules";
 import { HttpError, parseJsonBody, sendEmpty, sendJson } from "./http";
 import type { RequestContext, Route } from "./router";
 import type { ClientRecord, TenantState } from "./store";
 import { randomToken } from "./tenant";
+import type { EmulatorOptions } from "./types";
 
 const CLIENTS = "/integration/core/v1/oauth/clients/";
 const DEFAULT_PAGE_SIZE = 100;
 
-/** A client as the API shows it: everything but the secret (and the internal primary key). */
-export function clientView(client: ClientRecord): Omit<ClientRecord, "id" | "client_secret"> {
-  return {
-    client_id: client.client_id,
-    name: client.name,
-    client_type: client.client_type,
-    redirect_uris: client.redirect_uris,
-    access_token_expiry: client.access_token_expiry,
-    refresh_token_expiry: client.refresh_token_expiry,
-    pkce_required: client.pkce_required,
-    jwt_required: client.jwt_required,
-    is_active: client.is_active,
-    internal_application: client.internal_application,
-  };
+/**
+ * A client as the API shows it: everything but the secret (and the internal primary key); a strict tenant shows only
+ * the documented fields.
+ */
+export function clientView(client: ClientRecord, strict = false): Partial<ClientRecord> {
+  const { id: _id, client_secret: _secret, ...view } = client;
+  if (!strict) return view;
+  const shown = (name: string): boolean => name === "client_id" || (DOCUMENTED_FIELD_NAMES as string[]).includes(name);
+  return Object.fromEntries(Object.entries(view).filter(([name]) => shown(name)));
 }
 
-export function clientRoutes(documentedOnly: boolean): Route[] {
-  const list: Route["handle"] = documentedOnly ? undocumented : listClients;
-  const read: Route["handle"] = documentedOnly ? undocumented : readClient;
-  return [
+/** A client as this tenant's API shows it. */
+function viewFor(ctx: RequestContext, client: ClientRecord): Partial<ClientRecord> {
+  return clientView(client, ctx.tenant.options.strictFields);
+}
+
+/** The routes of the admin API, for a tenant with these options. */
+export function clientRoutes(options: Pick<EmulatorOptions, "documentedOnly">): Route[] {
+  const list: Route["handle"] = options.documentedOnly ? undocumented : listClients;
+  const read: Route["handle"] = options.documentedOnly ? undocumented : readClient;
+  const routes: Route[] = [
     { methods: ["POST", "GET"], pattern: CLIENTS, handle: (ctx) => (ctx.method === "POST" ? createClient(ctx) : list(ctx)) },
     {
       methods: ["GET", "PATCH", "DELETE"],
@@ -38,12 +47,39 @@ export function clientRoutes(documentedOnly: boolean): Route[] {
     },
     { methods: ["POST"], pattern: `${CLIENTS}{client_id}/rotate-secret/`, handle: rotateSecret },
   ];
+  return routes.map((route) => ({ ...route, handle: inAlationShape(route.handle) }));
+}
+
+/**
+ * Errors of the admin API in Alation's own shape, `{"code", "title", "detail", "errors"}` (Allie-SDK's `_log_error`,
+ * ../shared/alation-api.md section 2): `code` is the status and three digits (Alation's API error codes, e.g.
+ * 400000 BAD_REQUEST), `errors` DRF's field errors of a refused body (the nesting of `errors` varies by endpoint
+ * in Alation; this one is an assumption).
+ */
+function inAlationShape(handle: Route["handle"]): Route["handle"] {
+  return async (ctx) => {
+    try {
+      await handle(ctx);
+    } catch (err) {
+      if (!(err instanceof HttpError) || typeof err.body !== "object" || err.body === null) throw err;
+      const body = err.body as Record<string, unknown>;
+      const onlyDetail = typeof body.detail === "string" && Object.keys(body).length === 1;
+      const shaped = {
+        code: `${err.status}000`,
+        title: STATUS_CODES[err.status] ?? "Error",
+        detail: onlyDetail ? body.detail : "Invalid request",
+        ...(onlyDetail ? {} : { errors: body }),
+      };
+      throw new HttpError(err.status, shaped, err.headers);
+    }
+  };
 }
 
 async function createClient(ctx: RequestContext): Promise<void> {
   await requireServerAdmin(ctx);
   const body = objectBody(parseJsonBody(ctx.req, await ctx.body()));
-  const { values, errors } = readClientFields(body, { api: true, create: true });
+  const strict = ctx.tenant.options.strictFields;
+  const { values, errors } = readClientFields(body, { api: true, create: true, strict });
   const created = await ctx.tenant.store.update((draft) => {
     const fields = withCreateDefaults(values);
     throwIfErrors(withCrossFieldErrors(errors, fields, Object.values(draft.clients)));
@@ -51,7 +87,7 @@ async function createClient(ctx: RequestContext): Promise<void> {
     draft.clients[client.client_id] = client;
     return client;
   });
-  sendJson(ctx.res, 201, { ...clientView(created), client_secret: created.client_secret });
+  sendJson(ctx.res, 201, { ...viewFor(ctx, created), client_secret: created.client_secret });
 }
 
 async function updateClient(ctx: RequestContext): Promise<void> {
@@ -59,7 +95,8 @@ async function updateClient(ctx: RequestContext): Promise<void> {
   const clientId = ctx.params.client_id;
   existingClient(ctx.tenant.store.state, clientId);
   const body = objectBody(parseJsonBody(ctx.req, await ctx.body()));
-  const { values, errors } = readClientFields(body, { api: true, create: false });
+  const strict = ctx.tenant.options.strictFields;
+  const { values, errors } = readClientFields(body, { api: true, create: false, strict });
   const updated = await ctx.tenant.store.update((draft) => {
     const current = existingClient(draft, clientId);
     const merged: ClientRecord = { ...current, ...values };
@@ -68,7 +105,7 @@ async function updateClient(ctx: RequestContext): Promise<void> {
     draft.clients[clientId] = merged;
     return merged;
   });
-  sendJson(ctx.res, 200, clientView(updated));
+  sendJson(ctx.res, 200, viewFor(ctx, updated));
 }
 
 async function deleteClient(ctx: RequestContext): Promise<void> {
@@ -89,12 +126,12 @@ async function rotateSecret(ctx: RequestContext): Promise<void> {
     client.client_secret = randomToken();
     return client;
   });
-  sendJson(ctx.res, 200, { ...clientView(rotated), client_secret: rotated.client_secret });
+  sendJson(ctx.res, 200, { ...viewFor(ctx, rotated), client_secret: rotated.client_secret });
 }
 
 async function readClient(ctx: RequestContext): Promise<void> {
   await requireServerAdmin(ctx);
-  sendJson(ctx.res, 200, clientView(existingClient(ctx.tenant.store.state, ctx.params.client_id)));
+  sendJson(ctx.res, 200, viewFor(ctx, existingClient(ctx.tenant.store.state, ctx.params.client_id)));
 }
 
 /** The list, paginated with limit/skip; X-Next-Page names the next page when there is one. */
@@ -105,7 +142,7 @@ async function listClients(ctx: RequestContext): Promise<void> {
   const all = Object.values(ctx.tenant.store.state.clients).sort((a, b) => a.id - b.id);
   const headers: Record<string, string> = {};
   if (skip + limit < all.length) headers["X-Next-Page"] = `${CLIENTS}?limit=${limit}&skip=${skip + limit}`;
-  sendJson(ctx.res, 200, all.slice(skip, skip + limit).map(clientView), headers);
+  sendJson(ctx.res, 200, all.slice(skip, skip + limit).map((client) => viewFor(ctx, client)), headers);
 }
 
 async function undocumented(ctx: RequestContext): Promise<void> {
@@ -116,7 +153,6 @@ async function undocumented(ctx: RequestContext): Promise<void> {
 /** Deletes a client and every token issued to it. */
 export function removeClient(draft: TenantState, clientId: string): void {
   delete draft.clients[clientId];
-  delete draft.serviceTokenIds[clientId];
   for (const [token, stored] of Object.entries(draft.tokens)) if (stored.client_id === clientId) delete draft.tokens[token];
 }
 

@@ -6,6 +6,7 @@ import { allConfValues, isKnownConfKey, normaliseConfValue } from "./conf";
 import { FaultPlan, parseFaultOptions } from "./faults";
 import { HttpError, fromLoopback, parseJsonBody, sendEmpty, sendJson } from "./http";
 import type { RequestContext, Route } from "./router";
+import { createServiceAccount } from "./service-accounts";
 import type { ClientRecord, TenantState } from "./store";
 import { randomToken } from "./tenant";
 
@@ -17,6 +18,7 @@ export function hookRoutes(): Route[] {
     { methods: ["GET", "PUT"], pattern: "/__emulator/faults", handle: testHook(faults) },
     { methods: ["GET", "DELETE"], pattern: "/__emulator/requests", handle: testHook(requests) },
     { methods: ["GET", "PUT"], pattern: "/__emulator/clock", handle: testHook(clock) },
+    { methods: ["POST"], pattern: "/__emulator/service-accounts", handle: testHook(createServiceAccount) },
     { methods: ["GET", "PUT"], pattern: `${SHELL}/conf/{key}`, handle: shellEndpoint(conf) },
     { methods: ["GET", "POST"], pattern: `${SHELL}/applications`, handle: shellEndpoint(applications) },
     { methods: ["PUT", "DELETE"], pattern: `${SHELL}/applications/{id}`, handle: shellEndpoint(application) },
@@ -45,7 +47,8 @@ async function showState(ctx: RequestContext): Promise<void> {
   const clients = Object.values(state.clients)
     .sort((a, b) => a.id - b.id)
     .map(({ id: _id, ...client }) => client);
-  sendJson(ctx.res, 200, { clients, conf: allConfValues(state.conf) });
+  const serviceAccounts = Object.values(state.serviceAccounts).map(({ user_id: _user, ...account }) => account);
+  sendJson(ctx.res, 200, { clients, serviceAccounts, conf: allConfValues(state.conf) });
 }
 
 async function faults(ctx: RequestContext): Promise<void> {

@@ -6,14 +6,19 @@ import { serveTenant } from "./server";
 import { SigningKey } from "./signing";
 import { TenantStore } from "./store";
 import { Tenant } from "./tenant";
-import type { EmulatorOptions, RunningEmulator } from "./types";
+import { JWT_FLAG_MODES, type EmulatorOptions, type RunningEmulator } from "./types";
 
-export type { EmulatorOptions, FaultKind, FaultOptions, RunningEmulator } from "./types";
+export type { EmulatorOptions, FaultKind, FaultOptions, JwtFlagMode, RunningEmulator } from "./types";
+export { CUSTOM_MCP_SERVER_ID } from "./metadata";
+export { SERVICE_ACCOUNT_ROLES } from "./service-accounts";
 
 /** Starts an emulated tenant; resolves once it accepts connections. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   if (!options.adminToken) throw new Error("startEmulator: adminToken is required");
   if (options.faults) parseFaultOptions(options.faults);
+  if (options.jwtFlag !== undefined && !JWT_FLAG_MODES.includes(options.jwtFlag)) {
+    throw new Error(`startEmulator: jwtFlag must be ${JWT_FLAG_MODES.join(" or ")}`);
+  }
   const store = TenantStore.open(options.dataDir);
   const signingKey = await SigningKey.load(store);
   const tenant = new Tenant(store, signingKey, options);

@@ -1,20 +1,44 @@
 // Discovery documents: authorization server metadata (RFC 8414), protected resource metadata of the MCP server
 // (RFC 9728) and the JWKS of the signing key.
-import { sendJson } from "./http";
+import { HttpError, sendJson } from "./http";
 import type { RequestContext, Route } from "./router";
+
+const PROTECTED_RESOURCE = "/.well-known/oauth-protected-resource";
+
+/**
+ * The custom MCP server the emulator serves at `/ai/mcp/<server-id>/` (../shared/alation-api.md section 4), next to
+ * the hosted one at `/ai/mcp/`. Other ids answer 404.
+ */
+export const CUSTOM_MCP_SERVER_ID = "data-products";
+
+/** The path of the hosted MCP server, or of a custom one: with its trailing slash. */
+export function mcpPath(serverId?: string): string {
+  return serverId === undefined ? "/ai/mcp/" : `/ai/mcp/${encodeURIComponent(serverId)}/`;
+}
+
+/** Refuses (404) a custom MCP server id the tenant does not serve. */
+export function requireKnownMcpServer(ctx: RequestContext): string | undefined {
+  const serverId = ctx.params.server_id;
+  if (serverId !== undefined && serverId !== CUSTOM_MCP_SERVER_ID) {
+    ctx.req.resume();
+    throw new HttpError(404, { detail: "Not found." });
+  }
+  return serverId;
+}
 
 export function metadataRoutes(): Route[] {
   return [
     { methods: ["GET"], pattern: "/.well-known/oauth-authorization-server/", handle: authorizationServer },
-    { methods: ["GET"], pattern: "/.well-known/oauth-protected-resource/", handle: protectedResource },
-    { methods: ["GET"], pattern: "/.well-known/oauth-protected-resource/ai/mcp/", handle: protectedResource },
+    { methods: ["GET"], pattern: `${PROTECTED_RESOURCE}/`, handle: protectedResource },
+    { methods: ["GET"], pattern: `${PROTECTED_RESOURCE}/ai/mcp/`, handle: protectedResource },
+    { methods: ["GET"], pattern: `${PROTECTED_RESOURCE}/ai/mcp/{server_id}/`, handle: protectedResource },
     { methods: ["GET"], pattern: "/.well-known/jwks.json/", handle: jwks },
   ];
 }
 
-/** Where a client finds the protected resource metadata of the MCP server (named in 401 answers). */
-export function resourceMetadataUrl(baseUrl: string): string {
-  return `${baseUrl}/.well-known/oauth-protected-resource/ai/mcp/`;
+/** Where a client finds the protected resource metadata of an MCP server (named in 401 answers), by RFC 9728 3.1. */
+export function resourceMetadataUrl(baseUrl: string, serverId?: string): string {
+  return `${baseUrl}${PROTECTED_RESOURCE}${mcpPath(serverId)}`;
 }
 
 async function authorizationServer(ctx: RequestContext): Promise<void> {
@@ -35,7 +59,7 @@ async function authorizationServer(ctx: RequestContext): Promise<void> {
 
 async function protectedResource(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, {
-    resource: ctx.tenant.mcpUrl,
+    resource: ctx.tenant.baseUrl + mcpPath(requireKnownMcpServer(ctx)),
     authorization_servers: [ctx.tenant.baseUrl],
     bearer_methods_supported: ["header"],
     scopes_supported: ["openid"],

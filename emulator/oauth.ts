@@ -1,26 +1,27 @@
 // The OAuth endpoints: the v1 user flow (authorize with a login, token with authorization_code + PKCE S256 or
 // refresh_token), the v2 client-credentials token, and token introspection. Errors follow RFC 6749.
 //
-// Logging in without a browser, at the authorize step (any one of):
-//  - HTTP Basic credentials of a tenant user on the authorize request itself;
-//  - query parameters `login_hint=<username>&emulator_password=<password>`;
-//  - a session cookie from POST /login/ (the minimal login form shown otherwise).
+// Logging in at the authorize step (any one of):
+//  - a session cookie from the HTML login form (login-form.ts), shown otherwise: what a browser does;
+//  - without a browser, for tests: HTTP Basic credentials of a tenant user on the authorize request itself, or
+//    the query parameters `login_hint=<username>&emulator_password=<password>`.
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { basicCredentials, escapeHtml, mediaType, parseFormBody, sendJson, sendText } from "./http";
+import { HttpError, basicCredentials, escapeHtml, mediaType, parseFormBody, sendJson, sendText } from "./http";
+import { loginFormRoutes, sessionUser, showLoginForm } from "./login-form";
 import type { RequestContext, Route } from "./router";
+import { authenticateServiceAccount } from "./service-accounts";
 import type { ClientRecord } from "./store";
 import { randomToken, sameSecret, type AuthorizationCode, type Tenant, type TenantUser } from "./tenant";
 import { issueServiceToken, issueUserTokens, oauthError, resolveJwt, resolveStoredToken, type TokenAnswer } from "./tokens";
 
 const CODE_LIFETIME_MS = 60 * 1000;
-const SESSION_COOKIE = "sessionid";
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 
 export function oauthRoutes(): Route[] {
   return [
     { methods: ["GET"], pattern: "/oauth/v1/authorize/", handle: authorize },
-    { methods: ["GET", "POST"], pattern: "/login/", handle: async (ctx) => (ctx.method === "GET" ? loginPage(ctx.res, 200, nextPath(ctx.query.get("next")), "") : login(ctx)) },
+    ...loginFormRoutes(),
     { methods: ["POST"], pattern: "/oauth/v1/token/", handle: userToken },
     { methods: ["POST"], pattern: "/oauth/v2/token/", handle: serviceToken },
     { methods: ["POST"], pattern: "/oauth/v2/introspect/", handle: introspect },
@@ -81,31 +82,22 @@ async function authorize(ctx: RequestContext): Promise<void> {
 
 /** The user logging in at the authorize step, or undefined when a login page was sent instead. */
 async function authorizingUser(ctx: RequestContext): Promise<TenantUser | undefined> {
-  const { tenant, query, req, res } = ctx;
+  const { tenant, query, req } = ctx;
   const next = req.url ?? "/";
   const basic = basicCredentials(req);
   const hint = query.get("login_hint");
   const password = query.get("emulator_password");
   if (basic || (hint !== null && password !== null)) {
     const user = basic ? tenant.login(basic.username, basic.password) : tenant.login(hint as string, password as string);
-    if (!user) loginPage(res, 401, stripEmulatorPassword(next), "Please enter a correct username and password.", { "WWW-Authenticate": 'Basic realm="Alation"' });
+    if (!user) {
+      const message = "Please enter a correct email and password.";
+      showLoginForm(ctx, 401, stripEmulatorPassword(next), message, { "WWW-Authenticate": 'Basic realm="Alation"' });
+    }
     return user;
   }
-  const sessionUserId = tenant.sessions.get(cookie(req.headers.cookie, SESSION_COOKIE) ?? "");
-  const user = sessionUserId !== undefined ? tenant.userById(sessionUserId) : undefined;
-  if (!user) loginPage(res, 200, next, "");
+  const user = sessionUser(ctx);
+  if (!user) showLoginForm(ctx, 200, next, "");
   return user;
-}
-
-async function login(ctx: RequestContext): Promise<void> {
-  const form = parseFormBody(ctx.req, await ctx.body());
-  const next = nextPath(form.get("next"));
-  const user = ctx.tenant.login(form.get("username") ?? "", form.get("password") ?? "");
-  if (!user) return loginPage(ctx.res, 200, next, "Please enter a correct username and password.");
-  const session = randomToken();
-  ctx.tenant.sessions.set(session, user.id);
-  ctx.res.writeHead(302, { Location: next, "Set-Cookie": `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax`, "Content-Length": 0 });
-  ctx.res.end();
 }
 
 async function userToken(ctx: RequestContext): Promise<void> {
@@ -115,8 +107,7 @@ async function userToken(ctx: RequestContext): Promise<void> {
   let answer: TokenAnswer;
   if (grantType === "authorization_code") answer = await exchangeCode(ctx.tenant, client, form);
   else if (grantType === "refresh_token") answer = await refresh(ctx.tenant, client, form);
-  else if (grantType === null) throw oauthError(400, "invalid_request", "Missing grant_type parameter.");
-  else throw oauthError(400, "unsupported_grant_type", `Unsupported grant type: ${grantType}`);
+  else throw unsupportedGrant(grantType);
   sendJson(ctx.res, 200, answer, NO_STORE);
 }
 
@@ -159,28 +150,52 @@ async function refresh(tenant: Tenant, client: ClientRecord, form: URLSearchPara
   return issueUserTokens(tenant, client, stored.user_id, stored.scope ?? "", token);
 }
 
+/**
+ * Client credentials, for service accounts only (../shared/alation-api.md section 3). An OAuth application (a
+ * user-facing client such as Claude's) is refused even with its right secret: `unauthorized_client` is the emulator's
+ * choice (RFC 6749 5.2); Alation may as well not know its id here (`invalid_client`). Errors carry Alation's `code`.
+ */
 async function serviceToken(ctx: RequestContext): Promise<void> {
-  const form = await tokenForm(ctx);
-  const grantType = form.get("grant_type");
-  if (grantType !== "client_credentials") {
-    throw oauthError(400, grantType === null ? "invalid_request" : "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+  try {
+    const form = await tokenForm(ctx);
+    const grantType = form.get("grant_type");
+    if (grantType !== "client_credentials") throw unsupportedGrant(grantType);
+    const { clientId, secret, basic } = clientCredentialsOf(ctx, form);
+    const account = authenticateServiceAccount(ctx.tenant, clientId, secret);
+    if (!account) {
+      const application = findClient(ctx.tenant, clientId);
+      if (application && secret !== null && sameSecret(application.client_secret, secret)) {
+        const why = "This client is an OAuth application, not a service account: it may not use client credentials.";
+        throw oauthError(400, "unauthorized_client", why);
+      }
+      throw invalidClient(basic);
+    }
+    sendJson(ctx.res, 200, await issueServiceToken(ctx.tenant, account), NO_STORE);
+  } catch (err) {
+    if (!(err instanceof HttpError) || typeof err.body !== "object") throw err;
+    throw new HttpError(err.status, { ...err.body, code: String(err.status) }, err.headers);
   }
-  const client = authenticateClient(ctx, form);
-  if (client.client_type !== "confidential") throw oauthError(400, "unauthorized_client", "Public clients may not use client credentials.");
-  sendJson(ctx.res, 200, await issueServiceToken(ctx.tenant, client), NO_STORE);
+}
+
+/** A missing grant type is as unsupported as a wrong one (../shared/alation-api.md section 3). */
+function unsupportedGrant(grantType: string | null): HttpError {
+  const description = grantType === null ? "Missing grant_type parameter." : `Unsupported grant type: ${grantType}`;
+  return oauthError(400, "unsupported_grant_type", description);
 }
 
 /** RFC 7662. The caller authenticates as a client (Basic or body) or with the admin TOKEN header. */
 async function introspect(ctx: RequestContext): Promise<void> {
   const form = await tokenForm(ctx);
   const adminHeader = ctx.req.headers.token;
-  if (!(typeof adminHeader === "string" && ctx.tenant.isAdminToken(adminHeader))) authenticateClient(ctx, form);
+  const { clientId, secret } = clientCredentialsOf(ctx, form);
+  const asAdmin = typeof adminHeader === "string" && ctx.tenant.isAdminToken(adminHeader);
+  if (!asAdmin && !authenticateServiceAccount(ctx.tenant, clientId, secret)) authenticateClient(ctx, form);
   const token = form.get("token") ?? "";
   const grant = (await resolveJwt(ctx.tenant, token)) ?? resolveStoredToken(ctx.tenant, token, "oauth-access");
   if (grant) {
     sendJson(ctx.res, 200, {
       active: true,
-      client_id: grant.client?.client_id,
+      client_id: grant.clientId,
       sub: String(grant.user.id),
       username: grant.user.username,
       scope: grant.scope,
@@ -194,17 +209,34 @@ async function introspect(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, activeRefresh ? { active: true, client_id: stored.client_id, sub: String(stored.user_id), token_type: "refresh_token", exp: Math.floor(stored.expires_at / 1000) } : { active: false });
 }
 
-/** Client authentication by HTTP Basic (RFC 6749 2.3.1, form-encoded parts) or body parameters. */
-function authenticateClient(ctx: RequestContext, form: URLSearchParams): ClientRecord {
+/** A client's credentials as a request gives them. */
+interface GivenCredentials {
+  clientId: string | null;
+  secret: string | null;
+  /** Given by HTTP Basic. */
+  basic: boolean;
+}
+
+/** The client's credentials, by HTTP Basic (RFC 6749 2.3.1, form-encoded parts) or body parameters. */
+function clientCredentialsOf(ctx: RequestContext, form: URLSearchParams): GivenCredentials {
   const basic = basicCredentials(ctx.req);
-  const clientId = basic ? formDecode(basic.username) : form.get("client_id");
-  const secret = basic ? formDecode(basic.password) : form.get("client_secret");
+  return basic
+    ? { clientId: formDecode(basic.username), secret: formDecode(basic.password), basic: true }
+    : { clientId: form.get("client_id"), secret: form.get("client_secret"), basic: false };
+}
+
+/** Authenticates an OAuth application (public clients need no secret). */
+function authenticateClient(ctx: RequestContext, form: URLSearchParams): ClientRecord {
+  const { clientId, secret, basic } = clientCredentialsOf(ctx, form);
   const client = findClient(ctx.tenant, clientId);
   const secretOk = client?.client_type === "public" || (secret !== null && client !== undefined && sameSecret(client.client_secret, secret));
-  if (!client || !client.is_active || !secretOk) {
-    throw oauthError(401, "invalid_client", "Client authentication failed.", basic ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {});
-  }
+  if (!client || !client.is_active || !secretOk) throw invalidClient(basic);
   return client;
+}
+
+function invalidClient(basic: boolean): HttpError {
+  const challenge: Record<string, string> = basic ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {};
+  return oauthError(401, "invalid_client", "Client authentication failed.", challenge);
 }
 
 async function tokenForm(ctx: RequestContext): Promise<URLSearchParams> {
@@ -233,19 +265,6 @@ function formDecode(text: string): string {
   }
 }
 
-function cookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return undefined;
-}
-
-/** Only local paths are followed after a login (no open redirect). */
-function nextPath(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
-
 function stripEmulatorPassword(pathAndQuery: string): string {
   const url = new URL(pathAndQuery, "http://emulator.invalid");
   url.searchParams.delete("emulator_password");
@@ -255,17 +274,3 @@ function stripEmulatorPassword(pathAndQuery: string): string {
 function errorPage(res: ServerResponse, error: string, description: string): void {
   sendText(res, 400, `<!doctype html><title>Error</title><h1>${escapeHtml(error)}</h1><p>${escapeHtml(description)}</p>\n`, "text/html; charset=utf-8");
 }
-
-function loginPage(res: ServerResponse, status: number, next: string, message: string, headers: Record<string, string> = {}): void {
-  const html = `<!doctype html><title>Log in to Alation</title>
-<h1>Log in to Alation (emulator)</h1>${message ? `<p class="error">${escapeHtml(message)}</p>` : ""}
-<form method="post" action="/login/">
-<input type="hidden" name="next" value="${escapeHtml(next)}">
-<label>Username <input name="username"></label>
-<label>Password <input name="password" type="password"></label>
-<button type="submit">Log in</button>
-</form>
-`;
-  sendText(res, status, html, "text/html; charset=utf-8", headers);
-}
-

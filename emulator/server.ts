@@ -20,7 +20,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30000;
 /** Starts serving `tenant`; resolves with the server once it listens (tenant.baseUrl is then set). */
 export async function serveTenant(tenant: Tenant, port: number, host: string): Promise<http.Server> {
   const router = new Router([
-    ...clientRoutes(tenant.options.documentedOnly ?? false),
+    ...clientRoutes(tenant.options),
     ...legacyTokenRoutes(),
     ...oauthRoutes(),
     ...metadataRoutes(),

@@ -21,6 +21,22 @@ export interface ClientRecord {
   internal_application: boolean;
 }
 
+/**
+ * A service account (alation-api.md section 3): its own kind of client, made at `/admin/auth/` in Alation, not an
+ * OAuth application. It acts as a system user of the chosen role; its tokens last `token_duration` seconds.
+ */
+export interface ServiceAccountRecord {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  /** The system user's role, e.g. SERVER_ADMIN (only Server Admins may call the admin API). */
+  role: string;
+  /** Lifetime of its access tokens, 300..259200 s. */
+  token_duration: number;
+  /** The id of its system user (never one of the people who log in). */
+  user_id: number;
+}
+
 /** A legacy refresh token (createRefreshToken). */
 export interface LegacyRefreshToken {
   user_id: number;
@@ -51,13 +67,19 @@ export interface TenantState {
   legacyRefreshTokens: Record<string, LegacyRefreshToken>;
   /** Keyed by the token string. */
   tokens: Record<string, StoredToken>;
-  /** The jti of the one valid client-credentials JWT per client (a new token invalidates the previous one). */
+  /** Service accounts, keyed by client_id. */
+  serviceAccounts: Record<string, ServiceAccountRecord>;
+  /** The next id of a service account's system user. */
+  nextSystemUserId: number;
+  /** The jti of the one valid client-credentials JWT per service account (a new token invalidates the previous one). */
   serviceTokenIds: Record<string, string>;
   /** The private signing key (JWK), made on first start. */
   signingKey?: Record<string, unknown>;
 }
 
 const STATE_FILE = "tenant.json";
+/** System users of service accounts are numbered apart from the people who log in. */
+const FIRST_SYSTEM_USER_ID = 1000;
 
 /** A change that could not be saved: nothing was committed, the state is as it was before the change. */
 export class StoreWriteError extends Error {
@@ -79,7 +101,17 @@ function dataDirProblem(dataDir: string, error: unknown): string {
 }
 
 function emptyState(): TenantState {
-  return { version: 1, nextClientPk: 1, clients: {}, conf: {}, legacyRefreshTokens: {}, tokens: {}, serviceTokenIds: {} };
+  return {
+    version: 1,
+    nextClientPk: 1,
+    clients: {},
+    conf: {},
+    legacyRefreshTokens: {},
+    tokens: {},
+    serviceAccounts: {},
+    nextSystemUserId: FIRST_SYSTEM_USER_ID,
+    serviceTokenIds: {},
+  };
 }
 
 /** Holds the live state; `update` is the only way to change it. */

@@ -2,8 +2,10 @@
 // (authorization codes, login sessions, faults, request counts).
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { FaultPlan } from "./faults";
+import { mcpPath } from "./metadata";
 import { SigningKey } from "./signing";
-import type { TenantStore } from "./store";
+import { JWT_IN_V1_FLAG, confFlag } from "./conf";
+import type { ServiceAccountRecord, TenantStore } from "./store";
 import type { EmulatorOptions } from "./types";
 
 /** A user of the tenant. */
@@ -64,13 +66,22 @@ export class Tenant {
     return Date.now() + this.clockOffsetMs;
   }
 
-  /** The MCP server's URL, the protected resource of RFC 9728. */
+  /** The hosted MCP server's URL, the protected resource of RFC 9728. */
   get mcpUrl(): string {
-    return `${this.baseUrl}/ai/mcp/`;
+    return this.baseUrl + mcpPath();
   }
 
+  /** A person of the tenant, or the system user of a service account. */
   userById(id: number): TenantUser | undefined {
-    return this.users.find((u) => u.id === id);
+    const person = this.users.find((u) => u.id === id);
+    if (person) return person;
+    const account = Object.values(this.store.state.serviceAccounts).find((sa) => sa.user_id === id);
+    return account ? systemUserOf(account) : undefined;
+  }
+
+  /** Whether `/oauth/v1/token/` issues JWT access tokens now (alation-api.md section 1, "What changed since"). */
+  issuesUserJwts(): boolean {
+    return this.options.jwtFlag === "optional" || confFlag(this.store.state.conf, JWT_IN_V1_FLAG);
   }
 
   /** The user with these credentials, if they are right. */
@@ -86,6 +97,12 @@ export class Tenant {
   log(line: string): void {
     this.options.log?.(line);
   }
+}
+
+/** The system user a service account acts as: it cannot log in (no password), and is a Server Admin by its role. */
+export function systemUserOf(account: ServiceAccountRecord): TenantUser {
+  const isServerAdmin = account.role === "SERVER_ADMIN";
+  return { id: account.user_id, username: `${account.name} (service account)`, password: "", isServerAdmin };
 }
 
 /** Compares secrets in constant time. */

@@ -1,16 +1,16 @@
 // Access tokens: issuing them (OAuth v1 user tokens, v2 service-account JWTs) and finding out whom a presented
 // token stands for.
-import { JWT_IN_V1_FLAG, confFlag } from "./conf";
 import { HttpError } from "./http";
 import { looksLikeJwt } from "./signing";
-import type { ClientRecord, TenantState } from "./store";
-import { randomToken, type Tenant, type TenantUser } from "./tenant";
+import type { ClientRecord, ServiceAccountRecord, TenantState } from "./store";
+import { randomToken, systemUserOf, type Tenant, type TenantUser } from "./tenant";
 
 /** Whom a valid token stands for. */
 export interface TokenGrant {
   user: TenantUser;
   kind: "legacy" | "service-jwt" | "user-jwt" | "user-opaque";
-  client?: ClientRecord;
+  /** The OAuth application or service account the token was issued to (none for legacy tokens). */
+  clientId?: string;
   scope: string;
   /** Epoch ms. */
   expiresAt: number;
@@ -31,10 +31,10 @@ export interface TokenAnswer {
 }
 
 /**
- * Issues the user tokens of the v1 stack: a JWT access token when the tenant flag
- * `alation.feature_flags.enable_jwt_in_v1_oauth_stack` is True, an opaque one otherwise, and an opaque refresh
- * token. `consumeRefreshToken` is spent in the same transaction (refresh token rotation): if it is already gone,
- * nothing is issued and the answer is invalid_grant.
+ * Issues the user tokens of the v1 stack: a JWT access token when the tenant issues them (`Tenant.issuesUserJwts`:
+ * the flag `alation.feature_flags.enable_jwt_in_v1_oauth_stack` is True, or the tenant does not need it), an opaque
+ * one otherwise, and an opaque refresh token. `consumeRefreshToken` is spent in the same transaction (refresh token
+ * rotation): if it is already gone, nothing is issued and the answer is invalid_grant.
  */
 export async function issueUserTokens(
   tenant: Tenant,
@@ -44,10 +44,18 @@ export async function issueUserTokens(
   consumeRefreshToken?: string,
 ): Promise<TokenAnswer> {
   const now = tenant.now();
-  const jwtMode = confFlag(tenant.store.state.conf, JWT_IN_V1_FLAG);
+  const jwtMode = tenant.issuesUserJwts();
   const accessExpiresAt = now + client.access_token_expiry * 1000;
   const accessToken = jwtMode
-    ? await signAccessJwt(tenant, { stack: "v1", client, userId, scope, now, expiresAt: accessExpiresAt, audience: tenant.mcpUrl })
+    ? await signAccessJwt(tenant, {
+        stack: "v1",
+        clientId: client.client_id,
+        userId,
+        scope,
+        now,
+        expiresAt: accessExpiresAt,
+        audience: tenant.mcpUrl,
+      })
     : randomToken();
   const refreshToken = randomToken();
   await tenant.store.update((draft) => {
@@ -64,41 +72,49 @@ export async function issueUserTokens(
 }
 
 /**
- * Issues a client-credentials JWT (the v2 stack). How the emulator decides who a service account is: every active
- * confidential client acts as the service account of the tenant's Server Admin (the test user), so its tokens
- * may call the admin API. Only the newest token of a client is valid: a new one invalidates the previous one.
+ * Issues a client-credentials JWT (the v2 stack) to a service account: it stands for the account's system user (whose
+ * role decides what it may call) and lasts the account's token duration. Only the newest token of an account is
+ * valid: a new one invalidates the previous one (../shared/alation-api.md section 3).
  */
-export async function issueServiceToken(tenant: Tenant, client: ClientRecord): Promise<TokenAnswer> {
+export async function issueServiceToken(tenant: Tenant, account: ServiceAccountRecord): Promise<TokenAnswer> {
   const now = tenant.now();
-  const admin = tenant.users.find((u) => u.isServerAdmin) as TenantUser;
   const jti = randomToken(16);
   const accessToken = await signAccessJwt(tenant, {
     stack: "v2",
-    client,
-    userId: admin.id,
+    clientId: account.client_id,
+    userId: account.user_id,
     scope: "",
     now,
-    expiresAt: now + client.access_token_expiry * 1000,
+    expiresAt: now + account.token_duration * 1000,
     audience: tenant.baseUrl,
     jti,
   });
   await tenant.store.update((draft) => {
     pruneExpired(draft, now);
-    draft.serviceTokenIds[client.client_id] = jti;
+    draft.serviceTokenIds[account.client_id] = jti;
   });
-  return { access_token: accessToken, token_type: "Bearer", expires_in: client.access_token_expiry };
+  return { access_token: accessToken, token_type: "Bearer", expires_in: account.token_duration };
 }
 
-async function signAccessJwt(
-  tenant: Tenant,
-  t: { stack: "v1" | "v2"; client: ClientRecord; userId: number; scope: string; now: number; expiresAt: number; audience: string; jti?: string },
-): Promise<string> {
+/** What an access JWT says. */
+interface AccessClaims {
+  stack: "v1" | "v2";
+  clientId: string;
+  userId: number;
+  scope: string;
+  now: number;
+  expiresAt: number;
+  audience: string;
+  jti?: string;
+}
+
+async function signAccessJwt(tenant: Tenant, t: AccessClaims): Promise<string> {
   const user = tenant.userById(t.userId);
   return tenant.signingKey.sign({
     iss: tenant.baseUrl,
     sub: String(t.userId),
     aud: t.audience,
-    client_id: t.client.client_id,
+    client_id: t.clientId,
     username: user?.username,
     scope: t.scope,
     oauth_stack: t.stack,
@@ -108,18 +124,30 @@ async function signAccessJwt(
   });
 }
 
-/** Whom a JWT access token of this tenant stands for, if it is still valid (client active, not superseded). */
+/**
+ * Whom a JWT access token of this tenant stands for, if it is still valid: a user token of an active OAuth
+ * application, or the newest token of a service account.
+ */
 export async function resolveJwt(tenant: Tenant, token: string): Promise<TokenGrant | undefined> {
   if (!looksLikeJwt(token)) return undefined;
   const claims = await tenant.signingKey.verify(token, tenant.baseUrl, tenant.now());
   if (!claims || typeof claims.client_id !== "string" || typeof claims.exp !== "number") return undefined;
   const state = tenant.store.state;
-  const client = state.clients[claims.client_id];
+  const clientId = claims.client_id;
+  const grant = { clientId, scope: String(claims.scope ?? ""), expiresAt: claims.exp * 1000 };
+  if (claims.oauth_stack === "v2") {
+    const account = own(state.serviceAccounts, clientId);
+    if (!account || state.serviceTokenIds[clientId] !== claims.jti) return undefined;
+    return { ...grant, user: systemUserOf(account), kind: "service-jwt" };
+  }
+  const client = own(state.clients, clientId);
   const user = tenant.userById(Number(claims.sub));
-  if (!client || !client.is_active || !user) return undefined;
-  if (claims.oauth_stack === "v2" && state.serviceTokenIds[client.client_id] !== claims.jti) return undefined;
-  const kind = claims.oauth_stack === "v2" ? "service-jwt" : "user-jwt";
-  return { user, kind, client, scope: String(claims.scope ?? ""), expiresAt: claims.exp * 1000 };
+  if (!client?.is_active || !user) return undefined;
+  return { ...grant, user, kind: "user-jwt" };
+}
+
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
 /** Whom an opaque token kept by the tenant stands for (legacy API tokens, v1 opaque access tokens). */
@@ -130,7 +158,8 @@ export function resolveStoredToken(tenant: Tenant, token: string, kind: "legacy-
   const user = tenant.userById(stored.user_id);
   const client = stored.client_id !== undefined ? state.clients[stored.client_id] : undefined;
   if (!user || (kind === "oauth-access" && !client?.is_active)) return undefined;
-  return { user, kind: kind === "legacy-access" ? "legacy" : "user-opaque", client, scope: stored.scope ?? "", expiresAt: stored.expires_at };
+  const grantKind = kind === "legacy-access" ? "legacy" : "user-opaque";
+  return { user, kind: grantKind, clientId: stored.client_id, scope: stored.scope ?? "", expiresAt: stored.expires_at };
 }
 
 /** Drops expired tokens so the state does not grow without bound. */

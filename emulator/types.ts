@@ -12,6 +12,17 @@ export interface EmulatorOptions {
   adminToken: string;
   /** Answer 405 to the undocumented GET of one OAuth client and of the list, as a real tenant may. */
   documentedOnly?: boolean;
+  /**
+   * The admin API knows only the documented client fields: a body with any other field (`jwt_required`,
+   * `is_active`, `internal_application`, old names) gets a 400 naming them, and answers leave those fields out.
+   */
+  strictFields?: boolean;
+  /**
+   * Whether the v1 OAuth stack needs `alation.feature_flags.enable_jwt_in_v1_oauth_stack` to issue JWT access
+   * tokens: `required` (the default, as the connector guide of 2025-12-10 has it) or `optional` (JWTs whatever the
+   * flag, as Alation's later guides have it).
+   */
+  jwtFlag?: JwtFlagMode;
   /** Faults to inject from the start (the `/__emulator/faults` hook changes them later). */
   faults?: FaultOptions;
   /** The tenant's one user, a Server Admin; default test.user@example.com / emulator-password. */
@@ -24,6 +35,10 @@ export interface EmulatorOptions {
    */
   requestTimeoutMs?: number;
 }
+
+/** See EmulatorOptions.jwtFlag. */
+export type JwtFlagMode = "required" | "optional";
+export const JWT_FLAG_MODES: readonly JwtFlagMode[] = ["required", "optional"];
 
 /** The kinds of fault the emulator can inject. */
 export type FaultKind = "500" | "502" | "503" | "429" | "drop" | "drop-after-write" | "latency";

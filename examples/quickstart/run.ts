@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { shellPath, startEmulator } from "../../emulator";
-import { formatReports, verifyConnector } from "../../provider/verify";
+import { EMULATOR_TEST_USER, formatReports, verifyConnector } from "../../provider/verify";
 
 const repo = path.resolve(__dirname, "../..");
 const dataDir = path.join(repo, ".alation-data");
@@ -94,10 +94,10 @@ async function main(): Promise<void> {
     console.log(`  Client ID:             ${fields.clientId}`);
     console.log(`  Client Secret:         ${showSecret ? fields.clientSecret : "[secret] (npm start -- --show-secret)"}`);
 
-    // Walk the path Claude walks (the emulator's test user logs in), before anyone clicks Connect.
+    // Walk the path Claude walks (the emulator's test user logs in, without a browser), before anyone clicks Connect.
     const report = await verifyConnector(
       { remoteMcpServerUrl: fields.remoteMcpServerUrl, clientId: fields.clientId, clientSecret: fields.clientSecret },
-      { emulator: true, login: true },
+      { emulator: true, login: EMULATOR_TEST_USER },
     );
     console.log(`\n${formatReports([report])}`);
     if (!report.ok) fail("the connector did not verify");

@@ -1,6 +1,7 @@
 // What Alation answers, validated with zod, and the AlationError for an answer that is a failure.
-// Tolerant by design: field names of older docs (`*_lifetime`, `pkce_enabled`), missing fields, redirect URIs
-// as a list or as Django OAuth Toolkit's whitespace-separated string, numbers and booleans as strings.
+// Tolerant by design: field names of older generations of the API (`*_lifetime`, `pkce_enabled`: a tenant may still
+// answer with them, ../shared/alation-api.md section 2), missing fields, redirect URIs as a list or as Django OAuth
+// Toolkit's whitespace-separated string, numbers and booleans as strings.
 import { z } from "zod";
 import type { ApplicationRecord } from "./types";
 import { AlationError, type AlationErrorKind } from "./errors";
@@ -81,10 +82,76 @@ export interface CallContext {
   origin: string;
   call: string;
   secrets: ReadonlyArray<string>;
+  /** Said when the tenant refuses the caller (403), e.g. the role a service account needs. */
+  refusedHint?: string;
 }
 
-const MESSAGE_KEYS = ["detail", "error", "message", "error_description"];
-const NON_FIELD_KEYS = new Set([...MESSAGE_KEYS, "status", "code", "status_code"]);
+/** A failed answer's own words: its messages and its field errors. */
+export interface FailureText {
+  messages: string[];
+  fieldErrors: Record<string, string[]>;
+}
+
+// Keys whose values are messages, in every shape below; `title` only when nothing else says more.
+const MESSAGE_KEYS = new Set(["detail", "error", "message", "error_description", "non_field_errors", "msg"]);
+// Keys that describe the error but name no field.
+const NON_FIELD_KEYS = new Set(["code", "title", "status", "status_code", "type", "errors"]);
+
+/**
+ * Reads a failed answer in each shape Alation is known to use (../shared/alation-api.md section 2):
+ * - Alation's own `{"code", "title", "detail", "errors"}` (Allie-SDK `_log_error`): `detail` is the message, `errors`
+ *   holds the field errors (an object of field -> messages, or a list of such objects, of `{field, message}` or of
+ *   strings: its nesting varies by endpoint); `code` and `title` are never field errors;
+ * - the token endpoint's `{"error", "error_description", "code"}` (section 3);
+ * - DRF's `{"detail"}`, `{"field": ["message"]}` (nested for list items) and `{"non_field_errors": [...]}`;
+ * - `{"error", "message"}`, and the legacy token endpoints' `{"status": "failed", "message"}`.
+ */
+export function failureText(body: unknown): FailureText {
+  const text: FailureText = { messages: [], fieldErrors: {} };
+  if (!isRecord(body)) return text;
+  for (const [key, value] of Object.entries(body)) {
+    if (MESSAGE_KEYS.has(key)) text.messages.push(...textsOf(value));
+    else if (key === "errors") readErrors(value, text);
+    else if (!NON_FIELD_KEYS.has(key)) addFieldErrors(text, key, textsOf(value));
+  }
+  if (isSilent(text)) text.messages.push(...textsOf(body.title));
+  return text;
+}
+
+function isSilent(text: FailureText): boolean {
+  return text.messages.length === 0 && Object.keys(text.fieldErrors).length === 0;
+}
+
+function readErrors(value: unknown, text: FailureText): void {
+  for (const item of Array.isArray(value) ? value : [value]) {
+    if (!isRecord(item)) {
+      text.messages.push(...textsOf(item));
+    } else if (typeof item.field === "string") {
+      addFieldErrors(text, item.field, textsOf(item.message ?? item.detail ?? item.messages));
+    } else {
+      for (const [key, messages] of Object.entries(item)) {
+        if (MESSAGE_KEYS.has(key)) text.messages.push(...textsOf(messages));
+        else addFieldErrors(text, key, textsOf(messages));
+      }
+    }
+  }
+}
+
+function addFieldErrors(text: FailureText, field: string, messages: string[]): void {
+  if (messages.length > 0) text.fieldErrors[field] = [...(text.fieldErrors[field] ?? []), ...messages];
+}
+
+/** Every string in a value, however nested (DRF nests the errors of list items under their index). */
+function textsOf(value: unknown): string[] {
+  if (typeof value === "string") return value.trim() ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(textsOf);
+  if (isRecord(value)) return Object.values(value).flatMap(textsOf);
+  return [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
 
 /** The AlationError for a failed answer: its kind, Alation's message and field errors, all redacted. */
 export function answerError(
@@ -92,21 +159,15 @@ export function answerError(
   answer: HttpAnswer,
   options: { hint?: string; kind?: AlationErrorKind; outcomeUnknown?: boolean } = {},
 ): AlationError {
-  const body = redactJson(answer.json, context.secrets);
-  const messages: string[] = [];
-  const fieldErrors: Record<string, string[]> = {};
-  if (body !== null && typeof body === "object" && !Array.isArray(body)) {
-    for (const [key, value] of Object.entries(body)) {
-      const texts = (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === "string");
-      if (texts.length === 0) continue;
-      if (MESSAGE_KEYS.includes(key)) messages.push(...texts);
-      else if (!NON_FIELD_KEYS.has(key)) fieldErrors[key] = texts;
-    }
-  } else if (answer.text.trim() && answer.json === undefined) {
+  const text = failureText(redactJson(answer.json, context.secrets));
+  const { messages, fieldErrors } = text;
+  if (isSilent(text) && answer.text.trim() && answer.json === undefined) {
     // Not JSON (an HTML error page of a gateway, say): a short, tag-free excerpt.
     messages.push(redactText(answer.text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 160), context.secrets));
   }
-  const kind = options.kind ?? kindOf(answer, fieldErrors);
+  const kind = options.kind ?? kindOf(answer.status, text);
+  const quota = isLicenceQuota(answer) ? "a licence quota (entitlement), not throttling: not retried" : undefined;
+  const refused = answer.status === 403 ? context.refusedHint : undefined;
   return new AlationError({
     kind,
     call: context.call,
@@ -115,19 +176,28 @@ export function answerError(
     alationMessage: messages.length ? messages.join(" ") : undefined,
     fieldErrors: Object.keys(fieldErrors).length ? fieldErrors : undefined,
     outcomeUnknown: options.outcomeUnknown ?? false,
-    hint: options.hint ?? (isLicenceQuota(answer) ? "a licence quota (entitlement), not throttling: not retried" : undefined),
+    hint: options.hint ?? quota ?? refused,
   });
 }
 
-function kindOf(answer: HttpAnswer, fieldErrors: Record<string, string[]>): AlationErrorKind {
-  const status = answer.status;
+// What a tenant says when a name is taken: DRF's unique validator ("... with this name already exists."), a
+// database's unique constraint ("duplicate key value violates unique constraint ..._name_key"), and the like.
+const NAME_TAKEN = /already exists|already (taken|in use)|must be unique|\bunique\b|duplicate/i;
+
+/** Whether a refusal says the name is taken, in any of the shapes `failureText` reads (or as a 409). */
+export function isNameConflictAnswer(status: number, text: FailureText): boolean {
+  if (status === 409) return true;
+  if (status < 400 || status >= 500 || status === 401 || status === 403 || status === 429) return false;
+  if (text.fieldErrors.name?.some((message) => NAME_TAKEN.test(message))) return true;
+  return text.messages.some((message) => /name/i.test(message) && NAME_TAKEN.test(message));
+}
+
+function kindOf(status: number, text: FailureText): AlationErrorKind {
   if (status === 401 || status === 403) return "auth";
   if (status === 404 || status === 405 || status === 501) return "not-found";
-  if (status === 409) return "conflict";
   if (status === 429) return "throttled";
   if (status >= 500) return "unavailable";
-  if (fieldErrors.name?.some((message) => /exist|unique|taken|already/i.test(message))) return "conflict";
-  return "validation";
+  return isNameConflictAnswer(status, text) ? "conflict" : "validation";
 }
 
 /** The validation error for a 2xx answer that does not have the expected shape. */

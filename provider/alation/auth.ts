@@ -1,7 +1,8 @@
 // The three ways to authenticate admin calls, and the per-process cache of the tokens they fetch.
 // - apiAccessToken: sent as header `TOKEN` as is.
 // - refreshToken + userId: exchanged at `createAPIAccessToken` for an API access token, sent as `TOKEN`.
-// - clientCredentials: exchanged at `/oauth/v2/token/` for a JWT, sent as `Authorization: Bearer`. Alation
+// - clientCredentials (a service account's): exchanged at `/oauth/v2/token/` for a JWT, sent as `Authorization:
+//   Bearer` (Alation's SDKs send it as header `Token` too; the bearer header is the OAuth standard). Alation
 //   invalidates a service account's previous token when it issues a new one, so every resource of the process
 //   shares one token (one fetch in flight at a time) and fetches a new one only after a 401 with the current one.
 import { createHash } from "node:crypto";
@@ -21,7 +22,18 @@ export interface Authenticator {
   renew(used: Record<string, string>): Promise<boolean>;
   /** The secrets this authenticator holds or fetched, for redaction. */
   secrets(): string[];
+  /** What to tell the user when the tenant refuses this caller (403) on an admin call. */
+  readonly refusedHint?: string;
 }
+
+// Only a service account whose system user is a Server Admin may call the admin API (../shared/alation-api.md
+// section 3); a non-admin one gets 403.
+const SERVICE_ACCOUNT_REFUSED =
+  "the service account's system user must have the Server Admin role (a service account of another role gets 403)";
+// Client credentials are a service account's; an OAuth application such as Claude's cannot use them.
+const SERVICE_ACCOUNT_TOKEN_REFUSED =
+  "the service account's client credentials were refused (client credentials work only for a service account, made " +
+  "in Alation at /admin/auth/, not for an OAuth application such as Claude's)";
 
 interface FetchedToken {
   value: string;
@@ -86,6 +98,7 @@ export function authenticatorFor(target: HttpTarget, credentials: Credentials): 
       return true;
     },
     secrets: () => (known ? [...staticSecrets, known] : staticSecrets),
+    refusedHint: credentials.mode === "clientCredentials" ? SERVICE_ACCOUNT_REFUSED : undefined,
   };
 }
 
@@ -122,7 +135,7 @@ async function fetchServiceAccountToken(target: HttpTarget, clientId: string, cl
       usableUntil: lifetime === undefined ? undefined : Date.now() + Math.max(0, lifetime - 60) * 1000,
     };
   }
-  throw tokenError(context, answer, "the service account's client credentials were refused");
+  throw tokenError(context, answer, SERVICE_ACCOUNT_TOKEN_REFUSED);
 }
 
 function contextOf(target: HttpTarget, call: HttpCall): CallContext {

@@ -1,6 +1,8 @@
-// Alation's OAuth client admin API (`/integration/core/v1/oauth/clients/`) as an ApplicationStore.
+// Alation's OAuth client admin API (`/integration/core/v1/oauth/clients/`) as an ApplicationStore. The API exists
+// only on cloud-native Alation Cloud (../shared/alation-api.md section 2).
 import {
   answerError,
+  failureText,
   applicationFromAnswer,
   clientAnswerSchema,
   clientListSchema,
@@ -18,13 +20,44 @@ import {
   type ConnectionSettings,
   type RetryPolicy,
 } from "./settings";
-import { ALATION_FIELD_NAMES, type ApplicationFields, type ApplicationLookup, type ApplicationRecord, type ApplicationStore } from "./types";
+import {
+  ALATION_FIELD_NAMES,
+  APPLICATION_FIELDS,
+  type ApplicationFields,
+  type ApplicationLookup,
+  type ApplicationRecord,
+  type ApplicationStore,
+} from "./types";
 
 const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 // Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).
 const ROUTE_NOT_SERVED = new Set([404, 405, 501]);
+/** What a create that meets a tenant without this API is told. */
+const API_NOT_SERVED_HINT =
+  "this tenant does not serve Alation's OAuth client admin API, which exists only on cloud-native Alation Cloud " +
+  "(an older generation of it, /integration/core/v1/clients/, is not called): manage the application through shell";
+
+/** The fields Alation's API docs name (../shared/alation-api.md section 2): the ones this path enforces. */
+const DOCUMENTED_FIELDS: ReadonlyArray<keyof ApplicationFields> = [
+  "name",
+  "clientType",
+  "redirectUris",
+  "accessTokenExpiry",
+  "refreshTokenExpiry",
+  "pkceRequired",
+];
+/** `jwt_required`, `is_active`, `internal_application`: only the Django-shell guide names them. */
+const UNDOCUMENTED_FIELDS = APPLICATION_FIELDS.filter((field) => !DOCUMENTED_FIELDS.includes(field));
+
+// Tenants (by origin) that refused the undocumented fields in this process: they are no longer sent there.
+const refusingUndocumented = new Set<string>();
+
+/** Forgets what tenants refused (tests). */
+export function forgetRefusedFields(): void {
+  refusingUndocumented.clear();
+}
 
 
 /** Options of the REST client that are not part of a connection. */
@@ -36,17 +69,12 @@ export interface AlationClientOptions {
 /**
  * The REST admin API of one tenant. `jwtRequired`, `isActive` and `internalApplication` are sent in bodies (a tenant
  * may accept them) but no API doc mentions them, so they are not in `enforcedFields`: callers count them as
- * enforced only when an answer echoes the requested value.
+ * enforced only when an answer echoes the requested value. A tenant may also refuse them as unknown fields (a 400
+ * naming them, ../shared/alation-api.md section 2): the create or update is then sent once more without them (a
+ * 400 is an answer: nothing was applied), and they are left out of this tenant's bodies for the rest of the process.
  */
 export class AlationClient implements ApplicationStore {
-  readonly enforcedFields: ReadonlyArray<keyof ApplicationFields> = [
-    "name",
-    "clientType",
-    "redirectUris",
-    "accessTokenExpiry",
-    "refreshTokenExpiry",
-    "pkceRequired",
-  ];
+  readonly enforcedFields = DOCUMENTED_FIELDS;
   /** The tenant's origin. */
   readonly origin: string;
   private readonly target: HttpTarget;
@@ -66,9 +94,10 @@ export class AlationClient implements ApplicationStore {
   async create(fields: ApplicationFields): Promise<{ application: ApplicationRecord; clientSecret: string }> {
     // Never repeated blindly: a create whose answer is lost may have happened (outcomeUnknown); the caller looks
     // the name up before trying again.
-    const { answer, context } = await this.call("POST", CLIENTS_PATH, { json: bodyOf(fields), retry: "unsent-only" });
+    const { answer, context } = await this.sendFields("POST", CLIENTS_PATH, fields, "unsent-only");
     if (!isSuccess(answer)) {
-      throw answerError(context, answer, { outcomeUnknown: answer.status === 500 || answer.status >= 502 });
+      const hint = ROUTE_NOT_SERVED.has(answer.status) ? API_NOT_SERVED_HINT : undefined;
+      throw answerError(context, answer, { outcomeUnknown: answer.status === 500 || answer.status >= 502, hint });
     }
     const parsed = clientAnswerSchema.safeParse(answer.json);
     if (!parsed.success || !parsed.data.client_secret) {
@@ -114,7 +143,7 @@ export class AlationClient implements ApplicationStore {
   }
 
   async update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord> {
-    const { answer, context } = await this.call("PATCH", itemPath(clientId), { json: bodyOf(changes), retry: "idempotent" });
+    const { answer, context } = await this.sendFields("PATCH", itemPath(clientId), changes, "idempotent");
     if (!isSuccess(answer)) throw answerError(context, answer);
     // A 200 normally echoes the client; a bare 204 or an echo without some fields is tolerated.
     const parsed = clientAnswerSchema.safeParse(withClientId(answer.json ?? {}, clientId));
@@ -135,6 +164,23 @@ export class AlationClient implements ApplicationStore {
     // 404: gone already (DELETE is a documented route, so a 404 is about the client), e.g. a retry of a lost answer.
     if (isSuccess(answer) || answer.status === 404) return;
     throw answerError(context, answer);
+  }
+
+  /**
+   * Sends a create or update body: without the undocumented fields on a tenant known to refuse them, else with them,
+   * and once more without them when the tenant's 400 names exactly those (and no other field).
+   */
+  private async sendFields(
+    method: "POST" | "PATCH",
+    path: string,
+    fields: Partial<ApplicationFields>,
+    retry: RetryMode,
+  ): Promise<{ answer: HttpAnswer; context: CallContext }> {
+    const omit = refusingUndocumented.has(this.origin);
+    const sent = await this.call(method, path, { json: bodyOf(fields, omit), retry });
+    if (omit || !refusesOnlyUndocumented(sent.answer, fields)) return sent;
+    refusingUndocumented.add(this.origin);
+    return this.call(method, path, { json: bodyOf(fields, true), retry });
   }
 
   /** Every client of the tenant, following pages; `unsupported` where the tenant does not serve the list. */
@@ -200,7 +246,12 @@ export class AlationClient implements ApplicationStore {
     }
     return {
       answer,
-      context: { origin: this.origin, call: `${method} ${currentPath}`, secrets: this.auth.secrets() },
+      context: {
+        origin: this.origin,
+        call: `${method} ${currentPath}`,
+        secrets: this.auth.secrets(),
+        refusedHint: this.auth.refusedHint,
+      },
     };
   }
 
@@ -238,12 +289,27 @@ function isSuccess(answer: HttpAnswer): boolean {
   return answer.status >= 200 && answer.status < 300;
 }
 
-function bodyOf(fields: Partial<ApplicationFields>): Record<string, unknown> {
+function bodyOf(fields: Partial<ApplicationFields>, omitUndocumented = false): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined) body[ALATION_FIELD_NAMES[key as keyof ApplicationFields]] = value;
+    const field = key as keyof ApplicationFields;
+    const left = omitUndocumented && UNDOCUMENTED_FIELDS.includes(field);
+    if (value !== undefined && !left) body[ALATION_FIELD_NAMES[field]] = value;
   }
   return body;
+}
+
+/**
+ * Whether a 400 refuses the undocumented fields that were sent, and nothing else: it names at least one of them (as
+ * a field error, or in its message: "Unknown field: jwt_required") and no other field.
+ */
+function refusesOnlyUndocumented(answer: HttpAnswer, fields: Partial<ApplicationFields>): boolean {
+  if (answer.status !== 400) return false;
+  const sent = UNDOCUMENTED_FIELDS.filter((field) => fields[field] !== undefined).map((f) => ALATION_FIELD_NAMES[f]);
+  const { messages, fieldErrors } = failureText(answer.json);
+  const named = Object.keys(fieldErrors);
+  if (named.some((name) => !sent.includes(name))) return false;
+  return sent.some((name) => named.includes(name) || messages.some((message) => message.includes(name)));
 }
 
 // An item answer may leave out the id it was asked for.

@@ -10,7 +10,7 @@ export type AlationErrorKind =
   | "validation"
   /** 404/405/501: no such object, or the tenant does not serve this route. */
   | "not-found"
-  /** 409, or a 400 saying the name is already taken. */
+  /** 409, or a 400 saying the name is already taken (in any shape `failureText` reads). */
   | "conflict"
   /** 429: throttled (retried), or a licence quota ("entitlement", not retried). */
   | "throttled"
@@ -31,7 +31,7 @@ export interface AlationErrorDetails {
   origin?: string;
   /** The HTTP status, when there was an answer. */
   status?: number;
-  /** Alation's own message (`detail`, `error`, `message`), redacted. */
+  /** Alation's own message (`detail`, `error`, `message`, `error_description`; `title` if nothing else), redacted. */
   alationMessage?: string;
   /** Alation's field errors (`{"field": ["message"]}`), redacted. */
   fieldErrors?: Record<string, string[]>;

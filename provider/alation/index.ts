@@ -1,5 +1,5 @@
 // The REST client of Alation's admin API: no Pulumi here.
-export { AlationClient, type AlationClientOptions } from "./client";
+export { AlationClient, forgetRefusedFields, type AlationClientOptions } from "./client";
 export { AlationError, isAlationError, type AlationErrorKind } from "./errors";
 export { closeHttpPools } from "./http";
 export { clearTokenCache } from "./auth";

@@ -4,7 +4,7 @@ import { AlationConnection, OAuthApplication } from "../resources/oauth-applicat
 import type { AlationShell } from "../resources/alation-shell";
 import { tenantUrlProblem } from "../alation/settings";
 import { requireOptionalPeer } from "../peers/optional";
-import { CLAUDE_REDIRECT_URIS } from "../verify/types";
+import { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../verify/types";
 
 /** The tenant flag that makes Alation's v1 OAuth stack issue the JWT access tokens the hosted MCP server accepts. */
 export const JWT_FEATURE_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
@@ -22,11 +22,16 @@ export interface ConnectorKubernetesSecret {
 }
 
 export interface AlationClaudeConnectorArgs {
-  /** How to reach the tenant's REST admin API. Missing pieces come from stack config `alation:*`, then `ALATION_*`. */
+  /**
+   * How to reach the tenant's REST admin API (it exists only on cloud-native Alation Cloud, as does the hosted MCP
+   * server). Missing pieces come from stack config `alation:*`, then `ALATION_*`.
+   */
   connection?: AlationConnection;
   /**
-   * How to reach the tenant's pod or host: the JWT feature flag is set through `alation_conf`, and, when no
-   * `connection` is given, the OAuth application is managed through `alation_django_shell` (every field enforced).
+   * How to reach the tenant's pod or host, for the connector guide's "contact Alation Engineers" step: Alation's own
+   * people, or a support session in the tenant's pod, run it. The JWT feature flag is set through `alation_conf`, and,
+   * when no `connection` is given, the OAuth application is managed through `alation_django_shell` (every field
+   * enforced).
    */
   shell?: AlationShell;
   /**
@@ -38,12 +43,35 @@ export interface AlationClaudeConnectorArgs {
   connectorName?: pulumi.Input<string>;
   /** Name of the OAuth application in Alation. Default `alation-ai-hosted-mcp-server` (the guide's). */
   applicationName?: pulumi.Input<string>;
-  /** Set the JWT feature flag to True through the shell. Default: true when `shell` is given; needs `shell`. */
+  /**
+   * Set the tenant flag `alation.feature_flags.enable_jwt_in_v1_oauth_stack` to True through the shell, as step 1
+   * of Alation's connector guide of 2025-12-10 does: on tenants that need it, the v1 OAuth stack issues the JWT access
+   * tokens the hosted MCP server requires only while it is True. Alation's API guide of 2025-12-15 and its current
+   * docs no longer set it (../shared/alation-api.md section 1): a tenant that issues JWTs without it needs no flag
+   * (`alation-connector verify` tells: its access-token-jwt step). Default: true when `shell` is given; needs `shell`
+   * (the flag has no REST API).
+   */
   manageJwtFeatureFlag?: boolean;
-  /** Redirect URIs. Default: `https://TENANT/oauth/callback` and Claude's two callbacks. */
+  /** Redirect URIs. Default: `https://TENANT/oauth/callback` and Claude's two callbacks (Claude needs them). */
   redirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * A custom MCP server of the tenant, served at `https://TENANT/ai/mcp/<mcpServerId>/` (../shared/alation-api.md
+   * section 4): `remoteMcpServerUrl` is then that URL. Default: the hosted MCP server, `https://TENANT/ai/mcp/`.
+   */
+  mcpServerId?: pulumi.Input<string>;
   /** Redirect URIs added to `redirectUris` (or to the default list). */
   extraRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Also register `http://127.0.0.1:38271/callback` (or the given `callbackPort`), the loopback redirect URI on
+   * which `alation-connector verify --login` receives the code, so that an admin can prove the connector end to
+   * end through a browser before anyone clicks Connect. Off by default.
+   *
+   * Safe, as RFC 8252 (OAuth for native apps) argues for loopback redirects (sections 7.3 and 8.3): a browser
+   * delivers the code only to a listener on the machine where the user logs in, never across the network, and
+   * the code is worthless without the PKCE verifier and the client secret, which stay with the verifier. Alation
+   * allows http redirect URIs for loopback hosts only.
+   */
+  verifierLogin?: boolean | { callbackPort: number };
   /** Access token lifetime in seconds (3600 to 259200). Default 86400 (1 day). */
   accessTokenExpiry?: pulumi.Input<number>;
   /** Refresh token lifetime in seconds (259200 to 15552000). Default 15552000 (180 days). */
@@ -63,7 +91,7 @@ export interface AlationClaudeConnectorArgs {
 export class AlationClaudeConnector extends pulumi.ComponentResource {
   /** Connector Name. */
   public readonly connectorName: pulumi.Output<string>;
-  /** Remote MCP server URL: `https://TENANT/ai/mcp/` (the trailing slash is required). */
+  /** Remote MCP server URL: `https://TENANT/ai/mcp/`, or `.../ai/mcp/<mcpServerId>/` (with the trailing slash). */
   public readonly remoteMcpServerUrl: pulumi.Output<string>;
   /** Client ID. */
   public readonly clientId: pulumi.Output<string>;
@@ -90,9 +118,17 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
       ? new FeatureFlag(`${name}-jwt-flag`, { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true }, { parent: this })
       : undefined;
 
+    const login = args.verifierLogin;
+    const callbackPort = login === true ? DEFAULT_CALLBACK_PORT : login ? login.callbackPort : undefined;
+    if (callbackPort !== undefined && !(Number.isInteger(callbackPort) && callbackPort >= 1 && callbackPort <= 65535)) {
+      throw new Error(
+        `AlationClaudeConnector ${name}: verifierLogin.callbackPort must be a whole number from 1 to 65535`,
+      );
+    }
+    const verifierRedirectUris = callbackPort !== undefined ? [loopbackRedirectUri(callbackPort)] : [];
     const redirectUris = pulumi
       .all([args.redirectUris ?? tenantOrigin.apply(defaultRedirectUris), args.extraRedirectUris ?? []])
-      .apply(([base, extra]) => [...new Set([...base, ...extra])]);
+      .apply(([base, extra]) => [...new Set([...base, ...extra, ...verifierRedirectUris])]);
 
     this.application = new OAuthApplication(
       `${name}-application`,
@@ -113,9 +149,11 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     this.connectorName = pulumi.output(args.connectorName ?? "Alation");
     // Without a valid origin the application's check has failed, naming connection.baseUrl: then this output waits
     // on the application, which never comes, instead of failing a second time with the same cause.
-    this.remoteMcpServerUrl = tenantOrigin.apply((origin) =>
-      origin ? pulumi.output(`${origin}/ai/mcp/`) : this.application.clientId.apply(() => ""),
-    );
+    this.remoteMcpServerUrl = pulumi
+      .all([tenantOrigin, args.mcpServerId])
+      .apply(([origin, serverId]) =>
+        origin ? pulumi.output(mcpServerUrlOf(name, origin, serverId)) : this.application.clientId.apply(() => ""),
+      );
     this.clientId = this.application.clientId;
     // Mocks (and some engines' component paths) do not apply additionalSecretOutputs: wrap explicitly.
     this.clientSecret = pulumi.secret(this.application.clientSecret);
@@ -219,6 +257,19 @@ function tenantOriginOf(
     if (source.field === "connection.baseUrl") return undefined;
     throw refuse(problem);
   });
+}
+
+/** The MCP URL Claude is given: the hosted server's, or a custom server's; always with its trailing slash. */
+export function mcpServerUrlOf(name: string, origin: string, serverId: string | undefined): string {
+  if (serverId === undefined) return `${origin}/ai/mcp/`;
+  // One path segment of URL-safe characters: anything else would name another path or need escaping in Claude's form.
+  if (!/^[A-Za-z0-9._~-]+$/.test(serverId) || serverId === "." || serverId === "..") {
+    throw new Error(
+      `AlationClaudeConnector ${name}: mcpServerId must be one path segment of letters, digits, ".", "_", "~" or "-" ` +
+        `(the <server-id> of https://TENANT/ai/mcp/<server-id>/), got ${JSON.stringify(serverId)}`,
+    );
+  }
+  return `${origin}/ai/mcp/${serverId}/`;
 }
 
 function defaultRedirectUris(origin: string | undefined): string[] {

@@ -48,7 +48,9 @@ export type LocalShell = Record<string, never>;
 
 /**
  * How to reach the tenant's shell, where `alation_conf` and `alation_django_shell` run: exactly one of
- * `kubernetes`, `ssh` and `local`.
+ * `kubernetes`, `ssh` and `local`. On Alation Cloud the pod is Alation's: this is the connector guide's "Please
+ * contact Alation Engineers for this step", run by Alation's own people or in a support session in the tenant's pod
+ * (../shared/alation-api.md section 5).
  */
 export interface AlationShell {
   /** Exec into the tenant's pod. */

@@ -5,7 +5,8 @@ import { dynamicProviderStub } from "./provider-stub";
 import { withSecretFields } from "./secret-inputs";
 
 /**
- * How to reach a tenant's REST admin API (as a Server Admin). Every field may be left out: missing pieces come from
+ * How to reach a tenant's REST admin API (as a Server Admin). The OAuth client admin API exists only on cloud-native
+ * Alation Cloud (../shared/alation-api.md section 2). Every field may be left out: missing pieces come from
  * stack config (`alation:baseUrl`, `alation:apiAccessToken`, `alation:refreshToken`, `alation:userId`,
  * `alation:clientId` + `alation:clientSecret`, `alation:caCertificate`, `alation:timeoutSeconds`), then from the
  * environment (`ALATION_BASE_URL`, `ALATION_API_ACCESS_TOKEN`, `ALATION_REFRESH_TOKEN`, `ALATION_USER_ID`,
@@ -22,7 +23,11 @@ export interface AlationConnection {
   refreshToken?: pulumi.Input<string>;
   /** The id of the Alation user the refresh token belongs to. */
   userId?: pulumi.Input<number>;
-  /** A service account's OAuth client credentials (a bearer JWT from `/oauth/v2/token/`). */
+  /**
+   * A service account's client credentials (a bearer JWT from `/oauth/v2/token/`). A service account is made in
+   * Alation at `/admin/auth/`; its system user must be a Server Admin. An OAuth application, such as Claude's, cannot
+   * authenticate this way (../shared/alation-api.md section 3).
+   */
   clientCredentials?: pulumi.Input<{
     /** The service account's client id. */
     clientId: pulumi.Input<string>;
@@ -42,13 +47,19 @@ export interface OAuthApplicationArgs {
    * as an Output, the whole connection is stored as a secret.)
    */
   connection?: pulumi.Input<AlationConnection>;
-  /** The tenant's shell (pod or host): every field is enforced there, including the ones REST cannot set. */
+  /**
+   * The tenant's shell (pod or host), the connector guide's "contact Alation Engineers" step: every field is enforced
+   * there, including the ones REST cannot set.
+   */
   shell?: AlationShell;
   /** The application's name, unique in the tenant. Default: the resource name. */
   name?: pulumi.Input<string>;
   /** `confidential` (default) or `public` (public clients must require PKCE). */
   clientType?: pulumi.Input<"confidential" | "public">;
-  /** Where Alation may send users back: absolute, https (http only for loopback), no fragment, no wildcard. */
+  /**
+   * Where Alation may send users back: absolute, https (http only for loopback), no fragment, no wildcard. May be
+   * empty: a client may be created without redirect URIs and get them later.
+   */
   redirectUris: pulumi.Input<pulumi.Input<string>[]>;
   /** Access token lifetime in seconds, 3600 to 259200. Default 86400 (1 day). */
   accessTokenExpiry?: pulumi.Input<number>;

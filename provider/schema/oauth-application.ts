@@ -77,9 +77,10 @@ export const oauthApplicationShape = {
   clientType: z
     .enum(["confidential", "public"], { error: 'clientType must be "confidential" or "public"' })
     .default(APPLICATION_DEFAULTS.clientType),
+  // May be empty: Alation lets a client be created without redirect URIs and get them later (../shared/alation-api.md
+  // section 2, the Copilot Studio steps).
   redirectUris: z
-    .array(redirectUriSchema, { error: "redirectUris is required: a list of redirect URIs" })
-    .min(1, { error: "redirectUris must hold at least one URI" })
+    .array(redirectUriSchema, { error: "redirectUris is required: a list of redirect URIs (may be empty)" })
     .superRefine((uris, ctx) => {
       uris.forEach((uri, index) => {
         if (uri !== UNKNOWN && uris.indexOf(uri) < index) {

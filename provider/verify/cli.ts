@@ -3,7 +3,8 @@
 import { parseArgs } from "node:util";
 import { connectorsFromJson, ConnectorInputError } from "./input";
 import { formatReports, reportsToJson } from "./report";
-import { EMULATOR_TEST_USER, type ConnectorInput, type VerifyOptions } from "./types";
+import { DEFAULT_CALLBACK_PORT, DEFAULT_LOGIN_TIMEOUT_MS, type ConnectorInput, type VerifyOptions } from "./types";
+import { urlExtras } from "./url-rules";
 import { DEFAULT_TIMEOUT_MS, verifyConnectors } from "./verify";
 
 export const USAGE = `Usage: alation-connector verify [options]
@@ -17,11 +18,15 @@ Input, either:
 or, without --mcp-url, on stdin: \`pulumi stack output --json --show-secrets\` (one tenant or many)
 
 Options:
-  --login                   also log a user in (authorization code + PKCE), exchange the code,
-                            check the JWT, call MCP initialize and tools/list, refresh once;
-                            the user is the emulator's test user unless given below
-  --login-username NAME     the user to log in (implies --login)
-  --login-password PASS     its password; better in env ALATION_CONNECTOR_LOGIN_PASSWORD
+  --login                   also log in as Claude does: a browser opens ($BROWSER, else the platform's
+                            opener; the URL is printed too), the user logs in, the code comes back to
+                            http://127.0.0.1:PORT/callback; then the code exchange, the JWT checks, MCP
+                            initialize and tools/list, one refresh. Without it the JWT flag is not checked.
+                            The application must list that redirect URI (AlationClaudeConnector's verifierLogin)
+  --callback-port N         the port of that redirect URI (default ${DEFAULT_CALLBACK_PORT})
+  --login-timeout-ms N      how long to wait for the browser to come back (default ${DEFAULT_LOGIN_TIMEOUT_MS})
+  --access-token-expiry N   the application's accessTokenExpiry in seconds, compared with the token's
+                            lifetime (default: from the input, else 86400)
   --emulator                the tenant is the local emulator: loopback http passes with a warning
   --timeout-ms N            bound of each HTTP call and MCP request (default ${DEFAULT_TIMEOUT_MS})
   --json                    print JSON for CI
@@ -56,8 +61,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         "client-id": { type: "string" },
         "client-secret": { type: "string" },
         login: { type: "boolean" },
-        "login-username": { type: "string" },
-        "login-password": { type: "string" },
+        "callback-port": { type: "string" },
+        "login-timeout-ms": { type: "string" },
+        "access-token-expiry": { type: "string" },
         emulator: { type: "boolean" },
         "timeout-ms": { type: "string" },
         json: { type: "boolean" },
@@ -65,8 +71,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       },
     });
   } catch (error) {
-    // parseArgs quotes the offending option, never a value.
-    return usageError(io, (error as Error).message);
+    // parseArgs quotes the offending option, never a value; its first sentence says it all.
+    return usageError(io, (error as Error).message.split(". ")[0]);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -74,17 +80,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   if (positionals.length !== 1 || positionals[0] !== "verify") return usageError(io, "the command is `alation-connector verify`");
-  const timeoutMs = values["timeout-ms"] === undefined ? DEFAULT_TIMEOUT_MS : Number(values["timeout-ms"]);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return usageError(io, "--timeout-ms takes a positive whole number");
-
   let inputs: ConnectorInput[];
+  let options: VerifyOptions;
   try {
-    inputs = await readInputs(values, io);
+    const timeoutMs = wholeNumber(values["timeout-ms"], "--timeout-ms", 1) ?? DEFAULT_TIMEOUT_MS;
+    const accessTokenExpiry = wholeNumber(values["access-token-expiry"], "--access-token-expiry", 1);
+    const browser = browserOptions(values, io);
+    options = { emulator: values.emulator ?? false, timeoutMs, login: values.login ?? false, browser };
+    // The flag is the default of the connectors whose input does not say.
+    inputs = (await readInputs(values, io)).map((input) => ({ accessTokenExpiry, ...input }));
   } catch (error) {
     if (error instanceof ConnectorInputError) return usageError(io, error.message);
     throw error;
   }
-  const options: VerifyOptions = { emulator: values.emulator ?? false, timeoutMs, login: loginOption(values, io.env) };
   const reports = await verifyConnectors(inputs, options);
   io.stdout(values.json ? reportsToJson(reports) : formatReports(reports));
   return reports.every((report) => report.ok) ? 0 : 1;
@@ -94,9 +102,8 @@ type ParsedValues = {
   "mcp-url"?: string;
   "client-id"?: string;
   "client-secret"?: string;
-  login?: boolean;
-  "login-username"?: string;
-  "login-password"?: string;
+  "callback-port"?: string;
+  "login-timeout-ms"?: string;
 };
 
 async function readInputs(values: ParsedValues, io: CliIo): Promise<ConnectorInput[]> {
@@ -105,6 +112,11 @@ async function readInputs(values: ParsedValues, io: CliIo): Promise<ConnectorInp
     if (io.stdinIsTTY) throw new ConnectorInputError("give --mcp-url, --client-id and a client secret, or pipe the stack outputs in");
     return connectorsFromJson(await io.readStdin());
   }
+  const extras = URL.canParse(mcpUrl) ? urlExtras(new URL(mcpUrl)) : undefined;
+  if (extras) {
+    const bare = "give the bare Remote MCP server URL, https://TENANT/ai/mcp/";
+    throw new ConnectorInputError(`--mcp-url holds ${extras}: ${bare}`);
+  }
   const clientId = values["client-id"];
   const clientSecret = values["client-secret"] ?? io.env.ALATION_CONNECTOR_CLIENT_SECRET;
   if (!clientId) throw new ConnectorInputError("--client-id is missing");
@@ -112,16 +124,31 @@ async function readInputs(values: ParsedValues, io: CliIo): Promise<ConnectorInp
   return [{ remoteMcpServerUrl: mcpUrl, clientId, clientSecret }];
 }
 
-function loginOption(values: ParsedValues, env: CliIo["env"]): VerifyOptions["login"] {
-  const username = values["login-username"];
-  const password = values["login-password"] ?? env.ALATION_CONNECTOR_LOGIN_PASSWORD;
-  if (username !== undefined) return { username, password: password ?? "" };
-  if (!values.login) return false;
-  return password !== undefined ? { ...EMULATOR_TEST_USER, password } : true;
+/** The browser login's settings; the URL is printed on stderr, for a machine where no browser opens. */
+function browserOptions(values: ParsedValues, io: CliIo): NonNullable<VerifyOptions["browser"]> {
+  return {
+    callbackPort: wholeNumber(values["callback-port"], "--callback-port", 0, 65535),
+    timeoutMs: wholeNumber(values["login-timeout-ms"], "--login-timeout-ms", 1),
+    env: io.env,
+    onUrl: (url) =>
+      io.stderr(`alation-connector: log in with the browser that opens; if none does, open this URL:\n  ${url}\n`),
+  };
 }
 
+/** The value of a whole-number option within [min, max], or undefined when not given. */
+function wholeNumber(text: string | undefined, option: string, min: number, max?: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `from ${min} up` : `from ${min} to ${max}`;
+    throw new ConnectorInputError(`${option} takes a whole number ${range}`);
+  }
+  return value;
+}
+
+/** One line naming the problem, and where the usage is (never the whole usage: the problem would scroll away). */
 function usageError(io: CliIo, message: string): number {
-  io.stderr(`alation-connector: ${message}\n\n${USAGE}`);
+  io.stderr(`alation-connector: ${message}\nalation-connector verify --help for usage\n`);
   return 2;
 }
 

@@ -12,6 +12,25 @@ export interface Finding {
 
 const CLIENTS_API = "PATCH /integration/core/v1/oauth/clients/{client_id}/";
 
+/**
+ * Claude's public reports of what its connector does where a standard client would not, cited by the findings
+ * that rest on them (anthropics/claude-ai-mcp).
+ */
+export const CLAUDE_REPORTS = {
+  /** The connector sends client_secret_post, whatever the metadata says, and never retries with HTTP Basic. */
+  clientSecretPost: "anthropics/claude-ai-mcp issue 667",
+  /** A connector's client id and secret cannot be edited once it is added. */
+  credentialsNotEditable: "anthropics/claude-ai-mcp issue 1000",
+  /** Since 2026-01-08 Claude discovers the authorization server only through protected resource metadata. */
+  noMetadataFallback:
+    'anthropics/claude-ai-mcp, announcement "Deprecation of auth_server_metadata discovery fallback"',
+} as const;
+
+/** What to do in Claude after the application's credentials changed: the connector cannot be edited. */
+const READD_CONNECTOR =
+  `a Claude connector's credentials cannot be edited (${CLAUDE_REPORTS.credentialsNotEditable}): ` +
+  "remove the connector in Claude and add it again with the new client id and secret";
+
 /** The fixes of the problems that the field reports most often. */
 export const FINDINGS = {
   opaqueTokens: {
@@ -24,8 +43,8 @@ export const FINDINGS = {
   wrongSecret: {
     cause: "the token endpoint refused the client secret (wrong secret, or an old one after a rotation)",
     fix:
-      "copy clientSecret from `pulumi stack output --json --show-secrets` into the connector in Claude; " +
-      "a rotated secret invalidates the old one at once; if the secret is right, check that the application is active",
+      "compare it with clientSecret of `pulumi stack output --json --show-secrets`; a rotation invalidates the old " +
+      `secret at once, and ${READD_CONNECTOR}; if the secret is right, check that the application is active`,
   },
   inactiveClient: {
     cause: "the OAuth application is inactive (is_active is False)",
@@ -37,18 +56,27 @@ export const FINDINGS = {
     cause: "the tenant knows no OAuth application with this client id",
     fix:
       "copy clientId from the stack outputs; if the application was deleted, run `pulumi up` to recreate it " +
-      "(a recreated application has a new id and secret: update the connector in Claude)",
+      `(a recreated application has a new id and secret: ${READD_CONNECTOR})`,
   },
   unknownOrInactiveClient: {
     cause: "the tenant refuses this client id: the OAuth application is inactive (is_active is False) or does not exist",
     fix:
       `if it exists, activate it (${CLIENTS_API} {"is_active": true}, or Application.is_active = True in ` +
       "alation_django_shell); otherwise copy clientId from the stack outputs, or run `pulumi up` to restore the " +
-      "application (a recreated one has a new id and secret: update the connector in Claude)",
+      `application (a recreated one has a new id and secret: ${READD_CONNECTOR})`,
   },
   wrongMcpPath: {
     cause: "nothing answers MCP at this URL",
-    fix: "set the connector's Remote MCP server URL to https://TENANT/ai/mcp/ (with the trailing slash)",
+    // Custom MCP servers live at /ai/mcp/<server-id>/ (../shared/alation-api.md section 4).
+    fix:
+      "set the connector's Remote MCP server URL to https://TENANT/ai/mcp/, or https://TENANT/ai/mcp/<server-id>/ " +
+      "for a custom MCP server (with the trailing slash)",
+  },
+  loginNotChecked: {
+    cause:
+      "not checked without --login: the JWT flag (alation.feature_flags.enable_jwt_in_v1_oauth_stack) and the user's " +
+      "login; with the flag off every other step passes and Claude's Connect still fails",
+    fix: "run again with --login: a browser opens for the login, and the code comes back to the verifier",
   },
 } satisfies Record<string, Finding>;
 
@@ -59,6 +87,16 @@ export function missingRedirectUri(uri: string): Finding {
     fix:
       `add ${uri} to the application's redirect_uris (${CLIENTS_API} {"redirect_uris": [...]}, ` +
       "or AlationClaudeConnector's default redirectUris) and run `pulumi up`",
+  };
+}
+
+/** The finding of a loopback redirect URI of the verifier that the application does not list. */
+export function missingLoopbackRedirectUri(uri: string): Finding {
+  return {
+    cause: `the OAuth application does not list ${uri}, where verify --login receives the code`,
+    fix:
+      "set AlationClaudeConnector's verifierLogin: true (or add the URI to extraRedirectUris) and run `pulumi up`; " +
+      "or pass --callback-port with the port of a loopback redirect URI that the application lists",
   };
 }
 

@@ -3,10 +3,15 @@ export { verifyConnector, verifyConnectors, ALL_STEPS, DEFAULT_TIMEOUT_MS } from
 export { connectorsFromStackOutputs, connectorsFromJson, ConnectorInputError } from "./input";
 export { formatReports, reportsToJson } from "./report";
 export { runCli, USAGE, type CliIo } from "./cli";
+export { browserCommands, openBrowser } from "./browser";
 export {
   CLAUDE_REDIRECT_URIS,
+  DEFAULT_CALLBACK_PORT,
+  DEFAULT_LOGIN_TIMEOUT_MS,
   EMULATOR_TEST_USER,
+  loopbackRedirectUri,
   STEP_IDS,
+  type BrowserLoginOptions,
   type ConnectorInput,
   type FetchFn,
   type LoginCredentials,

@@ -20,6 +20,7 @@ const FIELD_NAMES = {
   clientId: ["clientId", "client_id"],
   clientSecret: ["clientSecret", "client_secret"],
   connectorName: ["connectorName", "connector_name"],
+  accessTokenExpiry: ["accessTokenExpiry", "access_token_expiry"],
 } as const;
 
 /** Stack outputs are shallow; deeper nesting is not a connector list. */
@@ -40,6 +41,12 @@ export function connectorsFromStackOutputs(outputs: unknown): ConnectorInput[] {
 
 /** Parses stack outputs given as JSON text. */
 export function connectorsFromJson(text: string): ConnectorInput[] {
+  if (text.trim() === "") {
+    throw new ConnectorInputError(
+      "stdin is empty: pipe in `pulumi stack output --json --show-secrets`, " +
+        "or give --mcp-url, --client-id and the client secret",
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -78,13 +85,25 @@ function toConnector(value: Record<string, unknown>, path: string[]): ConnectorI
     if (typeof v !== "string" || v.trim() === "") throw new ConnectorInputError(`${where}: ${label} is missing`);
     return v.trim();
   };
+  // The application's lifetime, beside the four fields or in the exported `application` (the component's child).
+  const application = isObject(value.application) ? value.application : {};
+  const expiry = field(value, FIELD_NAMES.accessTokenExpiry) ?? field(application, FIELD_NAMES.accessTokenExpiry);
+  if (expiry !== undefined && !isSeconds(expiry)) {
+    throw new ConnectorInputError(`${where}: accessTokenExpiry is not a positive whole number of seconds`);
+  }
   return {
     name,
     connectorName: typeof connectorName === "string" ? connectorName : undefined,
     remoteMcpServerUrl: text(FIELD_NAMES.mcpUrl, "remoteMcpServerUrl"),
     clientId: text(FIELD_NAMES.clientId, "clientId"),
     clientSecret: text(FIELD_NAMES.clientSecret, "clientSecret"),
+    ...(expiry !== undefined ? { accessTokenExpiry: expiry } : {}),
   };
+}
+
+/** A lifetime in seconds: a positive whole number. */
+export function isSeconds(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0;
 }
 
 function field(value: Record<string, unknown>, names: readonly string[]): unknown {

@@ -3,8 +3,14 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { AuthorizationServerMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { errorFinding, type AuthorizeAnswer, type Finding } from "./diagnosis";
 import type { VerifierHttp } from "./http";
+import type { CallbackListener } from "./loopback";
 import type { SecretRedactor } from "./redact";
-import type { ConnectorInput, LoginCredentials, StepId, StepResult, StepStatus } from "./types";
+import type { BrowserLoginOptions, ConnectorInput, LoginCredentials, StepId, StepResult, StepStatus } from "./types";
+
+/** How the user logs in: through a browser back to the verifier's loopback listener, or the emulator's HTTP Basic. */
+export type LoginPlan =
+  | { kind: "browser"; options: BrowserLoginOptions }
+  | { kind: "credentials"; credentials: LoginCredentials };
 
 /** What one connector's steps learn and pass on. Secrets live here, never in results. */
 export interface VerifyContext {
@@ -12,16 +18,16 @@ export interface VerifyContext {
   readonly input: ConnectorInput;
   /** Loopback http and ports are tolerated (with a warning). */
   readonly emulator: boolean;
-  /** Who logs in; undefined when no login was asked for. */
-  readonly login?: LoginCredentials;
+  /** How the user logs in; undefined when no login was asked for. */
+  readonly login?: LoginPlan;
   /** Bounded fetches that never follow a redirect. */
   readonly http: VerifierHttp;
   /** Every secret learned so far; every printed text goes through it. */
   readonly redactor: SecretRedactor;
   /** The MCP URL the network steps use: the given one, with a trailing slash added if it lacked one. */
   mcpUrl?: URL;
-  /** The answer to the unauthenticated MCP request. */
-  challenge?: { status: number; wwwAuthenticate: string | null };
+  /** The answer to the unauthenticated MCP request (`redirect`: where a 3xx pointed, without its query). */
+  challenge?: { status: number; wwwAuthenticate: string | null; redirect?: string };
   /** The protected resource metadata URL named by the 401. */
   resourceMetadataUrl?: URL;
   /** The `scope` of the 401's challenge, which Claude requests. */
@@ -34,6 +40,10 @@ export interface VerifyContext {
   asMetadata?: AuthorizationServerMetadata;
   /** How the authorize endpoint answered, per Claude redirect URI, without a user. */
   authorizeAnswers: Map<string, AuthorizeAnswer>;
+  /** Which ways of sending the client secret the token endpoint accepted (set by the client-secret step). */
+  secretAccepted?: { post: boolean; basic: boolean };
+  /** The loopback listener of a browser login, started once its redirect URI is known to be accepted. */
+  callback?: CallbackListener;
   /** The code that the login obtained, with what the exchange needs. */
   authorization?: { code: string; codeVerifier: string; redirectUri: string };
   /** Tokens of the code exchange. */

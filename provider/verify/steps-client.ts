@@ -1,10 +1,15 @@
 // The client's registration as Claude meets it, still without a user: does the authorize endpoint accept
 // the client id with each of Claude's callbacks, and does the token endpoint accept its secret?
 import { randomBytes } from "node:crypto";
-import { exchangeAuthorization, startAuthorization } from "@modelcontextprotocol/sdk/client/auth.js";
+import {
+  exchangeAuthorization,
+  startAuthorization,
+  type AddClientAuthentication,
+} from "@modelcontextprotocol/sdk/client/auth.js";
 import { OAuthError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
 import {
   classifyAuthorizeAnswer,
+  CLAUDE_REPORTS,
   clientFinding,
   describeAnswer,
   errorSubject,
@@ -47,6 +52,66 @@ export async function claudeAuthorizeRequest(ctx: VerifyContext, redirectUri: st
   });
 }
 
+/** How the authorize endpoint answers Claude's request for this callback, made without a user. */
+export async function probeAuthorize(ctx: VerifyContext, redirectUri: string): Promise<AuthorizeAnswer> {
+  const { authorizationUrl } = await claudeAuthorizeRequest(ctx, redirectUri, randomToken());
+  const response = await ctx.http.probe(authorizationUrl, { headers: { accept: "text/html,application/json" } });
+  return classifyAuthorizeAnswer(response, authorizationUrl, redirectUri);
+}
+
+/** The two ways RFC 6749 (section 2.3.1) lets a client send its secret to the token endpoint. */
+export type SecretMethod = "client_secret_post" | "client_secret_basic";
+
+/**
+ * Sends the client's credentials one way, whatever the metadata advertises (the SDK would pick Basic when it is
+ * listed). Claude always uses client_secret_post (CLAUDE_REPORTS.clientSecretPost), so every real exchange does.
+ */
+export function clientAuthentication(ctx: VerifyContext, method: SecretMethod): AddClientAuthentication {
+  const { clientId, clientSecret } = ctx.input;
+  return (headers, params) => {
+    if (method === "client_secret_post") {
+      params.set("client_id", clientId);
+      params.set("client_secret", clientSecret);
+      return;
+    }
+    const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64");
+    headers.set("authorization", `Basic ${basic}`);
+  };
+}
+
+/** How the token endpoint met the real credentials with a made-up code. */
+type SecretProbe =
+  | { verdict: "accepted" }
+  | { verdict: "code-accepted" }
+  | { verdict: "refused"; answer: OAuthErrorAnswer }
+  | { verdict: "inconclusive"; answer: OAuthErrorAnswer };
+
+/**
+ * A made-up code with the real credentials: a server authenticates the client before it looks at the code, so
+ * invalid_grant means "right secret, wrong code" and invalid_client means "wrong secret" (or a refused method).
+ */
+async function probeSecret(ctx: VerifyContext, method: SecretMethod): Promise<SecretProbe> {
+  const { metadata, server } = serverOf(ctx);
+  try {
+    await exchangeAuthorization(server, {
+      metadata,
+      clientInformation: { client_id: ctx.input.clientId, client_secret: ctx.input.clientSecret },
+      authorizationCode: randomToken(),
+      codeVerifier: randomToken() + randomToken(),
+      redirectUri: CLAUDE_REDIRECT_URIS[0],
+      resource: resourceOf(ctx),
+      addClientAuthentication: clientAuthentication(ctx, method),
+      fetchFn: ctx.http.strict,
+    });
+  } catch (error) {
+    const answer = oauthAnswerOf(error);
+    if (!answer) throw error;
+    if (answer.error === "invalid_grant") return { verdict: "accepted" };
+    return errorSubject(answer) === "client" ? { verdict: "refused", answer } : { verdict: "inconclusive", answer };
+  }
+  return { verdict: "code-accepted" };
+}
+
 /** A fresh random value (state, made-up code). */
 export function randomToken(): string {
   return randomBytes(24).toString("base64url");
@@ -76,7 +141,7 @@ function redirectUriStep(id: StepId, redirectUri: string): StepDefinition {
   };
 }
 
-function failedAuthorize(answer: OAuthErrorAnswer, redirectUri: string): StepOutcome {
+export function failedAuthorize(answer: OAuthErrorAnswer, redirectUri: string): StepOutcome {
   if (errorSubject(answer) === "client") return fail(clientFinding(answer, false), describeAnswer(answer));
   return fail(
     { cause: `the authorize endpoint refused Claude's request with ${redirectUri}`, fix: "see the tenant's answer; Claude sends exactly this request" },
@@ -91,9 +156,7 @@ export const clientSteps: StepDefinition[] = [
     needs: ["authorization-code-grant", "pkce-s256"],
     async run(ctx) {
       for (const redirectUri of CLAUDE_REDIRECT_URIS) {
-        const { authorizationUrl } = await claudeAuthorizeRequest(ctx, redirectUri, randomToken());
-        const response = await ctx.http.probe(authorizationUrl, { headers: { accept: "text/html,application/json" } });
-        ctx.authorizeAnswers.set(redirectUri, await classifyAuthorizeAnswer(response, authorizationUrl, redirectUri));
+        ctx.authorizeAnswers.set(redirectUri, await probeAuthorize(ctx, redirectUri));
       }
       const answers = [...ctx.authorizeAnswers.values()];
       const accepted = answers.find((a): a is Extract<AuthorizeAnswer, { verdict: "accepted" }> => a.verdict === "accepted");
@@ -112,30 +175,60 @@ export const clientSteps: StepDefinition[] = [
     title: "token endpoint accepts the client secret",
     needs: ["client-id-accepted"],
     async run(ctx) {
-      const { metadata, server } = serverOf(ctx);
-      // A made-up code with the real credentials: a server authenticates the client before it looks at the
-      // code, so invalid_grant means "right secret, wrong code" and invalid_client means "wrong secret".
-      try {
-        await exchangeAuthorization(server, {
-          metadata,
-          clientInformation: { client_id: ctx.input.clientId, client_secret: ctx.input.clientSecret },
-          authorizationCode: randomToken(),
-          codeVerifier: randomToken() + randomToken(),
-          redirectUri: CLAUDE_REDIRECT_URIS[0],
-          resource: resourceOf(ctx),
-          fetchFn: ctx.http.strict,
+      const post = await probeSecret(ctx, "client_secret_post");
+      if (post.verdict === "code-accepted") {
+        return warn({
+          cause: "the token endpoint accepted a made-up authorization code",
+          fix: "report this to the tenant's administrators",
         });
-      } catch (error) {
-        const answer = oauthAnswerOf(error);
-        if (!answer) throw error;
-        if (answer.error === "invalid_grant") return pass("the secret authenticates the client (a made-up code got invalid_grant)");
-        if (errorSubject(answer) === "client") return fail(clientFinding(answer, true), describeAnswer(answer));
+      }
+      if (post.verdict === "inconclusive") {
         return warn(
-          { cause: `inconclusive: a made-up code got ${describeAnswer(answer)}`, fix: "run with --login to check the secret with a real code" },
-          describeAnswer(answer),
+          {
+            cause: `inconclusive: a made-up code got ${describeAnswer(post.answer)}`,
+            fix: "run with --login to check the secret with a real code",
+          },
+          describeAnswer(post.answer),
         );
       }
-      return warn({ cause: "the token endpoint accepted a made-up authorization code", fix: "report this to the tenant's administrators" });
+      if (post.verdict === "accepted") {
+        ctx.secretAccepted = { post: true, basic: false };
+        return pass("the secret authenticates the client (a made-up code got invalid_grant)");
+      }
+      // Refused in the form body: is it the secret, or only the way it was sent?
+      const basic = await probeSecret(ctx, "client_secret_basic");
+      if (basic.verdict !== "accepted") return fail(clientFinding(post.answer, true), describeAnswer(post.answer));
+      ctx.secretAccepted = { post: false, basic: true };
+      return pass("the secret authenticates the client, but only sent as HTTP Basic");
+    },
+  },
+  {
+    id: "client-secret-post",
+    title: "token endpoint accepts client_secret_post, as Claude sends it",
+    needs: ["client-secret"],
+    run(ctx) {
+      if (!ctx.secretAccepted) return { status: "skip", detail: "the client-secret step was inconclusive" };
+      if (!ctx.secretAccepted.post) {
+        return fail({
+          cause:
+            "the token endpoint accepts the secret as HTTP Basic (client_secret_basic) only; Claude's connector " +
+            `sends client_secret_post and never falls back to Basic (${CLAUDE_REPORTS.clientSecretPost})`,
+          fix:
+            "the tenant's token endpoint must accept client_id and client_secret in the form body " +
+            "(client_secret_post)",
+        });
+      }
+      const advertised = ctx.asMetadata?.token_endpoint_auth_methods_supported;
+      if (advertised && !advertised.includes("client_secret_post")) {
+        return warn(
+          {
+            cause: `the metadata advertises ${advertised.join(", ")} only, yet client_secret_post is accepted`,
+            fix: 'the metadata should list "client_secret_post" in token_endpoint_auth_methods_supported',
+          },
+          "client_secret_post accepted",
+        );
+      }
+      return pass("client_id and client_secret in the form body are accepted");
     },
   },
 ];

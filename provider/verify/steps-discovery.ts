@@ -1,11 +1,25 @@
 // The first half of Claude's path, before any user: the MCP URL, its 401, the protected resource metadata
 // (RFC 9728) and the authorization server's metadata (RFC 8414).
+//
+// Where the MCP SDK's own OAuth client (what reference MCP clients run) refuses a tenant, the matching step
+// fails, judged by the SDK's own schemas and rules; where the SDK proceeds but Claude is known to fail, the step
+// fails too and cites Claude's report (CLAUDE_REPORTS). tests/verify/unit.test.ts runs the SDK client against
+// the same fake tenants, so the two cannot drift apart unnoticed.
 import { discoverAuthorizationServerMetadata, extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
+import { OAuthProtectedResourceMetadataSchema } from "@modelcontextprotocol/sdk/shared/auth.js";
+import { checkResourceAllowed, resourceUrlFromServerUrl } from "@modelcontextprotocol/sdk/shared/auth-utils.js";
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
-import { FINDINGS, unfollowedRedirect, type Finding } from "./diagnosis";
+import { CLAUDE_REPORTS, FINDINGS, unfollowedRedirect, type Finding } from "./diagnosis";
 import { isObject, isRedirect, readJson, redirectTarget, withoutQuery } from "./http";
 import { fail, pass, warn, type StepDefinition, type VerifyContext } from "./step";
-import { checkHttps443, checkTrailingSlash, isReachableScheme, pathSpecificResourceMetadataUrl, withTrailingSlash } from "./url-rules";
+import {
+  checkHttps443,
+  checkTrailingSlash,
+  isReachableScheme,
+  pathSpecificResourceMetadataUrl,
+  urlExtras,
+  withTrailingSlash,
+} from "./url-rules";
 
 /** The request Claude sends first: MCP initialize, without a token. */
 const INITIALIZE_REQUEST = JSON.stringify({
@@ -19,6 +33,12 @@ const INITIALIZE_REQUEST = JSON.stringify({
 function mcpUrlOf(ctx: VerifyContext): URL {
   if (!ctx.mcpUrl) throw new Error("the MCP URL was not established");
   return ctx.mcpUrl;
+}
+
+/** The answer to the unauthenticated MCP request (recorded by mcp-reachable, which the later steps need). */
+function challengeOf(ctx: VerifyContext): NonNullable<VerifyContext["challenge"]> {
+  if (!ctx.challenge) throw new Error("no answer was recorded");
+  return ctx.challenge;
 }
 
 /** A finding for a URL that Claude would call over a scheme it refuses. */
@@ -37,6 +57,13 @@ export const discoverySteps: StepDefinition[] = [
       } catch {
         return fail({ ...FINDINGS.wrongMcpPath, cause: "the Remote MCP server URL is not a URL" });
       }
+      const extras = urlExtras(url);
+      if (extras) {
+        return fail({
+          cause: `the Remote MCP server URL holds ${extras}, which no MCP URL has`,
+          fix: `set the connector's Remote MCP server URL to ${withTrailingSlash(url).href}`,
+        });
+      }
       const verdict = checkHttps443(url, ctx.emulator);
       if (verdict.status !== "fail") ctx.mcpUrl = withTrailingSlash(url);
       return verdict;
@@ -49,10 +76,11 @@ export const discoverySteps: StepDefinition[] = [
     run: (ctx) => checkTrailingSlash(new URL(ctx.input.remoteMcpServerUrl)),
   },
   {
-    id: "mcp-no-redirect",
-    title: "MCP URL answers without a redirect",
+    id: "mcp-reachable",
+    title: "MCP URL is reachable",
     needs: ["mcp-url"],
     async run(ctx) {
+      // A network error or a timeout fails here (the step runner names it), before anything is judged.
       const url = mcpUrlOf(ctx);
       const response = await ctx.http.probe(url, {
         method: "POST",
@@ -60,11 +88,19 @@ export const discoverySteps: StepDefinition[] = [
         body: INITIALIZE_REQUEST,
       });
       await response.body?.cancel();
-      if (isRedirect(response.status)) {
-        return fail(unfollowedRedirect(response.status, withoutQuery(url.href), redirectTarget(response, url)));
-      }
-      ctx.challenge = { status: response.status, wwwAuthenticate: response.headers.get("www-authenticate") };
+      const redirect = isRedirect(response.status) ? redirectTarget(response, url) : undefined;
+      ctx.challenge = { status: response.status, wwwAuthenticate: response.headers.get("www-authenticate"), redirect };
       return pass(`HTTP ${response.status} from ${withoutQuery(url.href)}`);
+    },
+  },
+  {
+    id: "mcp-no-redirect",
+    title: "MCP URL answers without a redirect",
+    needs: ["mcp-reachable"],
+    run(ctx) {
+      const { status, redirect } = challengeOf(ctx);
+      if (redirect !== undefined) return fail(unfollowedRedirect(status, withoutQuery(mcpUrlOf(ctx).href), redirect));
+      return pass(`HTTP ${status}, no redirect`);
     },
   },
   {
@@ -72,8 +108,7 @@ export const discoverySteps: StepDefinition[] = [
     title: "MCP URL answers 401 with a Bearer challenge",
     needs: ["mcp-no-redirect"],
     run(ctx) {
-      const challenge = ctx.challenge;
-      if (!challenge) throw new Error("no answer was recorded");
+      const challenge = challengeOf(ctx);
       if (challenge.status === 404) return fail(FINDINGS.wrongMcpPath, "HTTP 404");
       if (challenge.status !== 401) {
         return fail({
@@ -127,8 +162,12 @@ export const discoverySteps: StepDefinition[] = [
       const response = await ctx.http.strict(metadataUrl, { headers: { accept: "application/json" } });
       const body = await readJson(response);
       if (!response.ok || !isObject(body)) {
+        // The SDK then falls back to the MCP URL's origin as the authorization server; Claude does not.
         return fail({
-          cause: `the resource_metadata URL answers HTTP ${response.status}${response.ok ? " without a JSON object" : ""}`,
+          cause:
+            `the resource_metadata URL answers HTTP ${response.status}` +
+            `${response.ok ? " without a JSON object" : ""}; ` +
+            `Claude finds the authorization server only through this metadata (${CLAUDE_REPORTS.noMetadataFallback})`,
           fix: "the tenant must serve RFC 9728 protected resource metadata at the URL its 401 names",
         });
       }
@@ -166,15 +205,24 @@ export const discoverySteps: StepDefinition[] = [
     run(ctx) {
       const servers = ctx.resourceMetadata?.authorization_servers;
       const fix = 'the protected resource metadata must say "authorization_servers": ["https://TENANT"]';
+      // What the SDK does with a list it cannot read: ignore the metadata, and log in at the MCP URL's origin.
+      const noFallback =
+        `MCP clients ignore such metadata, and Claude has no fallback (${CLAUDE_REPORTS.noMetadataFallback})`;
       if (!Array.isArray(servers) || servers.length === 0) {
         return fail({ cause: "authorization_servers is missing or empty, so Claude does not know where to log in", fix });
       }
       const notString = servers.find((server) => typeof server !== "string");
       if (notString !== undefined) {
-        return fail({ cause: `authorization_servers holds a ${Array.isArray(notString) ? "nested array" : typeof notString}, not a flat array of strings`, fix });
+        const what = Array.isArray(notString) ? "nested array" : typeof notString;
+        const cause = `authorization_servers holds a ${what}, not a flat array of strings: ${noFallback}`;
+        return fail({ cause, fix });
+      }
+      const parsed = OAuthProtectedResourceMetadataSchema.shape.authorization_servers.safeParse(servers);
+      if (!parsed.success) {
+        const issues = zodIssues(parsed.error);
+        return fail({ cause: `authorization_servers holds values MCP clients refuse (${issues}): ${noFallback}`, fix });
       }
       for (const server of servers as string[]) {
-        if (!URL.canParse(server)) return fail({ cause: `authorization_servers holds ${JSON.stringify(server)}, not an absolute URL`, fix });
         if (!isReachableScheme(new URL(server), ctx.emulator)) return fail(insecureUrl("the authorization server", new URL(server)));
       }
       ctx.authorizationServer = servers[0] as string;
@@ -187,7 +235,16 @@ export const discoverySteps: StepDefinition[] = [
     needs: ["authorization-servers"],
     async run(ctx) {
       const server = ctx.authorizationServer as string;
-      const metadata = await discoverAuthorizationServerMetadata(server, { fetchFn: ctx.http.strict });
+      let metadata: Awaited<ReturnType<typeof discoverAuthorizationServerMetadata>>;
+      try {
+        metadata = await discoverAuthorizationServerMetadata(server, { fetchFn: ctx.http.strict });
+      } catch (error) {
+        if (!isZodError(error)) throw error;
+        return fail({
+          cause: `MCP clients refuse the authorization server metadata of ${server}: ${zodIssues(error)}`,
+          fix: "the tenant's /.well-known/oauth-authorization-server must be RFC 8414 metadata with https endpoints",
+        });
+      }
       if (!metadata) {
         return fail({
           cause: `no authorization server metadata for ${server} (neither RFC 8414 nor OpenID discovery)`,
@@ -233,8 +290,13 @@ export const discoverySteps: StepDefinition[] = [
     run(ctx) {
       const methods = ctx.asMetadata?.code_challenge_methods_supported;
       if (!methods?.includes("S256")) {
+        // Without S256 the SDK refuses to start the login. Without the field at all it proceeds, but the MCP
+        // authorization spec (2025-11-25, which Claude adopted) says clients must refuse.
         return fail({
-          cause: methods ? `code_challenge_methods_supported is ${methods.join(", ")}` : "the metadata advertises no code_challenge_methods_supported; MCP clients then refuse to log in",
+          cause: methods
+            ? `code_challenge_methods_supported is ${methods.join(", ")}; MCP clients refuse to log in without S256`
+            : "the metadata advertises no code_challenge_methods_supported; " +
+              "the MCP authorization spec (2025-11-25) has clients refuse to log in",
           fix: 'the authorization server metadata must list "code_challenge_methods_supported": ["S256"]',
         });
       }
@@ -243,18 +305,40 @@ export const discoverySteps: StepDefinition[] = [
   },
 ];
 
-/** The protected resource metadata's `resource` must be this MCP URL (RFC 9728 section 3.3). */
+/**
+ * The protected resource metadata's `resource` must be this MCP URL (RFC 9728 section 3.3). Where the SDK's own
+ * rule (checkResourceAllowed: same origin, the MCP URL's path within the resource's) refuses it, so do MCP
+ * clients; a resource that merely encloses the MCP URL is accepted by them, with a warning here.
+ */
 function checkResource(resource: unknown, mcpUrl: URL) {
   const fix = `the protected resource metadata must say "resource": "${mcpUrl.href}"`;
-  if (typeof resource !== "string" || !URL.canParse(resource)) {
-    return fail({ cause: "the protected resource metadata has no `resource` URL", fix });
+  const parsed = OAuthProtectedResourceMetadataSchema.shape.resource.safeParse(resource);
+  if (!parsed.success) return fail({ cause: "the protected resource metadata has no `resource` URL", fix });
+  if (!checkResourceAllowed({ requestedResource: resourceUrlFromServerUrl(mcpUrl), configuredResource: parsed.data })) {
+    const cause = `resource ${parsed.data} is not this MCP URL ${mcpUrl.href} (RFC 9728 3.3); clients refuse it`;
+    return fail({ cause, fix });
   }
-  const url = new URL(resource);
-  if (url.origin !== mcpUrl.origin) return fail({ cause: `resource ${resource} is on another origin than ${mcpUrl.origin}`, fix });
-  if (!sameUrl(resource, mcpUrl.href)) {
-    return warn({ cause: `resource ${resource} differs from the MCP URL ${mcpUrl.href}`, fix }, `resource ${resource}`);
+  if (!sameUrl(parsed.data, mcpUrl.href)) {
+    return warn(
+      {
+        cause: `resource ${parsed.data} encloses the MCP URL ${mcpUrl.href} but is not it (RFC 9728 3.3: identical)`,
+        fix,
+      },
+      `resource ${parsed.data}`,
+    );
   }
-  return pass(`resource ${resource}`);
+  return pass(`resource ${parsed.data}`);
+}
+
+/** True for the validation error of a zod schema (the SDK parses metadata with zod). */
+function isZodError(error: unknown): error is { issues: Array<{ path: PropertyKey[]; message: string }> } {
+  return error instanceof Error && error.name === "ZodError" && Array.isArray((error as { issues?: unknown }).issues);
+}
+
+/** A zod error's issues in one line: `authorization_endpoint: URL cannot use javascript:...`. */
+function zodIssues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
+  const where = (path: PropertyKey[]) => path.map(String).join(".") || "the document";
+  return error.issues.map((issue) => `${where(issue.path)}: ${issue.message}`).join("; ");
 }
 
 /** Two URLs are the same up to one trailing slash. */

@@ -6,7 +6,24 @@ export const CLAUDE_REDIRECT_URIS = [
   "https://claude.com/api/mcp/auth_callback",
 ] as const;
 
-/** The emulator's test user, logged in by `--login` when no credentials are given. */
+/**
+ * The port of the verifier's loopback callback, `http://127.0.0.1:38271/callback` (`--callback-port` changes it).
+ * Fixed rather than random because the application must list the exact redirect URI, port included.
+ */
+export const DEFAULT_CALLBACK_PORT = 38271;
+
+/** How long `verify --login` waits for the browser to come back (`--login-timeout-ms`): five minutes. */
+export const DEFAULT_LOGIN_TIMEOUT_MS = 300_000;
+
+/**
+ * The loopback redirect URI on which `verify --login` receives the code (RFC 8252 section 7.3). The literal
+ * 127.0.0.1 rather than `localhost`, which may resolve elsewhere (RFC 8252 section 8.3).
+ */
+export function loopbackRedirectUri(port: number = DEFAULT_CALLBACK_PORT): string {
+  return `http://127.0.0.1:${port}/callback`;
+}
+
+/** The emulator's test user, for the browserless login of the emulator. */
 export const EMULATOR_TEST_USER: LoginCredentials = {
   username: "test.user@example.com",
   password: "emulator-password",
@@ -16,6 +33,7 @@ export const EMULATOR_TEST_USER: LoginCredentials = {
 export const STEP_IDS = [
   "mcp-url",
   "mcp-url-trailing-slash",
+  "mcp-reachable",
   "mcp-no-redirect",
   "mcp-401-challenge",
   "resource-metadata-url",
@@ -29,10 +47,13 @@ export const STEP_IDS = [
   "redirect-uri-claude-ai",
   "redirect-uri-claude-com",
   "client-secret",
+  "client-secret-post",
+  "redirect-uri-loopback",
   "login",
   "token-exchange",
   "access-token-jwt",
   "access-token-signature",
+  "access-token-lifetime",
   "mcp-initialize",
   "mcp-tools-list",
   "refresh-token",
@@ -86,14 +107,33 @@ export interface ConnectorInput {
   clientId: string;
   /** OAuth client secret of the tenant's application. Never printed. */
   clientSecret: string;
+  /**
+   * The application's `accessTokenExpiry` in seconds, which the issued access token's lifetime is compared with.
+   * Default: the component's default, 86400.
+   */
+  accessTokenExpiry?: number;
 }
 
-/** A user of the tenant that `login` signs in without a browser (HTTP Basic on the authorize request). */
+/** A user of the emulator that `login` signs in without a browser (HTTP Basic on the authorize request). */
 export interface LoginCredentials {
   /** The user's name (an email on Alation). */
   username: string;
   /** The user's password. Never printed. */
   password: string;
+}
+
+/** How `login: true` gets the user's browser to the authorize URL and waits for it to come back. */
+export interface BrowserLoginOptions {
+  /** Port of the loopback listener (default DEFAULT_CALLBACK_PORT); the application must list its redirect URI. */
+  callbackPort?: number;
+  /** How long to wait for the browser to come back, in milliseconds (default DEFAULT_LOGIN_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Opens the URL; false when no browser could be started. Default: `$BROWSER`, else the platform's opener. */
+  open?: (url: string) => Promise<boolean>;
+  /** Told the authorize URL before the browser opens, to print for a machine without one. */
+  onUrl?: (url: string) => void;
+  /** Where `$BROWSER` is read from (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 /** A fetch function: the global one or a test double. */
@@ -102,10 +142,14 @@ export type FetchFn = (url: string | URL, init?: RequestInit) => Promise<Respons
 /** How to verify. */
 export interface VerifyOptions {
   /**
-   * Complete a real authorization (code + PKCE), token exchange, MCP calls and a refresh.
-   * `true` logs in the emulator's test user; credentials log in that user.
+   * Complete a real authorization (code + PKCE), token exchange, MCP calls and a refresh, as Claude does.
+   * `true`: the user logs in through a browser (see `browser`) and the code comes back to the verifier's
+   * loopback redirect URI. Credentials: the emulator only, that user logs in without a browser (HTTP Basic)
+   * and the code goes to one of Claude's callbacks, where the verifier reads it off the redirect.
    */
   login?: boolean | LoginCredentials;
+  /** How the browser login of `login: true` runs. */
+  browser?: BrowserLoginOptions;
   /**
    * The tenant is the local emulator: http and any port are accepted on a loopback host, with a warning.
    * Without it, only https on port 443 passes, as Claude's backend requires.

@@ -18,21 +18,28 @@ export function checkHttps443(url: URL, emulator: boolean): UrlVerdict {
   if (url.protocol === "https:" && port === "443") {
     return { status: "pass", detail: `https on port 443 (${url.host})` };
   }
-  if (emulator && loopback && (url.protocol === "http:" || url.protocol === "https:")) {
+  if (loopback && (url.protocol === "http:" || url.protocol === "https:")) {
+    const detail = `${url.protocol.slice(0, -1)} on port ${port} of loopback host ${url.hostname}`;
+    if (emulator) {
+      return {
+        status: "warn",
+        detail,
+        cause: "a loopback URL is accepted only because this is the emulator; Claude's backend cannot reach it",
+        fix: "a real connector uses https://TENANT/ai/mcp/ on port 443",
+      };
+    }
     return {
-      status: "warn",
-      detail: `${url.protocol.slice(0, -1)} on port ${port} of loopback host ${url.hostname}`,
-      cause: "a loopback URL is accepted only because this is the emulator; Claude's backend cannot reach it",
-      fix: "a real connector uses https://TENANT/ai/mcp/ on port 443",
+      status: "fail",
+      detail,
+      cause: "a loopback URL is accepted only against the emulator, and Claude's backend cannot reach it",
+      fix: "if this is the emulator, run again with --emulator; a connector Claude can use has https://TENANT/ai/mcp/",
     };
   }
   if (url.protocol !== "https:") {
     return {
       status: "fail",
       detail: `scheme ${url.protocol.slice(0, -1)}`,
-      cause: loopback
-        ? "loopback http is allowed only against the emulator (pass --emulator), and Claude's backend cannot reach it"
-        : "Claude connects to remote MCP servers over https only",
+      cause: "Claude connects to remote MCP servers over https only",
       fix: `use ${onHttps443(url).href}`,
     };
   }
@@ -42,6 +49,19 @@ export function checkHttps443(url: URL, emulator: boolean): UrlVerdict {
     cause: `Claude's backend reaches MCP servers on port 443 only, not on port ${port}`,
     fix: `serve the MCP endpoint on port 443 and use ${onHttps443(url).href}`,
   };
+}
+
+/**
+ * What a URL holds that no MCP URL may: credentials, a query string or a fragment. Named, never quoted
+ * (credentials are secrets). Undefined when there is none.
+ */
+export function urlExtras(url: URL): string | undefined {
+  const extras = [
+    url.username || url.password ? "credentials (user:password@)" : undefined,
+    url.search ? "a query string" : undefined,
+    url.hash ? "a fragment" : undefined,
+  ].filter((extra): extra is string => extra !== undefined);
+  return extras.length > 0 ? extras.join(" and ") : undefined;
 }
 
 /** The same URL on https and the default port, with a trailing slash, without userinfo, query or fragment. */

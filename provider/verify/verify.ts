@@ -1,11 +1,11 @@
 // verifyConnector: walks the path Claude walks for one connector and reports one line per step.
 import { createVerifierHttp, withoutQuery } from "./http";
 import { SecretRedactor } from "./redact";
-import { runSteps, type StepDefinition, type VerifyContext } from "./step";
+import { runSteps, type LoginPlan, type StepDefinition, type VerifyContext } from "./step";
 import { clientSteps } from "./steps-client";
 import { discoverySteps } from "./steps-discovery";
 import { loginSteps } from "./steps-login";
-import { EMULATOR_TEST_USER, type ConnectorInput, type LoginCredentials, type VerifyOptions, type VerifyReport } from "./types";
+import type { ConnectorInput, VerifyOptions, VerifyReport } from "./types";
 
 /** Every step, in the order of STEP_IDS. */
 export const ALL_STEPS: readonly StepDefinition[] = [...discoverySteps, ...clientSteps, ...loginSteps];
@@ -19,8 +19,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export async function verifyConnector(input: ConnectorInput, options: VerifyOptions = {}): Promise<VerifyReport> {
   const redactor = new SecretRedactor();
-  const login = loginOf(options.login);
-  redactor.add(input.clientSecret, login?.password);
+  const login = loginPlanOf(options);
+  redactor.add(input.clientSecret, login?.kind === "credentials" ? login.credentials.password : undefined);
   const ctx: VerifyContext = {
     input,
     emulator: options.emulator ?? false,
@@ -48,7 +48,8 @@ export async function verifyConnectors(inputs: readonly ConnectorInput[], option
   return reports;
 }
 
-function loginOf(login: VerifyOptions["login"]): LoginCredentials | undefined {
-  if (!login) return undefined;
-  return login === true ? EMULATOR_TEST_USER : login;
+function loginPlanOf(options: VerifyOptions): LoginPlan | undefined {
+  if (!options.login) return undefined;
+  if (options.login === true) return { kind: "browser", options: options.browser ?? {} };
+  return { kind: "credentials", credentials: options.login };
 }

@@ -1,7 +1,16 @@
 // The REST client's API logic against scripted local servers: the three ways to authenticate (with token caching
 // and renewal), "route not served" versus "client gone", pagination and tolerant parsing of answers.
 import { strict as assert } from "node:assert";
-import { AlationClient, AlationError, clearTokenCache, closeHttpPools, type ConnectionSettings } from "../../provider/alation";
+import {
+  AlationClient,
+  AlationError,
+  clearTokenCache,
+  closeHttpPools,
+  forgetRefusedFields,
+  type ConnectionSettings,
+} from "../../provider/alation";
+import { alationShaped, NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
+import { guideClient } from "../emulator/helpers";
 import { guideApplication } from "../support/guide-application";
 import { json, startScriptedServer, type RecordedRequest, type ScriptedAnswer, type ScriptedServer } from "../support/scripted-http";
 
@@ -29,6 +38,7 @@ describe("alation client: API logic", function () {
   afterEach(async () => {
     await closeHttpPools();
     clearTokenCache();
+    forgetRefusedFields();
     await server?.close();
   });
 
@@ -190,6 +200,142 @@ describe("alation client: API logic", function () {
         .catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.outcomeUnknown, true);
+    });
+  });
+
+  describe("error shapes (alation-api.md section 2)", () => {
+    const EXPIRY = "Ensure this value is greater than or equal to 3600.";
+    const FIELD_SHAPES: Record<string, unknown> = {
+      "Alation's, errors as an object": alationShaped({ access_token_expiry: [EXPIRY] }),
+      "Alation's, errors as a list of objects": alationShaped([{ access_token_expiry: [EXPIRY] }]),
+      "Alation's, errors as {field, message}": alationShaped([{ field: "access_token_expiry", message: EXPIRY }]),
+      "DRF's": { access_token_expiry: [EXPIRY] },
+      "DRF's, nested under a list index": { access_token_expiry: { 0: [EXPIRY] } },
+    };
+
+    for (const [shape, body] of Object.entries(FIELD_SHAPES)) {
+      it(`reads field errors in ${shape} shape; code and title are never field errors`, async () => {
+        server = await startScriptedServer(() => json(400, body));
+        const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+        assert.ok(error instanceof AlationError);
+        assert.equal(error.kind, "validation");
+        assert.deepEqual(error.fieldErrors, { access_token_expiry: [EXPIRY] });
+        assert.match(error.message, /access_token_expiry: Ensure this value/);
+        assert.doesNotMatch(error.message, /title:|code:/);
+      });
+    }
+
+    it("reads messages in DRF's {detail}, {error, message}, {non_field_errors} and a bare {code, title}", async () => {
+      const cases: Array<[unknown, RegExp]> = [
+        [{ detail: "Invalid page." }, /Invalid page\./],
+        [{ error: "ValidationError", message: "bad things" }, /ValidationError bad things/],
+        [{ non_field_errors: ["Invalid data. Expected a dictionary, but got list."] }, /Expected a dictionary/],
+        [{ code: "400000", title: "Bad Request" }, /\(400 validation\); Bad Request$/],
+      ];
+      for (const [body, message] of cases) {
+        server = await startScriptedServer(() => json(400, body));
+        const error = await clientFor(server, { apiAccessToken: "token-x" }).update("a", { name: "x" }).catch((e) => e);
+        assert.ok(error instanceof AlationError);
+        assert.equal(error.fieldErrors, undefined, JSON.stringify(body));
+        assert.match(error.message, message);
+        await server.close();
+        await closeHttpPools();
+      }
+    });
+
+    it("reads the token endpoint's {error, error_description, code}; says what client credentials need", async () => {
+      const refusal = { error: "unauthorized_client", error_description: "Not a service account.", code: "400" };
+      server = await startScriptedServer(() => json(400, refusal));
+      const auth = { clientCredentials: { clientId: "claude-app", clientSecret: "app-secret-value" } };
+      const error = await clientFor(server, auth).get("a").catch((e) => e);
+      assert.ok(error instanceof AlationError);
+      assert.equal(error.kind, "auth");
+      assert.equal(error.fieldErrors, undefined, "code is no field");
+      assert.match(error.message, /unauthorized_client Not a service account\./);
+      assert.match(error.message, /only for a service account, made in Alation at \/admin\/auth\//);
+    });
+
+    it("says a non-admin service account needs the Server Admin role when the admin API answers 403", async () => {
+      server = await startScriptedServer(
+        routes({
+          "POST /oauth/v2/token/": () => json(200, { access_token: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMDAwIn0.sig" }),
+          [`GET ${CLIENTS}a/`]: () => json(403, alationShaped(undefined, "You do not have permission to do this.")),
+        }),
+      );
+      const auth = { clientCredentials: { clientId: "steward", clientSecret: "steward-secret" } };
+      const error = await clientFor(server, auth).get("a").catch((e) => e);
+      assert.ok(error instanceof AlationError);
+      assert.equal(error.kind, "auth");
+      assert.match(error.message, /You do not have permission to do this\..*Server Admin role/);
+    });
+
+    for (const [shape, [status, body]] of Object.entries(NAME_CONFLICT_ANSWERS)) {
+      it(`tells a name conflict in ${shape} shape`, async () => {
+        server = await startScriptedServer(() => json(status, body));
+        const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+        assert.ok(error instanceof AlationError);
+        assert.equal(error.kind, "conflict");
+      });
+    }
+
+    it("does not take another field's duplicate for a name conflict", async () => {
+      const refusal = alationShaped({ redirect_uris: ["duplicate URI: https://a.example/cb"] });
+      server = await startScriptedServer(() => json(400, refusal));
+      const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+      assert.equal(error.kind, "validation");
+    });
+
+    it("says a tenant without the admin API is not cloud-native Alation Cloud", async () => {
+      // An older generation only (alation-api.md section 2): /integration/core/v1/clients/ is not called.
+      const older = { "POST /integration/core/v1/clients/": () => json(201, { client_id: "old" }) };
+      server = await startScriptedServer(routes(older));
+      const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+      assert.ok(error instanceof AlationError);
+      assert.match(error.message, /exists only on cloud-native Alation Cloud/);
+      assert.deepEqual(server.requests.map((r) => r.path), [CLIENTS]);
+    });
+  });
+
+  describe("a tenant that refuses the undocumented fields (alation-api.md section 2)", () => {
+    const UNDOCUMENTED = ["jwt_required", "is_active", "internal_application"];
+    /** A tenant that refuses any undocumented field with `refusal`, and echoes what it accepts. */
+    function strictTenant(refusal: (named: string[]) => unknown): (r: RecordedRequest) => ScriptedAnswer {
+      return (r) => {
+        const body = r.body ? JSON.parse(r.body) : {};
+        const named = Object.keys(body).filter((key) => UNDOCUMENTED.includes(key));
+        if (named.length > 0) return json(400, refusal(named));
+        const echo = { client_id: "c1", ...body };
+        return r.method === "POST" ? json(201, { ...echo, client_secret: "strict-secret" }) : json(200, echo);
+      };
+    }
+    const bodies = () => server.requests.map((r) => Object.keys(JSON.parse(r.body || "{}")).sort());
+    const DOCUMENTED = Object.keys(guideClient()).sort();
+
+    it("sends a create once more without them, then leaves them out for this tenant", async () => {
+      const unknown = (named: string[]) => alationShaped(Object.fromEntries(named.map((n) => [n, ["Unknown field."]])));
+      server = await startScriptedServer(strictTenant(unknown));
+      const first = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication());
+      assert.equal(first.clientSecret, "strict-secret");
+      assert.equal(first.application.jwtRequired, undefined, "not echoed: the caller reports it not enforced");
+      await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication({ name: "second" }));
+      await clientFor(server, { apiAccessToken: "token-x" }).update("c1", { isActive: false, accessTokenExpiry: 7200 });
+      const all = [...DOCUMENTED, ...UNDOCUMENTED].sort();
+      assert.deepEqual(bodies(), [all, DOCUMENTED, DOCUMENTED, ["access_token_expiry"]]);
+    });
+
+    it("understands a refusal that names them only in its message, and retries an update too", async () => {
+      server = await startScriptedServer(strictTenant((named) => ({ detail: `Unknown fields: ${named.join(", ")}` })));
+      await clientFor(server, { apiAccessToken: "token-x" }).update("c1", { jwtRequired: true, name: "renamed" });
+      assert.deepEqual(bodies(), [["jwt_required", "name"], ["name"]]);
+    });
+
+    it("does not retry a 400 that also names a documented field: the user's value is wrong", async () => {
+      const refusal = { jwt_required: ["Unknown field."], access_token_expiry: ["At most 259200."] };
+      server = await startScriptedServer(() => json(400, refusal));
+      const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+      assert.ok(error instanceof AlationError);
+      assert.equal(error.kind, "validation");
+      assert.equal(server.requests.length, 1);
     });
   });
 });

@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { shellPath } from "../../emulator";
+import { CUSTOM_MCP_SERVER_ID, shellPath } from "../../emulator";
 import type { ClientRecord } from "../../emulator/store";
 import {
   AlationClaudeConnector,
@@ -12,9 +12,16 @@ import {
   JWT_FEATURE_FLAG,
   type AlationClaudeConnectorArgs,
 } from "../../provider";
-import { verifyConnector } from "../../provider/verify";
+import {
+  CLAUDE_REDIRECT_URIS,
+  DEFAULT_CALLBACK_PORT,
+  EMULATOR_TEST_USER,
+  loopbackRedirectUri,
+  verifyConnector,
+} from "../../provider/verify";
 import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
 import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
+import { basicAuthBrowser, freePort } from "../verify/helpers";
 
 /** A client as the emulator's state hook lists it. */
 type EmulatedClient = Omit<ClientRecord, "id">;
@@ -79,6 +86,7 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
   });
 
   it("sets the JWT flag through the shell before the application, and the connector verifies as Claude uses it", async function () {
+    const callbackPort = await freePort();
     const before = await tenantState(tenant);
     assert.notEqual(before.conf[JWT_FEATURE_FLAG], "True");
     const connector = new AlationClaudeConnector("shell", {
@@ -88,6 +96,7 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
       connectorName: "Alation (shell)",
       extraRedirectUris: ["http://localhost:33418/callback"],
       accessTokenExpiry: 7200,
+      verifierLogin: { callbackPort },
     });
     const [clientId, clientSecret, mcpUrl] = await Promise.all([
       settle(connector.clientId),
@@ -107,13 +116,39 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     assert.equal(client.jwt_required, true, "the shell path enforces jwt_required");
     assert.equal(client.access_token_expiry, 7200);
     assert.ok(client.redirect_uris.includes("http://localhost:33418/callback"));
+    assert.ok(client.redirect_uris.includes(loopbackRedirectUri(callbackPort)), "verifierLogin adds its redirect");
     assert.equal(clientSecret.secret, true);
 
+    // The login goes through a browser (a stand-in here) back to the loopback redirect that verifierLogin added.
     const report = await verifyConnector(
-      { remoteMcpServerUrl: mcpUrl.value, clientId: clientId.value, clientSecret: clientSecret.value },
-      { emulator: true, login: true },
+      {
+        remoteMcpServerUrl: mcpUrl.value,
+        clientId: clientId.value,
+        clientSecret: clientSecret.value,
+        accessTokenExpiry: 7200,
+      },
+      { emulator: true, login: true, browser: { callbackPort, open: basicAuthBrowser().open } },
     );
-    assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => s.status === "fail"), null, 2));
+    const notFine = report.steps.filter((s) => s.status !== "pass" && s.id !== "mcp-url");
+    assert.deepEqual(notFine, [], "every step but the loopback MCP URL's warning passes");
+  });
+
+  it("adds the verifier's loopback redirect URI only when verifierLogin asks for it", async function () {
+    const connection = { baseUrl: tenant.url };
+    const withLogin = new AlationClaudeConnector("with-verifier", {
+      connection,
+      applicationName: "claude-with-verifier",
+      verifierLogin: true,
+    });
+    const without = new AlationClaudeConnector("without-verifier", { connection, applicationName: "claude-without" });
+    const [withId, withoutId] = await Promise.all([settle(withLogin.clientId), settle(without.clientId)]);
+    const clients = (await tenantState(tenant)).clients;
+    const uris = (id: string) => clients.find((c) => c.client_id === id)?.redirect_uris ?? [];
+    assert.equal(loopbackRedirectUri(DEFAULT_CALLBACK_PORT), "http://127.0.0.1:38271/callback");
+    assert.ok(uris(withId.value).includes("http://127.0.0.1:38271/callback"));
+    const defaults = [`${tenant.url}/oauth/callback`, ...CLAUDE_REDIRECT_URIS];
+    assert.deepEqual(uris(withoutId.value), defaults, "off by default");
+    assert.deepEqual(uris(withId.value), [...defaults, loopbackRedirectUri()]);
   });
 
   it("publishes the fields as a Kubernetes Secret holding secret data", async function () {
@@ -135,10 +170,44 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     assert.deepEqual((registered?.inputs.metadata as Record<string, unknown>), { namespace: "connectors", name: "alation-claude" });
   });
 
-  it("refuses a flag without a shell", function () {
+  it("outputs a custom MCP server's URL for mcpServerId (alation-api.md section 4), which verifies", async function () {
+    const connector = new AlationClaudeConnector("custom-mcp", {
+      connection: { baseUrl: tenant.url },
+      applicationName: "claude-custom-mcp",
+      mcpServerId: CUSTOM_MCP_SERVER_ID,
+    });
+    const [clientId, clientSecret, mcpUrl] = await Promise.all([
+      settle(connector.clientId),
+      settle(connector.clientSecret),
+      settle(connector.remoteMcpServerUrl),
+    ]);
+    assert.equal(mcpUrl.value, `${tenant.url}/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`, "with its trailing slash");
+    await tenant.setJwtFlag(true);
+    const report = await verifyConnector(
+      { remoteMcpServerUrl: mcpUrl.value, clientId: clientId.value, clientSecret: clientSecret.value },
+      { emulator: true, login: EMULATOR_TEST_USER },
+    );
+    assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => s.status === "fail"), null, 2));
+    const bad = new AlationClaudeConnector("bad-mcp-id", {
+      connection: { baseUrl: tenant.url },
+      applicationName: "claude-bad-id",
+      mcpServerId: "a/b",
+    });
+    await assert.rejects(settle(bad.remoteMcpServerUrl), /mcpServerId must be one path segment/);
+  });
+
+  it("refuses a flag without a shell, and a verifier callback port out of range", function () {
     assert.throws(
       () => new AlationClaudeConnector("bad-flag", { connection: { baseUrl: tenant.url }, manageJwtFeatureFlag: true }),
       /manageJwtFeatureFlag needs shell/,
+    );
+    assert.throws(
+      () =>
+        new AlationClaudeConnector("bad-port", {
+          connection: { baseUrl: tenant.url },
+          verifierLogin: { callbackPort: 70000 },
+        }),
+      /bad-port: verifierLogin\.callbackPort must be a whole number from 1 to 65535/,
     );
   });
 

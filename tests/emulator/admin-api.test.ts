@@ -41,7 +41,7 @@ describe("emulator: OAuth client admin API", function () {
     assert.deepEqual([stored?.jwt_required, stored?.is_active, stored?.internal_application], [true, false, true]);
   });
 
-  it("refuses a bad create with a DRF-style 400 naming every bad field, and stores nothing", async () => {
+  it("refuses a bad create with a 400 in Alation's shape naming every bad field, and stores nothing", async () => {
     const before = (await tenant.state()).clients.length;
     const answer = await tenant.call("POST", CLIENTS_PATH, {
       json: {
@@ -54,20 +54,46 @@ describe("emulator: OAuth client admin API", function () {
       },
     });
     assert.equal(answer.status, 400);
-    assert.deepEqual(Object.keys(answer.json).sort(), ["access_token_expiry", "client_type", "name", "pkce_required", "redirect_uris", "refresh_token_expiry"]);
-    for (const messages of Object.values(answer.json)) assert.ok(Array.isArray(messages) && messages.length > 0);
-    assert.equal(answer.json.redirect_uris.length, 2, "one message per bad URI");
-    assert.match(answer.json.access_token_expiry[0], /greater than or equal to 3600/);
-    assert.match(answer.json.refresh_token_expiry[0], /less than or equal to 15552000/);
+    // Alation's {"code", "title", "detail", "errors"} (alation-api.md section 2), DRF's field errors in `errors`.
+    assert.deepEqual(Object.keys(answer.json).sort(), ["code", "detail", "errors", "title"]);
+    const { code, title, detail } = answer.json;
+    assert.deepEqual([code, title, typeof detail], ["400000", "Bad Request", "string"]);
+    const errors = answer.json.errors;
+    assert.deepEqual(Object.keys(errors).sort(), [
+      "access_token_expiry",
+      "client_type",
+      "name",
+      "pkce_required",
+      "redirect_uris",
+      "refresh_token_expiry",
+    ]);
+    for (const messages of Object.values(errors)) assert.ok(Array.isArray(messages) && messages.length > 0);
+    assert.equal(errors.redirect_uris.length, 2, "one message per bad URI");
+    assert.match(errors.access_token_expiry[0], /greater than or equal to 3600/);
+    assert.match(errors.refresh_token_expiry[0], /less than or equal to 15552000/);
     assert.equal((await tenant.state()).clients.length, before);
   });
 
   it("names the required fields that are missing", async () => {
     const answer = await tenant.call("POST", CLIENTS_PATH, { json: {} });
     assert.equal(answer.status, 400);
-    for (const field of ["name", "client_type", "redirect_uris", "access_token_expiry", "refresh_token_expiry"]) {
-      assert.deepEqual(answer.json[field], ["This field is required."], field);
+    const required = ["access_token_expiry", "client_type", "name", "refresh_token_expiry"];
+    assert.deepEqual(Object.keys(answer.json.errors).sort(), required);
+    for (const field of required) {
+      assert.deepEqual(answer.json.errors[field], ["This field is required."], field);
     }
+  });
+
+  it("creates a client without redirect URIs, which get them later (alation-api.md section 2)", async () => {
+    const { redirect_uris: _none, ...withoutUris } = guideClient({ name: "no-uris-yet" });
+    const absent = await tenant.call("POST", CLIENTS_PATH, { json: withoutUris });
+    assert.equal(absent.status, 201);
+    assert.deepEqual(absent.json.redirect_uris, []);
+    const empty = await tenant.createClient({ name: "empty-uris", redirect_uris: [] });
+    assert.deepEqual(empty.redirect_uris, []);
+    const json = { redirect_uris: ["https://claude.ai/api/mcp/auth_callback"] };
+    const later = await tenant.call("PATCH", `${CLIENTS_PATH}${empty.client_id}/`, { json });
+    assert.deepEqual(later.json.redirect_uris, ["https://claude.ai/api/mcp/auth_callback"]);
   });
 
   it("checks the expiry ranges at their bounds and the types", async () => {
@@ -83,13 +109,12 @@ describe("emulator: OAuth client admin API", function () {
       ["access_token_expiry", 3600.5],
       ["access_token_expiry", true],
       ["redirect_uris", "https://claude.ai/api/mcp/auth_callback"],
-      ["redirect_uris", []],
       ["is_active", "yes please"],
     ];
     for (const [field, value] of cases) {
       const answer = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: `bad-${field}-${String(value)}`, [field]: value }) });
       assert.equal(answer.status, 400, `${field}=${JSON.stringify(value)}`);
-      assert.deepEqual(Object.keys(answer.json), [field]);
+      assert.deepEqual(Object.keys(answer.json.errors), [field]);
     }
   });
 
@@ -100,20 +125,20 @@ describe("emulator: OAuth client admin API", function () {
     for (const uri of ["http://example.com/cb", "http://10.0.0.1/cb", "https://claude.ai/cb#fragment", "javascript:alert(1)"]) {
       const answer = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: `uri-${uri}`, redirect_uris: [uri] }) });
       assert.equal(answer.status, 400, uri);
-      assert.ok(answer.json.redirect_uris, uri);
+      assert.ok(answer.json.errors.redirect_uris, uri);
     }
   });
 
   it("requires PKCE for public clients", async () => {
     const refused = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: "public-1", client_type: "public", pkce_required: false }) });
     assert.equal(refused.status, 400);
-    assert.ok(refused.json.pkce_required);
+    assert.ok(refused.json.errors.pkce_required);
     const missing = await tenant.call("POST", CLIENTS_PATH, { json: { ...guideClient({ name: "public-2", client_type: "public" }), pkce_required: undefined } });
     assert.equal(missing.status, 400, "PKCE defaults to off, so a public client must ask for it");
     const created = await tenant.createClient({ name: "public-3", client_type: "public", pkce_required: true });
     const patched = await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, { json: { pkce_required: false } });
     assert.equal(patched.status, 400);
-    assert.ok(patched.json.pkce_required);
+    assert.ok(patched.json.errors.pkce_required);
   });
 
   it("keeps names unique, on create and on rename", async () => {
@@ -121,11 +146,11 @@ describe("emulator: OAuth client admin API", function () {
     const b = await tenant.createClient({ name: "unique-b" });
     const duplicate = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: "unique-a", access_token_expiry: 1 }) });
     assert.equal(duplicate.status, 400);
-    assert.ok(duplicate.json.name, "the name error comes with the other field errors");
-    assert.ok(duplicate.json.access_token_expiry);
+    assert.deepEqual(duplicate.json.errors.name, ["application with this name already exists."]);
+    assert.ok(duplicate.json.errors.access_token_expiry);
     const rename = await tenant.call("PATCH", `${CLIENTS_PATH}${b.client_id}/`, { json: { name: "unique-a" } });
     assert.equal(rename.status, 400);
-    assert.ok(rename.json.name);
+    assert.ok(rename.json.errors.name);
     const same = await tenant.call("PATCH", `${CLIENTS_PATH}${b.client_id}/`, { json: { name: "unique-b" } });
     assert.equal(same.status, 200, "keeping one's own name is fine");
   });
@@ -192,13 +217,14 @@ describe("emulator: OAuth client admin API", function () {
     assert.match(page.headers.get("x-next-page") ?? "", /skip=3/);
   });
 
-  it("answers 401 without a token and 403 with a wrong one, DRF-style", async () => {
+  it("answers 401 without a token and 403 with a wrong one, in Alation's shape", async () => {
     const none = await tenant.call("POST", CLIENTS_PATH, { token: null, json: guideClient({ name: "anon" }) });
     assert.equal(none.status, 401);
-    assert.equal(typeof none.json.detail, "string");
+    const detail = "Authentication credentials were not provided.";
+    assert.deepEqual(none.json, { code: "401000", title: "Unauthorized", detail });
     const wrong = await tenant.call("POST", CLIENTS_PATH, { token: "wrong", json: guideClient({ name: "anon" }) });
     assert.equal(wrong.status, 403);
-    assert.equal(typeof wrong.json.detail, "string");
+    assert.deepEqual([wrong.json.code, wrong.json.title, typeof wrong.json.detail], ["403000", "Forbidden", "string"]);
     const bearer = await tenant.call("GET", CLIENTS_PATH, { token: null, headers: { Authorization: "Bearer not-a-jwt" } });
     assert.equal(bearer.status, 403);
     assert.equal((await tenant.state()).clients.filter((c) => c.name === "anon").length, 0);
@@ -222,5 +248,37 @@ describe("emulator: OAuth client admin API, --documented-only", function () {
     assert.equal((await tenant.call("GET", `${CLIENTS_PATH}${created.client_id}/`)).status, 405);
     assert.equal((await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, { json: { is_active: false } })).status, 200);
     assert.equal((await tenant.call("DELETE", `${CLIENTS_PATH}${created.client_id}/`)).status, 204);
+  });
+});
+
+describe("emulator: OAuth client admin API, --strict-fields", function () {
+  let tenant: TestTenant;
+  before(async () => (tenant = await startTestTenant({ strictFields: true })));
+  after(() => tenant.stop());
+
+  const DOCUMENTED = Object.keys(guideClient());
+
+  it("refuses every undocumented field by name with a 400, and stores nothing", async () => {
+    const undocumented = { jwt_required: true, is_active: true, internal_application: false, pkce_enabled: true };
+    const body = guideClient({ name: "strict", ...undocumented });
+    const refused = await tenant.call("POST", CLIENTS_PATH, { json: body });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(Object.keys(refused.json.errors).sort(), Object.keys(undocumented).sort());
+    assert.equal((await tenant.state()).clients.length, 0);
+  });
+
+  it("serves the documented fields, and shows only them", async () => {
+    const created = await tenant.createClient({ name: "strict-ok" });
+    assert.deepEqual(Object.keys(created).sort(), [...DOCUMENTED, "client_id", "client_secret"].sort());
+    const read = await tenant.call("GET", `${CLIENTS_PATH}${created.client_id}/`);
+    assert.deepEqual(Object.keys(read.json).sort(), [...DOCUMENTED, "client_id"].sort());
+    const patched = await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, { json: { is_active: false } });
+    assert.deepEqual([patched.status, Object.keys(patched.json.errors)], [400, ["is_active"]]);
+    const item = `${CLIENTS_PATH}${created.client_id}/`;
+    const ok = await tenant.call("PATCH", item, { json: { access_token_expiry: 7200 } });
+    assert.equal(ok.status, 200);
+    const stored = (await tenant.state()).clients.find((c) => c.client_id === created.client_id);
+    const kept = [stored?.access_token_expiry, stored?.is_active, stored?.jwt_required];
+    assert.deepEqual(kept, [7200, true, false], "the model's defaults");
   });
 });

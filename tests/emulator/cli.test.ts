@@ -220,6 +220,20 @@ describe("emulator: alation-emulator CLI", function () {
     assert.equal(printed.match(/listening/g)?.length, 1, printed);
   });
 
+  it("takes --strict-fields and --jwt-flag optional, and refuses another --jwt-flag", async () => {
+    const started = await startCli(["--admin-token", "t", "--strict-fields", "--jwt-flag", "optional"]);
+    children.push(started.child);
+    const body = guideClient({ name: "strict", jwt_required: true });
+    const refused = await call(started.url, "POST", CLIENTS_PATH, "t", body);
+    assert.deepEqual([refused.status, Object.keys(refused.json.errors)], [400, ["jwt_required"]]);
+    started.child.kill("SIGTERM");
+    await exited(started.child);
+    const args = [...NODE_ARGS, "--admin-token", "t", "--jwt-flag", "sometimes"];
+    const wrong = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 20000 });
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /--jwt-flag must be required or optional/);
+  });
+
   it("prints the folder of the shell commands, and refuses bad usage with exit status 2", () => {
     const shell = spawnSync(process.execPath, [...NODE_ARGS, "shell-path"], { cwd: ROOT, encoding: "utf8", timeout: 20000 });
     assert.equal(shell.status, 0);

@@ -33,7 +33,7 @@ export interface Answer {
 }
 
 export interface CallOptions {
-  /** Header TOKEN; default the admin token. Null sends none. */
+  /** Header TOKEN; default the tenant's admin token. Null sends none. */
   token?: string | null;
   json?: unknown;
   form?: Record<string, string>;
@@ -41,10 +41,21 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** The tenant as the state hook shows it. */
+export interface TenantStateView {
+  clients: Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  serviceAccounts: Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  conf: Record<string, string>;
+}
+
+/** A client of the admin API or a service account, as made: with its secret. */
+export type MadeClient = { client_id: string; client_secret: string; [k: string]: unknown };
+
 /** A started emulator plus call helpers. */
 export class TestTenant {
   /** A connection pool of its own, closed with the tenant: no pooled socket outlives a restart on the same port. */
   private readonly agent = new Agent({ keepAliveTimeout: 1000 });
+  private serviceAccounts = 0;
 
   constructor(readonly emulator: RunningEmulator) {}
 
@@ -54,7 +65,7 @@ export class TestTenant {
 
   async call(method: string, urlPath: string, options: CallOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
-    const token = options.token === undefined ? ADMIN_TOKEN : options.token;
+    const token = options.token === undefined ? this.emulator.adminToken : options.token;
     if (token !== null) headers.TOKEN = token;
     let body: string | Buffer | undefined = options.body;
     if (options.json !== undefined) {
@@ -82,8 +93,20 @@ export class TestTenant {
     return answer.json;
   }
 
+  /**
+   * Makes a service account through the test hook that stands for Alation's `/admin/auth/` page: by default a Server
+   * Admin's, with a one-hour token. Returns its record with the secret.
+   */
+  async createServiceAccount(overrides: Record<string, unknown> = {}): Promise<MadeClient> {
+    const name = `service-account-${++this.serviceAccounts}`;
+    const body = { name, role: "SERVER_ADMIN", token_duration: 3600, ...overrides };
+    const answer = await this.call("POST", "/__emulator/service-accounts", { json: body });
+    if (answer.status !== 201) throw new Error(`making a service account failed: ${answer.status} ${answer.text}`);
+    return answer.json;
+  }
+
   /** The tenant as the state hook shows it. */
-  async state(): Promise<{ clients: Array<Record<string, any>>; conf: Record<string, string> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async state(): Promise<TenantStateView> {
     return (await this.call("GET", "/__emulator/state")).json;
   }
 

@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { CUSTOM_MCP_SERVER_ID } from "../../emulator";
 import { startTestTenant, userTokens, type TestTenant } from "./helpers";
 
 describe("emulator: MCP server at /ai/mcp/", function () {
@@ -13,9 +14,10 @@ describe("emulator: MCP server at /ai/mcp/", function () {
   });
   after(() => tenant.stop());
 
-  async function connect(token: string): Promise<Client> {
+  async function connect(token: string, path = "/ai/mcp/"): Promise<Client> {
     const client = new Client({ name: "emulator-test", version: "1.0.0" });
-    const transport = new StreamableHTTPClientTransport(new URL(`${tenant.url}/ai/mcp/`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    const requestInit = { headers: { Authorization: `Bearer ${token}` } };
+    const transport = new StreamableHTTPClientTransport(new URL(tenant.url + path), { requestInit });
     await client.connect(transport);
     return client;
   }
@@ -70,6 +72,28 @@ describe("emulator: MCP server at /ai/mcp/", function () {
     await tenant.call("PATCH", `/integration/core/v1/oauth/clients/${other.client_id}/`, { json: { is_active: false } });
     const answer = await tenant.call("POST", "/ai/mcp/", { token: null, headers: { Authorization: `Bearer ${access_token}` }, json: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
     assert.equal(answer.status, 401);
+  });
+
+  it("serves a custom MCP server at /ai/mcp/<server-id>/ (alation-api.md section 4), with its metadata", async () => {
+    const path = `/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`;
+    assert.equal((await tenant.call("GET", path.slice(0, -1), { token: null })).headers.get("location"), path);
+    const listTools = { jsonrpc: "2.0", id: 1, method: "tools/list" };
+    const challenge = await tenant.call("POST", path, { token: null, json: listTools });
+    const metadataUrl = `${tenant.url}/.well-known/oauth-protected-resource${path}`;
+    assert.equal(challenge.headers.get("www-authenticate"), `Bearer resource_metadata="${metadataUrl}"`);
+    const metadata = await tenant.call("GET", metadataUrl.slice(tenant.url.length), { token: null });
+    assert.deepEqual([metadata.json.resource, metadata.json.authorization_servers], [tenant.url + path, [tenant.url]]);
+    await tenant.setJwtFlag(true);
+    const client = await connect((await userTokens(tenant, registered)).access_token, path);
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name).sort();
+      assert.deepEqual(names, ["alation_context", "get_data_products"], "its own subset of the tools");
+    } finally {
+      await client.close();
+    }
+    assert.equal((await tenant.call("POST", "/ai/mcp/no-such-server/", { token: null, json: {} })).status, 404);
+    const unknownMetadata = "/.well-known/oauth-protected-resource/ai/mcp/no-such-server/";
+    assert.equal((await tenant.call("GET", unknownMetadata, { token: null })).status, 404);
   });
 
   it("answers a malformed JSON-RPC body with a parse error, not a crash", async () => {

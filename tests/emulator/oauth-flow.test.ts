@@ -2,7 +2,7 @@
 // and the ways the tenant refuses a bad exchange.
 import { strict as assert } from "node:assert";
 import * as oauth from "oauth4webapi";
-import { TEST_USER, startTestTenant, type Answer, type TestTenant } from "./helpers";
+import { TEST_USER, startTestTenant, userTokens, type Answer, type TestTenant } from "./helpers";
 
 const CALLBACK = "https://claude.ai/api/mcp/auth_callback";
 const basicUser = `Basic ${Buffer.from(`${TEST_USER.username}:${TEST_USER.password}`).toString("base64")}`;
@@ -107,6 +107,17 @@ describe("emulator: OAuth authorization code flow (oauth4webapi)", function () {
     assert.equal(introspection.json.client_id, client.client_id);
   });
 
+  it("issues JWTs whatever the flag with --jwt-flag optional (Alation's later guides)", async () => {
+    const optional = await startTestTenant({ jwtFlag: "optional" });
+    try {
+      assert.equal((await optional.state()).conf["alation.feature_flags.enable_jwt_in_v1_oauth_stack"], "False");
+      const tokens = await userTokens(optional, await optional.createClient({ name: "claude" }));
+      assert.equal(tokens.access_token.split(".").length, 3, "a JWT with the flag off");
+    } finally {
+      await optional.stop();
+    }
+  });
+
   it("lets the refresh token expire after the client's refresh token expiry", async () => {
     const verifier = oauth.generateRandomCodeVerifier();
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, await exchange(await codeFor(verifier), verifier));
@@ -184,10 +195,13 @@ describe("emulator: OAuth authorization code flow (oauth4webapi)", function () {
     assert.equal(token.json.error, "invalid_client");
   });
 
-  it("answers unsupported_grant_type and invalid_request as RFC 6749 says", async () => {
+  it("answers unsupported_grant_type (also to a missing grant type) and invalid_request as RFC 6749 says", async () => {
     const basic = `Basic ${Buffer.from(`${registered.client_id}:${registered.client_secret}`).toString("base64")}`;
     const password = await tenant.call("POST", "/oauth/v1/token/", { token: null, headers: { Authorization: basic }, form: { grant_type: "password" } });
     assert.deepEqual([password.status, password.json.error], [400, "unsupported_grant_type"]);
+    const headers = { Authorization: basic };
+    const missing = await tenant.call("POST", "/oauth/v1/token/", { token: null, headers, form: { code: "x" } });
+    assert.deepEqual([missing.status, missing.json.error], [400, "unsupported_grant_type"], "alation-api.md section 3");
     const json = await tenant.call("POST", "/oauth/v1/token/", { token: null, headers: { Authorization: basic }, json: { grant_type: "authorization_code" } });
     assert.deepEqual([json.status, json.json.error], [400, "invalid_request"]);
     assert.equal(password.headers.get("cache-control"), "no-store");
@@ -237,19 +251,44 @@ describe("emulator: OAuth authorization code flow (oauth4webapi)", function () {
       }
     });
 
-    it("shows a login form without credentials; its session cookie then authorizes", async () => {
+    it("shows Alation's login form (email, password, csrfmiddlewaretoken); its session then authorizes", async () => {
       const params = await authorizeParams();
       const form = await authorize(params, {});
       assert.equal(form.status, 200);
       assert.match(form.text, /<form method="post" action="\/login\/">/);
+      const fields = [...form.text.matchAll(/<input[^>]* name="([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(fields, ["csrfmiddlewaretoken", "next", "email", "password"]);
       const next = /name="next" value="([^"]+)"/.exec(form.text)?.[1].replace(/&#38;/g, "&") as string;
       assert.ok(next.startsWith("/oauth/v1/authorize/"));
-      const failed = await tenant.call("POST", "/login/", { token: null, form: { username: TEST_USER.username, password: "wrong", next } });
-      assert.equal(failed.headers.get("set-cookie"), null);
-      const login = await tenant.call("POST", "/login/", { token: null, form: { ...TEST_USER, next } });
+      const csrf = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(form.text)?.[1] as string;
+      const csrfCookie = (form.headers.get("set-cookie") as string).split(";")[0];
+      assert.equal(csrfCookie, `csrftoken=${csrf}`, "the form's token is the csrftoken cookie, as Django's");
+      const post = (fields: Record<string, string>, cookie = csrfCookie) =>
+        tenant.call("POST", "/login/", { token: null, form: { next, ...fields }, headers: { Cookie: cookie } });
+      const good = { email: TEST_USER.username, password: TEST_USER.password, csrfmiddlewaretoken: csrf };
+
+      // Django's CSRF check: the token must be posted, and match the cookie.
+      const refused = [
+        await post({ ...good, csrfmiddlewaretoken: "" }),
+        await post({ ...good, csrfmiddlewaretoken: `${csrf}x` }),
+        await post(good, ""),
+      ];
+      for (const answer of refused) {
+        assert.equal(answer.status, 403);
+        assert.match(answer.text, /CSRF verification failed/);
+        assert.equal(answer.headers.get("set-cookie"), null);
+      }
+      const wrong = await post({ ...good, password: "wrong" });
+      assert.equal(wrong.status, 200);
+      assert.doesNotMatch(wrong.headers.get("set-cookie") ?? "", /sessionid/);
+      const asUsername = await post({ ...good, email: "", username: TEST_USER.username });
+      assert.doesNotMatch(asUsername.headers.get("set-cookie") ?? "", /sessionid/, "the field is email, as Alation's");
+
+      const login = await post(good);
       assert.equal(login.status, 302);
       assert.equal(login.headers.get("location"), next);
       const cookie = (login.headers.get("set-cookie") as string).split(";")[0];
+      assert.match(cookie, /^sessionid=/);
       const answer = await tenant.call("GET", next, { token: null, headers: { Cookie: cookie } });
       assert.equal(answer.status, 302);
       assert.ok(new URL(answer.headers.get("location") as string).searchParams.get("code"));

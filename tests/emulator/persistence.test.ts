@@ -19,6 +19,7 @@ describe("emulator: persistence", function () {
     const refresh = await first.call("POST", "/integration/v1/createRefreshToken/", { token: null, json: { ...TEST_USER, name: "p" } });
     const legacy = await first.call("POST", "/integration/v1/createAPIAccessToken/", { token: null, json: { refresh_token: refresh.json.refresh_token, user_id: 1 } });
     const kid = (await first.call("GET", "/.well-known/jwks.json/", { token: null })).json.keys[0].kid;
+    const account = await first.createServiceAccount({ role: "STEWARD" });
     await first.stop();
 
     // Same port: a tenant's URL (the issuer of its JWTs) does not change across a restart.
@@ -27,6 +28,7 @@ describe("emulator: persistence", function () {
       const state = await second.state();
       assert.deepEqual(state.clients.map((c) => [c.name, c.client_secret]), [["persisted", created.client_secret]]);
       assert.equal(state.conf["alation.feature_flags.enable_jwt_in_v1_oauth_stack"], "True");
+      assert.deepEqual(state.serviceAccounts.map((sa) => [sa.client_id, sa.role]), [[account.client_id, "STEWARD"]]);
       assert.equal((await second.call("GET", "/.well-known/jwks.json/", { token: null })).json.keys[0].kid, kid, "same signing key");
       assert.equal((await second.call("GET", CLIENTS_PATH, { token: legacy.json.api_access_token })).status, 200, "legacy token still valid");
       const mcp = await second.call("POST", "/ai/mcp/", {

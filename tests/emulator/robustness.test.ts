@@ -49,14 +49,14 @@ describe("emulator: robustness", function () {
     });
   }
 
-  it("answers malformed JSON with a DRF-style 400", () =>
+  it("answers malformed JSON with a 400 in Alation's shape", () =>
     untouched(async () => {
       const answer = await tenant.call("POST", CLIENTS_PATH, { body: '{"name": "x",', headers: { "Content-Type": "application/json" } });
       assert.equal(answer.status, 400);
       assert.match(answer.json.detail, /^JSON parse error/);
       const list = await tenant.call("POST", CLIENTS_PATH, { json: [guideClient()] });
       assert.equal(list.status, 400);
-      assert.ok(list.json.non_field_errors);
+      assert.ok(list.json.errors.non_field_errors);
     }));
 
   it("answers a body over 1 MiB with 413", () =>

@@ -41,27 +41,31 @@ describe("emulator: tokens", function () {
     });
   });
 
-  describe("client credentials (/oauth/v2/token/)", function () {
+  describe("service accounts and client credentials (/oauth/v2/token/, alation-api.md section 3)", function () {
     async function serviceToken(clientId: string, secret: string): Promise<{ status: number; json: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
       return tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "client_credentials", client_id: clientId, client_secret: secret } });
     }
 
-    it("issues a JWT signed with the key in the JWKS, usable as Bearer on the admin API", async () => {
-      const sa = await tenant.createClient({ name: "service-account" });
+    it("issues a service account a JWT for its system user, of its duration, good as Bearer and TOKEN", async () => {
+      const sa = await tenant.createServiceAccount({ token_duration: 600 });
       const answer = await serviceToken(sa.client_id, sa.client_secret);
       assert.equal(answer.status, 200);
       assert.equal(answer.json.token_type, "Bearer");
-      assert.equal(answer.json.expires_in, 86400);
+      assert.equal(answer.json.expires_in, 600);
       const jwks = jose.createLocalJWKSet((await tenant.call("GET", "/.well-known/jwks.json/", { token: null })).json);
       const { payload, protectedHeader } = await jose.jwtVerify(answer.json.access_token, jwks, { issuer: tenant.url });
       assert.equal(protectedHeader.alg, "RS256");
       assert.equal(payload.client_id, sa.client_id);
+      assert.equal(payload.sub, String(sa.user_id), "the service account's own system user, not a person");
+      assert.equal((payload.exp as number) - (payload.iat as number), 600);
       const listed = await tenant.call("GET", CLIENTS_PATH, { token: null, headers: { Authorization: `Bearer ${answer.json.access_token}` } });
       assert.equal(listed.status, 200);
+      // Alation's SDKs send JWTs in the TOKEN header too (alation-api.md section 2).
+      assert.equal((await tenant.call("GET", CLIENTS_PATH, { token: answer.json.access_token })).status, 200);
     });
 
     it("invalidates the previous token when a new one is issued", async () => {
-      const sa = await tenant.createClient({ name: "service-account-2" });
+      const sa = await tenant.createServiceAccount();
       const first = (await serviceToken(sa.client_id, sa.client_secret)).json.access_token;
       const second = (await serviceToken(sa.client_id, sa.client_secret)).json.access_token;
       const bearer = (token: string) => tenant.call("GET", CLIENTS_PATH, { token: null, headers: { Authorization: `Bearer ${token}` } });
@@ -69,28 +73,64 @@ describe("emulator: tokens", function () {
       assert.equal((await bearer(second)).status, 200);
     });
 
-    it("refuses a wrong secret, a public client and other grants the RFC 6749 way", async () => {
-      const sa = await tenant.createClient({ name: "service-account-3" });
-      const wrong = await serviceToken(sa.client_id, "wrong");
-      assert.deepEqual([wrong.status, wrong.json.error], [401, "invalid_client"]);
-      const pub = await tenant.createClient({ name: "public-sa", client_type: "public" });
-      const publicAnswer = await serviceToken(pub.client_id, "");
-      assert.deepEqual([publicAnswer.status, publicAnswer.json.error], [400, "unauthorized_client"]);
-      const grant = await tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "password", client_id: sa.client_id, client_secret: sa.client_secret } });
-      assert.deepEqual([grant.status, grant.json.error], [400, "unsupported_grant_type"]);
+    it("gives a service account whose role is not Server Admin 403 on the admin API", async () => {
+      for (const role of ["CATALOG_ADMIN", "STEWARD", "VIEWER"]) {
+        const sa = await tenant.createServiceAccount({ role });
+        const token = (await serviceToken(sa.client_id, sa.client_secret)).json.access_token;
+        const headers = { Authorization: `Bearer ${token}` };
+        const json = guideClient({ name: `by-${role}` });
+        const created = await tenant.call("POST", CLIENTS_PATH, { token: null, headers, json });
+        assert.equal(created.status, 403, role);
+        assert.equal(created.json.code, "403000");
+        assert.equal((await tenant.call("GET", CLIENTS_PATH, { token: null, headers })).status, 403, role);
+        assert.equal((await tenant.state()).clients.some((c) => c.name === `by-${role}`), false);
+      }
     });
 
-    it("stops accepting a deleted client's token", async () => {
-      const sa = await tenant.createClient({ name: "service-account-4" });
-      const token = (await serviceToken(sa.client_id, sa.client_secret)).json.access_token;
-      await tenant.call("DELETE", `${CLIENTS_PATH}${sa.client_id}/`);
-      assert.equal((await tenant.call("GET", CLIENTS_PATH, { token: null, headers: { Authorization: `Bearer ${token}` } })).status, 403);
+    it("refuses client credentials to an OAuth application such as Claude's, even with its right secret", async () => {
+      const claude = await tenant.createClient({ name: "claude-app" });
+      const answer = await serviceToken(claude.client_id, claude.client_secret);
+      assert.deepEqual([answer.status, answer.json.error, answer.json.code], [400, "unauthorized_client", "400"]);
+      assert.equal(answer.json.access_token, undefined);
+    });
+
+    it("answers errors as {error, error_description, code}; a missing grant type is unsupported", async () => {
+      const sa = await tenant.createServiceAccount();
+      const wrong = await serviceToken(sa.client_id, "wrong");
+      assert.deepEqual(Object.keys(wrong.json).sort(), ["code", "error", "error_description"]);
+      assert.deepEqual([wrong.status, wrong.json.error, wrong.json.code], [401, "invalid_client", "401"]);
+      const grant = await tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "password", client_id: sa.client_id, client_secret: sa.client_secret } });
+      assert.deepEqual([grant.status, grant.json.error, grant.json.code], [400, "unsupported_grant_type", "400"]);
+      const form = { client_id: sa.client_id, client_secret: sa.client_secret };
+      const missing = await tenant.call("POST", "/oauth/v2/token/", { token: null, form });
+      assert.deepEqual([missing.status, missing.json.error], [400, "unsupported_grant_type"]);
+    });
+
+    it("makes service accounts only with a known role and a token duration of 300..259200 s", async () => {
+      for (const token_duration of [300, 259200]) {
+        assert.equal((await tenant.createServiceAccount({ token_duration })).token_duration, token_duration);
+      }
+      const refusals: Array<[Record<string, unknown>, string]> = [
+        [{ token_duration: 299 }, "token_duration"],
+        [{ token_duration: 259201 }, "token_duration"],
+        [{ token_duration: 600.5 }, "token_duration"],
+        [{ role: "Server Admin" }, "role"],
+        [{ name: "" }, "name"],
+      ];
+      for (const [overrides, field] of refusals) {
+        const body = { name: `refused-${field}`, role: "SERVER_ADMIN", token_duration: 3600, ...overrides };
+        const answer = await tenant.call("POST", "/__emulator/service-accounts", { json: body });
+        assert.equal(answer.status, 400, JSON.stringify(overrides));
+        assert.deepEqual(Object.keys(answer.json), [field]);
+      }
+      const stranger = await tenant.call("POST", "/__emulator/service-accounts", { token: "not-the-admin", json: {} });
+      assert.equal(stranger.status, 403);
     });
   });
 
   describe("introspection (/oauth/v2/introspect/)", function () {
     it("tells active tokens from others, for an authenticated client", async () => {
-      const sa = await tenant.createClient({ name: "introspector" });
+      const sa = await tenant.createServiceAccount();
       const token = (await tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "client_credentials", client_id: sa.client_id, client_secret: sa.client_secret } })).json.access_token;
       const basic = `Basic ${Buffer.from(`${sa.client_id}:${sa.client_secret}`).toString("base64")}`;
       const active = await tenant.call("POST", "/oauth/v2/introspect/", { token: null, headers: { Authorization: basic }, form: { token } });

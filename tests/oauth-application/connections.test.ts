@@ -52,6 +52,25 @@ describe("OAuthApplication connections", function () {
       assert.equal((outputs.connection as Props).baseUrl, tenant.url);
     });
 
+    it("refuses a non-admin service account and an OAuth application's credentials, saying why", async () => {
+      const server = await serverWith({});
+      const steward = await tenant.createServiceAccount({ role: "STEWARD" });
+      const claude = await tenant.createClient({ name: "claude-for-users" });
+      const attempts: Array<[{ clientId: string; clientSecret: string }, RegExp]> = [
+        [{ clientId: steward.client_id, clientSecret: steward.client_secret }, /403 auth.*the Server Admin role/],
+        [{ clientId: claude.client_id, clientSecret: claude.client_secret }, /unauthorized_client.*only for a service/],
+      ];
+      for (const [clientCredentials, expected] of attempts) {
+        const connection = { baseUrl: tenant.url, clientCredentials };
+        const inputs = await registeredInputs({ connection, redirectUris: CLAUDE_REDIRECT_URIS }, "refused");
+        const error = await checkAndCreate(server, inputs).catch((e: Error) => e);
+        assert.ok(error instanceof Error);
+        assert.match(error.message, expected);
+        assert.ok(!error.message.includes(clientCredentials.clientSecret), "no secret in the message");
+      }
+      assert.equal((await tenant.state()).clients.some((c) => c.name === "refused"), false);
+    });
+
     it("says how to give a connection when there is none", async () => {
       const server = await serverWith({});
       const inputs = await registeredInputs({ redirectUris: CLAUDE_REDIRECT_URIS });

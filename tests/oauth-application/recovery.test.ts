@@ -3,6 +3,7 @@
 import { strict as assert } from "node:assert";
 import { ADMIN_TOKEN, CLIENTS_PATH } from "../emulator/helpers";
 import { installedPackageProject } from "../support/installed-package";
+import { NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
 import { ProviderCallError, cleanEnvironment, startProviderServer } from "../support/provider-server";
 import { json, startScriptedServer } from "../support/scripted-http";
 import { CLAUDE_REDIRECT_URIS, checkAndCreate, registeredInputs, startHarness, type Harness, type Props } from "./harness";
@@ -126,6 +127,81 @@ describe("OAuthApplication recovery", function () {
       const updated = await server.update("c1", created.properties, { ...created.inputs, accessTokenExpiry: 3600 });
       assert.deepEqual(updated.properties.notEnforced, ["jwtRequired", "isActive", "internalApplication"], "still not confirmed");
       assert.deepEqual(JSON.parse(tenant.requests[1].body), { access_token_expiry: 3600 }, "PATCH sends only what changed");
+    } finally {
+      await server.kill();
+      await tenant.close();
+    }
+  });
+
+  it("converges on a name conflict in every error shape: the one of this name and settings is adopted", async () => {
+    const existing = {
+      client_id: "existing-1",
+      name: "claude",
+      client_type: "confidential",
+      redirect_uris: CLAUDE_REDIRECT_URIS,
+      access_token_expiry: 86400,
+      refresh_token_expiry: 15552000,
+      pkce_required: true,
+    };
+    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    try {
+      await server.configure({});
+      for (const [shape, [status, body]] of Object.entries(NAME_CONFLICT_ANSWERS)) {
+        const tenant = await startScriptedServer((r) => {
+          const route = `${r.method} ${r.path.split("?")[0]}`;
+          if (route === `POST ${CLIENTS_PATH}`) return json(status, body);
+          if (route === `GET ${CLIENTS_PATH}`) return json(200, [existing]);
+          if (route.endsWith("/rotate-secret/")) return json(200, { client_secret: "rotated-secret-value" });
+          return json(200, { ...existing, ...(r.body ? JSON.parse(r.body) : {}) });
+        });
+        try {
+          const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" }, redirectUris: CLAUDE_REDIRECT_URIS });
+          const created = await checkAndCreate(server, inputs);
+          assert.equal(created.id, "existing-1", shape);
+          assert.equal(created.properties.clientSecret, "rotated-secret-value", shape);
+          const calls = tenant.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 3);
+          const rotate = `POST ${CLIENTS_PATH}existing-1/rotate-secret/`;
+          assert.deepEqual(calls, [`POST ${CLIENTS_PATH}`, `GET ${CLIENTS_PATH}`, rotate], shape);
+        } finally {
+          await tenant.close();
+        }
+      }
+      const adoptions = server.output().match(/with exactly this resource's settings/g)?.length;
+      assert.equal(adoptions, Object.keys(NAME_CONFLICT_ANSWERS).length);
+    } finally {
+      await server.kill();
+    }
+  });
+
+  it("reads an older API generation's answers: *_lifetime and pkce_enabled (alation-api.md section 2)", async () => {
+    let stored: Record<string, unknown> = {};
+    const older = (body: Record<string, unknown>) => ({
+      client_id: "c1",
+      name: body.name,
+      client_type: body.client_type,
+      redirect_uris: body.redirect_uris,
+      access_token_lifetime: body.access_token_expiry,
+      refresh_token_lifetime: body.refresh_token_expiry,
+      pkce_enabled: body.pkce_required,
+    });
+    const tenant = await startScriptedServer((r) => {
+      const body = r.body ? JSON.parse(r.body) : {};
+      if (r.method === "POST") stored = older(body);
+      if (r.method === "PATCH") stored = { ...stored, ...older({ ...stored, ...body }) };
+      return r.method === "POST" ? json(201, { ...stored, client_secret: "older-secret-value" }) : json(200, stored);
+    });
+    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    try {
+      await server.configure({});
+      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const created = await checkAndCreate(server, inputs);
+      const { accessTokenExpiry, refreshTokenExpiry, pkceRequired, notEnforced } = created.properties;
+      assert.deepEqual([accessTokenExpiry, refreshTokenExpiry, pkceRequired], [86400, 15552000, true]);
+      assert.deepEqual(notEnforced, ["jwtRequired", "isActive", "internalApplication"], "old names confirm the rest");
+      stored = { ...stored, access_token_lifetime: 3600, pkce_enabled: false };
+      const read = await server.read("c1", created.properties);
+      const drifted = [read.properties.accessTokenExpiry, read.properties.pkceRequired];
+      assert.deepEqual(drifted, [3600, false], "drift read from the old names");
     } finally {
       await server.kill();
       await tenant.close();

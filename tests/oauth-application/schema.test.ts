@@ -37,6 +37,11 @@ describe("OAuthApplication schema", () => {
     }
   });
 
+  it("accepts an empty list of redirect URIs (given later, alation-api.md section 2), but not a missing one", () => {
+    assert.deepEqual(check({ ...valid, redirectUris: [] }).failures, []);
+    assert.deepEqual(check({ name: "app" }).failures.map((f) => f.property), ["redirectUris"]);
+  });
+
   it("applies the guide's defaults", () => {
     const { inputs, failures } = check(valid);
     assert.deepEqual(failures, []);

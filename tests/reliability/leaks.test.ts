@@ -4,7 +4,7 @@
 // connection, shell), in inputs read back, in any error, or in anything the provider server printed.
 import { strict as assert } from "node:assert";
 import { FeatureFlag, OAuthApplication } from "../../provider";
-import { CLIENTS_PATH, JWT_FLAG, guideClient, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { JWT_FLAG, startTestTenant, type TestTenant } from "../emulator/helpers";
 import { installedPackageProject } from "../support/installed-package";
 import { startKubeApiServer, type KubeApiServer } from "../support/kube-api-server";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
@@ -123,14 +123,14 @@ describe("reliability: no secret leaks, with canary credentials", function () {
   });
 
   it("REST: a lifecycle with each way to authenticate", async () => {
-    const service = await tenant.call("POST", CLIENTS_PATH, { token: CANARY_API_TOKEN, json: guideClient({ name: "service-account" }) });
+    const service = await tenant.createServiceAccount();
     const refresh = await credentialsFor(tenant, "refreshToken");
     const modes: Props[] = [
       { apiAccessToken: CANARY_API_TOKEN },
       refresh,
-      { clientCredentials: { clientId: service.json.client_id, clientSecret: service.json.client_secret } },
+      { clientCredentials: { clientId: service.client_id, clientSecret: service.client_secret } },
     ];
-    canaries.add(service.json.client_secret);
+    canaries.add(service.client_secret);
     canaries.add(String(refresh.refreshToken));
     for (const [index, credentials] of modes.entries()) {
       await lifecycle(await application({ connection: { baseUrl: tenant.url, ...credentials } }, `rest-${index}`), CHANGE);

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { FeatureFlag, OAuthApplication } from "../../provider";
-import { shellPath } from "../../emulator";
+import { shellPath, type EmulatorOptions } from "../../emulator";
 import { CLIENTS_PATH, JWT_FLAG, TestTenant, startTestTenant } from "../emulator/helpers";
 import { installedPackageProject } from "../support/installed-package";
 import { ProviderServer, cleanEnvironment, startProviderServer } from "../support/provider-server";
@@ -38,11 +38,15 @@ export function envPrefix(env: Record<string, string>): string[] {
   return ["env", ...Object.entries(env).map(([name, value]) => `${name}=${value}`)];
 }
 
-/** Starts a tenant and the provider server; `shellFor` gives the shell input (and the server's extra env). */
+/**
+ * Starts a tenant (in one of the emulator's modes: `tenantOptions`) and the provider server; `shellFor` gives the
+ * shell input (and the server's extra env).
+ */
 export async function startShellFixture(
   shellFor: (tenant: TestTenant) => Promise<{ shell: Props; serverEnv?: Record<string, string> }>,
+  tenantOptions: Partial<EmulatorOptions> = {},
 ): Promise<ShellFixture & { stop(): Promise<void> }> {
-  const tenant = await startTestTenant();
+  const tenant = await startTestTenant(tenantOptions);
   const { shell, serverEnv } = await shellFor(tenant);
   const providers = await serializedProviders();
   const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(serverEnv ?? {}) });

@@ -1,9 +1,16 @@
 // The verifier's pure parts: input shapes, URL rules, redaction, reading the tenant's answers, the report,
-// and the strict URL checks that fail before any network call.
+// the strict URL checks that fail before any network call, and the field's broken tenants, each also shown to
+// the MCP SDK's own OAuth client.
 import * as assert from "node:assert/strict";
 import { classifyAuthorizeAnswer, clientFinding, errorSubject, FINDINGS, readErrorAnswer } from "../../provider/verify/diagnosis";
 import { SecretRedactor } from "../../provider/verify/redact";
-import { checkHttps443, checkTrailingSlash, isLoopbackHost, pathSpecificResourceMetadataUrl } from "../../provider/verify/url-rules";
+import {
+  checkHttps443,
+  checkTrailingSlash,
+  isLoopbackHost,
+  pathSpecificResourceMetadataUrl,
+  urlExtras,
+} from "../../provider/verify/url-rules";
 import {
   ALL_STEPS,
   connectorsFromJson,
@@ -16,8 +23,9 @@ import {
   verifyConnector,
   type FetchFn,
 } from "../../provider/verify";
-import { FAKE_MCP_URL, fakeTenantFetch } from "./fake-tenant";
-import { captureIo, expectStatuses, failsAt, stepOf } from "./helpers";
+import { FAKE_CLIENT, FAKE_MCP_URL, fakeTenantFetch, type FakeTenantFaults } from "./fake-tenant";
+import { captureIo, expectStatuses, failsAt, stepOf, WITHOUT_LOGIN, type ExpectedStatuses } from "./helpers";
+import { sdkClientVerdict, sdkExchangeError } from "./sdk-client";
 
 const one = { connectorName: "Alation", remoteMcpServerUrl: "https://acme.example.com/ai/mcp/", clientId: "id-acme", clientSecret: "secret-acme" };
 const two = { connectorName: "Alation", remoteMcpServerUrl: "https://beta.example.com/ai/mcp/", clientId: "id-beta", clientSecret: "secret-beta" };
@@ -52,6 +60,23 @@ describe("verify: stack outputs as input", () => {
     assert.equal(c.clientSecret, "y");
   });
 
+  it("reads the application's accessTokenExpiry beside the fields or in the exported application", () => {
+    assert.equal(connectorsFromStackOutputs({ ...one, accessTokenExpiry: 7200 })[0].accessTokenExpiry, 7200);
+    const [inApplication] = connectorsFromStackOutputs({ ...one, application: { accessTokenExpiry: 3600 } });
+    assert.equal(inApplication.accessTokenExpiry, 3600);
+    assert.equal(connectorsFromStackOutputs(one)[0].accessTokenExpiry, undefined);
+    assert.throws(
+      () => connectorsFromStackOutputs({ acme: { ...one, access_token_expiry: "soon" } }),
+      /acme: accessTokenExpiry is not a positive whole number/,
+    );
+  });
+
+  it("says that empty input is empty", () => {
+    for (const text of ["", "  \n"]) {
+      assert.throws(() => connectorsFromJson(text), /stdin is empty: pipe in `pulumi stack output --json --show-secr/);
+    }
+  });
+
   it("refuses hidden secrets, missing fields and non-JSON, without quoting the input", () => {
     assert.throws(() => connectorsFromStackOutputs({ ...one, clientSecret: "[secret]" }), /--show-secrets/);
     assert.throws(() => connectorsFromStackOutputs({ acme: { ...one, clientId: undefined } }), /acme: clientId is missing/);
@@ -75,8 +100,22 @@ describe("verify: URL rules", () => {
     const http = checkHttps443(new URL("http://t.example.com/ai/mcp/"), true);
     assert.equal(http.status, "fail");
     assert.match(http.status === "fail" ? http.fix : "", /https:\/\/t\.example\.com\/ai\/mcp\//);
-    assert.equal(checkHttps443(new URL("http://127.0.0.1:8080/ai/mcp/"), false).status, "fail");
     assert.equal(checkHttps443(new URL("http://127.0.0.1:8080/ai/mcp/"), true).status, "warn");
+  });
+
+  it("suggests --emulator for loopback http, a fix that works (not an https loopback URL)", () => {
+    const loopback = new URL("http://127.0.0.1:8080/ai/mcp/");
+    const verdict = checkHttps443(loopback, false);
+    assert.equal(verdict.status, "fail");
+    assert.match(verdict.status === "fail" ? verdict.fix : "", /run again with --emulator/);
+    assert.doesNotMatch(verdict.status === "fail" ? verdict.fix : "", /https:\/\/127\.0\.0\.1/);
+    assert.equal(checkHttps443(loopback, true).status, "warn", "with the suggested --emulator it passes, warning");
+  });
+
+  it("names what an MCP URL must not hold, never quoting it", () => {
+    assert.equal(urlExtras(new URL("https://t.example.com/ai/mcp/")), undefined);
+    assert.equal(urlExtras(new URL("https://u:CANARY@t.example.com/ai/mcp/")), "credentials (user:password@)");
+    assert.equal(urlExtras(new URL("https://t.example.com/ai/mcp/?a=CANARY#f")), "a query string and a fragment");
   });
 
   it("demands the trailing slash and derives the path-specific metadata URL", () => {
@@ -183,24 +222,64 @@ describe("verify: report and CLI usage", () => {
     assert.equal(json.connectors[0].steps.length, STEP_IDS.length);
   });
 
-  it("never prints credentials pasted into the MCP URL", async () => {
-    for (const url of ["https://user:CANARY-pw@acme.example.com:8443/ai/mcp?token=CANARY-q", "http://user:CANARY-pw@acme.example.com/ai/mcp/#CANARY-f"]) {
-      const report = await verifyConnector({ ...one, remoteMcpServerUrl: url }, { fetch: noNetwork().fetch });
+  it("fails an MCP URL that holds credentials or a query at mcp-url, and never prints them", async () => {
+    const urls = ["https://u:CANARY-pw@acme.example.com/ai/mcp/?t=CANARY", "https://acme.example.com/ai/mcp/#CANARY"];
+    for (const url of urls) {
+      const network = noNetwork();
+      const report = await verifyConnector({ ...one, remoteMcpServerUrl: url }, { fetch: network.fetch });
+      expectStatuses(report, failsAt("mcp-url"));
+      assert.match(stepOf(report, "mcp-url").cause ?? "", /holds (credentials|a fragment)/);
+      assert.deepEqual(network.calls, []);
       const printed = formatReports([report]) + reportsToJson([report]);
       assert.ok(!printed.includes("CANARY"), printed);
     }
   });
 
-  it("answers bad usage with exit status 2", async () => {
-    const cases: string[][] = [[], ["check"], ["verify", "--mcp-url", "https://a.example.com/ai/mcp/"], ["verify", "--mcp-url", "https://a.example.com/ai/mcp/", "--client-id", "x"], ["verify", "--bogus"], ["verify", "--timeout-ms", "soon"]];
-    for (const argv of cases) {
+  it("answers bad usage with one line and where the usage is, exit status 2", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /the command is `alation-connector verify`/],
+      [["check"], /the command is/],
+      [["verify", "--mcp-url", "https://a.example.com/ai/mcp/"], /--client-id is missing/],
+      [["verify", "--mcp-url", "https://a.example.com/ai/mcp/", "--client-id", "x"], /the client secret is missing/],
+      [["verify", "--bogus"], /Unknown option '--bogus'$/],
+      [["verify", "--timeout-ms", "soon"], /--timeout-ms takes a whole number/],
+      [["verify", "--callback-port", "70000"], /--callback-port takes a whole number from 0 to 65535/],
+      [["verify"], /give --mcp-url, --client-id and a client secret, or pipe the stack outputs in/],
+    ];
+    for (const [argv, message] of cases) {
       const io = captureIo({ stdinIsTTY: true });
       assert.equal(await runCli(argv, io), 2, argv.join(" "));
-      assert.match(io.err(), /Usage: alation-connector verify/);
+      const lines = io.err().trimEnd().split("\n");
+      assert.equal(lines.length, 2, io.err());
+      assert.match(lines[0], message);
+      assert.match(lines[0], /^alation-connector: /);
+      assert.equal(lines[1], "alation-connector verify --help for usage");
     }
     const help = captureIo();
     assert.equal(await runCli(["--help"], help), 0);
     assert.match(help.out(), /--login/);
+    assert.match(help.out(), /--callback-port N {9}the port of that redirect URI \(default 38271\)/);
+  });
+
+  it("says that empty stdin is empty", async () => {
+    const io = captureIo({ stdin: "\n" });
+    assert.equal(await runCli(["verify"], io), 2);
+    assert.match(io.err(), /^alation-connector: stdin is empty/);
+  });
+
+  it("refuses credentials, a query or a fragment in --mcp-url rather than strip them, never quoting them", async () => {
+    const urls = [
+      "https://admin:CANARY-pw@acme.example.com/ai/mcp/",
+      "https://acme.example.com/ai/mcp/?token=CANARY-q",
+      "https://acme.example.com/ai/mcp/#CANARY",
+    ];
+    for (const url of urls) {
+      const io = captureIo({ env: { ALATION_CONNECTOR_CLIENT_SECRET: "s3cret" } });
+      assert.equal(await runCli(["verify", "--mcp-url", url, "--client-id", "x"], io), 2, url);
+      assert.match(io.err(), /^alation-connector: --mcp-url holds (credentials|a query string|a fragment)/);
+      assert.equal(io.out(), "", "nothing was verified");
+      assert.ok(!io.err().includes("CANARY"), io.err());
+    }
   });
 
   it("exits 1 with a failed step and takes the secret from the environment", async () => {
@@ -216,54 +295,174 @@ describe("verify: report and CLI usage", () => {
     const io = captureIo({ stdin: JSON.stringify({ tenants: { acme: http(one), beta: http(two) } }) });
     assert.equal(await runCli(["verify", "--json"], io), 1);
     assert.deepEqual(JSON.parse(io.out()).connectors.map((c: { name: string }) => c.name), ["tenants.acme", "tenants.beta"]);
-    assert.ok(!io.out().includes("secret-"));
+    assert.ok(!io.out().includes(one.clientSecret) && !io.out().includes(two.clientSecret));
   });
 });
 
 describe("verify: the field's broken servers (a fake tenant on https, no socket)", () => {
-  const input = { remoteMcpServerUrl: FAKE_MCP_URL, clientId: "fake-client", clientSecret: "CANARY-fake-secret" };
-  const LOGIN_STEPS = { login: "skip", "token-exchange": "skip", "access-token-jwt": "skip", "access-token-signature": "skip", "mcp-initialize": "skip", "mcp-tools-list": "skip", "refresh-token": "skip" } as const;
+  const input = { remoteMcpServerUrl: FAKE_MCP_URL, ...FAKE_CLIENT };
+  const verify = (faults: FakeTenantFaults) => verifyConnector(input, { fetch: fakeTenantFetch(faults).fetch });
+  const sdk = (faults: FakeTenantFaults) => sdkClientVerdict(FAKE_MCP_URL, fakeTenantFetch(faults).fetch, FAKE_CLIENT);
+  /** Every step fine, no login asked for. */
+  const FINE: ExpectedStatuses = { default: "pass", ...WITHOUT_LOGIN };
 
-  it("passes a well-behaved https tenant without emulator mode (login not requested)", async () => {
-    const tenant = fakeTenantFetch();
-    const report = await verifyConnector(input, { fetch: tenant.fetch });
-    expectStatuses(report, { default: "pass", ...LOGIN_STEPS });
+  it("passes a well-behaved https tenant, warning that the flag and the login were not checked", async () => {
+    const report = await verify({});
+    expectStatuses(report, FINE);
     assert.equal(report.ok, true);
-    assert.match(stepOf(report, "login").detail ?? "", /--login/);
+    const login = stepOf(report, "login");
+    assert.match(login.cause ?? "", /not checked without --login: the JWT flag \(alation\.feature_flags\.enable_jwt/);
+    assert.match(login.fix ?? "", /run again with --login/);
+    assert.match(formatReports([report]), /WARN {2}login +user logs in/);
+    assert.equal((await sdk({})).verdict, "proceeds", "the SDK client gets as far as the login too");
   });
 
   it("fails a 307 on the MCP URL at mcp-no-redirect, naming where it points", async () => {
-    const report = await verifyConnector(input, { fetch: fakeTenantFetch({ mcpRedirect: true }).fetch });
+    const report = await verify({ mcpRedirect: true });
     expectStatuses(report, failsAt("mcp-no-redirect"));
     assert.match(stepOf(report, "mcp-no-redirect").cause ?? "", /307 redirect from https:\/\/tenant\.example\.com\/ai\/mcp\/ to https:\/\/tenant\.example\.com\/ai\/mcp\/v2\//);
   });
 
   it("fails a relative resource_metadata at resource-metadata-url", async () => {
-    const report = await verifyConnector(input, { fetch: fakeTenantFetch({ relativeResourceMetadata: true }).fetch });
+    const report = await verify({ relativeResourceMetadata: true });
     expectStatuses(report, failsAt("resource-metadata-url", { "path-specific-resource-metadata": "pass" }));
     assert.match(stepOf(report, "resource-metadata-url").cause ?? "", /not an absolute URL/);
   });
 
   it("fails root-only protected resource metadata at path-specific-resource-metadata, and nothing else", async () => {
-    const report = await verifyConnector(input, { fetch: fakeTenantFetch({ rootMetadataOnly: true }).fetch });
-    expectStatuses(report, { default: "pass", ...LOGIN_STEPS, "path-specific-resource-metadata": "fail" });
+    const report = await verify({ rootMetadataOnly: true });
+    expectStatuses(report, { ...FINE, "path-specific-resource-metadata": "fail" });
     assert.match(stepOf(report, "path-specific-resource-metadata").cause ?? "", /only the root/);
   });
 
-  it("fails nested authorization_servers at authorization-servers", async () => {
-    const report = await verifyConnector(input, { fetch: fakeTenantFetch({ nestedAuthorizationServers: true }).fetch });
-    expectStatuses(report, failsAt("authorization-servers"));
-    assert.match(stepOf(report, "authorization-servers").cause ?? "", /nested array/);
-  });
-
-  it("fails an unreachable host with a network cause, and bounds a silent one by the timeout", async () => {
+  it("fails an unreachable host at mcp-reachable, and bounds a silent one by the timeout", async () => {
     const unreachable = await verifyConnector({ ...input, remoteMcpServerUrl: "https://elsewhere.example.com/ai/mcp/" }, { fetch: fakeTenantFetch().fetch });
-    expectStatuses(unreachable, failsAt("mcp-no-redirect"));
-    assert.match(stepOf(unreachable, "mcp-no-redirect").cause ?? "", /cannot connect/);
+    expectStatuses(unreachable, failsAt("mcp-reachable"));
+    assert.match(stepOf(unreachable, "mcp-reachable").cause ?? "", /MCP URL is reachable: cannot connect/);
     const silent: FetchFn = (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
     const started = Date.now();
     const timedOut = await verifyConnector(input, { fetch: silent, timeoutMs: 100 });
     assert.ok(Date.now() - started < 2000);
-    assert.match(stepOf(timedOut, "mcp-no-redirect").cause ?? "", /no answer within 100 ms/);
+    expectStatuses(timedOut, failsAt("mcp-reachable"));
+    assert.match(stepOf(timedOut, "mcp-reachable").cause ?? "", /no answer within 100 ms/);
+  });
+
+  describe("where the MCP SDK's own OAuth client refuses the tenant, verify fails at the matching step", () => {
+    const cases: Array<{ what: string; faults: FakeTenantFaults; expected: ExpectedStatuses; cause: RegExp }> = [
+      {
+        what: "a resource that is not this MCP URL (RFC 9728 section 3.3)",
+        faults: { resource: "https://tenant.example.com/ai/mcp/other/" },
+        expected: failsAt("protected-resource-metadata", { "path-specific-resource-metadata": "pass" }),
+        cause: /resource https:\/\/tenant\.example\.com\/ai\/mcp\/other\/ is not this MCP URL .*RFC 9728 3\.3/,
+      },
+      {
+        what: "a resource on another origin",
+        faults: { resource: "https://elsewhere.example.com/ai/mcp/" },
+        expected: failsAt("protected-resource-metadata", { "path-specific-resource-metadata": "pass" }),
+        cause: /is not this MCP URL/,
+      },
+      {
+        what: "an authorize endpoint with a javascript: URL",
+        faults: { authorizationServerMetadata: { authorization_endpoint: "javascript:alert(1)" } },
+        expected: failsAt("authorization-server-metadata"),
+        cause: /MCP clients refuse the authorization server metadata .*authorization_endpoint: URL cannot use java/,
+      },
+      {
+        what: "metadata without a token endpoint",
+        faults: { authorizationServerMetadata: { token_endpoint: undefined } },
+        expected: failsAt("authorization-server-metadata"),
+        cause: /token_endpoint/,
+      },
+      {
+        what: "no response type code",
+        faults: { authorizationServerMetadata: { response_types_supported: ["token"] } },
+        expected: failsAt("authorization-code-grant", { "pkce-s256": "pass" }),
+        cause: /response types token/,
+      },
+      {
+        what: "PKCE without S256",
+        faults: { authorizationServerMetadata: { code_challenge_methods_supported: ["plain"] } },
+        expected: failsAt("pkce-s256"),
+        cause: /code_challenge_methods_supported is plain; MCP clients refuse to log in without S256/,
+      },
+    ];
+    for (const { what, faults, expected, cause } of cases) {
+      it(what, async () => {
+        const report = await verify(faults);
+        const failed = report.steps.find((step) => step.status === "fail");
+        expectStatuses(report, expected);
+        assert.match(failed?.cause ?? "", cause);
+        const reference = await sdk(faults);
+        assert.equal(reference.verdict, "refuses", `the SDK client proceeded where verify failed at ${failed?.id}`);
+      });
+    }
+  });
+
+  describe("where the SDK proceeds but Claude is known to fail, verify fails and cites the report", () => {
+    const cases: Array<{ what: string; faults: FakeTenantFaults; expected: ExpectedStatuses; cause: RegExp }> = [
+      {
+        what: "no protected resource metadata: the SDK falls back to the origin, Claude no longer does",
+        faults: { noResourceMetadata: true },
+        expected: failsAt("protected-resource-metadata", { "path-specific-resource-metadata": "fail" }),
+        cause: new RegExp(
+          "answers HTTP 404; Claude finds the authorization server only through this metadata " +
+            '\\(anthropics/claude-ai-mcp, announcement "Deprecation of auth_server_metadata discovery fallback"\\)',
+        ),
+      },
+      {
+        what: "nested authorization_servers: the SDK ignores the metadata and falls back, Claude does not",
+        faults: { nestedAuthorizationServers: true },
+        expected: failsAt("authorization-servers"),
+        cause: /nested array, not a flat array of strings: MCP clients ignore such metadata, and Claude has no fall/,
+      },
+      {
+        what: "no code_challenge_methods_supported: the SDK logs in anyway, the MCP spec Claude follows says refuse",
+        faults: { authorizationServerMetadata: { code_challenge_methods_supported: undefined } },
+        expected: failsAt("pkce-s256"),
+        cause: /advertises no code_challenge_methods_supported; the MCP authorization spec \(2025-11-25\)/,
+      },
+    ];
+    for (const { what, faults, expected, cause } of cases) {
+      it(what, async () => {
+        const report = await verify(faults);
+        expectStatuses(report, expected);
+        assert.match(report.steps.find((step) => step.status === "fail")?.cause ?? "", cause);
+        assert.equal((await sdk(faults)).verdict, "proceeds", "the SDK refused: the step can say so, not cite Claude");
+      });
+    }
+
+    it("a token endpoint taking Basic only: the SDK sends Basic, Claude client_secret_post (issue 667)", async () => {
+      const faults = { basicOnlyTokenEndpoint: true };
+      const report = await verify(faults);
+      expectStatuses(report, { ...failsAt("client-secret-post"), "client-secret": "pass" });
+      assert.match(stepOf(report, "client-secret").detail ?? "", /only sent as HTTP Basic/);
+      const cause = stepOf(report, "client-secret-post").cause ?? "";
+      assert.match(cause, /never falls back to Basic \(anthropics\/claude-ai-mcp issue 667\)/);
+      const reference = await sdk(faults);
+      assert.ok(reference.verdict === "proceeds");
+      assert.equal(await sdkExchangeError(reference), "invalid_grant", "the SDK's client authenticated, not the code");
+    });
+  });
+
+  it("warns when client_secret_post works but the metadata does not advertise it", async () => {
+    const metadata = { token_endpoint_auth_methods_supported: ["client_secret_basic"] };
+    const report = await verify({ authorizationServerMetadata: metadata });
+    expectStatuses(report, { ...FINE, "client-secret-post": "warn" });
+  });
+
+  it("warns when the resource merely encloses the MCP URL, which the SDK accepts", async () => {
+    const faults = { resource: "https://tenant.example.com/" };
+    const report = await verify(faults);
+    expectStatuses(report, { ...FINE, "protected-resource-metadata": "warn" });
+    assert.equal((await sdk(faults)).verdict, "proceeds");
+  });
+
+  it("fails a wrong secret at client-secret, saying that the connector must be re-added (issue 1000)", async () => {
+    const wrong = { ...input, clientSecret: "CANARY-wrong" };
+    const report = await verifyConnector(wrong, { fetch: fakeTenantFetch().fetch });
+    expectStatuses(report, failsAt("client-secret"));
+    const fix = stepOf(report, "client-secret").fix ?? "";
+    assert.match(fix, /credentials cannot be edited \(anthropics\/claude-ai-mcp issue 1000\): remove the connector/);
+    assert.ok(!formatReports([report]).includes("CANARY"));
   });
 });

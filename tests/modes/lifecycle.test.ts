@@ -1,0 +1,121 @@
+// The whole lifecycle against the emulator in each of its modes (what real tenants differ on, alation-api.md):
+// OAuthApplication over REST with each way to authenticate, FeatureFlag and OAuthApplication through the shell, and
+// the connector verified the way Claude uses it (hosted and custom MCP server), all through Pulumi's real
+// dynamic-provider server. One parameterised suite, run once per mode.
+import { strict as assert } from "node:assert";
+import { CUSTOM_MCP_SERVER_ID, type EmulatorOptions } from "../../emulator";
+import { EMULATOR_TEST_USER, runCli, verifyConnector } from "../../provider/verify";
+import { ADMIN_TOKEN, CLIENTS_PATH, JWT_FLAG } from "../emulator/helpers";
+import * as harness from "../oauth-application/harness";
+import * as shellLifecycles from "../shell/lifecycle";
+import { AUTH_MODES, credentialsFor } from "../support/tenant-credentials";
+import { captureIo } from "../verify/helpers";
+
+interface Mode {
+  name: string;
+  options: Partial<EmulatorOptions>;
+  /** What a REST create reports in notEnforced there. */
+  notEnforced: string[];
+}
+
+const MODES: Mode[] = [
+  { name: "default", options: {}, notEnforced: [] },
+  // A tenant that refuses the undocumented fields: same outputs, those fields not enforced (section 2).
+  {
+    name: "--strict-fields",
+    options: { strictFields: true },
+    notEnforced: ["jwtRequired", "isActive", "internalApplication"],
+  },
+  { name: "--documented-only", options: { documentedOnly: true }, notEnforced: [] },
+  // Alation's later guides: JWTs without the flag (section 1, "What changed since").
+  { name: "--jwt-flag optional", options: { jwtFlag: "optional" }, notEnforced: [] },
+];
+
+for (const mode of MODES) {
+  describe(`the whole lifecycle against the emulator, ${mode.name}`, function () {
+    this.timeout(120_000);
+    let fixture: shellLifecycles.ShellFixture & { stop(): Promise<void> };
+    before(async () => {
+      const localShell = async (tenant: { url: string }) => ({
+        shell: { local: {} },
+        serverEnv: shellLifecycles.emulatorCommandEnv(tenant.url),
+      });
+      fixture = await shellLifecycles.startShellFixture(localShell, mode.options);
+    });
+    after(async () => fixture?.stop());
+
+    it("REST: create, read, update, delete with an API token, a refresh token and a service account", async () => {
+      const { tenant, server } = fixture;
+      await tenant.call("DELETE", "/__emulator/requests");
+      for (const auth of AUTH_MODES) {
+        const connection = { baseUrl: tenant.url, ...(await credentialsFor(tenant, auth)) };
+        const args = { connection: connection as never, redirectUris: harness.CLAUDE_REDIRECT_URIS };
+        const inputs = await harness.registeredInputs(args, `rest-${auth}`);
+        const outputs = await harness.exerciseLifecycle(server, tenant, inputs);
+        assert.deepEqual(outputs.notEnforced, mode.notEnforced, auth);
+        const checked = (await server.check({}, inputs)).inputs;
+        for (const field of ["jwtRequired", "isActive", "internalApplication"]) {
+          assert.equal(outputs[field], checked[field], `${auth}: the same outputs in every mode (${field})`);
+        }
+      }
+      const creates = (await tenant.call("GET", "/__emulator/requests")).json.byRoute[`POST ${CLIENTS_PATH}`];
+      // A strict tenant refuses the first body only: the provider process remembers it for the next creates.
+      const refused = mode.options.strictFields ? 1 : 0;
+      assert.equal(creates, AUTH_MODES.length + refused, "one create request per application");
+    });
+
+    it("an application made without redirect URIs gets them later, over REST and through the shell", async () => {
+      const { tenant, server, shell } = fixture;
+      const paths: Array<[string, Record<string, unknown>]> = [
+        ["rest", { connection: { baseUrl: tenant.url, apiAccessToken: ADMIN_TOKEN } }],
+        ["shell", { shell }],
+      ];
+      for (const [path, target] of paths) {
+        const inputs = { ...(await harness.registeredInputs({ redirectUris: [] }, `no-uris-${path}`)), ...target };
+        const created = await harness.checkAndCreate(server, inputs);
+        const stored = async () => (await tenant.state()).clients.find((c) => c.client_id === created.id);
+        assert.deepEqual((await stored())?.redirect_uris, [], path);
+        const news = { ...created.inputs, redirectUris: harness.CLAUDE_REDIRECT_URIS };
+        const updated = await server.update(created.id, created.properties, news);
+        assert.deepEqual((await stored())?.redirect_uris, harness.CLAUDE_REDIRECT_URIS, path);
+        await server.delete(created.id, updated.properties);
+      }
+    });
+
+    it("shell: FeatureFlag and OAuthApplication lifecycles, and adoption", async () => {
+      await shellLifecycles.featureFlagLifecycle(fixture);
+      await shellLifecycles.oauthApplicationLifecycle(fixture);
+      await shellLifecycles.adoptLifecycle(fixture);
+    });
+
+    it("the connector verifies as Claude uses it, for the hosted and a custom MCP server (CLI)", async () => {
+      const { tenant, server } = fixture;
+      const connection = { baseUrl: tenant.url, apiAccessToken: ADMIN_TOKEN };
+      const redirectUris = [`${tenant.url}/oauth/callback`, ...harness.CLAUDE_REDIRECT_URIS];
+      const inputs = await harness.registeredInputs({ connection, redirectUris }, "claude-verified");
+      const created = await harness.checkAndCreate(server, inputs);
+      const connector = { clientId: created.id, clientSecret: String(created.properties.clientSecret) };
+      const hosted = { ...connector, remoteMcpServerUrl: `${tenant.url}/ai/mcp/` };
+      const verify = () => verifyConnector(hosted, { emulator: true, login: EMULATOR_TEST_USER });
+      if (mode.options.jwtFlag !== "optional") {
+        await tenant.setJwtFlag(false);
+        const opaque = await verify();
+        const jwtStep = opaque.steps.find((step) => step.id === "access-token-jwt");
+        assert.equal(jwtStep?.status, "fail", "this tenant needs the flag");
+        await tenant.setJwtFlag(true);
+      } else {
+        assert.equal((await tenant.state()).conf[JWT_FLAG], "False", "no flag set");
+      }
+      const report = await verify();
+      assert.ok(report.ok, JSON.stringify(report.steps.filter((step) => step.status === "fail"), null, 2));
+      const io = captureIo({ env: { ALATION_CONNECTOR_CLIENT_SECRET: connector.clientSecret } });
+      const custom = `${tenant.url}/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`;
+      const argv = ["verify", "--mcp-url", custom, "--client-id", connector.clientId, "--emulator"];
+      const status = await runCli(argv, io);
+      assert.equal(status, 0, io.out() + io.err());
+      assert.ok(!io.out().includes(connector.clientSecret));
+      await server.delete(created.id, created.properties);
+      await tenant.setJwtFlag(false);
+    });
+  });
+}
