@@ -3,6 +3,8 @@
 // `npx mocha tests/some/file.test.ts` runs just those files; plain `mocha` runs the whole suite.
 process.env.TS_NODE_TRANSPILE_ONLY = "true";
 process.env.TS_NODE_PROJECT = "tsconfig.json";
+// Python run by the tests (the emulator's shell commands, stand-in shells) writes no __pycache__ into the tree.
+process.env.PYTHONDONTWRITEBYTECODE = "1";
 const named = process.argv.slice(2).some((arg) => arg.startsWith("tests/") || arg.endsWith(".ts"));
 module.exports = {
   require: ["ts-node/register"],

@@ -4,6 +4,8 @@
 //     [--jwt-flag required|optional] [--fault-rate R
 //     --fault-kinds 500,429,drop --fault-seed S --latency-ms M --retry-after S --fault-routes REGEX] [--verbose]
 //   alation-emulator shell-path
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parseFaultOptions } from "./faults";
 import { shellPath, startEmulator } from "./index";
@@ -16,57 +18,86 @@ const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --
        alation-emulator shell-path
 The admin token may also come from ALATION_EMULATOR_ADMIN_TOKEN.`;
 
+/** The flag of each fault option, to name it in errors. */
+const FAULT_FLAGS = {
+  rate: "--fault-rate",
+  kinds: "--fault-kinds",
+  seed: "--fault-seed",
+  latencyMs: "--latency-ms",
+  retryAfterSeconds: "--retry-after",
+  routes: "--fault-routes",
+} as const;
+
+/** A mistake in the command line (exit 2); anything else that stops the start is a start-up failure (exit 1). */
+class UsageError extends Error {}
+
+/** `parse()`, with what it throws turned into a UsageError. */
+function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === "shell-path") {
     process.stdout.write(`${shellPath()}\n`);
     return;
   }
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: "string", default: "0" },
-      host: { type: "string", default: "127.0.0.1" },
-      "data-dir": { type: "string" },
-      "admin-token": { type: "string" },
-      "documented-only": { type: "boolean", default: false },
-      "strict-fields": { type: "boolean", default: false },
-      "jwt-flag": { type: "string", default: "required" },
-      "fault-rate": { type: "string" },
-      "fault-kinds": { type: "string" },
-      "fault-seed": { type: "string" },
-      "latency-ms": { type: "string" },
-      "retry-after": { type: "string" },
-      "fault-routes": { type: "string" },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
+  const { values } = asUsageError(() =>
+    parseArgs({
+      args: withNegativeNumbersJoined(argv),
+      options: {
+        port: { type: "string", default: "0" },
+        host: { type: "string", default: "127.0.0.1" },
+        "data-dir": { type: "string" },
+        "admin-token": { type: "string" },
+        "documented-only": { type: "boolean", default: false },
+        "strict-fields": { type: "boolean", default: false },
+        "jwt-flag": { type: "string", default: "required" },
+        "fault-rate": { type: "string" },
+        "fault-kinds": { type: "string" },
+        "fault-seed": { type: "string" },
+        "latency-ms": { type: "string" },
+        "retry-after": { type: "string" },
+        "fault-routes": { type: "string" },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+    }),
+  );
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${USAGE}\nEvery flag, the test hooks and fault injection: ${readmePath()}\n`);
     return;
   }
   const adminToken = values["admin-token"] ?? process.env.ALATION_EMULATOR_ADMIN_TOKEN;
-  if (!adminToken) throw new Error("an admin token is required: --admin-token or ALATION_EMULATOR_ADMIN_TOKEN");
+  if (!adminToken) throw new UsageError("an admin token is required: --admin-token or ALATION_EMULATOR_ADMIN_TOKEN");
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535, got ${values.port}`);
+  }
 
   const jwtFlag = values["jwt-flag"] as JwtFlagMode;
   if (!JWT_FLAG_MODES.includes(jwtFlag)) {
-    throw new Error(`--jwt-flag must be required or optional, got ${values["jwt-flag"]}`);
+    throw new UsageError(`--jwt-flag must be required or optional, got ${values["jwt-flag"]}`);
   }
 
   const number = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
-  const faults: FaultOptions = parseFaultOptions(
-    Object.fromEntries(
-      Object.entries({
-        rate: number(values["fault-rate"]),
-        kinds: values["fault-kinds"]?.split(",").map((k) => k.trim()),
-        seed: number(values["fault-seed"]),
-        latencyMs: number(values["latency-ms"]),
-        retryAfterSeconds: number(values["retry-after"]),
-        routes: values["fault-routes"],
-      }).filter(([, v]) => v !== undefined),
+  const faults: FaultOptions = asUsageError(() =>
+    parseFaultOptions(
+      Object.fromEntries(
+        Object.entries({
+          rate: number(values["fault-rate"]),
+          kinds: values["fault-kinds"]?.split(",").map((k) => k.trim()),
+          seed: number(values["fault-seed"]),
+          latencyMs: number(values["latency-ms"]),
+          retryAfterSeconds: number(values["retry-after"]),
+          routes: values["fault-routes"],
+        }).filter(([, v]) => v !== undefined),
+      ),
+      FAULT_FLAGS,
     ),
   );
 
@@ -101,7 +132,28 @@ async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
+/**
+ * `--latency-ms -5` as `--latency-ms=-5`: parseArgs takes an argument that starts with a dash for a flag of its own,
+ * so a negative number would be refused as ambiguous instead of reaching the range check that names the flag.
+ */
+function withNegativeNumbersJoined(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (/^--[^=]+$/.test(argv[i]) && /^-\.?\d/.test(argv[i + 1] ?? "")) joined.push(`${argv[i]}=${argv[++i]}`);
+    else joined.push(argv[i]);
+  }
+  return joined;
+}
+
+/** This command's README: next to the sources, or in the package beside dist/. */
+function readmePath(): string {
+  const candidates = [path.join(__dirname, "README.md"), path.join(__dirname, "..", "..", "emulator", "README.md")];
+  return candidates.find((file) => fs.existsSync(file)) ?? "emulator/README.md in the pulumi-alation package";
+}
+
 main(process.argv.slice(2)).catch((err) => {
-  process.stderr.write(`alation-emulator: ${(err as Error).message}\n${USAGE}\n`);
-  process.exit(2);
+  const usage = err instanceof UsageError;
+  const pointer = usage ? " (alation-emulator --help for usage)" : "";
+  process.stderr.write(`alation-emulator: ${(err as Error).message}${pointer}\n`);
+  process.exit(usage ? 2 : 1);
 });

@@ -7,15 +7,24 @@ const DEFAULT_KINDS: FaultKind[] = ["500", "502", "503", "429", "drop", "drop-af
 /** By default only the OAuth client admin API is faulted: the calls the provider retries. */
 export const DEFAULT_FAULT_ROUTES = "^[A-Z]+ /integration/core/v1/oauth/clients(/|$)";
 
+const KINDS_ERROR = `must each be one of ${FAULT_KINDS.join(", ")}`;
+
 const faultOptionsSchema = z
   .object({
-    seed: z.number().int().optional(),
-    rate: z.number().min(0).max(1).optional(),
-    kinds: z.array(z.enum(FAULT_KINDS as [FaultKind, ...FaultKind[]])).min(1).optional(),
-    retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
-    latencyMs: z.number().int().min(0).max(60000).optional(),
+    seed: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
+    rate: z
+      .number({ error: "must be a number from 0 to 1" })
+      .min(0, { error: "must be a number from 0 to 1" })
+      .max(1, { error: "must be a number from 0 to 1" })
+      .optional(),
+    kinds: z
+      .array(z.enum(FAULT_KINDS as [FaultKind, ...FaultKind[]], { error: KINDS_ERROR }))
+      .min(1, { error: "must name at least one kind" })
+      .optional(),
+    retryAfterSeconds: wholeNumber("seconds", 3600),
+    latencyMs: wholeNumber("ms", 60000),
     routes: z
-      .string()
+      .string({ error: "must be a regular expression" })
       .refine((source) => {
         try {
           new RegExp(source);
@@ -23,16 +32,33 @@ const faultOptionsSchema = z
         } catch {
           return false;
         }
-      }, "not a valid regular expression")
+      }, "must be a valid regular expression")
       .optional(),
   })
   .strict();
 
-/** Checks fault options from JSON or flags; throws an Error naming the bad fields. */
-export function parseFaultOptions(input: unknown): FaultOptions {
+function wholeNumber(unit: string, max: number) {
+  const error = `must be a whole number of ${unit} from 0 to ${max}`;
+  return z.number({ error }).int({ error }).min(0, { error }).max(max, { error }).optional();
+}
+
+/**
+ * Checks fault options from JSON or flags; throws an Error naming each bad field, as `names` calls it (the CLI's
+ * flags) or by its key.
+ */
+export function parseFaultOptions(
+  input: unknown,
+  names: Partial<Record<keyof FaultOptions, string>> = {},
+): FaultOptions {
   const result = faultOptionsSchema.safeParse(input);
   if (!result.success) {
-    throw new Error(result.error.issues.map((i) => `${i.path.join(".") || "faults"}: ${i.message}`).join("; "));
+    const reasons = result.error.issues.map((issue) => {
+      const key = issue.path[0] as keyof FaultOptions | undefined;
+      const field = key === undefined ? "faults" : (names[key] ?? String(key));
+      if (issue.code === "unrecognized_keys") return `faults: unknown ${issue.keys.join(", ")}`;
+      return `${field} ${issue.message}`;
+    });
+    throw new Error([...new Set(reasons)].join("; "));
   }
   return result.data;
 }

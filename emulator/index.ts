@@ -23,7 +23,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const signingKey = await SigningKey.load(store);
   const tenant = new Tenant(store, signingKey, options);
   const server = await serveTenant(tenant, options.port ?? 0, options.host ?? "127.0.0.1");
-  tenant.log(`alation emulator listening on ${tenant.baseUrl}`);
+  // No "listening" line here: the caller has the URL and says so (the CLI prints it once, on stdout).
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping = stopping ?? (async () => {

@@ -11,9 +11,11 @@ import { mcpRoutes } from "./mcp";
 import { metadataRoutes } from "./metadata";
 import { oauthRoutes } from "./oauth";
 import { Router, requestContext } from "./router";
+import { StoreWriteError } from "./store";
 import type { Tenant } from "./tenant";
 
 const HOOK_PREFIX = "/__emulator/";
+const DEFAULT_REQUEST_TIMEOUT_MS = 30000;
 
 /** Starts serving `tenant`; resolves with the server once it listens (tenant.baseUrl is then set). */
 export async function serveTenant(tenant: Tenant, port: number, host: string): Promise<http.Server> {
@@ -25,7 +27,7 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
     ...mcpRoutes(),
   ]);
   const hooks = new Router(hookRoutes());
-  const requestTimeout = tenant.options.requestTimeoutMs ?? 30000;
+  const requestTimeout = tenant.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = http.createServer({
     requestTimeout,
     headersTimeout: requestTimeout,
@@ -47,9 +49,10 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const refuse = (err: NodeJS.ErrnoException) => reject(new Error(listenProblem(port, host, err)));
+    server.once("error", refuse);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", refuse);
       resolve();
     });
   });
@@ -57,6 +60,27 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
   const hostInUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
   tenant.baseUrl = `http://${hostInUrl}:${address.port}`;
   return server;
+}
+
+const ANY_PORT = "(0 picks a free one)";
+
+/** Why the server cannot listen on `host`:`port`, with the fix, in one line. */
+function listenProblem(port: number, host: string, err: NodeJS.ErrnoException): string {
+  const reason = err.code ?? err.message;
+  switch (err.code) {
+    case "EADDRINUSE":
+      return `port ${port} on ${host} is already in use (${reason}): stop what listens there, or choose another port ` +
+        ANY_PORT;
+    case "EACCES":
+      return `port ${port} on ${host} may not be used by this user (${reason}): choose a port above 1023 ${ANY_PORT}`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EADDRNOTAVAIL":
+      return `host ${host} is not an address of this machine (${reason}): ` +
+        "use 127.0.0.1 (the default) or one of its addresses";
+    default:
+      return `cannot listen on ${host} port ${port} (${err.message}): check the host and port`;
+  }
 }
 
 async function dispatch(tenant: Tenant, router: Router, hooks: Router, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -81,6 +105,7 @@ async function dispatch(tenant: Tenant, router: Router, hooks: Router, req: http
     if (match.kind === "method-not-allowed") {
       throw new HttpError(405, { detail: `Method "${method}" not allowed.` }, { Allow: [...new Set(match.allowed)].join(", ") });
     }
+    answerInTime(tenant, req, res, `${method} ${path}`);
     await match.route.handle(requestContext(req, res, tenant, url, match.params));
   } catch (err) {
     if (res.headersSent || res.destroyed) {
@@ -91,9 +116,35 @@ async function dispatch(tenant: Tenant, router: Router, hooks: Router, req: http
       sendJson(res, err.status, err.body, err.headers);
       return;
     }
-    if (req.destroyed) return; // the client went away mid-body: nobody to answer
+    if (err instanceof StoreWriteError) {
+      tenant.log(`${method} ${path}: ${err.message}`);
+      sendJson(res, 503, { detail: `The emulator could not save this request: ${err.message}.` });
+      return;
+    }
+    // (req.destroyed is true as soon as a body was read in full: only the socket tells that the client left.)
+    if (req.socket.destroyed) return; // the client went away mid-body: nobody to answer
     throw err;
   }
+}
+
+/**
+ * Answers 503 if the handler has not answered within the request time limit, counted from when the request has
+ * fully arrived (until then Node's own requestTimeout applies, with its 408). A late handler's answer is dropped.
+ */
+function answerInTime(tenant: Tenant, req: http.IncomingMessage, res: http.ServerResponse, route: string): void {
+  const limitMs = tenant.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const arm = () => {
+    if (res.writableEnded || res.destroyed) return;
+    const timer = setTimeout(() => {
+      if (res.headersSent || res.destroyed) return;
+      tenant.log(`${route}: no answer within ${limitMs} ms`);
+      const detail = `The emulator did not finish this request within ${limitMs} ms; it may or may not be applied.`;
+      sendJson(res, 503, { detail });
+    }, limitMs).unref();
+    res.once("close", () => clearTimeout(timer));
+  };
+  if (req.complete) arm();
+  else req.once("end", arm);
 }
 
 /** Applies a fault; true when the request is finished (answered or dropped). */

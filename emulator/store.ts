@@ -81,6 +81,25 @@ const STATE_FILE = "tenant.json";
 /** System users of service accounts are numbered apart from the people who log in. */
 const FIRST_SYSTEM_USER_ID = 1000;
 
+/** A change that could not be saved: nothing was committed, the state is as it was before the change. */
+export class StoreWriteError extends Error {
+  override readonly name = "StoreWriteError";
+}
+
+/** Why the data dir cannot hold the state (`error` from creating or writing in it), with the fix, in one line. */
+function dataDirProblem(dataDir: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const reason = `${code || (error as Error).message}`;
+  if (code === "EEXIST" || code === "ENOTDIR") {
+    const what = code === "EEXIST" ? "is a file, not a folder" : "is inside a file";
+    return `the data dir ${dataDir} ${what} (${reason}): give the path of a folder (made if absent)`;
+  }
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
+    return `the data dir ${dataDir} is not writable (${reason}): make it writable, or choose another data dir`;
+  }
+  return `the data dir ${dataDir} cannot be used (${(error as Error).message}): choose another data dir`;
+}
+
 function emptyState(): TenantState {
   return {
     version: 1,
@@ -108,7 +127,15 @@ export class TenantStore {
   /** Opens the state in `dataDir` (created if absent), or an in-memory state without one. */
   static open(dataDir: string | undefined): TenantStore {
     if (dataDir === undefined) return new TenantStore(undefined, emptyState());
-    fs.mkdirSync(dataDir, { recursive: true });
+    try {
+      fs.mkdirSync(dataDir, { recursive: true });
+      // Every change is written here before it is answered: find out now, not at the first change.
+      const probe = path.join(dataDir, `${STATE_FILE}.tmp-${process.pid}-probe`);
+      fs.writeFileSync(probe, "", { mode: 0o600 });
+      fs.rmSync(probe);
+    } catch (err) {
+      throw new Error(dataDirProblem(dataDir, err));
+    }
     // Leftover temp files are writes that never reached their rename: the committed file is still whole.
     for (const name of fs.readdirSync(dataDir)) {
       if (name.startsWith(`${STATE_FILE}.tmp-`)) fs.rmSync(path.join(dataDir, name), { force: true });
@@ -123,7 +150,7 @@ export class TenantStore {
       throw new Error(`the emulator's state file ${file} is not valid JSON (${(err as Error).message}); move it away to start afresh`);
     }
     if (typeof parsed !== "object" || parsed === null || (parsed as { version?: unknown }).version !== 1) {
-      throw new Error(`the emulator's state file ${file} has an unknown format`);
+      throw new Error(`the emulator's state file ${file} has an unknown format; move it away to start afresh`);
     }
     return new TenantStore(dataDir, { ...emptyState(), ...(parsed as TenantState) });
   }
@@ -169,8 +196,8 @@ export class TenantStore {
       }
       await fs.promises.rename(temp, file);
     } catch (err) {
-      await fs.promises.rm(temp, { force: true });
-      throw err;
+      await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+      throw new StoreWriteError(`the change was not saved, so nothing changed: ${dataDirProblem(this.dataDir, err)}`);
     }
     // The rename itself must be durable too.
     const dir = await fs.promises.open(this.dataDir, "r");

@@ -29,7 +29,10 @@ export interface EmulatorOptions {
   testUser?: { username: string; password: string };
   /** Receives one line per request and lifecycle event; never a secret. */
   log?: (line: string) => void;
-  /** A request (headers and body) must arrive within this many ms, else 408 and the connection closes; default 30000. */
+  /**
+   * A request (headers and body) must arrive within this many ms, else 408 and the connection closes; once arrived,
+   * it is answered within as many ms, else 503. Default 30000.
+   */
   requestTimeoutMs?: number;
 }
 

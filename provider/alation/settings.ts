@@ -88,6 +88,32 @@ export function originOf(baseUrl: string): string {
   return url.origin;
 }
 
+/**
+ * Why `value` is not a usable tenant address (`https://TENANT`, http only for a loopback host), or undefined; the
+ * message starts with `field`, the name the user wrote. With `pathAllowed` a path is accepted (only the origin is
+ * used); else only the address is (no path, query or fragment). Never quotes the value: it may hold credentials.
+ */
+export function tenantUrlProblem(
+  value: string,
+  field: string,
+  options: { pathAllowed?: boolean } = {},
+): string | undefined {
+  // Without "scheme://" (`acme.alationcloud.com`, `localhost:8765`), URL parsing fails or reads a scheme the user
+  // never meant.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || !URL.canParse(value)) {
+    return `${field} must be an absolute URL with its scheme, such as https://tenant.alationcloud.com`;
+  }
+  const url = new URL(value);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    return `${field} must use https:// (http:// only for localhost, 127.0.0.1 or [::1])`;
+  }
+  if (url.username || url.password) return `${field} must not hold a user name or password`;
+  if (!options.pathAllowed && (url.pathname !== "/" || url.search || url.hash)) {
+    return `${field} must be the tenant's address only, without a path, query or fragment (https://TENANT)`;
+  }
+  return undefined;
+}
+
 /** Whether a URL host names this machine. */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname === "::1";

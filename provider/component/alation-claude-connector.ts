@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlag } from "../resources/feature-flag";
 import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
+import { tenantUrlProblem } from "../alation/settings";
+import { requireOptionalPeer } from "../peers/optional";
 import { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../verify/types";
 
 /** The tenant flag that makes Alation's v1 OAuth stack issue the JWT access tokens the hosted MCP server accepts. */
@@ -108,7 +110,9 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     if (manageFlag && args.shell === undefined) {
       throw new Error(`AlationClaudeConnector ${name}: manageJwtFeatureFlag needs shell (the flag has no REST API)`);
     }
-    const tenantOrigin = pulumi.output(tenantUrlOf(args)).apply((url) => tenantOriginOf(name, url));
+    // Before any child is registered: a missing optional package fails the program with nothing half made.
+    const kubernetes = args.kubernetesSecret ? requireKubernetesSdk(name) : undefined;
+    const tenantOrigin = tenantOriginOf(this, name, args);
 
     this.featureFlag = manageFlag
       ? new FeatureFlag(`${name}-jwt-flag`, { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true }, { parent: this })
@@ -143,15 +147,19 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     );
 
     this.connectorName = pulumi.output(args.connectorName ?? "Alation");
+    // Without a valid origin the application's check has failed, naming connection.baseUrl: then this output waits
+    // on the application, which never comes, instead of failing a second time with the same cause.
     this.remoteMcpServerUrl = pulumi
       .all([tenantOrigin, args.mcpServerId])
-      .apply(([origin, serverId]) => mcpServerUrlOf(name, origin, serverId));
+      .apply(([origin, serverId]) =>
+        origin ? pulumi.output(mcpServerUrlOf(name, origin, serverId)) : this.application.clientId.apply(() => ""),
+      );
     this.clientId = this.application.clientId;
     // Mocks (and some engines' component paths) do not apply additionalSecretOutputs: wrap explicitly.
     this.clientSecret = pulumi.secret(this.application.clientSecret);
 
-    if (args.kubernetesSecret) {
-      this.kubernetesSecret = this.publishKubernetesSecret(name, args.kubernetesSecret);
+    if (args.kubernetesSecret && kubernetes) {
+      this.kubernetesSecret = this.publishKubernetesSecret(name, args.kubernetesSecret, kubernetes);
     }
 
     this.registerOutputs({
@@ -162,9 +170,11 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     });
   }
 
-  private publishKubernetesSecret(name: string, target: ConnectorKubernetesSecret): pulumi.CustomResource {
-    // Loaded only when asked for: @pulumi/kubernetes is an optional peer dependency.
-    const k8s: typeof import("@pulumi/kubernetes") = require("@pulumi/kubernetes");
+  private publishKubernetesSecret(
+    name: string,
+    target: ConnectorKubernetesSecret,
+    k8s: KubernetesSdk,
+  ): pulumi.CustomResource {
     return new k8s.core.v1.Secret(
       `${name}-connector-secret`,
       {
@@ -182,29 +192,71 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
   }
 }
 
-function tenantUrlOf(args: AlationClaudeConnectorArgs): pulumi.Input<string | undefined> {
-  return (
-    args.tenantUrl ??
-    args.connection?.baseUrl ??
-    new pulumi.Config("alation").get("baseUrl") ??
-    process.env.ALATION_BASE_URL
-  );
+type KubernetesSdk = typeof import("@pulumi/kubernetes");
+
+/** @pulumi/kubernetes, an optional peer dependency: loaded only when a Kubernetes Secret is asked for. */
+function requireKubernetesSdk(name: string): KubernetesSdk {
+  return requireOptionalPeer<KubernetesSdk>("@pulumi/kubernetes", `AlationClaudeConnector ${name}: kubernetesSecret`);
 }
 
-/** `https://TENANT` from whatever form the tenant URL was given in (trailing slash, path). */
-export function tenantOriginOf(name: string, url: string | undefined): string {
-  if (!url) {
-    throw new Error(
-      `AlationClaudeConnector ${name}: tenantUrl is required (or connection.baseUrl, stack config alation:baseUrl, ALATION_BASE_URL)`,
+/** The field the tenant URL comes from (named in errors, as the user wrote it), and its value. */
+interface TenantUrlSource {
+  field: string;
+  value: pulumi.Input<string> | undefined;
+  /** tenantUrl may carry a path (only its origin is used); a base URL may not. */
+  pathAllowed: boolean;
+}
+
+/** Where the tenant URL may come from, in order: the first one set is used (as the runtime does for baseUrl). */
+function tenantUrlSources(args: AlationClaudeConnectorArgs): TenantUrlSource[] {
+  return [
+    { field: "tenantUrl", value: args.tenantUrl, pathAllowed: true },
+    { field: "connection.baseUrl", value: args.connection?.baseUrl, pathAllowed: false },
+    {
+      field: "stack config alation:baseUrl",
+      value: new pulumi.Config("alation").get("baseUrl") || undefined,
+      pathAllowed: false,
+    },
+    { field: "ALATION_BASE_URL", value: process.env.ALATION_BASE_URL || undefined, pathAllowed: false },
+  ];
+}
+
+/**
+ * `https://TENANT`, from the first tenant URL set. A value known now (a plain string) is refused now, with the field
+ * the user set; so is a missing one. One known later is judged then: connection.baseUrl by the application's check
+ * (the origin is then undefined, and nothing derived from it is reported again); tenantUrl here, once.
+ */
+function tenantOriginOf(
+  component: pulumi.Resource,
+  name: string,
+  args: AlationClaudeConnectorArgs,
+): pulumi.Output<string | undefined> {
+  const sources = tenantUrlSources(args);
+  // A ResourceError without its stack: the message says all, and Pulumi shows it once, on the component.
+  const refuse = (problem: string) =>
+    new pulumi.ResourceError(`AlationClaudeConnector ${name}: ${problem}`, component, true);
+  const missing = () =>
+    refuse(
+      "no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config alation:baseUrl or " +
+        "ALATION_BASE_URL",
     );
+  const chosen = sources.find((source) => source.value !== undefined);
+  if (!chosen) throw missing();
+  // connection.baseUrl is judged even when tenantUrl is the one used: the application uses it.
+  for (const source of new Set([chosen, sources[1]])) {
+    const problem = typeof source.value === "string" ? tenantUrlProblem(source.value, source.field, source) : undefined;
+    if (problem) throw refuse(problem);
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`AlationClaudeConnector ${name}: tenantUrl is not a URL: ${JSON.stringify(url)}`);
-  }
-  return parsed.origin;
+  const fallback = sources.slice(2).find((source) => source.value !== undefined);
+  return pulumi.output(chosen.value).apply((value) => {
+    // An Output that resolves to nothing leaves the choice to the sources after it, as the runtime does.
+    const source = value ? { ...chosen, value } : fallback;
+    if (!source || typeof source.value !== "string") throw missing();
+    const problem = tenantUrlProblem(source.value, source.field, source);
+    if (!problem) return new URL(source.value).origin;
+    if (source.field === "connection.baseUrl") return undefined;
+    throw refuse(problem);
+  });
 }
 
 /** The MCP URL Claude is given: the hosted server's, or a custom server's; always with its trailing slash. */
@@ -220,6 +272,6 @@ export function mcpServerUrlOf(name: string, origin: string, serverId: string | 
   return `${origin}/ai/mcp/${serverId}/`;
 }
 
-function defaultRedirectUris(origin: string): string[] {
-  return [`${origin}/oauth/callback`, ...CLAUDE_REDIRECT_URIS];
+function defaultRedirectUris(origin: string | undefined): string[] {
+  return origin ? [`${origin}/oauth/callback`, ...CLAUDE_REDIRECT_URIS] : [...CLAUDE_REDIRECT_URIS];
 }

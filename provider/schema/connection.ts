@@ -1,7 +1,7 @@
 // The zod schema of `connection` (AlationConnection) as the runtime receives it. Every field is optional: missing
 // pieces come from stack config and the environment at call time. Messages never quote a credential.
 import { z } from "zod";
-import { isLoopbackHost } from "../alation/settings";
+import { tenantUrlProblem } from "../alation/settings";
 import { isUnknown } from "./unknown";
 
 /** `https://TENANT`: https (http only for a loopback host), no path, query, fragment or user info. */
@@ -12,20 +12,7 @@ export const baseUrlSchema = z.string({ error: "baseUrl must be a string" }).sup
 
 /** Why `value` is not a usable tenant base URL, or undefined. */
 export function baseUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "baseUrl must be an absolute URL such as https://tenant.alationcloud.com";
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    return "baseUrl must use https:// (http:// only for localhost, 127.0.0.1 or [::1])";
-  }
-  if (url.username || url.password) return "baseUrl must not hold a user name or password";
-  if (url.pathname !== "/" || url.search || url.hash) {
-    return "baseUrl must be the tenant's address only, without a path, query or fragment (https://TENANT)";
-  }
-  return undefined;
+  return tenantUrlProblem(value, "baseUrl");
 }
 
 const secretText = (what: string) =>

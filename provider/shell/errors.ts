@@ -42,6 +42,11 @@ export class ShellError extends Error {
   }
 }
 
+/** A `config` error: the settings cannot work, and nothing was sent. */
+export function configError(message: string): ShellError {
+  return new ShellError("config", message, { commandSent: false });
+}
+
 /**
  * The program a command line runs, for messages: the first word after `env` and its `NAME=value` settings
  * (whose values may be data and are never shown).

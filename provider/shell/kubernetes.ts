@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import type { CoreV1Api, KubeConfig, V1Pod, V1Status } from "@kubernetes/client-node";
-import { ShellError, commandName, redact } from "./errors";
+import { requireOptionalPeer } from "../peers/optional";
+import { ShellError, commandName, configError, redact } from "./errors";
 import { CommandResult, OutputCollector, RunOptions, Transport, commandTimedOut, withTimeout } from "./transport";
 
 type KubernetesClient = typeof import("@kubernetes/client-node");
@@ -34,7 +35,7 @@ export function createKubernetesTransport(options: KubernetesOptions): Transport
   const transport: Transport = {
     target: where,
     runCommand: async (argv, runOptions) => {
-      const k8s = require("@kubernetes/client-node") as KubernetesClient;
+      const k8s = requireOptionalPeer<KubernetesClient>("@kubernetes/client-node", "shell.kubernetes", configError);
       const config = loadKubeConfig(k8s, options);
       const deadline = Date.now() + runOptions.timeoutMs;
       const pod = await withTimeout(findPod(k8s, config, options), runOptions.timeoutMs, () =>

@@ -2,7 +2,8 @@
 // One connection per command: commands are few and far between, and nothing is left open in the provider.
 import { createHash } from "node:crypto";
 import type { Client, ClientChannel, ConnectConfig } from "ssh2";
-import { ShellError } from "./errors";
+import { requireOptionalPeer } from "../peers/optional";
+import { ShellError, configError } from "./errors";
 import { CommandResult, OutputCollector, RunOptions, Transport, commandTimedOut } from "./transport";
 
 /** How to reach the host. */
@@ -24,7 +25,7 @@ export function createSshTransport(options: SshOptions): Transport {
   const port = options.port ?? 22;
   const transport: Transport = {
     target: `host ${options.host}:${port}`,
-    runCommand: (argv, runOptions) => runOverSsh(transport, { ...options, port }, argv, runOptions),
+    runCommand: async (argv, runOptions) => runOverSsh(transport, { ...options, port }, argv, runOptions),
   };
   return transport;
 }
@@ -61,7 +62,7 @@ function runOverSsh(
   runOptions: RunOptions,
 ): Promise<CommandResult> {
   const commandLine = sshCommandLine(argv, options.commandPrefix);
-  const ssh2 = require("ssh2") as typeof import("ssh2");
+  const ssh2 = requireOptionalPeer<typeof import("ssh2")>("ssh2", "shell.ssh", configError);
   const client: Client = new ssh2.Client();
   const pinned = normalizeFingerprint(options.hostKeySha256);
   let offeredFingerprint: string | undefined;

@@ -6,7 +6,12 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CUSTOM_MCP_SERVER_ID, shellPath } from "../../emulator";
 import type { ClientRecord } from "../../emulator/store";
-import { AlationClaudeConnector, DEFAULT_APPLICATION_NAME, JWT_FEATURE_FLAG } from "../../provider";
+import {
+  AlationClaudeConnector,
+  DEFAULT_APPLICATION_NAME,
+  JWT_FEATURE_FLAG,
+  type AlationClaudeConnectorArgs,
+} from "../../provider";
 import {
   CLAUDE_REDIRECT_URIS,
   DEFAULT_CALLBACK_PORT,
@@ -191,7 +196,7 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     await assert.rejects(settle(bad.remoteMcpServerUrl), /mcpServerId must be one path segment/);
   });
 
-  it("refuses a flag without a shell, and a tenant URL that is not a URL, naming the input", async function () {
+  it("refuses a flag without a shell, and a verifier callback port out of range", function () {
     assert.throws(
       () => new AlationClaudeConnector("bad-flag", { connection: { baseUrl: tenant.url }, manageJwtFeatureFlag: true }),
       /manageJwtFeatureFlag needs shell/,
@@ -204,7 +209,75 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
         }),
       /bad-port: verifierLogin\.callbackPort must be a whole number from 1 to 65535/,
     );
-    const connector = new AlationClaudeConnector("bad-url", { tenantUrl: "not a url", shell: { local: {} }, manageJwtFeatureFlag: false });
-    await assert.rejects(settle(connector.remoteMcpServerUrl), /tenantUrl is not a URL/);
+  });
+
+  describe("a tenant URL without a scheme, over http, or none at all", function () {
+    const NO_SCHEME = "must be an absolute URL with its scheme, such as https://tenant.alationcloud.com";
+    const HTTP = "must use https:// (http:// only for localhost, 127.0.0.1 or [::1])";
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    beforeEach(() => {
+      rejections.length = 0;
+      process.on("unhandledRejection", onRejection);
+    });
+    afterEach(() => {
+      process.off("unhandledRejection", onRejection);
+      delete process.env.ALATION_BASE_URL;
+      pulumi.runtime.setAllConfig({});
+    });
+
+    /** Constructs the connector: it must throw at once, with exactly this message, having registered no child. */
+    async function refusedAtConstruction(args: AlationClaudeConnectorArgs, message: string): Promise<void> {
+      assert.throws(() => new AlationClaudeConnector("claude", args), (error: Error) => {
+        assert.equal(error.message, `AlationClaudeConnector claude: ${message}`);
+        return true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(childTypes(mocks), [], "nothing was registered below the component");
+      assert.deepEqual(rejections, [], "no unhandled rejection");
+    }
+
+    it("a plain string is refused at construction, once, naming the field the user set", async function () {
+      const noScheme = "acme.alationcloud.com";
+      await refusedAtConstruction({ connection: { baseUrl: noScheme } }, `connection.baseUrl ${NO_SCHEME}`);
+      await refusedAtConstruction({ tenantUrl: noScheme, shell: { local: {} } }, `tenantUrl ${NO_SCHEME}`);
+      await refusedAtConstruction({ connection: { baseUrl: "localhost:8765" } }, `connection.baseUrl ${NO_SCHEME}`);
+      pulumi.runtime.setAllConfig({ "alation:baseUrl": "acme.alationcloud.com" });
+      await refusedAtConstruction({ connection: {} }, `stack config alation:baseUrl ${NO_SCHEME}`);
+      pulumi.runtime.setAllConfig({});
+      process.env.ALATION_BASE_URL = "acme.alationcloud.com";
+      await refusedAtConstruction({}, `ALATION_BASE_URL ${NO_SCHEME}`);
+      delete process.env.ALATION_BASE_URL;
+      const none =
+        "no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config alation:baseUrl or " +
+        "ALATION_BASE_URL";
+      await refusedAtConstruction({ connection: {} }, none);
+      await refusedAtConstruction({ shell: { local: {} } }, none);
+    });
+
+    it("an http baseUrl is reported as the cause only, not again on a redirect URI derived from it", async () => {
+      const http = "http://acme.alationcloud.com";
+      await refusedAtConstruction({ connection: { baseUrl: http } }, `connection.baseUrl ${HTTP}`);
+      // Known only later (an Output): the application's check names connection.baseUrl, and nothing else.
+      const connector = new AlationClaudeConnector("later", { connection: { baseUrl: pulumi.output(http) } });
+      const error = await settle(connector.clientId).catch((e: Error) => e);
+      assert.ok(error instanceof Error);
+      assert.match(error.message, /check failed: connection\.baseUrl: baseUrl must use https:\/\/ \(http:\/\/ only/);
+      assert.doesNotMatch(error.message, /redirect/i);
+      assert.doesNotMatch(error.message, /tenantUrl/);
+    });
+
+    it("a tenantUrl known only later is refused once, naming tenantUrl, before the application exists", async () => {
+      const connector = new AlationClaudeConnector("later", {
+        tenantUrl: pulumi.output("acme.alationcloud.com"),
+        shell: { local: {} },
+        manageJwtFeatureFlag: false,
+      });
+      const error = await settle(connector.remoteMcpServerUrl).catch((e: Error) => e);
+      // (Pulumi may have prefixed the property it was serializing when the error reached it.)
+      const expected = `AlationClaudeConnector later: tenantUrl ${NO_SCHEME}`;
+      assert.ok(error instanceof Error && error.message.endsWith(expected), String(error));
+      assert.deepEqual(childTypes(mocks), []);
+    });
   });
 });

@@ -9,10 +9,17 @@ import { shellPath } from "../../emulator";
 import { JWT_FEATURE_FLAG } from "../../provider";
 import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
 import { installedPackageProject } from "../support/installed-package";
-import { startKubeApiServer } from "../support/kube-api-server";
-import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
+import { startKubeApiServer, type KubeApiServer } from "../support/kube-api-server";
+import {
+  setRealProviderMocks,
+  settle,
+  type RealProviderMocks,
+  type RegisteredResource,
+} from "../support/real-provider-mocks";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
+// Internal to Pulumi's SDK (as its mocks are): resolves once every registration the program started is done.
+const { waitForRPCs }: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
 let copies = 0;
 
 /** Copies an example into the user project and loads it (a fresh module each time); returns its exports. */
@@ -84,8 +91,12 @@ describe("examples and the root program (mocks + real providers + emulator)", fu
     }
   });
 
-  it("kubernetes-exec: the flag and the application through the tenant's pod, and a Kubernetes Secret", async function () {
-    const tenant = tenants[2];
+  /** Runs examples/kubernetes-exec against `tenant`, its pod behind a stand-in Kubernetes API server. */
+  async function runKubernetesExec(
+    tenant: TestTenant,
+    config: Record<string, string>,
+    check: (program: Record<string, unknown>, kube: KubeApiServer) => Promise<void>,
+  ): Promise<void> {
     const kube = await startKubeApiServer({
       pods: [{ name: "alation-0", namespace: "tenant-a", labels: { app: "alation" } }],
       env: { ...process.env, ALATION_EMULATOR_URL: tenant.url, PATH: `${shellPath()}${path.delimiter}${process.env.PATH}` },
@@ -93,22 +104,64 @@ describe("examples and the root program (mocks + real providers + emulator)", fu
     try {
       const program = runProgram(
         path.join(repoRoot, "examples/kubernetes-exec/index.ts"),
-        { "alation-test:tenantUrl": tenant.url, "alation-test:namespace": "tenant-a", "alation-test:kubeconfig": kube.kubeconfig },
+        {
+          "alation-test:tenantUrl": tenant.url,
+          "alation-test:namespace": "tenant-a",
+          "alation-test:kubeconfig": kube.kubeconfig,
+          ...config,
+        },
         ["alation-test:kubeconfig"],
       );
+      await waitForRPCs(); // every resource of the program is registered by then
+      await check(program, kube);
+    } finally {
+      await kube.stop();
+    }
+  }
+
+  /** The resources of these types, and that each went through the example's Kubernetes provider. */
+  function throughTenantCluster(kube: KubeApiServer, ...types: string[]): RegisteredResource[] {
+    const [cluster, ...others] = mocks.registered.filter((r) => r.type === "pulumi:providers:kubernetes");
+    assert.deepEqual(others, [], "one Kubernetes provider");
+    assert.equal(cluster?.inputs.kubeconfig, kube.kubeconfig, "made from the kubeconfig the exec uses");
+    return types.map((type) => {
+      const resource = mocks.registered.find((r) => r.type === type);
+      assert.ok(resource, `${type} is registered`);
+      const through = `${type} goes through that provider`;
+      assert.match(resource.provider ?? "", /::pulumi:providers:kubernetes::tenant-cluster::/, through);
+      return resource;
+    });
+  }
+
+  it("kubernetes-exec: the flag and the application through the tenant's pod, a Secret in its cluster", async () => {
+    const tenant = tenants[2];
+    await runKubernetesExec(tenant, {}, async (program, kube) => {
       const clientId = await settle(program.clientId as pulumi.Output<string>);
       const client = (await clientsOf(tenant)).find((c) => c.client_id === clientId.value);
       assert.equal(client?.name, "alation-ai-hosted-mcp-server");
       assert.equal((await tenant.call("GET", "/__emulator/state")).json.conf[JWT_FEATURE_FLAG], "True");
       assert.ok(kube.execs.every((exec) => exec.pod === "alation-0" && exec.container === "alation"));
       assert.ok(kube.execs.length >= 2, "the flag and the application went through exec");
-      const types = mocks.registered.map((r) => r.type);
-      assert.ok(types.includes("kubernetes:core/v1:Secret"));
+      const [namespace, secret] = throughTenantCluster(
+        kube,
+        "kubernetes:core/v1:Namespace",
+        "kubernetes:core/v1:Secret",
+      );
+      assert.deepEqual(namespace.inputs.metadata, { name: "claude-connectors" });
+      assert.deepEqual(secret.inputs.metadata, { namespace: "claude-connectors", name: "alation-claude-connector" });
+      assert.ok(mocks.registered.indexOf(namespace) < mocks.registered.indexOf(secret), "the namespace is made first");
       // The kubeconfig never reaches a serialized provider.
       assert.ok(mocks.providers.every((provider) => !provider.includes(kube.token)));
-    } finally {
-      await kube.stop();
-    }
+    });
+  });
+
+  it("kubernetes-exec: a Secret namespace that exists already is not created", async function () {
+    const config = { "alation-test:secretNamespace": "default", "alation-test:createSecretNamespace": "false" };
+    await runKubernetesExec(tenants[2], config, async (_program, kube) => {
+      const [secret] = throughTenantCluster(kube, "kubernetes:core/v1:Secret");
+      assert.deepEqual(secret.inputs.metadata, { namespace: "default", name: "alation-claude-connector" });
+      assert.equal(mocks.registered.find((r) => r.type === "kubernetes:core/v1:Namespace"), undefined);
+    });
   });
 
   it("the root program: one tenant from alation:baseUrl, or several from alation:tenants", async function () {

@@ -2,8 +2,12 @@
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { fetch } from "undici";
+import { FAULT_KINDS } from "../../emulator/faults";
 import { CLIENTS_PATH, guideClient, tempDir } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -13,22 +17,47 @@ const NODE_ARGS = ["-r", "ts-node/register/transpile-only", path.join(ROOT, "emu
 interface Started {
   child: ChildProcess;
   url: string;
+  /** Everything it printed so far. */
+  stdout(): string;
+  stderr(): string;
 }
 
-function startCli(args: string[], env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+// Root writes through any file mode: a read-only data dir is tested with the emulator run as an unprivileged user.
+const ROOT_USER = process.getuid?.() === 0;
+const NOBODY = 65534;
+const asUnprivileged = ROOT_USER ? { uid: NOBODY, gid: NOBODY } : {};
+
+/** A folder the emulator (run with asUnprivileged) may write, until readOnly() is called. */
+function writableDir(dir: string): { readOnly(): void; writable(): void } {
+  if (ROOT_USER) fs.chownSync(dir, NOBODY, NOBODY);
+  return { readOnly: () => fs.chmodSync(dir, 0o555), writable: () => fs.chmodSync(dir, 0o755) };
+}
+
+function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { uid?: number; gid?: number } = {},
+): Promise<Started> {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    ...options,
+  });
   return new Promise((resolve, reject) => {
     let out = "";
+    let err = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`no URL printed in time: ${out}`));
     }, 20000);
+    child.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString()));
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[0] });
+        resolve({ child, url: match[0], stdout: () => out, stderr: () => err });
       }
     });
     child.on("exit", (code) => {
@@ -45,11 +74,18 @@ function exited(child: ChildProcess): Promise<number | null> {
 async function call(url: string, method: string, urlPath: string, token: string, body?: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const response = await fetch(url + urlPath, {
     method,
+    signal: AbortSignal.timeout(10000),
     headers: { TOKEN: token, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
   return { status: response.status, json: response.headers.get("content-type") === "application/json" ? JSON.parse(text) : undefined };
+}
+
+function runCli(args: string[], options: object = {}): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env, ALATION_EMULATOR_ADMIN_TOKEN: "", HOME: os.tmpdir() };
+  const spawnOptions = { cwd: ROOT, encoding: "utf8" as const, timeout: 20000, env, ...options };
+  return spawnSync(process.execPath, [...NODE_ARGS, ...args], spawnOptions);
 }
 
 describe("emulator: alation-emulator CLI", function () {
@@ -89,6 +125,99 @@ describe("emulator: alation-emulator CLI", function () {
     assert.deepEqual((await call(started.url, "GET", "/__emulator/faults", "t")).json, { rate: 1, kinds: ["503"], seed: 5, routes: "^PATCH " });
     started.child.kill("SIGTERM");
     await exited(started.child);
+  });
+
+  it("answers 503 with a message and logs it when its data dir turns read-only; the state stays", async () => {
+    const dir = tempDir();
+    const access = writableDir(dir.dir);
+    try {
+      const args = ["--data-dir", dir.dir, "--admin-token", "t", "--verbose"];
+      const started = await startCli(args, { HOME: dir.dir }, asUnprivileged);
+      children.push(started.child);
+      const first = await call(started.url, "POST", CLIENTS_PATH, "t", guideClient({ name: "first" }));
+      assert.equal(first.status, 201);
+      const saved = fs.readFileSync(path.join(dir.dir, "tenant.json"), "utf8");
+      access.readOnly();
+      const refused = await call(started.url, "POST", CLIENTS_PATH, "t", guideClient({ name: "second" }));
+      assert.equal(refused.status, 503);
+      assert.match(refused.json.detail, /not saved, so nothing changed: the data dir .* is not writable \(EACCES\)/);
+      const firstPath = `${CLIENTS_PATH}${first.json.client_id}/`;
+      const patched = await call(started.url, "PATCH", firstPath, "t", { access_token_expiry: 7200 });
+      assert.equal(patched.status, 503);
+      const state = await call(started.url, "GET", "/__emulator/state", "t");
+      const clients: Array<{ name: string; access_token_expiry: number }> = state.json.clients;
+      assert.deepEqual(clients.map((c) => [c.name, c.access_token_expiry]), [["first", 86400]]);
+      assert.equal(fs.readFileSync(path.join(dir.dir, "tenant.json"), "utf8"), saved);
+      assert.match(started.stderr(), /POST \/integration\/core\/v1\/oauth\/clients\/: the change was not saved/);
+      access.writable();
+      assert.equal((await call(started.url, "POST", CLIENTS_PATH, "t", guideClient({ name: "second" }))).status, 201);
+      started.child.kill("SIGTERM");
+      assert.equal(await exited(started.child), 0);
+    } finally {
+      access.writable();
+      dir.remove();
+    }
+  });
+
+  it("exits 1 with one line naming the cause and the fix when it cannot start", async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const busyPort = String((holder.address() as AddressInfo).port);
+    const dir = tempDir();
+    const file = path.join(dir.dir, "a-file");
+    fs.writeFileSync(file, "");
+    const readOnly = path.join(dir.dir, "read-only");
+    fs.mkdirSync(readOnly);
+    writableDir(readOnly).readOnly();
+    try {
+      const cases: Array<[string[], RegExp, object?]> = [
+        [["--port", busyPort], new RegExp(`^port ${busyPort} on 127.0.0.1 is already in use \\(EADDRINUSE\\): .*port`)],
+        [["--host", "no-such.invalid"], /^host no-such.invalid is not an address of this machine \(ENOTFOUND\): use/],
+        [["--data-dir", file], /^the data dir .*a-file is a file, not a folder \(EEXIST\): give the path of a folder/],
+        [["--data-dir", path.join(file, "in")], /^the data dir .*in is inside a file \(ENOTDIR\): give the path of a/],
+        [["--data-dir", readOnly], /^the data dir .*read-only is not writable \(EACCES\): make it/, asUnprivileged],
+      ];
+      for (const [args, expected, options] of cases) {
+        const run = runCli(["--admin-token", "t", ...args], options);
+        assert.equal(run.status, 1, `${args.join(" ")}: ${run.stderr}`);
+        assert.equal(run.stderr.trim().split("\n").length, 1, `one line: ${run.stderr}`);
+        assert.match(run.stderr.replace(/^alation-emulator: /, ""), expected);
+        assert.doesNotMatch(run.stderr, /usage:/);
+      }
+    } finally {
+      holder.close();
+      fs.chmodSync(readOnly, 0o755);
+      dir.remove();
+    }
+  });
+
+  it("names the flag in errors, parses negative numbers, --help names its README, says listening once", async () => {
+    const bad: Array<[string[], string]> = [
+      [["--fault-rate", "2"], "--fault-rate must be a number from 0 to 1"],
+      [["--latency-ms", "-5"], "--latency-ms must be a whole number of ms from 0 to 60000"],
+      [["--retry-after", "-1"], "--retry-after must be a whole number of seconds from 0 to 3600"],
+      [["--fault-seed", "1.5"], "--fault-seed must be a whole number"],
+      [["--fault-kinds", "500,boom"], `--fault-kinds must each be one of ${FAULT_KINDS.join(", ")}`],
+      [["--fault-routes", "("], "--fault-routes must be a valid regular expression"],
+      [["--port", "-1"], "--port must be a number from 0 to 65535, got -1"],
+    ];
+    for (const [args, message] of bad) {
+      const run = runCli(["--admin-token", "t", ...args]);
+      assert.equal(run.status, 2, args.join(" "));
+      assert.equal(run.stderr, `alation-emulator: ${message} (alation-emulator --help for usage)\n`);
+    }
+    const help = runCli(["--help"]);
+    assert.equal(help.status, 0);
+    const readme = /Every flag, the test hooks and fault injection: (\S+)$/m.exec(help.stdout)?.[1];
+    assert.ok(readme && fs.readFileSync(readme, "utf8").startsWith("# alation-emulator"), help.stdout);
+
+    const verbose = await startCli(["--admin-token", "t", "--verbose", "--latency-ms", "0"]);
+    children.push(verbose.child);
+    await call(verbose.url, "GET", "/__emulator/state", "t");
+    verbose.child.kill("SIGTERM");
+    await exited(verbose.child);
+    const printed = `${verbose.stdout()}${verbose.stderr()}`;
+    assert.equal(printed.match(/listening/g)?.length, 1, printed);
   });
 
   it("takes --strict-fields and --jwt-flag optional, and refuses another --jwt-flag", async () => {

@@ -77,6 +77,39 @@ describe("emulator: persistence", function () {
     assert.equal(fs.readFileSync(file, "utf8"), '{"version":1,"clients":');
   });
 
+  it("answers in time when a write stalls, and keeps the state as it was when the write then fails", async () => {
+    const tenant = await startTestTenant({ dataDir: data.dir, requestTimeoutMs: 300 });
+    const open = fs.promises.open;
+    try {
+      await tenant.createClient({ name: "before" });
+      const saved = fs.readFileSync(path.join(data.dir, "tenant.json"), "utf8");
+      // A disk that hangs: the next write of the state file stalls well past the time limit, then fails.
+      let stallEnded!: () => void;
+      const ended = new Promise<void>((resolve) => (stallEnded = resolve));
+      fs.promises.open = ((file: fs.PathLike, ...rest: unknown[]) => {
+        if (!String(file).includes("tenant.json.tmp-")) return (open as (...args: unknown[]) => unknown)(file, ...rest);
+        fs.promises.open = open;
+        return new Promise((_resolve, reject) =>
+          setTimeout(() => {
+            reject(Object.assign(new Error("EIO: i/o error"), { code: "EIO" }));
+            stallEnded();
+          }, 1500),
+        );
+      }) as typeof fs.promises.open;
+      const answer = await tenant.call("POST", CLIENTS_PATH, { json: { ...baseClient(), name: "stalled" } });
+      assert.equal(answer.status, 503);
+      assert.match(answer.json.detail, /did not finish this request within 300 ms/);
+      await ended;
+      const names = (await tenant.state()).clients.map((c) => c.name);
+      assert.deepEqual(names, ["before"], "the failed write changed nothing");
+      assert.equal(fs.readFileSync(path.join(data.dir, "tenant.json"), "utf8"), saved);
+      assert.equal((await tenant.call("POST", CLIENTS_PATH, { json: { ...baseClient(), name: "after" } })).status, 201);
+    } finally {
+      fs.promises.open = open;
+      await tenant.stop();
+    }
+  });
+
   it("keeps state in memory only without a data dir", async () => {
     const tenant = await startTestTenant();
     await tenant.createClient({ name: "ephemeral" });

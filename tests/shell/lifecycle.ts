@@ -25,7 +25,12 @@ export interface ShellFixture {
 
 /** The environment the emulator's commands need: which emulator, and the folder of the commands on PATH. */
 export function emulatorCommandEnv(emulatorUrl: string): Record<string, string> {
-  return { ALATION_EMULATOR_URL: emulatorUrl, PATH: `${shellPath()}:${process.env.PATH}` };
+  // Passed on explicitly (ssh does not forward the environment): Python writes no __pycache__ into the tree.
+  return {
+    ALATION_EMULATOR_URL: emulatorUrl,
+    PATH: `${shellPath()}:${process.env.PATH}`,
+    PYTHONDONTWRITEBYTECODE: "1",
+  };
 }
 
 /** `env NAME=value ...`: the same environment as argv, for commandPrefix. */

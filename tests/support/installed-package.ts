@@ -8,11 +8,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-let project: string | undefined;
+const projects = new Map<string, string>();
 
-/** The project folder (cwd for Pulumi's provider server), with node_modules/pulumi-alation installed. */
-export function installedPackageProject(): string {
-  if (project) return project;
+/**
+ * The project folder (cwd for Pulumi's provider server), with node_modules/pulumi-alation installed. With
+ * `withoutOptionalPeers`, a project of its own where the optional peer dependencies (the Kubernetes client, ssh2,
+ * @pulumi/kubernetes) are not installed, as a REST-only user has it.
+ */
+export function installedPackageProject(options: { withoutOptionalPeers?: boolean } = {}): string {
+  const variant = options.withoutOptionalPeers ? "rest-only" : "full";
+  const existing = projects.get(variant);
+  if (existing) return existing;
   if (!fs.existsSync(path.join(repoRoot, "dist", "provider", "runtime", "index.js"))) {
     throw new Error("dist/ is missing: build first with `npx tsc -p tsconfig.build.json` (npm test does it in pretest)");
   }
@@ -33,12 +39,15 @@ export function installedPackageProject(): string {
   fs.mkdirSync(modules, { recursive: true });
   fs.renameSync(path.join(unpacked, "package"), path.join(modules, "pulumi-alation"));
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+  const peers: Record<string, { optional?: boolean }> = manifest.peerDependenciesMeta ?? {};
+  const optional = new Set(Object.keys(peers).filter((name) => peers[name].optional));
   for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+    if (options.withoutOptionalPeers && optional.has(dependency)) continue;
     const link = path.join(modules, dependency);
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.join(repoRoot, "node_modules", dependency), link, "dir");
   }
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "user-project", private: true }));
-  project = dir;
+  projects.set(variant, dir);
   return dir;
 }

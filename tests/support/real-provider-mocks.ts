@@ -35,6 +35,8 @@ export interface RegisteredResource {
   name: string;
   inputs: Record<string, unknown>;
   state: Record<string, unknown>;
+  /** The provider reference (`URN::id`) it was registered with, if any. */
+  provider?: string;
 }
 
 export interface RealProviderMocks {
@@ -78,7 +80,7 @@ export async function setRealProviderMocks(stackConfig: Record<string, string> =
           id = created.id;
           state = { ...(created.outs ?? {}), __provider: serialized };
         }
-        seen.registered.push({ type: args.type, name: args.name, inputs, state });
+        seen.registered.push({ type: args.type, name: args.name, inputs, state, provider: args.provider });
         return { id, state };
       },
       call(args) {

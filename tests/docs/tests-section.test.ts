@@ -1,0 +1,48 @@
+// The README's Tests section keeps up with the repository: every Debian package and command of .ci/run, and every
+// folder of test files, is named in it.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** The README's `## Tests` section. */
+function testsSection(): string {
+  const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+  const section = readme.split(/^## Tests$/m)[1]?.split(/^## /m)[0];
+  if (!section) throw new Error("README.md has no Tests section");
+  return section;
+}
+
+describe("README: the Tests section", function () {
+  const section = testsSection();
+  const ciRun = fs.readFileSync(path.join(repoRoot, ".ci", "run"), "utf8");
+
+  it("names every package .ci/run installs, and every command it runs", () => {
+    const packages = [...ciRun.matchAll(/need\+=\(([^)]+)\)/g)].flatMap((match) => match[1].split(/\s+/));
+    assert.ok(packages.length > 0, "the packages of .ci/run are found");
+    const commands = ciRun
+      .split("\n")
+      .filter((line) => /^(npm|npx) /.test(line))
+      .map((line) => line.replace(/^npx ts-node --transpile-only /, "").replace(/ --no-audit --no-fund$/, ""));
+    assert.ok(commands.length > 0, "the commands of .ci/run are found");
+    const missing = [...packages, ...commands].filter((name) => !section.includes(name));
+    assert.deepEqual(missing, [], "named in .ci/run but not in the README's Tests section");
+  });
+
+  it("names every folder of test files", () => {
+    const folders = fs
+      .readdirSync(path.join(repoRoot, "tests"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .filter((entry) =>
+        fs.readdirSync(path.join(repoRoot, "tests", entry.name)).some((file) => file.endsWith(".test.ts")),
+      )
+      .map((entry) => `tests/${entry.name}/`);
+    assert.ok(folders.length > 0);
+    assert.deepEqual(
+      folders.filter((folder) => !section.includes(`\`${folder}\``)),
+      [],
+      "test folders the README does not name",
+    );
+  });
+});
