@@ -49,27 +49,40 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
+const CLI_OPTIONS = {
+  "mcp-url": { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+  login: { type: "boolean" },
+  "callback-port": { type: "string" },
+  "login-timeout-ms": { type: "string" },
+  "access-token-expiry": { type: "string" },
+  emulator: { type: "boolean" },
+  "timeout-ms": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * `--client-id -abc` as `--client-id=-abc`: parseArgs takes a value that starts with a dash for an option of its own
+ * and refuses it as ambiguous, but client ids (base64url) and secrets may well start with one.
+ */
+function withValuesJoined(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([^=]+)$/.exec(argv[i])?.[1];
+    const takesValue = name !== undefined && CLI_OPTIONS[name as keyof typeof CLI_OPTIONS]?.type === "string";
+    if (takesValue && i + 1 < argv.length) joined.push(`${argv[i]}=${argv[++i]}`);
+    else joined.push(argv[i]);
+  }
+  return joined;
+}
+
 /** Runs the CLI with arguments (without node and script); resolves to the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        "mcp-url": { type: "string" },
-        "client-id": { type: "string" },
-        "client-secret": { type: "string" },
-        login: { type: "boolean" },
-        "callback-port": { type: "string" },
-        "login-timeout-ms": { type: "string" },
-        "access-token-expiry": { type: "string" },
-        emulator: { type: "boolean" },
-        "timeout-ms": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    parsed = parseArgs({ args: withValuesJoined(argv), allowPositionals: true, options: CLI_OPTIONS });
   } catch (error) {
     // parseArgs quotes the offending option, never a value; its first sentence says it all.
     return usageError(io, (error as Error).message.split(". ")[0]);

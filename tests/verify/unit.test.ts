@@ -290,6 +290,13 @@ describe("verify: report and CLI usage", () => {
     assert.ok(!io.out().includes("CANARY"));
   });
 
+  it("takes a client id that starts with a dash (base64url ids may) as the value of --client-id", async () => {
+    const io = captureIo({ env: { ALATION_CONNECTOR_CLIENT_SECRET: "s3cret" } });
+    const status = await runCli(["verify", "--mcp-url", "http://acme.example.com/ai/mcp/", "--client-id", "-Xy_1", "--json"], io);
+    assert.equal(status, 1, "parsed and verified (and failed on the http URL), not refused as usage");
+    assert.equal(JSON.parse(io.out()).connectors[0].clientId, "-Xy_1");
+  });
+
   it("reads many tenants from stdin", async () => {
     const http = (c: typeof one) => ({ ...c, remoteMcpServerUrl: c.remoteMcpServerUrl.replace("https", "http") });
     const io = captureIo({ stdin: JSON.stringify({ tenants: { acme: http(one), beta: http(two) } }) });
