@@ -90,7 +90,9 @@ export function temporaryFolder(prefix: string): string {
 function cliEnvironment(cli: PulumiCli, backendDir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   pulumiHome ??= temporaryFolder("pulumi-home-");
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("ALATION_") && !key.startsWith("PULUMI_")) env[key] = value;
+  // Not this test process's settings: ALATION_* would reach the provider, TS_NODE_* (.mocharc.js) would turn the
+  // CLI's type checking off.
+  for (const [key, value] of Object.entries(process.env)) if (!/^(ALATION|PULUMI|TS_NODE)_/.test(key)) env[key] = value;
   return {
     ...env,
     PATH: [cli.dir, shellPath(), process.env.PATH ?? ""].join(path.delimiter),
@@ -163,11 +165,16 @@ export class EngineProject {
     return new EngineProject(dir, projectName(manifest));
   }
 
-  /** A new stack of this project, on a backend of its own. */
-  async stack(config: StackConfig = {}, options: { env?: NodeJS.ProcessEnv } = {}): Promise<EngineStack> {
+  /** Writes a file of the project (a program's new version, say). */
+  write(file: string, text: string): void {
+    fs.writeFileSync(path.join(this.dir, file), text);
+  }
+
+  /** A new stack of this project (named `s1`, `s2`... unless named), on a backend of its own. */
+  async stack(config: StackConfig = {}, options: { env?: NodeJS.ProcessEnv; name?: string } = {}): Promise<EngineStack> {
     const { cli } = engineCli();
     if (!cli) throw new Error("no Pulumi CLI");
-    const name = `s${++this.stacks}`;
+    const name = options.name ?? `s${++this.stacks}`;
     const stack = new EngineStack(this, name, cli, temporaryFolder("pulumi-backend-"), options.env ?? {});
     await stack.pulumi(["stack", "init"]);
     await stack.setConfig(config);
