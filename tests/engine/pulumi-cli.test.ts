@@ -13,7 +13,7 @@ import {
   pinnedVersion,
   PulumiCliError,
 } from "../../tools/pulumi-cli/locate";
-import { repoRoot, run, temporaryFolder } from "./harness";
+import { readmeQuotes, repoRoot, run, temporaryFolder } from "./harness";
 
 /** A folder of stand-in binaries; `pulumi version` prints `version`. */
 function fakeCliFolder(dir: string, version: string, binaries: readonly string[] = CLI_BINARIES): string {
@@ -87,7 +87,8 @@ describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
       (error: Error) =>
         error instanceof PulumiCliError &&
         error.message.includes(`is v3.138.2; pulumi-alation needs ${MINIMUM_CLI_VERSION} or later`) &&
-        error.message.includes("older engines do not pass stack config to dynamic providers"),
+        error.message.includes("older engines do not pass stack config to dynamic providers") &&
+        readmeQuotes(`is v3.138.2; pulumi-alation needs ${MINIMUM_CLI_VERSION} or later (older engines do not pass stack config to dynamic providers)`),
     );
   });
 

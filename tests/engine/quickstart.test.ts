@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { freePort } from "../support/sshd";
-import { describeEngine, repoRoot, run, temporaryFolder, type CommandResult } from "./harness";
+import { describeEngine, readmeQuotes, repoRoot, run, temporaryFolder, type CommandResult } from "./harness";
 
 /** A copy of the checkout's files (tracked and new, as they are now), sharing the repo's installed packages. */
 function copyOfCheckout(): string {
@@ -53,6 +53,12 @@ describeEngine("the quick start (npm run preview, npm start)", function () {
       const { code, stderr } = await run(process.execPath, [path.join(checkout, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", "examples/quickstart/run.ts"], { cwd: checkout, env });
       assert.equal(code, 1);
       assert.match(stderr, new RegExp(`^quickstart: port ${port} is taken \\(another \`npm start\` or emulator, or another program, listens on it\\): stop that program, or pick another port: ALATION_EMULATOR_PORT=\\d+ npm start$`, "m"));
+      // The README quotes it for the default port, with a placeholder for the free port it suggests.
+      const quoted = stderr
+        .trim()
+        .replace(`port ${port} is`, "port 8765 is")
+        .replace(/ALATION_EMULATOR_PORT=\d+/, "ALATION_EMULATOR_PORT=<a free port>");
+      assert.ok(readmeQuotes(quoted), quoted);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

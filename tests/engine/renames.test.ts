@@ -4,7 +4,7 @@
 // completed by the next up, not a targeted destroy of what it left, not a second stack's destroy.
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { describeEngine, EngineProject, EngineStack, RecordingTenant, verifyConnectors } from "./harness";
+import { describeEngine, EngineProject, EngineStack, readmeQuotes, RecordingTenant, verifyConnectors } from "./harness";
 
 const APPLICATION = "pulumi-nodejs:dynamic/alation:OAuthApplication";
 const FLAG = "pulumi-nodejs:dynamic/alation:FeatureFlag";
@@ -90,6 +90,12 @@ describeEngine("renames and replaces", function () {
     const { stdout } = await stack.up();
     assert.match(stdout, /\+ 3 created/);
     assert.match(stdout, /- 3 deleted/);
+    const kept = /alation:OAuthApplication "[^"]+": not deleted: application (\S+) is now managed by another resource[^\n]+/.exec(stdout);
+    assert.ok(kept, stdout);
+    assert.equal(kept[1], before.clientId);
+    assert.ok(readmeQuotes(kept[0].replace(kept[1], "<client id>")), kept[0]);
+    const flagKept = "not put back to false: another FeatureFlag of this stack holds it now";
+    assert.ok(stdout.includes(flagKept) && readmeQuotes(flagKept), stdout);
     await assertOneWorkingApplication(stack, tenant);
     assert.equal((await stack.outputs()).clientId, before.clientId, "the same application, adopted");
     // The renamed flag found the flag on, so that is what it puts back; the first one's value is not restored.
@@ -150,8 +156,11 @@ describeEngine("renames and replaces", function () {
         (urn) => ["--target", urn],
       ),
     );
+    const { clientId } = await stack.outputs();
     const { stdout } = await stack.destroy(["--target", oldComponent, "--target-dependents"]);
-    assert.match(stdout, /not deleted/);
+    const kept = /alation:OAuthApplication "[^"]+": not deleted: application \S+ at \S+ no longer answers to the secret[^\n]+/.exec(stdout);
+    assert.ok(kept, stdout);
+    assert.ok(readmeQuotes(kept[0].replace(clientId, "<client id>").replace(tenant.url, "https://TENANT")), kept[0]);
     // The old flag's delete put its previous value back (no FeatureFlag can tell another stack's or resource's
     // claim from outside the run): `pulumi up --refresh` sets it again, as the README says.
     await assertOneWorkingApplication(stack, tenant, false);

@@ -1,24 +1,33 @@
-// Importing through the real CLI. The engine gives a dynamic resource's read no `__provider` (pulumi/pulumi issues
-// 3550 and 16175), so neither `pulumi import` nor the `import` resource option can work: the option fails at
-// construction naming adoptClientId, and `pulumi import` fails without touching the tenant or the state.
+// Resource options the engine cannot apply to dynamic resources, through the real CLI. The engine gives a dynamic
+// resource's read no `__provider` (pulumi/pulumi issues 3550 and 16175), so neither `pulumi import` nor the `import`
+// resource option can work: the option fails at construction naming adoptClientId, and `pulumi import` fails without
+// touching the tenant or the state. And Pulumi's dynamic-provider server reports no changed properties, so
+// `replaceOnChanges` never replaces.
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { CLIENTS_PATH, guideClient } from "../emulator/helpers";
-import { describeEngine, EngineProject, EngineStack, RecordingTenant } from "./harness";
+import { describeEngine, EngineProject, EngineStack, readmeQuotes, RecordingTenant } from "./harness";
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
 const { OAuthApplication, FeatureFlag } = require("pulumi-alation");
 const config = new pulumi.Config();
 const kind = config.require("kind");
-if (kind === "application") {
+if (kind === "replaceOnChanges") {
+  const app = new OAuthApplication(
+    "app",
+    { connection: { baseUrl: config.require("baseUrl") }, redirectUris: ["https://claude.ai/api/mcp/auth_callback"], accessTokenExpiry: config.getNumber("expiry") },
+    { replaceOnChanges: ["accessTokenExpiry"] },
+  );
+  exports.clientId = app.clientId;
+} else if (kind === "application") {
   new OAuthApplication("app", { connection: { baseUrl: config.require("baseUrl") }, redirectUris: ["https://claude.ai/api/mcp/auth_callback"] }, { import: config.require("importId") });
 } else {
   new FeatureFlag("flag", { shell: { local: {} }, key: "alation.feature_flags.enable_jwt_in_v1_oauth_stack", value: true }, { import: "alation.feature_flags.enable_jwt_in_v1_oauth_stack" });
 }
 `;
 
-describeEngine("import", function () {
+describeEngine("resource options: import, replaceOnChanges", function () {
   const token = `import-admin-token-${randomBytes(12).toString("hex")}`;
   let tenant: RecordingTenant;
   let existing: { client_id: string; client_secret: string };
@@ -56,6 +65,8 @@ describeEngine("import", function () {
     assert.notEqual(code, 0);
     assert.match(stdout + stderr, /OAuthApplication "app": the import resource option cannot work for dynamic resources/);
     assert.match(stdout + stderr, /set adoptClientId: "<its client id>" instead/);
+    const message = /OAuthApplication "app": the import resource option[^\n]+/.exec(stdout + stderr)?.[0] ?? "";
+    assert.ok(readmeQuotes(message), message);
     assert.doesNotMatch(stdout + stderr, /code must be a string/);
     await assertNothingChanged();
   });
@@ -78,5 +89,17 @@ describeEngine("import", function () {
     // it no properties at all; others send no `__provider`, "code must be a string").
     assert.match(stdout + stderr, /ResourceProviderService\.read|code must be a string/);
     await assertNothingChanged();
+  });
+
+  it("replaceOnChanges does not replace: the change is an update in place", async function () {
+    await stack.setConfig({ "alation-import:kind": "replaceOnChanges", "alation-import:expiry": "7200" });
+    await stack.up();
+    const { clientId } = await stack.outputs();
+    await stack.setConfig({ "alation-import:expiry": "3600" });
+    const { stdout } = await stack.up();
+    assert.match(stdout, /~ 1 updated/);
+    assert.doesNotMatch(stdout, /replaced/);
+    assert.equal((await stack.outputs()).clientId, clientId);
+    await stack.destroy();
   });
 });
