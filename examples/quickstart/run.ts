@@ -5,9 +5,8 @@
 import { spawn, SpawnOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
-import { shellPath, startEmulator } from "../../emulator";
+import { freeLoopbackPort, shellPath, startEmulator } from "../../emulator";
 import { formatReports, verifyConnector } from "../../provider/verify";
 import { locatePulumiCli, PulumiCliError } from "../../tools/pulumi-cli/locate";
 
@@ -56,20 +55,8 @@ function chosenPort(): number {
   return port;
 }
 
-/** A port that is free now, to suggest. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function portTakenMessage(port: number): Promise<string> {
-  const other = await freePort();
+  const other = await freeLoopbackPort();
   const taken = `port ${port} is taken (another \`npm start\` or emulator, or another program, listens on it)`;
   if (recordedPort() === undefined) {
     return `${taken}: stop that program, or pick another port: ALATION_EMULATOR_PORT=${other} npm start`;
@@ -105,7 +92,9 @@ function runPulumi(pulumi: string, args: string[], options: SpawnOptions & { inp
     let stdout = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`pulumi ${args[0]} failed (exit ${code})`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`pulumi ${args[0]} failed (exit ${code})`)),
+    );
     child.stdin?.end(options.input ?? "");
   });
 }
@@ -119,7 +108,8 @@ async function main(): Promise<void> {
     if (error instanceof PulumiCliError) fail(error.message);
     throw error;
   }
-  console.log(`quickstart: Pulumi CLI v${cli.version} in ${cli.dir} (${cli.source === "path" ? "on PATH" : "built from Go modules"})`);
+  const origin = cli.source === "path" ? "on PATH" : "built from Go modules";
+  console.log(`quickstart: Pulumi CLI v${cli.version} in ${cli.dir} (${origin})`);
   linkPackageIntoItsProject();
   const token = adminToken();
   let emulator;
@@ -152,13 +142,17 @@ async function main(): Promise<void> {
     await pulumi(mode === "up" ? ["up", "--yes"] : ["preview"]);
     if (mode === "preview") return;
 
-    const outputs = await pulumi(["stack", "output", "--json", "--show-secrets"], { stdio: ["pipe", "pipe", "inherit"] });
+    const outputs = await pulumi(["stack", "output", "--json", "--show-secrets"], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     const fields = JSON.parse(outputs) as Record<string, string>;
     console.log("\nClaude > Settings > Connectors > Add custom connector:");
     console.log(`  Name:                  ${fields.connectorName}`);
     console.log(`  Remote MCP server URL: ${fields.remoteMcpServerUrl}`);
     console.log(`  Client ID:             ${fields.clientId}`);
-    console.log(`  Client Secret:         ${showSecret ? fields.clientSecret : "[secret] (npm start -- --show-secret)"}`);
+    console.log(
+      `  Client Secret:         ${showSecret ? fields.clientSecret : "[secret] (npm start -- --show-secret)"}`,
+    );
 
     // Walk the path Claude walks (the emulator's test user logs in), before anyone clicks Connect.
     const report = await verifyConnector(

@@ -171,7 +171,13 @@ export class AlationClient implements ApplicationStore {
     const answer = await send(this.target, {
       method: "POST",
       path: TOKEN_PATH,
-      form: { grant_type: "authorization_code", code: made(), code_verifier: made() + made(), client_id: clientId, client_secret: clientSecret },
+      form: {
+        grant_type: "authorization_code",
+        code: made(),
+        code_verifier: made() + made(),
+        client_id: clientId,
+        client_secret: clientSecret,
+      },
       retry: "idempotent",
       secrets,
     });
@@ -180,8 +186,11 @@ export class AlationClient implements ApplicationStore {
     if (error === "invalid_client" || (answer.status === 401 && typeof error !== "string")) {
       return `the token endpoint refuses it: ${typeof error === "string" ? error : "HTTP 401"}`;
     }
-    if (answer.status === 429 || answer.status >= 500) throw answerError({ origin: this.origin, call: `POST ${TOKEN_PATH}`, secrets }, answer);
-    return `the token endpoint's answer proves nothing: HTTP ${answer.status}${typeof error === "string" ? ` ${error}` : ""}`;
+    if (answer.status === 429 || answer.status >= 500) {
+      throw answerError({ origin: this.origin, call: `POST ${TOKEN_PATH}`, secrets }, answer);
+    }
+    const said = typeof error === "string" ? ` ${error}` : "";
+    return `the token endpoint's answer proves nothing: HTTP ${answer.status}${said}`;
   }
 
   /** Every client of the tenant, following pages; `unsupported` where the tenant does not serve the list. */

@@ -91,8 +91,9 @@ export const featureFlag: pulumi.dynamic.ResourceProvider = {
     // A renamed FeatureFlag is created before the old one is deleted: the new one holds the key now.
     if (configurationKeyHeldByAnother(props)) {
       console.warn(
-        `alation:FeatureFlag ${props.key}: not put back to ${JSON.stringify(props.previousValue)}: another FeatureFlag ` +
-          `of this stack holds it now (a rename or a replacement), so it keeps ${JSON.stringify(props.value)}`,
+        `alation:FeatureFlag ${props.key}: not put back to ${JSON.stringify(props.previousValue)}: another ` +
+          "FeatureFlag of this stack holds it now (a rename or a replacement), so it keeps " +
+          JSON.stringify(props.value),
       );
       return;
     }

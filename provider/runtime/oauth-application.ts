@@ -150,11 +150,13 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
  * shell compares the secret in the same command). An application that fails either test is left in place, with a
  * warning naming it: it belongs to another resource or stack now.
  */
+const RENAMED = "a rename or a replacement";
+
 async function remove(id: string, props: Props): Promise<void> {
   const state = props as unknown as OAuthApplicationOutputs;
   const notDeleted = `alation:OAuthApplication "${state.name ?? id}": not deleted: application ${id}`;
   if (applicationHeldByAnother(id, state.clientSecret)) {
-    console.warn(`${notDeleted} is now managed by another resource of this stack, which adopted it (a rename or a replacement)`);
+    console.warn(`${notDeleted} is now managed by another resource of this stack, which adopted it (${RENAMED})`);
     return;
   }
   const { result, target } = await withStateTarget(state, (store) => store.delete(id, ownershipProof(state)));

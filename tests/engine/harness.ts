@@ -13,6 +13,9 @@ import { JWT_FLAG, startTestTenant, type Answer, type CallOptions, type TestTena
 import { installedPackageProject } from "../support/installed-package";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
+/** What the CLI and the emulator print as JSON, read by tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
 const PASSPHRASE = "engine-suite-passphrase";
 /** Set by .ci/run: the suite must run, so a missing CLI fails instead of skipping. */
 const REQUIRED = process.env.PULUMI_ALATION_ENGINE_TESTS === "required";
@@ -49,7 +52,8 @@ export function describeEngine(title: string, body: (this: Mocha.Suite) => void)
     return;
   }
   if (REQUIRED) {
-    describe(`engine: ${title}`, () => it("runs through the Pulumi CLI", () => Promise.reject(new Error(`no Pulumi CLI: ${reason}`))));
+    describe(`engine: ${title}`, () =>
+      it("runs through the Pulumi CLI", () => Promise.reject(new Error(`no Pulumi CLI: ${reason}`))));
     return;
   }
   if (skipNoticePrinted) return;
@@ -177,7 +181,10 @@ export class EngineProject {
   }
 
   /** A new stack of this project (named `s1`, `s2`... unless named), on a backend of its own. */
-  async stack(config: StackConfig = {}, options: { env?: NodeJS.ProcessEnv; name?: string } = {}): Promise<EngineStack> {
+  async stack(
+    config: StackConfig = {},
+    options: { env?: NodeJS.ProcessEnv; name?: string } = {},
+  ): Promise<EngineStack> {
     const { cli } = engineCli();
     if (!cli) throw new Error("no Pulumi CLI");
     const name = options.name ?? `s${++this.stacks}`;
@@ -221,7 +228,10 @@ export class EngineStack {
   ) {}
 
   /** Runs `pulumi ARGS --stack NAME` in the project folder; rejects with CommandError unless it exits 0. */
-  async pulumi(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {}): Promise<CommandResult> {
+  async pulumi(
+    args: string[],
+    options: { input?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {},
+  ): Promise<CommandResult> {
     const fullArgs = [...args, "--stack", this.name, "--non-interactive", "--color", "never"];
     const result = await run(path.join(this.cli.dir, "pulumi"), fullArgs, {
       cwd: this.project.dir,
@@ -248,16 +258,22 @@ export class EngineStack {
     return this.pulumi(["preview", ...args]);
   }
 
-  refresh(args: string[] = [], options: { env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {}): Promise<CommandResult> {
+  refresh(
+    args: string[] = [],
+    options: { env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {},
+  ): Promise<CommandResult> {
     return this.pulumi(["refresh", "--yes", "--skip-preview", ...args], options);
   }
 
-  destroy(args: string[] = [], options: { env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {}): Promise<CommandResult> {
+  destroy(
+    args: string[] = [],
+    options: { env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {},
+  ): Promise<CommandResult> {
     return this.pulumi(["destroy", "--yes", "--skip-preview", ...args], options);
   }
 
   /** `pulumi stack output --json` (with `--show-secrets` when asked), parsed. */
-  async outputs(showSecrets = false): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async outputs(showSecrets = false): Promise<Record<string, Json>> {
     const result = await this.pulumi(["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])]);
     return JSON.parse(result.stdout);
   }
@@ -268,20 +284,26 @@ export class EngineStack {
   }
 
   /** The resources of the exported state. */
-  async resources(): Promise<Array<{ urn: string; type: string; id?: string; outputs?: Record<string, any>; delete?: boolean }>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async resources(): Promise<Array<{ urn: string; type: string; id?: string; outputs?: Record<string, Json> }>> {
     return JSON.parse(await this.exportText()).deployment.resources ?? [];
   }
 
   /** The URN of this stack's resource of `type` named `name`. */
   async urnOf(type: string, name: string): Promise<string> {
-    const found = (await this.resources()).find((resource) => resource.type === type && resource.urn.endsWith(`::${name}`));
+    const found = (await this.resources()).find(
+      (resource) => resource.type === type && resource.urn.endsWith(`::${name}`),
+    );
     if (!found) throw new Error(`no ${type} named ${name} in the stack`);
     return found.urn;
   }
 }
 
 /** Runs a command without blocking this process (it serves the emulators the command's providers call). */
-export function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<CommandResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
@@ -347,7 +369,7 @@ export class RecordingTenant {
     });
   }
 
-  async clients(): Promise<Array<Record<string, any>>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async clients(): Promise<Array<Record<string, Json>>> {
     return (await this.call("GET", "/__emulator/state")).json.clients;
   }
 

@@ -41,6 +41,7 @@ chmod 755 "$out"
 describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
   this.timeout(30_000);
   const version = pinnedVersion();
+  const escaped = version.replace(/\./g, "\\.");
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
@@ -53,7 +54,7 @@ describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
   it("builds the version package.json pins, which tools/pulumi-cli/go.mod requires", function () {
     const goMod = fs.readFileSync(path.join(MODULE_DIR, "go.mod"), "utf8");
     for (const module of ["github.com/pulumi/pulumi/pkg/v3", "github.com/pulumi/pulumi/sdk/v3"]) {
-      assert.match(goMod, new RegExp(`^\\s+${module.replace(/\//g, "\\/")} v${version.replace(/\./g, "\\.")}( |$)`, "m"), module);
+      assert.match(goMod, new RegExp(`^\\s+${module.replace(/\//g, "\\/")} v${escaped}( |$)`, "m"), module);
     }
     assert.match(goMod, /^tool github\.com\/pulumi\/pulumi\/pkg\/v3\/cmd\/pulumi$/m);
   });
@@ -80,15 +81,14 @@ describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
     assert.equal(locatePulumiCli({ build: false, env }).dir, installed);
   });
 
-  it(`refuses a CLI older than ${MINIMUM_CLI_VERSION}, saying why and what to do`, function () {
+  it(`refuses a CLI older than ${MINIMUM_CLI_VERSION}, saying why and what to do (as the README says)`, function () {
+    const refusal =
+      `is v3.138.2; pulumi-alation needs ${MINIMUM_CLI_VERSION} or later ` +
+      "(older engines do not pass stack config to dynamic providers)";
     env.PATH = `${fakeCliFolder(path.join(dir, "old"), "3.138.2")}${path.delimiter}${env.PATH}`;
     assert.throws(
       () => locatePulumiCli({ build: true, env }),
-      (error: Error) =>
-        error instanceof PulumiCliError &&
-        error.message.includes(`is v3.138.2; pulumi-alation needs ${MINIMUM_CLI_VERSION} or later`) &&
-        error.message.includes("older engines do not pass stack config to dynamic providers") &&
-        readmeQuotes(`is v3.138.2; pulumi-alation needs ${MINIMUM_CLI_VERSION} or later (older engines do not pass stack config to dynamic providers)`),
+      (error: Error) => error instanceof PulumiCliError && error.message.includes(refusal) && readmeQuotes(refusal),
     );
   });
 
@@ -128,42 +128,62 @@ describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
       const built = locatePulumiCli({ build: true, env, log });
       assert.deepEqual(built, { dir: cachedBuildDir(env), version, source: "build" });
       assert.equal(lines.length, 4, lines.join("\n"));
-      assert.match(lines[0], new RegExp(`^pulumi-cli: building Pulumi v${version.replace(/\./g, "\\.")} from Go modules into `));
-      for (const [index, line] of lines.slice(1).entries()) assert.match(line, new RegExp(`^pulumi-cli: \\[${index + 1}/3\\] .+ \\(\\d+s; \\d+s in all\\)$`));
+      assert.match(lines[0], new RegExp(`^pulumi-cli: building Pulumi v${escaped} from Go modules into `));
+      for (const [index, line] of lines.slice(1).entries())
+        assert.match(line, new RegExp(`^pulumi-cli: \\[${index + 1}/3\\] .+ \\(\\d+s; \\d+s in all\\)$`));
       const builds = fs.readFileSync(goLog, "utf8").trim().split("\n");
       assert.equal(builds.length, 2);
-      assert.match(builds[0], new RegExp(`-ldflags -X github\\.com/pulumi/pulumi/sdk/v3/go/common/version\\.Version=v${version.replace(/\./g, "\\.")} `));
+      assert.match(
+        builds[0],
+        new RegExp(`-ldflags -X github\\.com/pulumi/pulumi/sdk/v3/go/common/version\\.Version=v${escaped} `),
+      );
       assert.match(builds[0], /github\.com\/pulumi\/pulumi\/pkg\/v3\/cmd\/pulumi$/);
       assert.match(builds[1], /\.\/language-nodejs$/);
       assert.deepEqual(fs.readdirSync(built.dir).sort(), [...CLI_BINARIES].sort());
-      assert.deepEqual(fs.readdirSync(path.dirname(built.dir)), [path.basename(built.dir)], "no half-built folder left");
+      assert.deepEqual(
+        fs.readdirSync(path.dirname(built.dir)),
+        [path.basename(built.dir)],
+        "no half-built folder left",
+      );
 
       assert.deepEqual(locatePulumiCli({ build: true, env, log }), { ...built, source: "cache" });
       assert.equal(fs.readFileSync(goLog, "utf8").trim().split("\n").length, 2, "not built again");
     });
 
-    it("a failed build leaves no cache, says what go said, and a later build cleans up after a killed one", function () {
+    it("a failed build leaves no cache, says what go said; a build cleans up after a killed one", function () {
       const root = path.dirname(cachedBuildDir(env));
       fs.mkdirSync(path.join(root, ".build-999999999-abandoned"), { recursive: true });
       env.FAIL_BUILD = "./language-nodejs";
       assert.throws(
         () => locatePulumiCli({ build: true, env, log }),
-        (error: Error) => error instanceof PulumiCliError && /go build \.\/language-nodejs.+failed/.test(error.message) && /something broke/.test(error.message),
+        (error: Error) =>
+          error instanceof PulumiCliError &&
+          /go build \.\/language-nodejs.+failed/.test(error.message) &&
+          /something broke/.test(error.message),
       );
       assert.deepEqual(fs.readdirSync(root), [], "no cache, no half-built folder, the abandoned one removed");
     });
   });
 
-  it("npm run --silent pulumi-cli prints the folder alone on stdout; without a CLI it exits 1 saying why", async function () {
+  it("the pulumi-cli script prints the folder alone on stdout; without a CLI, exits 1 saying why", async function () {
     const cached = fakeCliFolder(cachedBuildDir(env), version);
     const script = path.join(MODULE_DIR, "cli.ts");
     const ts = [path.join(repoRoot, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", script];
-    const found = await run(process.execPath, [...ts, "--no-build"], { cwd: repoRoot, env: { ...env, PATH: `${path.dirname(process.execPath)}:${env.PATH}` } });
+    const found = await run(process.execPath, [...ts, "--no-build"], {
+      cwd: repoRoot,
+      env: { ...env, PATH: `${path.dirname(process.execPath)}:${env.PATH}` },
+    });
     assert.deepEqual([found.code, found.stdout], [0, `${cached}\n`], found.stderr);
     fs.rmSync(cached, { recursive: true });
-    const missing = await run(process.execPath, [...ts, "--no-build"], { cwd: repoRoot, env: { ...env, PATH: `${path.dirname(process.execPath)}:${env.PATH}` } });
+    const missing = await run(process.execPath, [...ts, "--no-build"], {
+      cwd: repoRoot,
+      env: { ...env, PATH: `${path.dirname(process.execPath)}:${env.PATH}` },
+    });
     assert.equal(missing.code, 1);
     assert.equal(missing.stdout, "");
-    assert.match(missing.stderr, /^pulumi-cli: no Pulumi CLI 3\.139\+ on PATH and no cached build in .+: `npm run pulumi-cli` builds one/);
+    assert.match(
+      missing.stderr,
+      /^pulumi-cli: no Pulumi CLI 3\.139\+ on PATH and no cached build in .+: `npm run pulumi-cli` builds one/,
+    );
   });
 });

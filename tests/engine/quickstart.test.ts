@@ -13,7 +13,10 @@ import { describeEngine, readmeQuotes, repoRoot, run, temporaryFolder, type Comm
 /** A copy of the checkout's files (tracked and new, as they are now), sharing the repo's installed packages. */
 function copyOfCheckout(): string {
   const copy = temporaryFolder("quickstart-checkout-");
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repoRoot, encoding: "utf8" });
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
   for (const file of files.split("\0").filter(Boolean)) {
     if (!fs.existsSync(path.join(repoRoot, file))) continue;
     fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
@@ -42,17 +45,37 @@ describeEngine("the quick start (npm run preview, npm start)", function () {
   before(async function () {
     checkout = copyOfCheckout();
     port = await freePort();
-    env = { ...process.env, ALATION_EMULATOR_PORT: String(port), PULUMI_HOME: temporaryFolder("quickstart-pulumi-home-") };
-    for (const key of Object.keys(env)) if (/^(ALATION_(?!EMULATOR_PORT)|TS_NODE_|PULUMI_(?!HOME))/.test(key)) delete env[key];
+    env = {
+      ...process.env,
+      ALATION_EMULATOR_PORT: String(port),
+      PULUMI_HOME: temporaryFolder("quickstart-pulumi-home-"),
+    };
+    for (const key of Object.keys(env))
+      if (/^(ALATION_(?!EMULATOR_PORT)|TS_NODE_|PULUMI_(?!HOME))/.test(key)) delete env[key];
   });
 
   it("a taken port says how to pick another", async function () {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
     try {
-      const { code, stderr } = await run(process.execPath, [path.join(checkout, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", "examples/quickstart/run.ts"], { cwd: checkout, env });
+      const { code, stderr } = await run(
+        process.execPath,
+        [
+          path.join(checkout, "node_modules", "ts-node", "dist", "bin.js"),
+          "--transpile-only",
+          "examples/quickstart/run.ts",
+        ],
+        { cwd: checkout, env },
+      );
       assert.equal(code, 1);
-      assert.match(stderr, new RegExp(`^quickstart: port ${port} is taken \\(another \`npm start\` or emulator, or another program, listens on it\\): stop that program, or pick another port: ALATION_EMULATOR_PORT=\\d+ npm start$`, "m"));
+      assert.match(
+        stderr,
+        new RegExp(
+          `^quickstart: port ${port} is taken \\(another \`npm start\` or emulator, or another program, listens on ` +
+            "it\\): stop that program, or pick another port: ALATION_EMULATOR_PORT=\\d+ npm start$",
+          "m",
+        ),
+      );
       // The README quotes it for the default port, with a placeholder for the free port it suggests.
       const quoted = stderr
         .trim()
@@ -80,11 +103,14 @@ describeEngine("the quick start (npm run preview, npm start)", function () {
     assert.match(stdout, new RegExp(`^ {2}Remote MCP server URL: http://127\\.0\\.0\\.1:${port}/ai/mcp/$`, "m"));
     assert.match(stdout, /^ {2}Client Secret: +\[secret\] \(npm start -- --show-secret\)$/m);
     assert.match(stdout, /=> OK/);
-    assert.deepEqual(tenantState().clients.map((client) => client.client_id), [clientId]);
+    assert.deepEqual(
+      tenantState().clients.map((client) => client.client_id),
+      [clientId],
+    );
     assert.equal(tenantState().conf["alation.feature_flags.enable_jwt_in_v1_oauth_stack"], "True");
   });
 
-  it("a second npm start changes nothing: no resource changes, the tenant's applications and flag as they were", async function () {
+  it("a second npm start changes nothing: no resource change; applications and flag as they were", async function () {
     const before = tenantState();
     const { code, stdout, stderr } = await npm(["start"]);
     assert.equal(code, 0, stdout + stderr);
@@ -93,14 +119,25 @@ describeEngine("the quick start (npm run preview, npm start)", function () {
     assert.deepEqual(tenantState(), before);
   });
 
-  it("ALATION_EMULATOR_PORT set to another port than the stack's tenant is refused with the way out", async function () {
+  it("ALATION_EMULATOR_PORT other than the port of the stack's tenant is refused with the way out", async function () {
     const other = await freePort();
-    const { code, stderr } = await run(process.execPath, [path.join(checkout, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", "examples/quickstart/run.ts"], {
-      cwd: checkout,
-      env: { ...env, ALATION_EMULATOR_PORT: String(other) },
-    });
+    const { code, stderr } = await run(
+      process.execPath,
+      [
+        path.join(checkout, "node_modules", "ts-node", "dist", "bin.js"),
+        "--transpile-only",
+        "examples/quickstart/run.ts",
+      ],
+      {
+        cwd: checkout,
+        env: { ...env, ALATION_EMULATOR_PORT: String(other) },
+      },
+    );
     assert.equal(code, 1);
-    assert.match(stderr, new RegExp(`ALATION_EMULATOR_PORT=${other}, but the stack quickstart was brought up on port ${port}`));
+    assert.match(
+      stderr,
+      new RegExp(`ALATION_EMULATOR_PORT=${other}, but the stack quickstart was brought up on port ${port}`),
+    );
     assert.match(stderr, /start afresh on port \d+: rm -rf \.pulumi-state \.alation-data Pulumi\.quickstart\.yaml/);
   });
 });

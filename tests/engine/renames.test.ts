@@ -31,7 +31,8 @@ module.exports = {
 
 export function renameProject(): EngineProject {
   return EngineProject.inUserProject("renames", {
-    "Pulumi.yaml": "name: alation-renames\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+    "Pulumi.yaml":
+      "name: alation-renames\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
     "index.js": PROGRAM,
   });
 }
@@ -47,7 +48,11 @@ describeEngine("renames and replaces", function () {
     tenants.push(tenant);
     assert.equal(await tenant.jwtFlag(), "False");
     const stack = await project.stack(
-      { "alation-renames:name": "claude", "alation-renames:baseUrl": tenant.url, "alation:apiAccessToken": { secret: token } },
+      {
+        "alation-renames:name": "claude",
+        "alation-renames:baseUrl": tenant.url,
+        "alation:apiAccessToken": { secret: token },
+      },
       { env: { ALATION_EMULATOR_URL: tenant.url } },
     );
     await stack.up();
@@ -58,7 +63,11 @@ describeEngine("renames and replaces", function () {
    * Exactly one application, the one the stack records, whose secret works (verify passes); the flag on, unless
    * `flagOn` is false (then verify logs no user in: the tokens are JWTs only with the flag on).
    */
-  async function assertOneWorkingApplication(stack: EngineStack, tenant: RecordingTenant, flagOn = true): Promise<void> {
+  async function assertOneWorkingApplication(
+    stack: EngineStack,
+    tenant: RecordingTenant,
+    flagOn = true,
+  ): Promise<void> {
     const outputs = await stack.outputs(true);
     const clients = await tenant.clients();
     assert.equal(clients.length, 1, `the tenant holds ${clients.length} applications`);
@@ -90,7 +99,10 @@ describeEngine("renames and replaces", function () {
     const { stdout } = await stack.up();
     assert.match(stdout, /\+ 3 created/);
     assert.match(stdout, /- 3 deleted/);
-    const kept = /alation:OAuthApplication "[^"]+": not deleted: application (\S+) is now managed by another resource[^\n]+/.exec(stdout);
+    const kept =
+      /alation:OAuthApplication "[^"]+": not deleted: application (\S+) is now managed by another resource[^\n]+/.exec(
+        stdout,
+      );
     assert.ok(kept, stdout);
     assert.equal(kept[1], before.clientId);
     assert.ok(readmeQuotes(kept[0].replace(kept[1], "<client id>")), kept[0]);
@@ -105,7 +117,10 @@ describeEngine("renames and replaces", function () {
 
   it("the component renamed with aliases: nothing is replaced, nothing is written", async function () {
     const { stack, tenant } = await connectorStack();
-    await stack.setConfig({ "alation-renames:name": "claude-renamed", "alation-renames:aliases": JSON.stringify([{ name: "claude" }]) });
+    await stack.setConfig({
+      "alation-renames:name": "claude-renamed",
+      "alation-renames:aliases": JSON.stringify([{ name: "claude" }]),
+    });
     tenant.reset();
     const { stdout } = await stack.up();
     assert.doesNotMatch(stdout, /created|deleted|replaced/);
@@ -114,51 +129,51 @@ describeEngine("renames and replaces", function () {
     await assertDestroyRestores(stack, tenant);
   });
 
-  it("pulumi up --replace of the application: one working application", async function () {
-    const { stack, tenant } = await connectorStack();
-    const urn = await stack.urnOf(APPLICATION, "claude-application");
-    await stack.up(["--replace", urn]);
-    await assertOneWorkingApplication(stack, tenant);
-    await assertDestroyRestores(stack, tenant);
-  });
+  for (const [what, type, name] of [
+    ["the application", APPLICATION, "claude-application"],
+    ["the JWT flag", FLAG, "claude-jwt-flag"],
+  ]) {
+    it(`pulumi up --replace of ${what}: one working application, flag on; destroy restores it`, async function () {
+      const { stack, tenant } = await connectorStack();
+      await stack.up(["--replace", await stack.urnOf(type, name)]);
+      await assertOneWorkingApplication(stack, tenant);
+      await assertDestroyRestores(stack, tenant);
+    });
+  }
 
-  it("pulumi up --replace of the JWT flag: it stays on, and destroy still puts back the value found first", async function () {
-    const { stack, tenant } = await connectorStack();
-    const urn = await stack.urnOf(FLAG, "claude-jwt-flag");
-    await stack.up(["--replace", urn]);
-    await assertOneWorkingApplication(stack, tenant);
-    await assertDestroyRestores(stack, tenant);
-  });
-
-  it("a rename interrupted after the new resources were created, completed by the next up", async function () {
-    const { stack, tenant } = await connectorStack();
+  /**
+   * Renames the connector to claude-renamed and stops where an interrupted run would: the new resources created
+   * (a targeted up), the old ones still in state. Returns the old component's URN.
+   */
+  async function interruptedRename(stack: EngineStack): Promise<string> {
     await stack.setConfig({ "alation-renames:name": "claude-renamed" });
-    // What an interrupted run leaves: the new resources created, the old ones still in state.
-    const prefix = (await stack.urnOf(COMPONENT, "claude")).replace(/::claude$/, "");
-    const newUrns = [
+    const oldComponent = await stack.urnOf(COMPONENT, "claude");
+    const prefix = oldComponent.replace(/::claude$/, "");
+    const renamed = [
       `${prefix}::claude-renamed`,
       `${prefix}$${FLAG}::claude-renamed-jwt-flag`,
       `${prefix}$${APPLICATION}::claude-renamed-application`,
     ];
-    await stack.up(newUrns.flatMap((urn) => ["--target", urn]));
+    await stack.up(renamed.flatMap((urn) => ["--target", urn]));
     assert.equal((await stack.resources()).filter((resource) => resource.type === APPLICATION).length, 2);
+    return oldComponent;
+  }
+
+  it("a rename interrupted after the new resources were created, completed by the next up", async function () {
+    const { stack, tenant } = await connectorStack();
+    await interruptedRename(stack);
     await stack.up();
     await assertOneWorkingApplication(stack, tenant);
   });
 
-  it("a targeted destroy of what an interrupted rename left keeps the application the stack still records", async function () {
+  it("a targeted destroy of an interrupted rename's leftovers keeps the application in use", async function () {
     const { stack, tenant } = await connectorStack();
-    await stack.setConfig({ "alation-renames:name": "claude-renamed" });
-    const oldComponent = await stack.urnOf(COMPONENT, "claude");
-    const prefix = oldComponent.replace(/::claude$/, "");
-    await stack.up(
-      [`${prefix}::claude-renamed`, `${prefix}$${FLAG}::claude-renamed-jwt-flag`, `${prefix}$${APPLICATION}::claude-renamed-application`].flatMap(
-        (urn) => ["--target", urn],
-      ),
-    );
+    const oldComponent = await interruptedRename(stack);
     const { clientId } = await stack.outputs();
     const { stdout } = await stack.destroy(["--target", oldComponent, "--target-dependents"]);
-    const kept = /alation:OAuthApplication "[^"]+": not deleted: application \S+ at \S+ no longer answers to the secret[^\n]+/.exec(stdout);
+    const kept = /alation:OAuthApplication "[^"]+": not deleted: application \S+ at \S+ no longer answers[^\n]+/.exec(
+      stdout,
+    );
     assert.ok(kept, stdout);
     assert.ok(readmeQuotes(kept[0].replace(clientId, "<client id>").replace(tenant.url, "https://TENANT")), kept[0]);
     // The old flag's delete put its previous value back (no FeatureFlag can tell another stack's or resource's
@@ -171,7 +186,11 @@ describeEngine("renames and replaces", function () {
   it("a second stack that adopted the application by name: destroying the first keeps it", async function () {
     const { stack: first, tenant } = await connectorStack();
     const second = await project.stack(
-      { "alation-renames:name": "claude", "alation-renames:baseUrl": tenant.url, "alation:apiAccessToken": { secret: token } },
+      {
+        "alation-renames:name": "claude",
+        "alation-renames:baseUrl": tenant.url,
+        "alation:apiAccessToken": { secret: token },
+      },
       { env: { ALATION_EMULATOR_URL: tenant.url } },
     );
     await second.up();

@@ -13,17 +13,20 @@ const pulumi = require("@pulumi/pulumi");
 const { OAuthApplication, FeatureFlag } = require("pulumi-alation");
 const config = new pulumi.Config();
 const kind = config.require("kind");
+const connection = { baseUrl: config.require("baseUrl") };
+const redirectUris = ["https://claude.ai/api/mcp/auth_callback"];
 if (kind === "replaceOnChanges") {
   const app = new OAuthApplication(
     "app",
-    { connection: { baseUrl: config.require("baseUrl") }, redirectUris: ["https://claude.ai/api/mcp/auth_callback"], accessTokenExpiry: config.getNumber("expiry") },
+    { connection, redirectUris, accessTokenExpiry: config.getNumber("expiry") },
     { replaceOnChanges: ["accessTokenExpiry"] },
   );
   exports.clientId = app.clientId;
 } else if (kind === "application") {
-  new OAuthApplication("app", { connection: { baseUrl: config.require("baseUrl") }, redirectUris: ["https://claude.ai/api/mcp/auth_callback"] }, { import: config.require("importId") });
+  new OAuthApplication("app", { connection, redirectUris }, { import: config.require("importId") });
 } else {
-  new FeatureFlag("flag", { shell: { local: {} }, key: "alation.feature_flags.enable_jwt_in_v1_oauth_stack", value: true }, { import: "alation.feature_flags.enable_jwt_in_v1_oauth_stack" });
+  const key = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
+  new FeatureFlag("flag", { shell: { local: {} }, key, value: true }, { import: key });
 }
 `;
 
@@ -37,11 +40,16 @@ describeEngine("resource options: import, replaceOnChanges", function () {
     tenant = await RecordingTenant.start(token);
     existing = (await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: "made-by-hand" }) })).json;
     const project = EngineProject.inUserProject("import", {
-      "Pulumi.yaml": "name: alation-import\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+      "Pulumi.yaml":
+        "name: alation-import\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
       "index.js": PROGRAM,
     });
     stack = await project.stack(
-      { "alation-import:baseUrl": tenant.url, "alation-import:importId": existing.client_id, "alation:apiAccessToken": { secret: token } },
+      {
+        "alation-import:baseUrl": tenant.url,
+        "alation-import:importId": existing.client_id,
+        "alation:apiAccessToken": { secret: token },
+      },
       { env: { ALATION_EMULATOR_URL: tenant.url } },
     );
   });
@@ -56,14 +64,20 @@ describeEngine("resource options: import, replaceOnChanges", function () {
       [[existing.client_id, existing.client_secret]],
     );
     assert.equal(await tenant.jwtFlag(), "False");
-    assert.deepEqual((await stack.resources()).filter((resource) => resource.type.startsWith("pulumi-nodejs:dynamic")), []);
+    assert.deepEqual(
+      (await stack.resources()).filter((resource) => resource.type.startsWith("pulumi-nodejs:dynamic")),
+      [],
+    );
   }
 
   it("the import option on an OAuthApplication fails at construction, naming adoptClientId", async function () {
     await stack.setConfig({ "alation-import:kind": "application" });
     const { code, stdout, stderr } = await stack.up([], { allowFailure: true });
     assert.notEqual(code, 0);
-    assert.match(stdout + stderr, /OAuthApplication "app": the import resource option cannot work for dynamic resources/);
+    assert.match(
+      stdout + stderr,
+      /OAuthApplication "app": the import resource option cannot work for dynamic resources/,
+    );
     assert.match(stdout + stderr, /set adoptClientId: "<its client id>" instead/);
     const message = /OAuthApplication "app": the import resource option[^\n]+/.exec(stdout + stderr)?.[0] ?? "";
     assert.ok(readmeQuotes(message), message);
@@ -81,7 +95,14 @@ describeEngine("resource options: import, replaceOnChanges", function () {
 
   it("pulumi import fails in the engine's read, and changes neither the tenant nor the state", async function () {
     const { code, stdout, stderr } = await stack.pulumi(
-      ["import", "pulumi-nodejs:dynamic/alation:OAuthApplication", "app", existing.client_id, "--yes", "--generate-code=false"],
+      [
+        "import",
+        "pulumi-nodejs:dynamic/alation:OAuthApplication",
+        "app",
+        existing.client_id,
+        "--yes",
+        "--generate-code=false",
+      ],
       { allowFailure: true },
     );
     assert.notEqual(code, 0, stdout + stderr);

@@ -26,7 +26,11 @@ describeEngine("the root stack, one tenant", function () {
     tenant = await RecordingTenant.start(token);
     flagBefore = await tenant.jwtFlag();
     stack = await EngineProject.at(repoRoot).stack(
-      { "alation:baseUrl": tenant.url, "alation:shell": JSON.stringify({ local: {} }), "alation:apiAccessToken": { secret: token } },
+      {
+        "alation:baseUrl": tenant.url,
+        "alation:shell": JSON.stringify({ local: {} }),
+        "alation:apiAccessToken": { secret: token },
+      },
       { env: { ALATION_EMULATOR_URL: tenant.url } },
     );
   });
@@ -74,7 +78,10 @@ describeEngine("the root stack, one tenant", function () {
     assert.equal(after.clientId, before.clientId);
     assert.equal(after.clientSecret, before.clientSecret);
     assert.equal((await clientOf(after.clientId)).access_token_expiry, 7200);
-    assert.deepEqual(tenant.writes().map((line) => line.split(" ").slice(0, 2).join(" ")), [`PATCH ${CLIENTS_PATH}${after.clientId}/`]);
+    assert.deepEqual(
+      tenant.writes().map((line) => line.split(" ").slice(0, 2).join(" ")),
+      [`PATCH ${CLIENTS_PATH}${after.clientId}/`],
+    );
   });
 
   it("a secretVersion change rotates the secret: the tenant holds the new one, which works", async function () {
@@ -91,7 +98,9 @@ describeEngine("the root stack, one tenant", function () {
 
   it("refresh shows a change made in Alation behind Pulumi's back, and records it", async function () {
     const { clientId } = await stack.outputs();
-    const changed = await tenant.call("PATCH", `${CLIENTS_PATH}${clientId}/`, { json: { refresh_token_expiry: 604800 } });
+    const changed = await tenant.call("PATCH", `${CLIENTS_PATH}${clientId}/`, {
+      json: { refresh_token_expiry: 604800 },
+    });
     assert.equal(changed.status, 200, changed.text);
     const { stdout } = await stack.refresh();
     assert.match(stdout, /refreshTokenExpiry/);
@@ -103,7 +112,7 @@ describeEngine("the root stack, one tenant", function () {
     assert.equal((await clientOf(clientId)).refresh_token_expiry, 15552000);
   });
 
-  it("stack export and stack output hold no client secret or token in plaintext; --show-secrets shows the secret", async function () {
+  it("stack export and stack output hold no secret or token in plaintext; --show-secrets shows it", async function () {
     const exported = await stack.exportText();
     const plain = await stack.outputs(false);
     const shown = await stack.outputs(true);
@@ -132,7 +141,10 @@ describeEngine("the root stack, one tenant", function () {
       .filter((command) => !command.args.includes("--show-secrets"))
       .map((command) => command.stdout + command.stderr)
       .join("\n");
-    assert.ok(printed.includes("alation:OAuthApplication") || printed.includes("OAuthApplication"), "the transcript is there");
+    assert.ok(
+      printed.includes("alation:OAuthApplication") || printed.includes("OAuthApplication"),
+      "the transcript is there",
+    );
     for (const secret of [...secretsSeen, token]) assert.ok(!printed.includes(secret), "a command printed a secret");
   });
 });

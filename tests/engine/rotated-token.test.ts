@@ -9,7 +9,8 @@ import { describeEngine, EngineProject, EngineStack, RecordingTenant, temporaryF
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
 const { AlationClaudeConnector } = require("pulumi-alation");
-const connector = new AlationClaudeConnector("claude", { connection: { baseUrl: new pulumi.Config().require("baseUrl") } });
+const baseUrl = new pulumi.Config().require("baseUrl");
+const connector = new AlationClaudeConnector("claude", { connection: { baseUrl } });
 exports.clientId = connector.clientId;
 `;
 
@@ -23,10 +24,14 @@ describeEngine("a rotated API token", function () {
   before(async function () {
     tenant = await RecordingTenant.start(oldToken, { dataDir });
     const project = EngineProject.inUserProject("rotated-token", {
-      "Pulumi.yaml": "name: alation-rotated-token\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+      "Pulumi.yaml":
+        "name: alation-rotated-token\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
       "index.js": PROGRAM,
     });
-    stack = await project.stack({ "alation-rotated-token:baseUrl": tenant.url, "alation:apiAccessToken": { secret: oldToken } });
+    stack = await project.stack({
+      "alation-rotated-token:baseUrl": tenant.url,
+      "alation:apiAccessToken": { secret: oldToken },
+    });
     await stack.up();
     // The admin rotates the token: the tenant (same URL, same data) accepts only the new one.
     const port = Number(new URL(tenant.url).port);

@@ -20,27 +20,44 @@ describeEngine("more stacks", function () {
   });
 
   it("the CLI accepts every Pulumi.yaml of the repo", async function () {
-    const files = execFileSync("git", ["ls-files", "*Pulumi.yaml"], { cwd: repoRoot, encoding: "utf8" }).trim().split("\n");
+    const files = execFileSync("git", ["ls-files", "*Pulumi.yaml"], { cwd: repoRoot, encoding: "utf8" })
+      .trim()
+      .split("\n");
     assert.ok(files.length >= 4, files.join(", "));
     for (const file of files) {
       const project = EngineProject.at(path.dirname(path.join(repoRoot, file)));
       const stack = await project.stack();
       // `config` loads and validates the project and the stack's settings against it.
-      await stack.pulumi(["config"]).catch((error) => assert.doesNotMatch(String(error), /could not unmarshal|namespaced/, file));
+      await stack
+        .pulumi(["config"])
+        .catch((error) => assert.doesNotMatch(String(error), /could not unmarshal|namespaced/, file));
     }
   });
 
-  it("the root stack with alation:tenants: one connector per tenant, all verified; a second up makes no request", async function () {
+  it("the root stack with alation:tenants: a connector per tenant, verified; next up: no request", async function () {
     const three = await startTenants(3);
-    const list = three.map((tenant, index) => ({ name: `tenant-${index}`, baseUrl: tenant.url, connectorName: `Alation ${index}` }));
-    const stack = await EngineProject.at(repoRoot).stack({ "alation:tenants": JSON.stringify(list), "alation:apiAccessToken": { secret: token } });
+    const list = three.map((tenant, index) => ({
+      name: `tenant-${index}`,
+      baseUrl: tenant.url,
+      connectorName: `Alation ${index}`,
+    }));
+    const stack = await EngineProject.at(repoRoot).stack({
+      "alation:tenants": JSON.stringify(list),
+      "alation:apiAccessToken": { secret: token },
+    });
     await stack.up();
     const { connectors } = await stack.outputs(true);
-    assert.deepEqual(Object.keys(connectors).sort(), list.map((tenant) => tenant.name));
+    assert.deepEqual(
+      Object.keys(connectors).sort(),
+      list.map((tenant) => tenant.name),
+    );
     for (const [index, tenant] of three.entries()) {
       const fields = connectors[`tenant-${index}`];
       assert.equal(fields.connectorName, `Alation ${index}`);
-      assert.deepEqual((await tenant.clients()).map((client) => client.client_secret), [fields.clientSecret]);
+      assert.deepEqual(
+        (await tenant.clients()).map((client) => client.client_secret),
+        [fields.clientSecret],
+      );
       tenant.reset();
     }
     // No shell here, so no JWT flag: verify checks the connector up to the login.
@@ -48,7 +65,10 @@ describeEngine("more stacks", function () {
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     three.forEach((tenant) => tenant.reset());
     await stack.up();
-    assert.deepEqual(three.flatMap((tenant) => tenant.requests()), []);
+    assert.deepEqual(
+      three.flatMap((tenant) => tenant.requests()),
+      [],
+    );
     await stack.destroy();
     for (const tenant of three) assert.deepEqual(await tenant.clients(), []);
   });
@@ -63,10 +83,16 @@ describeEngine("more stacks", function () {
     });
     assert.equal(installed.code, 0, installed.stdout + installed.stderr);
     const [tenant] = await startTenants(1);
-    const stack = await EngineProject.at(example).stack({ "alation:baseUrl": tenant.url, "alation:apiAccessToken": { secret: token } });
+    const stack = await EngineProject.at(example).stack({
+      "alation:baseUrl": tenant.url,
+      "alation:apiAccessToken": { secret: token },
+    });
     await stack.up();
     const outputs = await stack.outputs(true);
-    assert.deepEqual((await tenant.clients()).map((client) => client.client_id), [outputs.clientId]);
+    assert.deepEqual(
+      (await tenant.clients()).map((client) => client.client_id),
+      [outputs.clientId],
+    );
     const verified = await verifyConnectors(stack, { login: false });
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     await stack.destroy();
@@ -78,25 +104,30 @@ describeEngine("more stacks", function () {
     const stack = await EngineProject.example("multi-tenant").stack();
     for (const [index, tenant] of two.entries()) {
       await stack.pulumi(["config", "set", "--path", `tenants[${index}]`, tenant.url]);
-      await stack.pulumi(["config", "set", "--secret", "--path", `tokens["${new URL(tenant.url).host}"]`], { input: token });
+      await stack.pulumi(["config", "set", "--secret", "--path", `tokens["${new URL(tenant.url).host}"]`], {
+        input: token,
+      });
     }
     await stack.up();
     const { connectors } = await stack.outputs(true);
     for (const tenant of two) {
-      assert.deepEqual((await tenant.clients()).map((client) => client.client_secret), [connectors[new URL(tenant.url).host].clientSecret]);
+      assert.deepEqual(
+        (await tenant.clients()).map((client) => client.client_secret),
+        [connectors[new URL(tenant.url).host].clientSecret],
+      );
     }
     await stack.destroy();
     for (const tenant of two) assert.deepEqual(await tenant.clients(), []);
   });
 
-  it("examples/multi-tenant's sample rollout stack (20 tenants) previews with no token and no network", async function () {
+  it("examples/multi-tenant's sample rollout stack (20 tenants) previews with no token, no network", async function () {
     // `pulumi stack init rollout` keeps the sample's config (Pulumi.rollout.yaml), as its README says.
     const rollout = await EngineProject.example("multi-tenant").stack({}, { name: "rollout" });
     const { stdout } = await rollout.preview();
     assert.match(stdout, /\+ 41 to create/);
   });
 
-  it("examples/kubernetes-exec: its program runs; its Kubernetes Secret needs a plugin the engine cannot get here", async function () {
+  it("examples/kubernetes-exec: the program runs; its Kubernetes Secret needs a plugin not here", async function () {
     // The kubernetes resource plugin comes from Pulumi's release downloads (unreachable here); its Go module
     // (github.com/pulumi/pulumi-kubernetes/provider/v4) is not served by this machine's Go module proxy.
     const stack = await EngineProject.example("kubernetes-exec").stack({
@@ -108,6 +139,8 @@ describeEngine("more stacks", function () {
     assert.match(stdout, /\+ {2}pulumi-nodejs:dynamic\/alation:OAuthApplication claude-application create/);
     assert.match(stdout, /no resource plugin 'pulumi-resource-kubernetes' found/);
     assert.equal(stdout.match(/error:/g)?.length, 2, "the missing plugin is the only error");
-    console.log("      (not brought up: no pulumi-resource-kubernetes plugin here; tests/component/examples.test.ts runs it under mocks)");
+    console.log(
+      "      (not brought up: no pulumi-resource-kubernetes; tests/component/examples.test.ts runs it under mocks)",
+    );
   });
 });

@@ -168,7 +168,8 @@ describe(`shell: ssh (${sshServerName()})`, function () {
 });
 
 // Where OpenSSH's sshd runs the suite above (CI), the server that stands in for it elsewhere is kept honest too.
-(sshServerName().startsWith("OpenSSH") ? describe : describe.skip)("shell: ssh (ssh2's Server, the stand-in where sshd is missing)", function () {
+const whereOpenSshRuns = sshServerName().startsWith("OpenSSH") ? describe : describe.skip;
+whereOpenSshRuns("shell: ssh (ssh2's Server, the stand-in where sshd is missing)", function () {
   this.timeout(60_000);
   let server: TestSshd;
   before(async () => (server = await startSsh2Server()));
@@ -185,6 +186,7 @@ describe(`shell: ssh (${sshServerName()})`, function () {
 
   it("refuses the stranger's key", async () => {
     const stranger = transportFor({ ssh: { ...ssh(), privateKey: server.strangerPrivateKey } });
-    await assert.rejects(stranger.runCommand(["true"], { timeoutMs: 10_000 }), (error: ShellError) => error.kind === "auth");
+    const refused = (error: ShellError) => error.kind === "auth";
+    await assert.rejects(stranger.runCommand(["true"], { timeoutMs: 10_000 }), refused);
   });
 });

@@ -47,10 +47,13 @@ export async function startSsh2Server(): Promise<TestSshd> {
     connection.on("error", () => undefined);
     connection.on("authentication", (ctx) => {
       if (ctx.method !== "publickey" || ctx.username !== username) return ctx.reject(["publickey"]);
-      const key = authorized.find((candidate) => candidate.type === ctx.key.algo && candidate.getPublicSSH().equals(ctx.key.data));
+      const key = authorized.find(
+        (candidate) => candidate.type === ctx.key.algo && candidate.getPublicSSH().equals(ctx.key.data),
+      );
       if (!key) return ctx.reject(["publickey"]);
       // Without a signature the client only asks whether the key would do; with one, it must prove it holds it.
-      if (ctx.signature && ctx.blob && key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(["publickey"]);
+      if (ctx.signature && ctx.blob && key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true)
+        return ctx.reject(["publickey"]);
       ctx.accept();
     });
     connection.on("ready", () => {
@@ -79,7 +82,13 @@ export async function startSsh2Server(): Promise<TestSshd> {
 
 /** Runs a command line as sshd does: through a shell, stdin from the channel, its exit status sent back. */
 function runCommand(channel: ServerChannel, commandLine: string): void {
-  const env = { HOME: os.homedir(), USER: os.userInfo().username, LOGNAME: os.userInfo().username, SHELL: "/bin/sh", PATH: "/usr/local/bin:/usr/bin:/bin" };
+  const env = {
+    HOME: os.homedir(),
+    USER: os.userInfo().username,
+    LOGNAME: os.userInfo().username,
+    SHELL: "/bin/sh",
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+  };
   const child = spawn("/bin/sh", ["-c", commandLine], { env, stdio: ["pipe", "pipe", "pipe"] });
   channel.pipe(child.stdin);
   child.stdin.on("error", () => undefined);

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { freeLoopbackPort } from "../../emulator";
 import { startSsh2Server } from "./ssh2-server";
 
 export const SSHD = "/usr/sbin/sshd";
@@ -110,16 +111,7 @@ function fingerprint(keyFile: string): string {
 }
 
 /** A port that was free a moment ago (sshd cannot be told to pick one itself). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 async function waitForPort(port: number, daemon: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;

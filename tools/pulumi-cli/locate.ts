@@ -20,6 +20,7 @@ const REPO_ROOT = path.resolve(MODULE_DIR, "..", "..");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const LAUNCHER = "pulumi-resource-pulumi-nodejs";
+const INSTALL_PULUMI = "https://www.pulumi.com/docs/iac/download-install/";
 
 /** A folder holding working CLI binaries. */
 export interface PulumiCli {
@@ -85,7 +86,7 @@ export function locatePulumiCli(options: LocateOptions): PulumiCli {
     throw new PulumiCliError(
       `no Pulumi CLI ${MINIMUM_CLI_VERSION.replace(/\.0$/, "")}+ on PATH and no cached build in ${dir}` +
         `${describeNotes(notes)}: \`npm run pulumi-cli\` builds one from Go modules (needs Go), or install Pulumi ` +
-        "(https://www.pulumi.com/docs/iac/download-install/)",
+        `(${INSTALL_PULUMI})`,
     );
   }
   buildInto(dir, version, env, options.log ?? ((line) => process.stderr.write(`${line}\n`)), notes);
@@ -121,9 +122,8 @@ function findOnPath(env: NodeJS.ProcessEnv, notes: string[]): PulumiCli | undefi
     if (!isAtLeast(version, MINIMUM_CLI_VERSION)) {
       throw new PulumiCliError(
         `the Pulumi CLI on PATH (${pulumi}) is v${version}; pulumi-alation needs ${MINIMUM_CLI_VERSION} or later ` +
-          "(older engines do not pass stack config to dynamic providers). Upgrade it " +
-          "(https://www.pulumi.com/docs/iac/download-install/), or take it off PATH so that `npm run pulumi-cli` " +
-          `uses a build of v${pinnedVersion()} from Go modules.`,
+          `(older engines do not pass stack config to dynamic providers). Upgrade it (${INSTALL_PULUMI}), or take ` +
+          `it off PATH so that \`npm run pulumi-cli\` uses a build of v${pinnedVersion()} from Go modules.`,
       );
     }
     return { dir, version, source: "path" };
@@ -166,12 +166,18 @@ function describeNotes(notes: string[]): string {
  * Builds the three binaries into a fresh folder next to `dir`, then renames it to `dir`: an interrupted build
  * never leaves a half-filled cache, and of two builds racing, the first rename wins.
  */
-function buildInto(dir: string, version: string, env: NodeJS.ProcessEnv, log: (line: string) => void, notes: string[]): void {
+function buildInto(
+  dir: string,
+  version: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  notes: string[],
+): void {
   const go = findExecutable("go", env);
   if (!go) {
     throw new PulumiCliError(
       `no Pulumi CLI found${describeNotes(notes)}, and Go is not installed to build one. Install either:\n` +
-        `  - the Pulumi CLI ${MINIMUM_CLI_VERSION} or later, on PATH (https://www.pulumi.com/docs/iac/download-install/); or\n` +
+        `  - the Pulumi CLI ${MINIMUM_CLI_VERSION} or later, on PATH (${INSTALL_PULUMI}); or\n` +
         `  - Go ${requiredGoVersion()} or later (https://go.dev/doc/install): \`npm run pulumi-cli\` then builds ` +
         `Pulumi v${version} from Go modules into ${cacheRoot(env)} (a few minutes, once per machine).`,
     );
@@ -184,10 +190,14 @@ function buildInto(dir: string, version: string, env: NodeJS.ProcessEnv, log: (l
   try {
     const ldflags = `-X ${VERSION_VARIABLE}=v${version}`;
     const stages: Array<{ name: string; run: () => void }> = [
-      { name: `pulumi v${version}`, run: () => goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi"), CLI_PACKAGE], env) },
+      {
+        name: `pulumi v${version}`,
+        run: () => goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi"), CLI_PACKAGE], env),
+      },
       {
         name: "pulumi-language-nodejs",
-        run: () => goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi-language-nodejs"), "./language-nodejs"], env),
+        run: () =>
+          goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi-language-nodejs"), "./language-nodejs"], env),
       },
       {
         name: `${LAUNCHER}, checked`,
@@ -202,7 +212,8 @@ function buildInto(dir: string, version: string, env: NodeJS.ProcessEnv, log: (l
     for (const [index, stage] of stages.entries()) {
       const stageStarted = Date.now();
       stage.run();
-      log(`pulumi-cli: [${index + 1}/${stages.length}] ${stage.name} (${elapsed(stageStarted)}; ${elapsed(started)} in all)`);
+      const times = `${elapsed(stageStarted)}; ${elapsed(started)} in all`;
+      log(`pulumi-cli: [${index + 1}/${stages.length}] ${stage.name} (${times})`);
     }
     fs.chmodSync(work, 0o755);
     try {
@@ -227,7 +238,8 @@ function goBuild(go: string, args: string[], env: NodeJS.ProcessEnv): void {
   if (result.status === 0) return;
   const output = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim().split("\n").slice(-20).join("\n");
   throw new PulumiCliError(
-    `\`go build ${args[args.length - 1]}\` in ${MODULE_DIR} failed (${result.error?.message ?? `exit ${result.status}`}):\n${output}`,
+    `\`go build ${args[args.length - 1]}\` in ${MODULE_DIR} failed ` +
+      `(${result.error?.message ?? `exit ${result.status}`}):\n${output}`,
   );
 }
 
