@@ -53,7 +53,8 @@ export function describeEngine(title: string, body: (this: Mocha.Suite) => void)
   }
   if (REQUIRED) {
     describe(`engine: ${title}`, () =>
-      it("runs through the Pulumi CLI", () => Promise.reject(new Error(`no Pulumi CLI: ${reason}`))));
+      it("runs through the Pulumi CLI", () =>
+        Promise.reject(new Error(`PULUMI_ALATION_ENGINE_TESTS=required, but ${reason}`))));
     return;
   }
   if (skipNoticePrinted) return;
