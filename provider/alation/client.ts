@@ -1,4 +1,5 @@
 // Alation's OAuth client admin API (`/integration/core/v1/oauth/clients/`) as an ApplicationStore.
+import { randomBytes } from "node:crypto";
 import {
   answerError,
   applicationFromAnswer,
@@ -18,7 +19,6 @@ import {
   type ConnectionSettings,
   type RetryPolicy,
 } from "./settings";
-import { randomBytes } from "node:crypto";
 import {
   ALATION_FIELD_NAMES,
   type ApplicationFields,

@@ -8,7 +8,8 @@ import type * as pulumi from "@pulumi/pulumi";
  *   that replaces) deletes the old object before it creates the new one. Names are unique in a tenant, and a
  *   FeatureFlag created first would find its own value and take it for the value to put back;
  * - no `import`: the engine gives a dynamic resource's read no `__provider` (pulumi/pulumi issues 3550 and 16175),
- *   so an import can only fail later, as "code must be a string". `instead` says what to do.
+ *   so an import can only fail later, in the engine's read, with a message that says nothing of this. `instead`
+ *   says what to do.
  */
 export function dynamicResourceOptions(
   what: string,
