@@ -2,6 +2,7 @@
 //   one tenant:   alation:baseUrl + alation:apiAccessToken (secret), or any other way to authenticate (README)
 //   many tenants: alation:tenants, a list of {name, baseUrl, apiAccessToken?, connectorName?}
 //   alation:shell (optional, e.g. {"local": {}}): also set the JWT feature flag through the tenant's shell
+//   alation:accessTokenExpiry, alation:refreshTokenExpiry, alation:secretVersion (optional): for every connector
 // Its outputs are the fields of Claude's "Add custom connector" form (clientSecret is a secret).
 import * as pulumi from "@pulumi/pulumi";
 import { AlationClaudeConnector, AlationShell } from "./provider";
@@ -20,6 +21,9 @@ interface TenantConfig {
 const config = new pulumi.Config("alation");
 const tenants = config.getObject<TenantConfig[]>("tenants");
 const shell = config.getObject<AlationShell>("shell");
+const accessTokenExpiry = config.getNumber("accessTokenExpiry");
+const refreshTokenExpiry = config.getNumber("refreshTokenExpiry");
+const secretVersion = config.get("secretVersion");
 
 function connectorFor(tenant: TenantConfig): AlationClaudeConnector {
   return new AlationClaudeConnector(tenant.name, {
@@ -29,6 +33,9 @@ function connectorFor(tenant: TenantConfig): AlationClaudeConnector {
     },
     connectorName: tenant.connectorName,
     shell,
+    accessTokenExpiry,
+    refreshTokenExpiry,
+    secretVersion,
   });
 }
 

@@ -1,5 +1,6 @@
 // The emulator's programmatic entry point: start a stand-in Alation tenant, find its shell commands.
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { parseFaultOptions } from "./faults";
 import { serveTenant } from "./server";
@@ -52,4 +53,16 @@ export function shellPath(): string {
     }
   }
   return found;
+}
+
+/** A loopback port that was free a moment ago: to suggest one, or for a server that cannot pick its own. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,18 +1,21 @@
 // `npm start` / `npm run preview`: the README's quick start. Starts the local Alation tenant (the emulator, state in
 // .alation-data/), points the root stack at it with a local state backend (.pulumi-state/), runs `pulumi up` (or
-// `pulumi preview`), prints the connector's fields (the secret only with --show-secret) and verifies the connector.
-import { spawnSync, SpawnSyncOptions } from "node:child_process";
+// `pulumi preview`) with the Pulumi CLI of `npm run pulumi-cli` (built on first use), prints the connector's fields
+// (the secret only with --show-secret) and verifies the connector.
+import { spawn, SpawnOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { shellPath, startEmulator } from "../../emulator";
+import { freeLoopbackPort, shellPath, startEmulator } from "../../emulator";
 import { EMULATOR_TEST_USER, formatReports, verifyConnector } from "../../provider/verify";
+import { locatePulumiCli, PulumiCliError } from "../../tools/pulumi-cli/locate";
 
 const repo = path.resolve(__dirname, "../..");
 const dataDir = path.join(repo, ".alation-data");
 const stateDir = path.join(repo, ".pulumi-state");
 const stack = "quickstart";
-const port = Number(process.env.ALATION_EMULATOR_PORT ?? 8765);
+const stackConfigFile = path.join(repo, `Pulumi.${stack}.yaml`);
+const DEFAULT_PORT = 8765;
 const mode = process.argv.includes("--preview") ? "preview" : "up";
 const showSecret = process.argv.includes("--show-secret");
 
@@ -21,20 +24,46 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** The Pulumi CLI: the `pulumi` npm package's (it downloads the binary on first use), else one on PATH. */
-function findPulumi(): string {
-  const fromPackage = path.join(repo, "node_modules", ".bin", "pulumi");
-  const candidates = [fromPackage, "pulumi"];
-  const problems: string[] = [];
-  for (const candidate of candidates) {
-    const probe = spawnSync(candidate, ["version"], { encoding: "utf8", timeout: 300_000 });
-    if (probe.status === 0) return candidate;
-    problems.push(`${candidate}: ${(probe.error?.message ?? probe.stderr ?? "").trim().split("\n").slice(-2).join(" ")}`);
+/** The port of the tenant an earlier `npm start` recorded in the stack's config, if any. */
+function recordedPort(): number | undefined {
+  if (!fs.existsSync(stackConfigFile)) return undefined;
+  const baseUrl = /^\s+alation:baseUrl:\s*(\S+)\s*$/m.exec(fs.readFileSync(stackConfigFile, "utf8"))?.[1];
+  return baseUrl ? Number(new URL(baseUrl).port) : undefined;
+}
+
+const START_AFRESH = `rm -rf .pulumi-state .alation-data Pulumi.${stack}.yaml`;
+
+/**
+ * The emulator's port: ALATION_EMULATOR_PORT, else the one this stack's tenant was brought up on, else 8765. The
+ * stack records its tenant's URL, so another port is another tenant: that takes starting afresh.
+ */
+function chosenPort(): number {
+  const recorded = recordedPort();
+  const given = process.env.ALATION_EMULATOR_PORT;
+  if (given === undefined || given === "") return recorded ?? DEFAULT_PORT;
+  const port = Number(given);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    fail(`ALATION_EMULATOR_PORT must be a port number from 1 to 65535 (got ${JSON.stringify(given)})`);
   }
-  fail(
-    `the Pulumi CLI could not be found or downloaded:\n  ${problems.join("\n  ")}\n` +
-      "Install it (https://www.pulumi.com/docs/iac/download-install/, e.g. `curl -fsSL https://get.pulumi.com | sh`), " +
-      "put it on PATH and run this again.",
+  if (recorded !== undefined && recorded !== port) {
+    fail(
+      `ALATION_EMULATOR_PORT=${port}, but the stack ${stack} was brought up on port ${recorded}, and another port is ` +
+        `another tenant to Pulumi. Run without ALATION_EMULATOR_PORT (or with ${recorded}), or start afresh on ` +
+        `port ${port}: ${START_AFRESH}`,
+    );
+  }
+  return port;
+}
+
+async function portTakenMessage(port: number): Promise<string> {
+  const other = await freeLoopbackPort();
+  const taken = `port ${port} is taken (another \`npm start\` or emulator, or another program, listens on it)`;
+  if (recordedPort() === undefined) {
+    return `${taken}: stop that program, or pick another port: ALATION_EMULATOR_PORT=${other} npm start`;
+  }
+  return (
+    `${taken}, and the stack ${stack} was brought up on it: stop that program and run this again, or start afresh ` +
+    `on another port: ${START_AFRESH} && ALATION_EMULATOR_PORT=${other} npm start`
   );
 }
 
@@ -56,11 +85,40 @@ function linkPackageIntoItsProject(): void {
   if (!fs.existsSync(link)) fs.symlinkSync(repo, link, "dir");
 }
 
+/** Runs the CLI without blocking this process, which serves the emulator the CLI's providers call. */
+function runPulumi(pulumi: string, args: string[], options: SpawnOptions & { input?: string } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(pulumi, args, { cwd: repo, stdio: ["pipe", "inherit", "inherit"], ...options });
+    let stdout = "";
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`pulumi ${args[0]} failed (exit ${code})`)),
+    );
+    child.stdin?.end(options.input ?? "");
+  });
+}
+
 async function main(): Promise<void> {
-  const pulumiCli = findPulumi();
+  const port = chosenPort();
+  let cli;
+  try {
+    cli = locatePulumiCli({ build: true });
+  } catch (error) {
+    if (error instanceof PulumiCliError) fail(error.message);
+    throw error;
+  }
+  const origin = cli.source === "path" ? "on PATH" : "built from Go modules";
+  console.log(`quickstart: Pulumi CLI v${cli.version} in ${cli.dir} (${origin})`);
   linkPackageIntoItsProject();
   const token = adminToken();
-  const emulator = await startEmulator({ port, dataDir, adminToken: token });
+  let emulator;
+  try {
+    emulator = await startEmulator({ port, dataDir, adminToken: token });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") fail(await portTakenMessage(port));
+    throw error;
+  }
   console.log(`quickstart: local Alation tenant at ${emulator.url} (state in ${path.relative(repo, dataDir)}/)`);
   try {
     fs.mkdirSync(stateDir, { recursive: true });
@@ -71,28 +129,30 @@ async function main(): Promise<void> {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       // The stack's `local` shell runs the emulator's alation_conf on this machine.
       ALATION_EMULATOR_URL: emulator.url,
-      PATH: `${shellPath()}${path.delimiter}${process.env.PATH ?? ""}`,
+      // The CLI first: it finds its language host and the dynamic providers' plugin on PATH.
+      PATH: [cli.dir, shellPath(), process.env.PATH ?? ""].join(path.delimiter),
     };
-    const run = (args: string[], options: SpawnSyncOptions = {}) => {
-      const result = spawnSync(pulumiCli, args, { cwd: repo, env, stdio: "inherit", ...options });
-      if (result.status !== 0) fail(`pulumi ${args[0]} failed (exit ${result.status})`);
-      return result;
-    };
-    run(["stack", "select", "--create", stack]);
+    const pulumi = (args: string[], options: SpawnOptions & { input?: string } = {}) =>
+      runPulumi(path.join(cli.dir, "pulumi"), args, { env, ...options });
+    await pulumi(["stack", "select", "--create", stack]);
     // The stack's settings: this tenant, and its shell (for the JWT flag). The token goes in encrypted, by stdin.
-    run(["config", "set", "alation:baseUrl", emulator.url]);
-    run(["config", "set", "alation:shell", JSON.stringify({ local: {} })]);
-    run(["config", "set", "--secret", "alation:apiAccessToken"], { input: token, stdio: ["pipe", "inherit", "inherit"] });
-    run(mode === "up" ? ["up", "--yes"] : ["preview"]);
+    await pulumi(["config", "set", "alation:baseUrl", emulator.url]);
+    await pulumi(["config", "set", "alation:shell", JSON.stringify({ local: {} })]);
+    await pulumi(["config", "set", "--secret", "alation:apiAccessToken"], { input: token });
+    await pulumi(mode === "up" ? ["up", "--yes"] : ["preview"]);
     if (mode === "preview") return;
 
-    const outputs = run(["stack", "output", "--json", "--show-secrets"], { stdio: ["ignore", "pipe", "inherit"] });
-    const fields = JSON.parse(String(outputs.stdout)) as Record<string, string>;
+    const outputs = await pulumi(["stack", "output", "--json", "--show-secrets"], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const fields = JSON.parse(outputs) as Record<string, string>;
     console.log("\nClaude > Settings > Connectors > Add custom connector:");
     console.log(`  Name:                  ${fields.connectorName}`);
     console.log(`  Remote MCP server URL: ${fields.remoteMcpServerUrl}`);
     console.log(`  Client ID:             ${fields.clientId}`);
-    console.log(`  Client Secret:         ${showSecret ? fields.clientSecret : "[secret] (npm start -- --show-secret)"}`);
+    console.log(
+      `  Client Secret:         ${showSecret ? fields.clientSecret : "[secret] (npm start -- --show-secret)"}`,
+    );
 
     // Walk the path Claude walks (the emulator's test user logs in, without a browser), before anyone clicks Connect.
     const report = await verifyConnector(

@@ -1,5 +1,6 @@
 // Alation's OAuth client admin API (`/integration/core/v1/oauth/clients/`) as an ApplicationStore. The API exists
 // only on cloud-native Alation Cloud (../shared/alation-api.md section 2).
+import { randomBytes } from "node:crypto";
 import {
   answerError,
   failureText,
@@ -27,9 +28,12 @@ import {
   type ApplicationLookup,
   type ApplicationRecord,
   type ApplicationStore,
+  type DeleteOutcome,
 } from "./types";
 
 const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
+// Where Claude exchanges codes for tokens (alation-api.md section 3).
+const TOKEN_PATH = "/oauth/v1/token/";
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 // Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).
@@ -159,10 +163,20 @@ export class AlationClient implements ApplicationStore {
     return parsed.data.client_secret;
   }
 
-  async delete(clientId: string): Promise<void> {
+  async delete(clientId: string, options: { expectedSecret?: string } = {}): Promise<DeleteOutcome> {
+    if (options.expectedSecret !== undefined) {
+      const refused = await this.secretRefusal(clientId, options.expectedSecret);
+      if (refused) {
+        const lookup = await this.get(clientId);
+        if (lookup.status === "gone") return { status: "gone" };
+        const inactive = lookup.status === "found" && lookup.application.isActive === false;
+        return { status: "kept", reason: inactive ? `${refused}; the application is inactive` : refused };
+      }
+    }
     const { answer, context } = await this.call("DELETE", itemPath(clientId), { retry: "idempotent" });
+    if (isSuccess(answer)) return { status: "deleted" };
     // 404: gone already (DELETE is a documented route, so a 404 is about the client), e.g. a retry of a lost answer.
-    if (isSuccess(answer) || answer.status === 404) return;
+    if (answer.status === 404) return { status: "gone" };
     throw answerError(context, answer);
   }
 
@@ -181,6 +195,42 @@ export class AlationClient implements ApplicationStore {
     if (omit || !refusesOnlyUndocumented(sent.answer, fields)) return sent;
     refusingUndocumented.add(this.origin);
     return this.call(method, path, { json: bodyOf(fields, true), retry });
+  }
+
+  /**
+   * Why `clientSecret` does not prove to be the client's secret, or undefined when it does. Sends a made-up
+   * authorization code with the client's credentials in the body (as Claude does): a token endpoint authenticates
+   * the client before it looks at the code (RFC 6749 section 5.2; oauthlib and the emulator do so), so
+   * `invalid_grant` (or `unauthorized_client`) means the secret works and `invalid_client` that it does not. Any
+   * other answer proves nothing, which counts as a refusal: better an application left in place than one lost.
+   * Changes nothing in the tenant; a tenant in trouble (5xx, 429, no answer) fails the delete, to be run again.
+   */
+  private async secretRefusal(clientId: string, clientSecret: string): Promise<string | undefined> {
+    const secrets = [...this.auth.secrets(), clientSecret];
+    const made = () => randomBytes(32).toString("base64url");
+    const answer = await send(this.target, {
+      method: "POST",
+      path: TOKEN_PATH,
+      form: {
+        grant_type: "authorization_code",
+        code: made(),
+        code_verifier: made() + made(),
+        client_id: clientId,
+        client_secret: clientSecret,
+      },
+      retry: "idempotent",
+      secrets,
+    });
+    const error = (answer.json as { error?: unknown } | undefined)?.error;
+    if (error === "invalid_grant" || error === "unauthorized_client") return undefined;
+    if (error === "invalid_client" || (answer.status === 401 && typeof error !== "string")) {
+      return `the token endpoint refuses it: ${typeof error === "string" ? error : "HTTP 401"}`;
+    }
+    if (answer.status === 429 || answer.status >= 500) {
+      throw answerError({ origin: this.origin, call: `POST ${TOKEN_PATH}`, secrets }, answer);
+    }
+    const said = typeof error === "string" ? ` ${error}` : "";
+    return `the token endpoint's answer proves nothing: HTTP ${answer.status}${said}`;
   }
 
   /** Every client of the tenant, following pages; `unsupported` where the tenant does not serve the list. */

@@ -40,6 +40,12 @@ export type ApplicationLookup =
   | { status: "unsupported"; reason: string };
 
 /**
+ * What a delete did. `kept`: the application was left in place because the secret the caller expected no longer
+ * authenticates it, so someone else holds it now (an adoption rotates the secret); `reason` says what was found.
+ */
+export type DeleteOutcome = { status: "deleted" } | { status: "gone" } | { status: "kept"; reason: string };
+
+/**
  * One tenant's OAuth applications, reached one way or another. Implemented by the REST client
  * (provider/alation) and by the Django-shell commands (provider/shell); the runtime uses only this.
  */
@@ -55,6 +61,9 @@ export interface ApplicationStore {
   update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord>;
   /** Issue a new secret; the old one stops working at once. */
   rotateSecret(clientId: string): Promise<string>;
-  /** Delete; an application that is already gone is success. */
-  delete(clientId: string): Promise<void>;
+  /**
+   * Delete; an application that is already gone is success. With `expectedSecret`, only while that secret still
+   * authenticates the application: the caller proves it still owns what it deletes.
+   */
+  delete(clientId: string, options?: { expectedSecret?: string }): Promise<DeleteOutcome>;
 }

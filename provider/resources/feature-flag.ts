@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlationShell } from "./alation-shell";
 import { dynamicProviderStub } from "./provider-stub";
+import { dynamicResourceOptions } from "./resource-options";
 import { withSecretFields } from "./secret-inputs";
 
 /** The arguments of a FeatureFlag. */
@@ -53,7 +54,12 @@ export class FeatureFlag extends pulumi.dynamic.Resource {
       previousValue: undefined,
     };
     // The shell settings stay in state (read and delete need them); kept secret as a whole there.
-    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "shell"])];
-    super(dynamicProviderStub("featureFlag"), name, props, { ...opts, additionalSecretOutputs }, "alation", "FeatureFlag");
+    const options = dynamicResourceOptions(
+      `FeatureFlag "${name}"`,
+      opts,
+      ["shell"],
+      "A FeatureFlag needs no import: created, it records the value it finds and puts it back when deleted.",
+    );
+    super(dynamicProviderStub("featureFlag"), name, props, options, "alation", "FeatureFlag");
   }
 }

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlationShell } from "./alation-shell";
 import { dynamicProviderStub } from "./provider-stub";
+import { dynamicResourceOptions } from "./resource-options";
 import { withSecretFields } from "./secret-inputs";
 
 /**
@@ -138,7 +139,12 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
       clientSecret: undefined,
       notEnforced: undefined,
     };
-    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "clientSecret", "connection", "shell"])];
-    super(dynamicProviderStub("oauthApplication"), name, props, { ...opts, additionalSecretOutputs }, "alation", "OAuthApplication");
+    const options = dynamicResourceOptions(
+      `OAuthApplication "${name}"`,
+      opts,
+      ["clientSecret", "connection", "shell"],
+      'To manage an existing application, set adoptClientId: "<its client id>" instead (its secret is then rotated).',
+    );
+    super(dynamicProviderStub("oauthApplication"), name, props, options, "alation", "OAuthApplication");
   }
 }

@@ -4,9 +4,9 @@
 //
 // Rotated credentials: read and delete use the connection recorded in state (so a destroy works without the
 // program's config). When that recorded credential is refused (401/403) and the stack config or environment now
-// holds a different one, the call is repeated once with it; a refresh then records the working one. So after a
-// token was rotated, set the new one as `alation:apiAccessToken` (or ALATION_API_ACCESS_TOKEN, ...) before
-// `pulumi refresh` or `pulumi destroy`.
+// holds a different one, the call is repeated once with it; a refresh then records the working one. Refresh and
+// destroy get the stack config of the last `up` (the engine configures providers from state), so after a token was
+// rotated: `pulumi up` with the new `alation:apiAccessToken` first, or ALATION_API_ACCESS_TOKEN for that command.
 import { readFileSync } from "node:fs";
 import { isAlationError } from "../alation/errors";
 import { credentialsOf, originOf, type ConnectionSettings } from "../alation/settings";
@@ -49,11 +49,16 @@ export async function withRecordedConnection<T>(
   }
 }
 
-/** The connection with the credential the stack config or environment holds now, if it differs from `recorded`'s. */
+/**
+ * The connection with the credential the stack config, else the environment, holds now and `recorded` does not.
+ * Refresh and destroy get the stack config the last `up` recorded, which may hold the refused credential still:
+ * then the environment's is the one to try.
+ */
 function currentCredentials(recorded: ConnectionSettings): ConnectionSettings | undefined {
-  const source = [configSource(), environmentSource()].find((candidate) => hasCredentials(candidate.credentials));
-  if (!source || sameCredentials(source.credentials, recorded)) return undefined;
-  return { ...withoutCredentials(recorded), ...source.credentials };
+  const source = [configSource(), environmentSource()].find(
+    (candidate) => hasCredentials(candidate.credentials) && !sameCredentials(candidate.credentials, recorded),
+  );
+  return source ? { ...withoutCredentials(recorded), ...source.credentials } : undefined;
 }
 
 function combine(sources: ConnectionSource[]): ConnectionSettings {

@@ -7,6 +7,7 @@ import { featureFlagSchema, featureFlagShape, type FeatureFlagInputs } from "../
 import { containsUnknown, isUnknown } from "../schema/unknown";
 import type { ShellSettings } from "../schema/shell";
 import { confValueAs, createShellConf, type ConfValue } from "../shell";
+import { claimConfigurationKey, configurationKeyHeldByAnother } from "./claims";
 
 /** What FeatureFlag keeps in state. `shell` stays so that read and delete can reach the tenant. */
 export interface FeatureFlagOutputs {
@@ -46,6 +47,8 @@ export const featureFlag: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, olds: FeatureFlagOutputs, news: Record<string, unknown>) {
+    // A resource the program still declares holds this key (on this tenant).
+    claimConfigurationKey({ shell: news.shell, key: news.key, value: news.value, previousValue: olds.previousValue });
     // Another key is another flag: replace. A new way to reach the same tenant (a rotated kubeconfig, a new pod
     // name) is an update, so that state holds what read and delete will use.
     const replaces = isUnknown(news.key) || news.key !== olds.key ? ["key"] : [];
@@ -59,7 +62,9 @@ export const featureFlag: pulumi.dynamic.ResourceProvider = {
     const inputs = parseInputs(raw);
     const previousValue = await currentValue(inputs.shell, inputs.key, inputs.value);
     await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
-    return { id: inputs.key, outs: outputs(inputs, previousValue) };
+    const outs = outputs(inputs, previousValue);
+    claimConfigurationKey(outs);
+    return { id: inputs.key, outs };
   },
 
   async read(id: string, props?: FeatureFlagOutputs) {
@@ -74,13 +79,24 @@ export const featureFlag: pulumi.dynamic.ResourceProvider = {
   async update(_id: string, olds: FeatureFlagOutputs, news: Record<string, unknown>) {
     const inputs = parseInputs(news);
     if (inputs.value !== olds.value) await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
-    return { outs: outputs(inputs, olds.previousValue) };
+    const outs = outputs(inputs, olds.previousValue);
+    claimConfigurationKey(outs, olds);
+    return { outs };
   },
 
   async delete(_id: string, props: FeatureFlagOutputs) {
     // Nothing to put back when nothing was printed before. Otherwise written even when it seems to be the value
     // already: setting a value is idempotent, and the tenant may have drifted since the last refresh.
     if (!props.restoreOnDelete || props.previousValue === undefined) return;
+    // A renamed FeatureFlag is created before the old one is deleted: the new one holds the key now.
+    if (configurationKeyHeldByAnother(props)) {
+      console.warn(
+        `alation:FeatureFlag ${props.key}: not put back to ${JSON.stringify(props.previousValue)}: another ` +
+          "FeatureFlag of this stack holds it now (a rename or a replacement), so it keeps " +
+          JSON.stringify(props.value),
+      );
+      return;
+    }
     await createShellConf(props.shell).writeConf(props.key, props.previousValue);
   },
 };

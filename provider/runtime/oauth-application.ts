@@ -8,6 +8,7 @@ import { APPLICATION_DEFAULTS, oauthApplicationSchema, oauthApplicationShape, ty
 import { isUnknown } from "../schema/unknown";
 import type { ShellSettings } from "../schema/shell";
 import { describeTarget, storeOf, targetOf, type ApplicationTarget } from "./application-target";
+import { applicationHeldByAnother, claimApplication } from "./claims";
 import { withRecordedConnection } from "./connection";
 import { stackConfig } from "./stack-config";
 
@@ -52,6 +53,8 @@ async function diff(
   olds: Props,
   news: Props,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  // A resource the program still declares holds this application.
+  claimApplication(olds.clientId, olds.clientSecret);
   const changed: string[] = APPLICATION_FIELDS.filter((field) => !sameField(field, olds[field] ?? defaultOf(field), news[field]));
   if (olds.secretVersion !== news.secretVersion) changed.push("secretVersion");
   const replaces: string[] = [];
@@ -79,6 +82,7 @@ async function create(inputs: Props): Promise<{ id: string; outs: Props }> {
   const { application, clientSecret } = parsed.adoptClientId
     ? await adopt(store, parsed.adoptClientId, fields, target, parsed)
     : await createRecovering(store, fields, target, parsed);
+  claimApplication(application.clientId, clientSecret);
   const notEnforced = notEnforcedOf(store, fields, application);
   warnNotEnforced(fields.name, notEnforced);
   const outs = outputsOf(parsed, target, fields, { clientId: application.clientId, clientSecret, notEnforced });
@@ -133,12 +137,46 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
       throw new ResourceInitError(`${messageOf(error)} (the other changes were applied; the secret was not rotated)`, id, applied as unknown as Props);
     }
   }
+  claimApplication(id, clientSecret, previous.clientSecret);
   if (answer) warnNotEnforced(fields.name, notEnforced);
   return { outs: outputsOf(parsed, target, fields, { clientId: id, clientSecret, notEnforced }) as unknown as Props };
 }
 
+/**
+ * Deletes the application, unless it is no longer this resource's: the engine creates a renamed or replaced
+ * resource before it deletes the old one, and the new one adopts the application of the same name (rotating its
+ * secret). So a delete first asks whether a resource of this run holds the application (claims.ts: no request),
+ * then proves that the recorded secret still authenticates it (the REST path asks the token endpoint; the Django
+ * shell compares the secret in the same command). An application that fails either test is left in place, with a
+ * warning naming it: it belongs to another resource or stack now.
+ */
+const RENAMED = "a rename or a replacement";
+
 async function remove(id: string, props: Props): Promise<void> {
-  await withStateTarget(props as unknown as OAuthApplicationOutputs, (store) => store.delete(id));
+  const state = props as unknown as OAuthApplicationOutputs;
+  const notDeleted = `alation:OAuthApplication "${state.name ?? id}": not deleted: application ${id}`;
+  if (applicationHeldByAnother(id, state.clientSecret)) {
+    console.warn(`${notDeleted} is now managed by another resource of this stack, which adopted it (${RENAMED})`);
+    return;
+  }
+  const { result, target } = await withStateTarget(state, (store) => store.delete(id, ownershipProof(state)));
+  if (result.status === "kept") {
+    console.warn(
+      `${notDeleted} at ${describeTarget(target)} no longer answers to the secret this resource recorded ` +
+        `(${result.reason}): another resource or stack has taken it over (adopting rotates the secret), or its ` +
+        "secret was rotated in Alation. It was left in place; delete it in Alation if nothing uses it.",
+    );
+  }
+}
+
+/**
+ * The secret a delete proves ownership with. Over REST the token endpoint checks it, which it cannot for a public
+ * client (it needs no secret) or an inactive one (it accepts none): those are deleted on the run's claims alone.
+ */
+function ownershipProof(state: Partial<OAuthApplicationOutputs>): { expectedSecret?: string } {
+  if (!state.clientSecret) return {};
+  if (state.shell === undefined && (state.clientType === "public" || state.isActive === false)) return {};
+  return { expectedSecret: state.clientSecret };
 }
 
 /** OAuthApplication's dynamic-provider methods. */

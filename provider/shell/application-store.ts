@@ -54,8 +54,13 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
       return requireSecret(result, "rotate", transport);
     },
 
-    async delete(clientId) {
-      await run("delete", { client_id: clientId }, true);
+    // With an expected secret, the script deletes only while the application still has it (the same command).
+    async delete(clientId, options = {}) {
+      const expected = options.expectedSecret;
+      const request = { client_id: clientId, ...(expected === undefined ? {} : { client_secret: expected }) };
+      const result = (await run("delete", request, true)) as { deleted?: unknown; kept?: unknown };
+      if (result.deleted === true) return { status: "deleted" };
+      return typeof result.kept === "string" ? { status: "kept", reason: result.kept } : { status: "gone" };
     },
   };
 }

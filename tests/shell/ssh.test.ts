@@ -1,5 +1,6 @@
-// The SSH transport through a real OpenSSH server on 127.0.0.1: the transport's contract, its host key pinning,
-// and the lifecycles with the emulator's commands reached through commandPrefix (`env ALATION_EMULATOR_URL=...`).
+// The SSH transport through a real SSH server on 127.0.0.1 (OpenSSH's sshd, else ssh2's Server: support/sshd.ts):
+// the transport's contract, its host key pinning, and the lifecycles with the emulator's commands reached through
+// commandPrefix (`env ALATION_EMULATOR_URL=...`).
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,7 +11,8 @@ import { runChecked } from "../../provider/shell/transport";
 import { APPLICATION_DEFAULTS } from "../../provider/schema/oauth-application";
 import { shellSchema } from "../../provider/schema/shell";
 import { JWT_FLAG } from "../emulator/helpers";
-import { TestSshd, startSshd } from "../support/sshd";
+import { startSsh2Server } from "../support/ssh2-server";
+import { TestSshd, sshServerName, startSshd } from "../support/sshd";
 import {
   ShellFixture,
   canaryPath,
@@ -39,7 +41,7 @@ echo "Error decrypting value, details: Unknown prefix: None."
 exec python3 -c 'import code; code.interact(banner="", exitmsg="")'
 `;
 
-describe("shell: ssh (OpenSSH's sshd on 127.0.0.1)", function () {
+describe(`shell: ssh (${sshServerName()})`, function () {
   this.timeout(60_000);
   let sshd: TestSshd;
   let fixture: ShellFixture & { stop(): Promise<void> };
@@ -162,5 +164,29 @@ describe("shell: ssh (OpenSSH's sshd on 127.0.0.1)", function () {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+// Where OpenSSH's sshd runs the suite above (CI), the server that stands in for it elsewhere is kept honest too.
+const whereOpenSshRuns = sshServerName().startsWith("OpenSSH") ? describe : describe.skip;
+whereOpenSshRuns("shell: ssh (ssh2's Server, the stand-in where sshd is missing)", function () {
+  this.timeout(60_000);
+  let server: TestSshd;
+  before(async () => (server = await startSsh2Server()));
+  after(async () => server?.stop());
+  const ssh = () => ({
+    host: server.host,
+    port: server.port,
+    username: server.username,
+    privateKey: server.privateKey,
+    hostKeySha256: server.hostKeySha256,
+  });
+
+  transportBehaviour(() => transportFor({ ssh: ssh() }));
+
+  it("refuses the stranger's key", async () => {
+    const stranger = transportFor({ ssh: { ...ssh(), privateKey: server.strangerPrivateKey } });
+    const refused = (error: ShellError) => error.kind === "auth";
+    await assert.rejects(stranger.runCommand(["true"], { timeoutMs: 10_000 }), refused);
   });
 });

@@ -1,10 +1,14 @@
-// A real OpenSSH server for tests: /usr/sbin/sshd on 127.0.0.1 and a free port, with a host key and a client key
-// made for the occasion, letting the current user in by that key only. Stopped (and its folder removed) by stop().
+// A real SSH server for tests: OpenSSH's /usr/sbin/sshd where it is installed (.ci/run installs it), else ssh2's
+// Server (ssh2-server.ts), so that the SSH tests run on any machine; PULUMI_ALATION_TEST_SSHD=ssh2 picks the latter
+// anyway. On 127.0.0.1 and a free port, with a host key and client keys made for the occasion, letting the current
+// user in by those keys only. Stopped (and its folder removed) by stop().
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { freeLoopbackPort } from "../../emulator";
+import { startSsh2Server } from "./ssh2-server";
 
 export const SSHD = "/usr/sbin/sshd";
 
@@ -26,9 +30,18 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-/** Starts sshd. Fails (rather than skipping) where openssh-server is missing: .ci/run installs it. */
+/** Which server startSshd starts, for test titles. */
+export function sshServerName(): string {
+  return useOpenSsh() ? "OpenSSH's sshd on 127.0.0.1" : "ssh2's Server on 127.0.0.1, no OpenSSH sshd here";
+}
+
+function useOpenSsh(): boolean {
+  return process.env.PULUMI_ALATION_TEST_SSHD !== "ssh2" && fs.existsSync(SSHD);
+}
+
+/** Starts OpenSSH's sshd, or where it is missing, ssh2's Server. */
 export async function startSshd(): Promise<TestSshd> {
-  if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} is missing: apt-get install openssh-server (.ci/run does)`);
+  if (!useOpenSsh()) return startSsh2Server();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alation-sshd-"));
   const keygen = (file: string, ...args: string[]) => {
     execFileSync("ssh-keygen", ["-q", "-N", "", "-C", "test", "-f", path.join(dir, file), ...args]);
@@ -98,16 +111,7 @@ function fingerprint(keyFile: string): string {
 }
 
 /** A port that was free a moment ago (sshd cannot be told to pick one itself). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 async function waitForPort(port: number, daemon: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;

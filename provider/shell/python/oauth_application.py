@@ -7,8 +7,10 @@
 #
 # Request: {"op": "create" | "get" | "find_by_name" | "update" | "rotate" | "delete",
 #           "client_id": str (get, update, rotate, delete), "name": str (find_by_name),
-#           "fields": {model field: value} (create, update)}
-# Result:  {"ok": true, "application": {...} | null, "client_secret": str (create, rotate), "deleted": bool (delete)}
+#           "fields": {model field: value} (create, update),
+#           "client_secret": str (delete, optional: delete only an application that still has this secret)}
+# Result:  {"ok": true, "application": {...} | null, "client_secret": str (create, rotate), "deleted": bool (delete),
+#           "kept": str (delete: why an application was left in place)}
 #          {"ok": false, "error": "not_found" | "conflict" | "invalid_request" | "exception", "message": str}
 #
 # Kept to Python 3.6 and the standard library. Django's shell runs this text with exec(), so everything is reached
@@ -16,6 +18,7 @@
 # interactive session (Django does so when stdin is not ready at start): no blank line inside a block, and one
 # after each top-level block.
 import base64
+import hmac
 import json
 import os
 import secrets
@@ -160,11 +163,28 @@ def rotate(model, request, generated):
     return {"ok": True, "application": describe(app), "client_secret": client_secret}
 
 
+def has_secret(app, secret):
+    # Stored as given (the guide's script), or as a Django password hash (django-oauth-toolkit's hashed secrets).
+    stored = str(app.client_secret or "")
+    if hmac.compare_digest(stored.encode("utf-8"), secret.encode("utf-8")):
+        return True
+    try:
+        from django.contrib.auth.hashers import check_password, identify_hasher
+        identify_hasher(stored)
+        return bool(check_password(secret, stored))
+    except Exception:  # noqa: BLE001 - not a hash, or no Django hashers: the secret does not match
+        return False
+
+
 def delete(model, request, _generated):
     app = find(model, required_text(request, "client_id"))
-    if app is not None:
-        app.delete()
-    return {"ok": True, "deleted": app is not None}
+    if app is None:
+        return {"ok": True, "deleted": False}
+    expected = request.get("client_secret")
+    if expected is not None and not has_secret(app, required_text(request, "client_secret")):
+        return {"ok": True, "deleted": False, "kept": "its client secret is no longer the one recorded"}
+    app.delete()
+    return {"ok": True, "deleted": True}
 
 
 OPERATIONS = {

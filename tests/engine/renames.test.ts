@@ -1,0 +1,200 @@
+// Renames and replaces through the real engine, which creates the new resource before it deletes the old one (a new
+// URN without aliases, `pulumi up --replace`). Each must leave exactly one application, whose recorded secret works,
+// and the JWT flag on; no sequence may delete an application the stack still records: not an interrupted rename
+// completed by the next up, not a targeted destroy of what it left, not a second stack's destroy.
+import * as assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { describeEngine, EngineProject, EngineStack, readmeQuotes, RecordingTenant, verifyConnectors } from "./harness";
+
+const APPLICATION = "pulumi-nodejs:dynamic/alation:OAuthApplication";
+const FLAG = "pulumi-nodejs:dynamic/alation:FeatureFlag";
+const COMPONENT = "alation:index:AlationClaudeConnector";
+
+// A connector whose resource name and aliases come from config, its flag through the local shell (the emulator's
+// alation_conf), its application over REST.
+const PROGRAM = `
+const pulumi = require("@pulumi/pulumi");
+const { AlationClaudeConnector } = require("pulumi-alation");
+const config = new pulumi.Config();
+const connector = new AlationClaudeConnector(
+  config.require("name"),
+  { connection: { baseUrl: config.require("baseUrl") }, shell: { local: {} } },
+  { aliases: config.getObject("aliases") },
+);
+module.exports = {
+  connectorName: connector.connectorName,
+  remoteMcpServerUrl: connector.remoteMcpServerUrl,
+  clientId: connector.clientId,
+  clientSecret: connector.clientSecret,
+};
+`;
+
+export function renameProject(): EngineProject {
+  return EngineProject.inUserProject("renames", {
+    "Pulumi.yaml":
+      "name: alation-renames\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+    "index.js": PROGRAM,
+  });
+}
+
+describeEngine("renames and replaces", function () {
+  const token = `renames-admin-token-${randomBytes(12).toString("hex")}`;
+  let project: EngineProject;
+  const tenants: RecordingTenant[] = [];
+
+  /** A connector named `claude` on a fresh tenant (JWT flag off before). */
+  async function connectorStack(): Promise<{ stack: EngineStack; tenant: RecordingTenant }> {
+    const tenant = await RecordingTenant.start(token);
+    tenants.push(tenant);
+    assert.equal(await tenant.jwtFlag(), "False");
+    const stack = await project.stack(
+      {
+        "alation-renames:name": "claude",
+        "alation-renames:baseUrl": tenant.url,
+        "alation:apiAccessToken": { secret: token },
+      },
+      { env: { ALATION_EMULATOR_URL: tenant.url } },
+    );
+    await stack.up();
+    return { stack, tenant };
+  }
+
+  /**
+   * Exactly one application, the one the stack records, whose secret works (verify passes); the flag on, unless
+   * `flagOn` is false (then verify logs no user in: the tokens are JWTs only with the flag on).
+   */
+  async function assertOneWorkingApplication(
+    stack: EngineStack,
+    tenant: RecordingTenant,
+    flagOn = true,
+  ): Promise<void> {
+    const outputs = await stack.outputs(true);
+    const clients = await tenant.clients();
+    assert.equal(clients.length, 1, `the tenant holds ${clients.length} applications`);
+    assert.equal(clients[0].client_id, outputs.clientId, "the stack records the tenant's application");
+    assert.equal(clients[0].client_secret, outputs.clientSecret, "the stack records its working secret");
+    if (flagOn) assert.equal(await tenant.jwtFlag(), "True", "the JWT flag is on");
+    const verified = await verifyConnectors(stack, { login: flagOn });
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  }
+
+  /** Destroy then leaves the tenant empty and the flag as it was before the first up. */
+  async function assertDestroyRestores(stack: EngineStack, tenant: RecordingTenant): Promise<void> {
+    await stack.destroy();
+    assert.deepEqual(await tenant.clients(), []);
+    assert.equal(await tenant.jwtFlag(), "False");
+  }
+
+  before(function () {
+    project = renameProject();
+  });
+  after(async function () {
+    await Promise.all(tenants.map((tenant) => tenant.stop()));
+  });
+
+  it("the component renamed without aliases: the application is kept (adopted), the flag stays on", async function () {
+    const { stack, tenant } = await connectorStack();
+    const before = await stack.outputs(true);
+    await stack.setConfig({ "alation-renames:name": "claude-renamed" });
+    const { stdout } = await stack.up();
+    assert.match(stdout, /\+ 3 created/);
+    assert.match(stdout, /- 3 deleted/);
+    const kept =
+      /alation:OAuthApplication "[^"]+": not deleted: application (\S+) is now managed by another resource[^\n]+/.exec(
+        stdout,
+      );
+    assert.ok(kept, stdout);
+    assert.equal(kept[1], before.clientId);
+    assert.ok(readmeQuotes(kept[0].replace(kept[1], "<client id>")), kept[0]);
+    const flagKept = "not put back to false: another FeatureFlag of this stack holds it now";
+    assert.ok(stdout.includes(flagKept) && readmeQuotes(flagKept), stdout);
+    await assertOneWorkingApplication(stack, tenant);
+    assert.equal((await stack.outputs()).clientId, before.clientId, "the same application, adopted");
+    // The renamed flag found the flag on, so that is what it puts back; the first one's value is not restored.
+    await stack.destroy();
+    assert.deepEqual(await tenant.clients(), []);
+  });
+
+  it("the component renamed with aliases: nothing is replaced, nothing is written", async function () {
+    const { stack, tenant } = await connectorStack();
+    await stack.setConfig({
+      "alation-renames:name": "claude-renamed",
+      "alation-renames:aliases": JSON.stringify([{ name: "claude" }]),
+    });
+    tenant.reset();
+    const { stdout } = await stack.up();
+    assert.doesNotMatch(stdout, /created|deleted|replaced/);
+    assert.deepEqual(tenant.writes(), []);
+    await assertOneWorkingApplication(stack, tenant);
+    await assertDestroyRestores(stack, tenant);
+  });
+
+  for (const [what, type, name] of [
+    ["the application", APPLICATION, "claude-application"],
+    ["the JWT flag", FLAG, "claude-jwt-flag"],
+  ]) {
+    it(`pulumi up --replace of ${what}: one working application, flag on; destroy restores it`, async function () {
+      const { stack, tenant } = await connectorStack();
+      await stack.up(["--replace", await stack.urnOf(type, name)]);
+      await assertOneWorkingApplication(stack, tenant);
+      await assertDestroyRestores(stack, tenant);
+    });
+  }
+
+  /**
+   * Renames the connector to claude-renamed and stops where an interrupted run would: the new resources created
+   * (a targeted up), the old ones still in state. Returns the old component's URN.
+   */
+  async function interruptedRename(stack: EngineStack): Promise<string> {
+    await stack.setConfig({ "alation-renames:name": "claude-renamed" });
+    const oldComponent = await stack.urnOf(COMPONENT, "claude");
+    const prefix = oldComponent.replace(/::claude$/, "");
+    const renamed = [
+      `${prefix}::claude-renamed`,
+      `${prefix}$${FLAG}::claude-renamed-jwt-flag`,
+      `${prefix}$${APPLICATION}::claude-renamed-application`,
+    ];
+    await stack.up(renamed.flatMap((urn) => ["--target", urn]));
+    assert.equal((await stack.resources()).filter((resource) => resource.type === APPLICATION).length, 2);
+    return oldComponent;
+  }
+
+  it("a rename interrupted after the new resources were created, completed by the next up", async function () {
+    const { stack, tenant } = await connectorStack();
+    await interruptedRename(stack);
+    await stack.up();
+    await assertOneWorkingApplication(stack, tenant);
+  });
+
+  it("a targeted destroy of an interrupted rename's leftovers keeps the application in use", async function () {
+    const { stack, tenant } = await connectorStack();
+    const oldComponent = await interruptedRename(stack);
+    const { clientId } = await stack.outputs();
+    const { stdout } = await stack.destroy(["--target", oldComponent, "--target-dependents"]);
+    const kept = /alation:OAuthApplication "[^"]+": not deleted: application \S+ at \S+ no longer answers[^\n]+/.exec(
+      stdout,
+    );
+    assert.ok(kept, stdout);
+    assert.ok(readmeQuotes(kept[0].replace(clientId, "<client id>").replace(tenant.url, "https://TENANT")), kept[0]);
+    // The old flag's delete put its previous value back (no FeatureFlag can tell another stack's or resource's
+    // claim from outside the run): `pulumi up --refresh` sets it again, as the README says.
+    await assertOneWorkingApplication(stack, tenant, false);
+    await stack.up(["--refresh"]);
+    await assertOneWorkingApplication(stack, tenant);
+  });
+
+  it("a second stack that adopted the application by name: destroying the first keeps it", async function () {
+    const { stack: first, tenant } = await connectorStack();
+    const second = await project.stack(
+      {
+        "alation-renames:name": "claude",
+        "alation-renames:baseUrl": tenant.url,
+        "alation:apiAccessToken": { secret: token },
+      },
+      { env: { ALATION_EMULATOR_URL: tenant.url } },
+    );
+    await second.up();
+    await first.destroy();
+    await assertOneWorkingApplication(second, tenant, false);
+  });
+});
