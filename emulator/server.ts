@@ -49,7 +49,9 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
     });
   });
   await new Promise<void>((resolve, reject) => {
-    const refuse = (err: NodeJS.ErrnoException) => reject(new Error(listenProblem(port, host, err)));
+    // The message says it in one line; the code stays for callers that react to it (the quick start's EADDRINUSE).
+    const refuse = (err: NodeJS.ErrnoException) =>
+      reject(Object.assign(new Error(listenProblem(port, host, err)), { code: err.code }));
     server.once("error", refuse);
     server.listen(port, host, () => {
       server.off("error", refuse);

@@ -21,9 +21,11 @@ describe("README: the Tests section", function () {
   it("names every package .ci/run installs, and every command it runs", () => {
     const packages = [...ciRun.matchAll(/need\+=\(([^)]+)\)/g)].flatMap((match) => match[1].split(/\s+/));
     assert.ok(packages.length > 0, "the packages of .ci/run are found");
+    // A command may follow environment settings or stand in `$(...)`: `cli=$(npm run --silent pulumi-cli)`.
     const commands = ciRun
       .split("\n")
-      .filter((line) => /^(npm|npx) /.test(line))
+      .filter((line) => !line.startsWith("#"))
+      .flatMap((line) => [.../(?:^|\$\(|\s)((?:npm|npx) [^)]+)/.exec(line)?.slice(1) ?? []])
       .map((line) => line.replace(/^npx ts-node --transpile-only /, "").replace(/ --no-audit --no-fund$/, ""));
     assert.ok(commands.length > 0, "the commands of .ci/run are found");
     const missing = [...packages, ...commands].filter((name) => !section.includes(name));

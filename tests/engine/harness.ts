@@ -7,6 +7,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { shellPath } from "../../emulator";
+import {
+  connectorsFromJson,
+  EMULATOR_TEST_USER,
+  formatReports,
+  verifyConnectors as verifyAll,
+} from "../../provider/verify";
 import { locatePulumiCli, PulumiCliError, type PulumiCli } from "../../tools/pulumi-cli/locate";
 import type { EmulatorOptions } from "../../emulator";
 import { JWT_FLAG, startTestTenant, type Answer, type CallOptions, type TestTenant } from "../emulator/helpers";
@@ -317,15 +323,21 @@ export function run(
   });
 }
 
-/** `alation-connector verify --emulator [--login]` (the built CLI) on a stack's outputs; resolves with its result. */
+/**
+ * Verifies a stack's connectors. Without `login`: `alation-connector verify --emulator` (the built CLI) on the
+ * stack's outputs. With it (the default): the same verifier as a library, logging in as the emulator's test user
+ * without a browser (the CLI's `--login` goes through a real browser and the verifier's loopback redirect, which
+ * tests/verify/browser-login.test.ts covers).
+ */
 export async function verifyConnectors(stack: EngineStack, options: { login?: boolean } = {}): Promise<CommandResult> {
   const outputs = JSON.stringify(await stack.outputs(true));
-  const args = ["verify", "--emulator", ...(options.login === false ? [] : ["--login"])];
-  return run(process.execPath, [path.join(repoRoot, "dist", "provider", "verify", "cli.js"), ...args], {
-    cwd: repoRoot,
-    env: process.env,
-    input: outputs,
-  });
+  if (options.login === false) {
+    const cli = path.join(repoRoot, "dist", "provider", "verify", "cli.js");
+    return run(process.execPath, [cli, "verify", "--emulator"], { cwd: repoRoot, env: process.env, input: outputs });
+  }
+  const inputs = connectorsFromJson(outputs);
+  const reports = await verifyAll(inputs, { emulator: true, login: EMULATOR_TEST_USER });
+  return { code: reports.every((report) => report.ok) ? 0 : 1, stdout: formatReports(reports), stderr: "" };
 }
 
 /** An emulated tenant that records which requests it answered, to count them and the writes among them. */
