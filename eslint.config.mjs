@@ -1,5 +1,7 @@
-// Lint config: typescript-eslint's recommended rules over the TypeScript sources.
+// Lint config: typescript-eslint's recommended rules over the TypeScript sources, with the type-aware rules that
+// matter in this async-heavy code (a promise nobody awaits, a promise where a callback is expected).
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -7,10 +9,24 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", Buffer: "readonly", __dirname: "readonly", setTimeout: "readonly", clearTimeout: "readonly", URL: "readonly" } },
+    languageOptions: {
+      globals: { ...globals.node, ...globals.mocha },
+      parserOptions: {
+        projectService: { allowDefaultProject: ["*.mjs", "*.js"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       "@typescript-eslint/no-require-imports": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "max-len": ["error", { code: 120 }],
     },
+  },
+  {
+    // Plain JavaScript config files are not part of a TypeScript project: no type information for them.
+    files: ["**/*.mjs", "**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -25,7 +25,10 @@ export async function readCount(tenant: TestTenant): Promise<RequestCount> {
 }
 
 /** Runs `work` between a reset and a read of the tenant's counters. */
-export async function counted<T>(tenant: TestTenant, work: () => Promise<T>): Promise<{ result: T; count: RequestCount }> {
+export async function counted<T>(
+  tenant: TestTenant,
+  work: () => Promise<T>,
+): Promise<{ result: T; count: RequestCount }> {
   await resetCount(tenant);
   const result = await work();
   return { result, count: await readCount(tenant) };

@@ -44,7 +44,10 @@ export interface BenchReport {
   shellOnlyPackagesLoaded: boolean;
   requests: Omit<RequestsResult, "createdState">;
   rollout: RolloutResult & { peakMemoryToBaseline: number };
-  goals: Record<"providerBytesUnder1KiB" | "zeroNetworkInPreview" | "oneRequestPerOperation" | "rolloutWithin1_5xOfLowerBound", GoalResult>;
+  goals: Record<
+    "providerBytesUnder1KiB" | "zeroNetworkInPreview" | "oneRequestPerOperation" | "rolloutWithin1_5xOfLowerBound",
+    GoalResult
+  >;
 }
 
 const PREVIEW_OPERATIONS = ["checkPreview", "check", "diff"] as const;
@@ -67,8 +70,14 @@ async function main(): Promise<BenchReport> {
 
   const { requests, providerBytes, restStackModules } = lifecycle;
   const api = requests.apiAccessToken;
-  const largestProvider = Math.max(providerBytes.oauthApplication.providerBytes, providerBytes.featureFlag.providerBytes);
-  const shellOnly = [...coldStart.oauthApplication.modules.shellOnlyPackagesLoaded, ...restStackModules.shellOnlyPackagesLoaded];
+  const largestProvider = Math.max(
+    providerBytes.oauthApplication.providerBytes,
+    providerBytes.featureFlag.providerBytes,
+  );
+  const shellOnly = [
+    ...coldStart.oauthApplication.modules.shellOnlyPackagesLoaded,
+    ...restStackModules.shellOnlyPackagesLoaded,
+  ];
   return {
     machine: {
       nproc: os.availableParallelism(),
@@ -85,7 +94,10 @@ async function main(): Promise<BenchReport> {
     restStackModules,
     shellOnlyPackagesLoaded: shellOnly.length > 0,
     requests: { apiAccessToken: requests.apiAccessToken, tokenModes: requests.tokenModes },
-    rollout: { ...rollout, peakMemoryToBaseline: round(rollout.provider.peakMemoryMiB / coldStart.baseline.peakMemoryMiB, 2) },
+    rollout: {
+      ...rollout,
+      peakMemoryToBaseline: round(rollout.provider.peakMemoryMiB / coldStart.baseline.peakMemoryMiB, 2),
+    },
     goals: {
       providerBytesUnder1KiB: { met: largestProvider < 1024, measured: `${largestProvider} bytes` },
       zeroNetworkInPreview: {

@@ -28,7 +28,8 @@ const DEFAULT_PARALLEL = 16;
 const DEFAULT_LATENCY_MS = 20;
 
 const USAGE =
-  "usage: bench [--quick] [--connectors N] [--tenants N] [--parallel N] [--latency-ms N] [--samples N] [--repetitions N]";
+  "usage: bench [--quick] [--connectors N] [--tenants N] [--parallel N] [--latency-ms N] [--samples N] " +
+  "[--repetitions N]";
 
 /** Parses argv (without node and the script); throws with the usage on anything unknown. */
 export function parseOptions(argv: string[]): BenchOptions {

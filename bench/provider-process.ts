@@ -45,7 +45,11 @@ export async function startProbedServer(cwd: string, env: Record<string, string>
   try {
     server = await startProviderServer({
       cwd,
-      env: cleanEnvironment({ ...env, NODE_OPTIONS: `--require ${JSON.stringify(PRELOAD)}`, BENCH_PROBE_FILE: probeFile }),
+      env: cleanEnvironment({
+        ...env,
+        NODE_OPTIONS: `--require ${JSON.stringify(PRELOAD)}`,
+        BENCH_PROBE_FILE: probeFile,
+      }),
     });
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });

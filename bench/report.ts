@@ -6,73 +6,125 @@ export function formatReport(report: BenchReport): string {
   const { machine, providerBytes, coldStart, requests, rollout, goals } = report;
   const sections: string[] = [];
   sections.push(
-    `pulumi-alation benchmark (${report.options.quick ? "quick" : "full"}) on ${machine.nproc} x ${machine.cpuModel}, ` +
-      `Node ${machine.node}, ${machine.date} (load average ${machine.loadAverageAtStart} at start), ${report.durationSeconds} s`,
-  );
-  sections.push(
-    table("__provider in state", ["resource", "__provider bytes", "state bytes", "share"], [
-      ...(["oauthApplication", "featureFlag"] as const).map((name) => [
-        name,
-        providerBytes[name].providerBytes,
-        providerBytes[name].stateBytes,
-        percent(providerBytes[name].share),
-      ]),
-    ]),
-  );
-  sections.push(
-    table(`cold start (median of ${coldStart.samples})`, ["provider", "spawn to listening ms", "spawn to first Check ms", "peak MiB", "modules"], [
-      ...(["baseline", "oauthApplication"] as const).map((name) => [
-        name,
-        coldStart[name].spawnToListeningMs,
-        coldStart[name].spawnToFirstCheckMs,
-        coldStart[name].peakMemoryMiB,
-        coldStart[name].modules.files,
-      ]),
-      ["ratio / added", "", `${coldStart.ratio}x / +${coldStart.addedMs} ms`, "", ""],
-    ]),
-  );
-  sections.push(
-    `REST-only stack loaded ${report.restStackModules.files} modules; pulumi-alation files: ${report.restStackModules.libraryFiles.length}; ` +
-      `shell-only packages loaded: ${report.restStackModules.shellOnlyPackagesLoaded.join(", ") || "none"}`,
-  );
-  sections.push(
-    table("HTTP requests per operation (apiAccessToken)", ["operation", "requests", "routes"], [
-      ...Object.entries(requests.apiAccessToken).map(([operation, cost]) => [operation, cost.requests, routes(cost.byRoute)]),
-    ]),
-  );
-  sections.push(
-    table("HTTP requests per operation (token modes, in order, one process)", ["mode", "operation", "requests", "routes"], [
-      ...Object.entries(requests.tokenModes).flatMap(([mode, operations]) =>
-        Object.entries(operations).map(([operation, cost]) => [mode, operation, cost.requests, routes(cost.byRoute)]),
-      ),
-    ]),
+    `pulumi-alation benchmark (${report.options.quick ? "quick" : "full"}) on ${machine.nproc} x ` +
+      `${machine.cpuModel}, Node ${machine.node}, ${machine.date} (load average ${machine.loadAverageAtStart} at ` +
+      `start), ${report.durationSeconds} s`,
   );
   sections.push(
     table(
-      `rollout: ${rollout.connectors} connectors, ${rollout.tenants} tenants, +${rollout.latencyMs} ms, parallel ${rollout.parallel}, ` +
+      "__provider in state",
+      ["resource", "__provider bytes", "state bytes", "share"],
+      [
+        ...(["oauthApplication", "featureFlag"] as const).map((name) => [
+          name,
+          providerBytes[name].providerBytes,
+          providerBytes[name].stateBytes,
+          percent(providerBytes[name].share),
+        ]),
+      ],
+    ),
+  );
+  sections.push(
+    table(
+      `cold start (median of ${coldStart.samples})`,
+      ["provider", "spawn to listening ms", "spawn to first Check ms", "peak MiB", "modules"],
+      [
+        ...(["baseline", "oauthApplication"] as const).map((name) => [
+          name,
+          coldStart[name].spawnToListeningMs,
+          coldStart[name].spawnToFirstCheckMs,
+          coldStart[name].peakMemoryMiB,
+          coldStart[name].modules.files,
+        ]),
+        ["ratio / added", "", `${coldStart.ratio}x / +${coldStart.addedMs} ms`, "", ""],
+      ],
+    ),
+  );
+  sections.push(
+    `REST-only stack loaded ${report.restStackModules.files} modules; ` +
+      `pulumi-alation files: ${report.restStackModules.libraryFiles.length}; ` +
+      `shell-only packages loaded: ${report.restStackModules.shellOnlyPackagesLoaded.join(", ") || "none"}`,
+  );
+  sections.push(
+    table(
+      "HTTP requests per operation (apiAccessToken)",
+      ["operation", "requests", "routes"],
+      [
+        ...Object.entries(requests.apiAccessToken).map(([operation, cost]) => [
+          operation,
+          cost.requests,
+          routes(cost.byRoute),
+        ]),
+      ],
+    ),
+  );
+  sections.push(
+    table(
+      "HTTP requests per operation (token modes, in order, one process)",
+      ["mode", "operation", "requests", "routes"],
+      [
+        ...Object.entries(requests.tokenModes).flatMap(([mode, operations]) =>
+          Object.entries(operations).map(([operation, cost]) => [mode, operation, cost.requests, routes(cost.byRoute)]),
+        ),
+      ],
+    ),
+  );
+  sections.push(
+    table(
+      `rollout: ${rollout.connectors} connectors, ${rollout.tenants} tenants, +${rollout.latencyMs} ms, ` +
+        `parallel ${rollout.parallel}, ` +
         `lower bound ${rollout.lowerBoundMs} ms, median of ${rollout.repetitions}`,
       ["client", "wall ms", "x lower bound", "requests/connector", "connections/tenant (min..max, mean)", "peak MiB"],
       [
-        ["provider", rollout.provider.wallMs, rollout.provider.ratioToLowerBound, rollout.provider.requestsPerConnector, spread(rollout.provider.connectionsPerTenant), rollout.provider.peakMemoryMiB],
-        ["naive", rollout.naive.wallMs, rollout.naive.ratioToLowerBound, rollout.naive.requestsPerConnector, spread(rollout.naive.connectionsPerTenant), ""],
+        [
+          "provider",
+          rollout.provider.wallMs,
+          rollout.provider.ratioToLowerBound,
+          rollout.provider.requestsPerConnector,
+          spread(rollout.provider.connectionsPerTenant),
+          rollout.provider.peakMemoryMiB,
+        ],
+        [
+          "naive",
+          rollout.naive.wallMs,
+          rollout.naive.ratioToLowerBound,
+          rollout.naive.requestsPerConnector,
+          spread(rollout.naive.connectionsPerTenant),
+          "",
+        ],
         ["provider / naive", rollout.providerToNaive.wallTime, "", "", rollout.providerToNaive.connections, ""],
       ],
     ),
   );
   sections.push(
-    `provider process CPU during the rollout: ${rollout.provider.cpuMs} ms (${rollout.provider.cpuMsPerConnector} ms per connector); ` +
-      `wall / max(lower bound, that CPU) = ${rollout.provider.ratioToCpuAwareBound}; this process (tenants, clients): ` +
-      `${rollout.provider.driverCpuMs} ms with the provider, ${rollout.naive.driverCpuMs} ms naive; peak memory ${rollout.peakMemoryToBaseline}x the baseline's`,
+    `provider process CPU during the rollout: ${rollout.provider.cpuMs} ms ` +
+      `(${rollout.provider.cpuMsPerConnector} ms per connector); ` +
+      `wall / max(lower bound, that CPU) = ${rollout.provider.ratioToCpuAwareBound}; this process (tenants, ` +
+      `clients): ` +
+      `${rollout.provider.driverCpuMs} ms with the provider, ${rollout.naive.driverCpuMs} ms naive; ` +
+      `peak memory ${rollout.peakMemoryToBaseline}x the baseline's`,
   );
-  sections.push(table("goals", ["goal", "met", "measured"], Object.entries(goals).map(([goal, { met, measured }]) => [goal, met ? "yes" : "NO", measured])));
+  sections.push(
+    table(
+      "goals",
+      ["goal", "met", "measured"],
+      Object.entries(goals).map(([goal, { met, measured }]) => [goal, met ? "yes" : "NO", measured]),
+    ),
+  );
   return sections.join("\n\n") + "\n";
 }
 
 function table(title: string, header: string[], rows: Array<Array<string | number>>): string {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? "").length)));
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
-  return [title, line(header), widths.map((width) => "-".repeat(width)).join("  "), ...cells.slice(1).map(line)].join("\n");
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join("  ")
+      .trimEnd();
+  return [title, line(header), widths.map((width) => "-".repeat(width)).join("  "), ...cells.slice(1).map(line)].join(
+    "\n",
+  );
 }
 
 function percent(share: number): string {

@@ -13,7 +13,8 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export type OperationCost = Omit<RequestCount, "connections">;
 
 /** The operations measured with a static API access token. */
-export type Operation = "checkPreview" | "check" | "diff" | "create" | "read" | "update" | "rotate" | "updateAndRotate" | "delete";
+export type Operation =
+  "checkPreview" | "check" | "diff" | "create" | "read" | "update" | "rotate" | "updateAndRotate" | "delete";
 /** The operations measured for the modes that exchange a credential for a token. */
 export type TokenOperation = "create" | "read" | "delete";
 
@@ -43,7 +44,8 @@ export async function measureRequests(server: ProviderServer, tenant: TestTenant
   const read = await cost(() => server.read(id, createdState));
   const longer = { ...checked, accessTokenExpiry: 7200 };
   const diff = await cost(() => server.diff(id, read.result.properties, longer));
-  if (diff.result.changes !== "some") throw new Error(`diff saw no change in accessTokenExpiry: ${JSON.stringify(diff.result)}`);
+  if (diff.result.changes !== "some")
+    throw new Error(`diff saw no change in accessTokenExpiry: ${JSON.stringify(diff.result)}`);
   const update = await cost(() => server.update(id, read.result.properties, longer));
   const rotated = { ...longer, secretVersion: "2" };
   const rotate = await cost(() => server.update(id, update.result.properties, rotated));

@@ -11,9 +11,17 @@ export type Props = Record<string, unknown>;
 const CLAUDE_REDIRECT_URIS = ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"];
 
 /** An OAuthApplication reaching `tenantUrl` over REST with the admin token (or `credentials`, when given). */
-export function oauthApplication(tenantUrl: string, credentials: Props = { apiAccessToken: ADMIN_TOKEN }, name = "claude"): Promise<SerializedResource> {
+export function oauthApplication(
+  tenantUrl: string,
+  credentials: Props = { apiAccessToken: ADMIN_TOKEN },
+  name = "claude",
+): Promise<SerializedResource> {
   return serializeResource(
-    () => new OAuthApplication(name, { connection: { baseUrl: tenantUrl, ...credentials }, redirectUris: CLAUDE_REDIRECT_URIS }),
+    () =>
+      new OAuthApplication(name, {
+        connection: { baseUrl: tenantUrl, ...credentials },
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      }),
   );
 }
 
@@ -25,7 +33,9 @@ export function featureFlag(): Promise<SerializedResource> {
 /** The OAuth application of a REST-only AlationClaudeConnector on `tenantUrl`, as a user's program declares it. */
 export function connectorApplication(tenantUrl: string): Promise<SerializedResource> {
   return serializeResource(
-    () => new AlationClaudeConnector("connector", { connection: { baseUrl: tenantUrl, apiAccessToken: ADMIN_TOKEN } }).application,
+    () =>
+      new AlationClaudeConnector("connector", { connection: { baseUrl: tenantUrl, apiAccessToken: ADMIN_TOKEN } })
+        .application,
   );
 }
 

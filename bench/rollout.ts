@@ -83,7 +83,10 @@ export async function measureRollout(project: string, options: RolloutOptions): 
         await probed.server.check({}, { ...inputsByTenant[0], name: "warm-up" });
         const cpuBefore = probed.cpuMs();
         const run = await timedRun(tenants, options, lowerBoundMs, async (i) => {
-          const checked = await probed.server.check({}, { ...inputsByTenant[tenantOf(i)], name: `claude-${repetition}-${i}` });
+          const checked = await probed.server.check(
+            {},
+            { ...inputsByTenant[tenantOf(i)], name: `claude-${repetition}-${i}` },
+          );
           if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
           await probed.server.create(checked.inputs);
         });
@@ -92,7 +95,9 @@ export async function measureRollout(project: string, options: RolloutOptions): 
         await probed.stop();
       }
       naiveRuns.push(
-        await timedRun(tenants, options, lowerBoundMs, (i) => createWithNewConnection(tenants[tenantOf(i)], `naive-${repetition}-${i}`)),
+        await timedRun(tenants, options, lowerBoundMs, (i) =>
+          createWithNewConnection(tenants[tenantOf(i)], `naive-${repetition}-${i}`),
+        ),
       );
     }
 
@@ -161,7 +166,10 @@ async function timedRun(
   };
 }
 
-/** Runs task(0..count-1) with at most `parallel` in flight, as the engine's step executor does; fails on the first error. */
+/**
+ * Runs task(0..count-1) with at most `parallel` in flight, as the engine's step executor does; fails on the first
+ * error.
+ */
 async function inParallel(count: number, parallel: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {

@@ -15,15 +15,53 @@ export const DATA_SOURCES = [
 ];
 
 export const TABLES: CatalogTable[] = [
-  { id: 101, title: "Orders", name: "SALES.PUBLIC.ORDERS", data_source_id: 1, description: "One row per customer order.", columns: ["ORDER_ID", "CUSTOMER_ID", "ORDER_DATE", "AMOUNT"] },
-  { id: 102, title: "Customers", name: "SALES.PUBLIC.CUSTOMERS", data_source_id: 1, description: "Customer master data.", columns: ["CUSTOMER_ID", "NAME", "REGION"] },
-  { id: 103, title: "Monthly revenue", name: "SALES.MART.REVENUE_MONTHLY", data_source_id: 1, description: "Revenue per month and region, built from Orders.", columns: ["MONTH", "REGION", "REVENUE"] },
-  { id: 201, title: "Campaigns", name: "marketing.campaigns", data_source_id: 2, description: "Marketing campaigns and their spend.", columns: ["campaign_id", "name", "spend"] },
+  {
+    id: 101,
+    title: "Orders",
+    name: "SALES.PUBLIC.ORDERS",
+    data_source_id: 1,
+    description: "One row per customer order.",
+    columns: ["ORDER_ID", "CUSTOMER_ID", "ORDER_DATE", "AMOUNT"],
+  },
+  {
+    id: 102,
+    title: "Customers",
+    name: "SALES.PUBLIC.CUSTOMERS",
+    data_source_id: 1,
+    description: "Customer master data.",
+    columns: ["CUSTOMER_ID", "NAME", "REGION"],
+  },
+  {
+    id: 103,
+    title: "Monthly revenue",
+    name: "SALES.MART.REVENUE_MONTHLY",
+    data_source_id: 1,
+    description: "Revenue per month and region, built from Orders.",
+    columns: ["MONTH", "REGION", "REVENUE"],
+  },
+  {
+    id: 201,
+    title: "Campaigns",
+    name: "marketing.campaigns",
+    data_source_id: 2,
+    description: "Marketing campaigns and their spend.",
+    columns: ["campaign_id", "name", "spend"],
+  },
 ];
 
 export const DATA_PRODUCTS = [
-  { product_id: "finance:revenue", name: "Revenue", description: "Certified monthly revenue by region.", tables: [103] },
-  { product_id: "sales:orders", name: "Orders", description: "Every customer order with its customer.", tables: [101, 102] },
+  {
+    product_id: "finance:revenue",
+    name: "Revenue",
+    description: "Certified monthly revenue by region.",
+    tables: [103],
+  },
+  {
+    product_id: "sales:orders",
+    name: "Orders",
+    description: "Every customer order with its customer.",
+    tables: [101, 102],
+  },
 ];
 
 /** Lineage edges: upstream table id -> downstream table id. */

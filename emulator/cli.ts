@@ -13,7 +13,8 @@ import { JWT_FLAG_MODES, type FaultOptions, type JwtFlagMode } from "./types";
 
 const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN [--documented-only]
          [--strict-fields] [--jwt-flag required|optional]
-         [--fault-rate R] [--fault-kinds K1,K2] [--fault-seed S] [--latency-ms M] [--retry-after S] [--fault-routes REGEX]
+         [--fault-rate R] [--fault-kinds K1,K2] [--fault-seed S] [--latency-ms M] [--retry-after S]
+         [--fault-routes REGEX]
          [--verbose]
        alation-emulator shell-path
 The admin token may also come from ALATION_EMULATOR_ADMIN_TOKEN.`;

@@ -97,9 +97,14 @@ export function withCreateDefaults(values: Partial<ClientFields>): ClientFields 
  * Rules across fields and records, checked on the merged result of a create or update (fields that failed their
  * own checks are absent). Merged with the field errors, so one answer names every bad field, as DRF does.
  */
-export function withCrossFieldErrors(fieldErrors: FieldErrors, merged: Partial<ClientFields>, others: ClientRecord[]): FieldErrors {
+export function withCrossFieldErrors(
+  fieldErrors: FieldErrors,
+  merged: Partial<ClientFields>,
+  others: ClientRecord[],
+): FieldErrors {
   const errors: FieldErrors = { ...fieldErrors };
-  if (merged.name !== undefined && others.some((c) => c.name === merged.name)) errors.name = ["application with this name already exists."];
+  if (merged.name !== undefined && others.some((c) => c.name === merged.name))
+    errors.name = ["application with this name already exists."];
   if (merged.client_type === "public" && merged.pkce_required === false && !errors.pkce_required) {
     errors.pkce_required = ["PKCE is required for public clients."];
   }
@@ -117,7 +122,8 @@ function readField(spec: FieldSpec, value: unknown, api: boolean): { value: unkn
         return { errors: [`"${value}" is not a valid choice.`] };
       }
       if (value.trim() === "") return { errors: ["This field may not be blank."] };
-      if (spec.max !== undefined && value.length > spec.max) return { errors: [`Ensure this field has no more than ${spec.max} characters.`] };
+      if (spec.max !== undefined && value.length > spec.max)
+        return { errors: [`Ensure this field has no more than ${spec.max} characters.`] };
       return { value };
     }
     case "uri-list": {
@@ -128,10 +134,17 @@ function readField(spec: FieldSpec, value: unknown, api: boolean): { value: unkn
       return problems.length > 0 ? { errors: problems } : { value };
     }
     case "integer": {
-      const n = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+      const n =
+        typeof value === "number"
+          ? value
+          : typeof value === "string" && /^\s*-?\d+\s*$/.test(value)
+            ? Number(value)
+            : NaN;
       if (!Number.isInteger(n)) return { errors: ["A valid integer is required."] };
-      if (api && spec.min !== undefined && n < spec.min) return { errors: [`Ensure this value is greater than or equal to ${spec.min}.`] };
-      if (api && spec.max !== undefined && n > spec.max) return { errors: [`Ensure this value is less than or equal to ${spec.max}.`] };
+      if (api && spec.min !== undefined && n < spec.min)
+        return { errors: [`Ensure this value is greater than or equal to ${spec.min}.`] };
+      if (api && spec.max !== undefined && n > spec.max)
+        return { errors: [`Ensure this value is less than or equal to ${spec.max}.`] };
       return { value: n };
     }
     case "boolean": {

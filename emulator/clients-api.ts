@@ -39,11 +39,16 @@ export function clientRoutes(options: Pick<EmulatorOptions, "documentedOnly">): 
   const list: Route["handle"] = options.documentedOnly ? undocumented : listClients;
   const read: Route["handle"] = options.documentedOnly ? undocumented : readClient;
   const routes: Route[] = [
-    { methods: ["POST", "GET"], pattern: CLIENTS, handle: (ctx) => (ctx.method === "POST" ? createClient(ctx) : list(ctx)) },
+    {
+      methods: ["POST", "GET"],
+      pattern: CLIENTS,
+      handle: (ctx) => (ctx.method === "POST" ? createClient(ctx) : list(ctx)),
+    },
     {
       methods: ["GET", "PATCH", "DELETE"],
       pattern: `${CLIENTS}{client_id}/`,
-      handle: (ctx) => (ctx.method === "GET" ? read(ctx) : ctx.method === "PATCH" ? updateClient(ctx) : deleteClient(ctx)),
+      handle: (ctx) =>
+        ctx.method === "GET" ? read(ctx) : ctx.method === "PATCH" ? updateClient(ctx) : deleteClient(ctx),
     },
     { methods: ["POST"], pattern: `${CLIENTS}{client_id}/rotate-secret/`, handle: rotateSecret },
   ];
@@ -83,7 +88,12 @@ async function createClient(ctx: RequestContext): Promise<void> {
   const created = await ctx.tenant.store.update((draft) => {
     const fields = withCreateDefaults(values);
     throwIfErrors(withCrossFieldErrors(errors, fields, Object.values(draft.clients)));
-    const client: ClientRecord = { id: draft.nextClientPk++, client_id: randomToken(), client_secret: randomToken(), ...fields };
+    const client: ClientRecord = {
+      id: draft.nextClientPk++,
+      client_id: randomToken(),
+      client_secret: randomToken(),
+      ...fields,
+    };
     draft.clients[client.client_id] = client;
     return client;
   });
@@ -101,7 +111,13 @@ async function updateClient(ctx: RequestContext): Promise<void> {
     const current = existingClient(draft, clientId);
     const merged: ClientRecord = { ...current, ...values };
     const others = Object.values(draft.clients).filter((c) => c.client_id !== clientId);
-    throwIfErrors(withCrossFieldErrors(errors, { ...values, client_type: merged.client_type, pkce_required: merged.pkce_required }, others));
+    throwIfErrors(
+      withCrossFieldErrors(
+        errors,
+        { ...values, client_type: merged.client_type, pkce_required: merged.pkce_required },
+        others,
+      ),
+    );
     draft.clients[clientId] = merged;
     return merged;
   });
@@ -142,7 +158,12 @@ async function listClients(ctx: RequestContext): Promise<void> {
   const all = Object.values(ctx.tenant.store.state.clients).sort((a, b) => a.id - b.id);
   const headers: Record<string, string> = {};
   if (skip + limit < all.length) headers["X-Next-Page"] = `${CLIENTS}?limit=${limit}&skip=${skip + limit}`;
-  sendJson(ctx.res, 200, all.slice(skip, skip + limit).map((client) => viewFor(ctx, client)), headers);
+  sendJson(
+    ctx.res,
+    200,
+    all.slice(skip, skip + limit).map((client) => viewFor(ctx, client)),
+    headers,
+  );
 }
 
 async function undocumented(ctx: RequestContext): Promise<void> {
@@ -153,7 +174,8 @@ async function undocumented(ctx: RequestContext): Promise<void> {
 /** Deletes a client and every token issued to it. */
 export function removeClient(draft: TenantState, clientId: string): void {
   delete draft.clients[clientId];
-  for (const [token, stored] of Object.entries(draft.tokens)) if (stored.client_id === clientId) delete draft.tokens[token];
+  for (const [token, stored] of Object.entries(draft.tokens))
+    if (stored.client_id === clientId) delete draft.tokens[token];
 }
 
 function existingClient(state: TenantState, clientId: string): ClientRecord {
@@ -164,7 +186,13 @@ function existingClient(state: TenantState, clientId: string): ClientRecord {
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    const got = Array.isArray(body) ? "list" : body === null ? "NoneType" : typeof body === "string" ? "str" : typeof body;
+    const got = Array.isArray(body)
+      ? "list"
+      : body === null
+        ? "NoneType"
+        : typeof body === "string"
+          ? "str"
+          : typeof body;
     throw new HttpError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] });
   }
   return body as Record<string, unknown>;

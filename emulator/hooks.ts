@@ -76,12 +76,16 @@ async function clock(ctx: RequestContext): Promise<void> {
     }
     ctx.tenant.clockOffsetMs = body.offsetSeconds * 1000;
   }
-  sendJson(ctx.res, 200, { offsetSeconds: ctx.tenant.clockOffsetMs / 1000, now: new Date(ctx.tenant.now()).toISOString() });
+  sendJson(ctx.res, 200, {
+    offsetSeconds: ctx.tenant.clockOffsetMs / 1000,
+    now: new Date(ctx.tenant.now()).toISOString(),
+  });
 }
 
 async function conf(ctx: RequestContext): Promise<void> {
   const key = ctx.params.key;
-  if (!isKnownConfKey(key)) throw new HttpError(404, { error: "KeyError", message: `Unknown configuration key: ${key}` });
+  if (!isKnownConfKey(key))
+    throw new HttpError(404, { error: "KeyError", message: `Unknown configuration key: ${key}` });
   if (ctx.method === "PUT") {
     const body = parseJsonBody(ctx.req, await ctx.body()) as { value?: unknown };
     const result = normaliseConfValue(key, String(body?.value ?? ""));
@@ -93,7 +97,11 @@ async function conf(ctx: RequestContext): Promise<void> {
 
 async function applications(ctx: RequestContext): Promise<void> {
   if (ctx.method === "GET") {
-    sendJson(ctx.res, 200, Object.values(ctx.tenant.store.state.clients).sort((a, b) => a.id - b.id));
+    sendJson(
+      ctx.res,
+      200,
+      Object.values(ctx.tenant.store.state.clients).sort((a, b) => a.id - b.id),
+    );
     return;
   }
   const record = await saveApplication(ctx, undefined);
@@ -102,14 +110,16 @@ async function applications(ctx: RequestContext): Promise<void> {
 
 async function application(ctx: RequestContext): Promise<void> {
   const pk = Number(ctx.params.id);
-  if (!Number.isInteger(pk) || pk < 1) throw new HttpError(404, { error: "DoesNotExist", message: "Application matching query does not exist." });
+  if (!Number.isInteger(pk) || pk < 1)
+    throw new HttpError(404, { error: "DoesNotExist", message: "Application matching query does not exist." });
   if (ctx.method === "PUT") {
     sendJson(ctx.res, 200, await saveApplication(ctx, pk));
     return;
   }
   await ctx.tenant.store.update((draft) => {
     const existing = Object.values(draft.clients).find((c) => c.id === pk);
-    if (!existing) throw new HttpError(404, { error: "DoesNotExist", message: "Application matching query does not exist." });
+    if (!existing)
+      throw new HttpError(404, { error: "DoesNotExist", message: "Application matching query does not exist." });
     removeClient(draft, existing.client_id);
   });
   sendEmpty(ctx.res, 204);
@@ -121,7 +131,8 @@ async function application(ctx: RequestContext): Promise<void> {
  */
 async function saveApplication(ctx: RequestContext, pk: number | undefined): Promise<ClientRecord> {
   const body = parseJsonBody(ctx.req, await ctx.body()) as Record<string, unknown>;
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, { error: "TypeError", message: "expected an object" });
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new HttpError(400, { error: "TypeError", message: "expected an object" });
   const { values, errors } = readClientFields(body, { api: false, create: pk === undefined });
   for (const key of ["client_id", "client_secret"]) {
     if (key in body && (typeof body[key] !== "string" || body[key] === "")) errors[key] = ["Not a valid string."];

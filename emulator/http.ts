@@ -17,7 +17,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Past this, a too-large body is not even drained: the connection is cut. */
 const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -59,7 +64,13 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     });
     req.on("end", () => {
       if (tooLarge) {
-        reject(new HttpError(413, { detail: `Request body too large (limit ${MAX_BODY_BYTES} bytes).` }, { Connection: "close" }));
+        reject(
+          new HttpError(
+            413,
+            { detail: `Request body too large (limit ${MAX_BODY_BYTES} bytes).` },
+            { Connection: "close" },
+          ),
+        );
       } else {
         resolve(Buffer.concat(chunks));
       }

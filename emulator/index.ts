@@ -27,20 +27,26 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   // No "listening" line here: the caller has the URL and says so (the CLI prints it once, on stdout).
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
-    (stopping = stopping ?? (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      await store.flush();
-      tenant.log("alation emulator stopped");
-    })());
+    (stopping =
+      stopping ??
+      (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await store.flush();
+        tenant.log("alation emulator stopped");
+      })());
   return { url: tenant.baseUrl, adminToken: options.adminToken, stop };
 }
 
 /** The folder holding the `alation_conf` and `alation_django_shell` executables (put it on PATH). */
 export function shellPath(): string {
-  // From the sources this file is emulator/index.ts; built, it is dist/emulator/index.js next to emulator/ in the package.
-  const candidates = [path.join(__dirname, "python", "bin"), path.join(__dirname, "..", "..", "emulator", "python", "bin")];
+  // From the sources this file is emulator/index.ts; built, it is dist/emulator/index.js next to emulator/ in the
+  // package.
+  const candidates = [
+    path.join(__dirname, "python", "bin"),
+    path.join(__dirname, "..", "..", "emulator", "python", "bin"),
+  ];
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, "alation_conf")));
   if (!found) throw new Error(`the emulator's shell commands are missing (looked in ${candidates.join(", ")})`);
   // npm keeps the executable bit, but a copy made some other way may not have it.

@@ -47,8 +47,11 @@ async function createApiAccessToken(ctx: RequestContext): Promise<void> {
   if (!refreshToken || !Number.isInteger(userId)) throw failed(400, "refresh_token and user_id are required.");
   const now = ctx.tenant.now();
   const state = ctx.tenant.store.state;
-  const stored = Object.prototype.hasOwnProperty.call(state.legacyRefreshTokens, refreshToken) ? state.legacyRefreshTokens[refreshToken] : undefined;
-  if (!stored || stored.user_id !== userId || stored.expires_at <= now) throw failed(401, "Refresh token is invalid or has expired.");
+  const stored = Object.prototype.hasOwnProperty.call(state.legacyRefreshTokens, refreshToken)
+    ? state.legacyRefreshTokens[refreshToken]
+    : undefined;
+  if (!stored || stored.user_id !== userId || stored.expires_at <= now)
+    throw failed(401, "Refresh token is invalid or has expired.");
   const token = randomToken(48);
   const expiresAt = now + API_ACCESS_TOKEN_LIFETIME_MS;
   await ctx.tenant.store.update((draft) => {
@@ -67,11 +70,13 @@ async function createApiAccessToken(ctx: RequestContext): Promise<void> {
 /** The body as string fields: JSON or form-encoded, as DRF parses both. */
 async function fields(ctx: RequestContext): Promise<Record<string, string>> {
   const raw = await ctx.body();
-  if (mediaType(ctx.req) === "application/x-www-form-urlencoded") return Object.fromEntries(parseFormBody(ctx.req, raw));
+  if (mediaType(ctx.req) === "application/x-www-form-urlencoded")
+    return Object.fromEntries(parseFormBody(ctx.req, raw));
   const body = parseJsonBody(ctx.req, raw);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw failed(400, "Expected a JSON object.");
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) if (typeof value === "string" || typeof value === "number") out[key] = String(value);
+  for (const [key, value] of Object.entries(body))
+    if (typeof value === "string" || typeof value === "number") out[key] = String(value);
   return out;
 }
 

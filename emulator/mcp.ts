@@ -50,7 +50,11 @@ async function serveMcp(ctx: RequestContext, serverId: string | undefined): Prom
     const refused = 'error="invalid_token", error_description="The access token is not a valid JWT of this tenant", ';
     const challenge = `Bearer ${token === undefined ? "" : refused}resource_metadata="${metadata}"`;
     ctx.req.resume();
-    throw new HttpError(401, { error: "invalid_token", error_description: "Authentication required." }, { "WWW-Authenticate": challenge });
+    throw new HttpError(
+      401,
+      { error: "invalid_token", error_description: "Authentication required." },
+      { "WWW-Authenticate": challenge },
+    );
   }
   const parsedBody = req.method === "POST" ? await jsonRpcBody(ctx) : undefined;
   const auth: AuthInfo = {
@@ -92,25 +96,37 @@ function buildServer(user: TenantUser, tools?: ReadonlySet<string>): McpServer {
   if (offers("alation_context")) {
     server.registerTool(
       "alation_context",
-      { description: "Find catalogue objects (tables, columns, descriptions) relevant to a question.", inputSchema: { question: z.string().min(1) } },
-      async ({ question }) => textResult({ question, requested_by: user.username, relevant_tables: tablesMatching(question) }),
+      {
+        description: "Find catalogue objects (tables, columns, descriptions) relevant to a question.",
+        inputSchema: { question: z.string().min(1) },
+      },
+      async ({ question }) =>
+        textResult({ question, requested_by: user.username, relevant_tables: tablesMatching(question) }),
     );
   }
   if (offers("get_data_products")) {
     server.registerTool(
       "get_data_products",
-      { description: "List data products, or fetch one by its product_id.", inputSchema: { product_id: z.string().optional() } },
+      {
+        description: "List data products, or fetch one by its product_id.",
+        inputSchema: { product_id: z.string().optional() },
+      },
       async ({ product_id }) => {
         if (product_id === undefined) return textResult(DATA_PRODUCTS);
         const product = DATA_PRODUCTS.find((p) => p.product_id === product_id);
-        return product ? textResult(product) : { ...textResult({ error: `No data product ${product_id}` }), isError: true };
+        return product
+          ? textResult(product)
+          : { ...textResult({ error: `No data product ${product_id}` }), isError: true };
       },
     );
   }
   if (offers("get_data_sources_tool")) {
     server.registerTool(
       "get_data_sources_tool",
-      { description: "List the data sources catalogued in Alation.", inputSchema: { limit: z.number().int().min(1).max(100).optional() } },
+      {
+        description: "List the data sources catalogued in Alation.",
+        inputSchema: { limit: z.number().int().min(1).max(100).optional() },
+      },
       async ({ limit }) => textResult(DATA_SOURCES.slice(0, limit ?? DATA_SOURCES.length)),
     );
   }
@@ -122,7 +138,9 @@ function buildServer(user: TenantUser, tools?: ReadonlySet<string>): McpServer {
         inputSchema: { table_id: z.number().int(), direction: z.enum(["upstream", "downstream"]).default("upstream") },
       },
       async ({ table_id, direction }) => {
-        const ids = LINEAGE.filter(([up, down]) => (direction === "upstream" ? down === table_id : up === table_id)).map(([up, down]) => (direction === "upstream" ? up : down));
+        const ids = LINEAGE.filter(([up, down]) =>
+          direction === "upstream" ? down === table_id : up === table_id,
+        ).map(([up, down]) => (direction === "upstream" ? up : down));
         return textResult({ table_id, direction, tables: TABLES.filter((t) => ids.includes(t.id)) });
       },
     );

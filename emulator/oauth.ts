@@ -13,7 +13,14 @@ import type { RequestContext, Route } from "./router";
 import { authenticateServiceAccount } from "./service-accounts";
 import type { ClientRecord } from "./store";
 import { randomToken, sameSecret, type AuthorizationCode, type Tenant, type TenantUser } from "./tenant";
-import { issueServiceToken, issueUserTokens, oauthError, resolveJwt, resolveStoredToken, type TokenAnswer } from "./tokens";
+import {
+  issueServiceToken,
+  issueUserTokens,
+  oauthError,
+  resolveJwt,
+  resolveStoredToken,
+  type TokenAnswer,
+} from "./tokens";
 
 const CODE_LIFETIME_MS = 60 * 1000;
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
@@ -36,7 +43,8 @@ async function authorize(ctx: RequestContext): Promise<void> {
   const givenRedirectUri = query.get("redirect_uri");
   let redirectUri: string;
   if (givenRedirectUri !== null) {
-    if (!client.redirect_uris.includes(givenRedirectUri)) return errorPage(ctx.res, "invalid_request", "Mismatching redirect URI.");
+    if (!client.redirect_uris.includes(givenRedirectUri))
+      return errorPage(ctx.res, "invalid_request", "Mismatching redirect URI.");
     redirectUri = givenRedirectUri;
   } else {
     if (client.redirect_uris.length !== 1) return errorPage(ctx.res, "invalid_request", "Missing redirect URI.");
@@ -52,10 +60,12 @@ async function authorize(ctx: RequestContext): Promise<void> {
   };
   const refuse = (error: string, description: string): void => redirect({ error, error_description: description });
 
-  if (query.get("response_type") !== "code") return refuse("unsupported_response_type", "Only response_type=code is supported.");
+  if (query.get("response_type") !== "code")
+    return refuse("unsupported_response_type", "Only response_type=code is supported.");
   const challenge = query.get("code_challenge");
   if (challenge !== null) {
-    if (query.get("code_challenge_method") !== "S256") return refuse("invalid_request", "Code challenge method must be S256.");
+    if (query.get("code_challenge_method") !== "S256")
+      return refuse("invalid_request", "Code challenge method must be S256.");
     if (!/^[A-Za-z0-9._~-]{43,128}$/.test(challenge)) return refuse("invalid_request", "Malformed code_challenge.");
   } else if (client.pkce_required) {
     return refuse("invalid_request", "Code challenge required.");
@@ -88,7 +98,9 @@ async function authorizingUser(ctx: RequestContext): Promise<TenantUser | undefi
   const hint = query.get("login_hint");
   const password = query.get("emulator_password");
   if (basic || (hint !== null && password !== null)) {
-    const user = basic ? tenant.login(basic.username, basic.password) : tenant.login(hint as string, password as string);
+    const user = basic
+      ? tenant.login(basic.username, basic.password)
+      : tenant.login(hint as string, password as string);
     if (!user) {
       const message = "Please enter a correct email and password.";
       showLoginForm(ctx, 401, stripEmulatorPassword(next), message, { "WWW-Authenticate": 'Basic realm="Alation"' });
@@ -122,10 +134,15 @@ async function exchangeCode(tenant: Tenant, client: ClientRecord, form: URLSearc
     throw oauthError(400, "invalid_grant", "Authorization code has already been used.");
   }
   entry.used = true; // spent by any attempt, right or wrong
-  if (entry.clientId !== client.client_id) throw oauthError(400, "invalid_grant", "Authorization code was issued to another client.");
+  if (entry.clientId !== client.client_id)
+    throw oauthError(400, "invalid_grant", "Authorization code was issued to another client.");
   if (entry.expiresAt <= tenant.now()) throw oauthError(400, "invalid_grant", "Authorization code has expired.");
   const redirectUri = form.get("redirect_uri");
-  if (entry.redirectUri !== undefined ? redirectUri !== entry.redirectUri : redirectUri !== null && !client.redirect_uris.includes(redirectUri)) {
+  if (
+    entry.redirectUri !== undefined
+      ? redirectUri !== entry.redirectUri
+      : redirectUri !== null && !client.redirect_uris.includes(redirectUri)
+  ) {
     throw oauthError(400, "invalid_grant", "Mismatching redirect URI.");
   }
   if (entry.codeChallenge !== undefined) {
@@ -144,7 +161,12 @@ async function refresh(tenant: Tenant, client: ClientRecord, form: URLSearchPara
   const token = form.get("refresh_token") ?? "";
   const tokens = tenant.store.state.tokens;
   const stored = Object.prototype.hasOwnProperty.call(tokens, token) ? tokens[token] : undefined;
-  if (!stored || stored.kind !== "oauth-refresh" || stored.expires_at <= tenant.now() || stored.client_id !== client.client_id) {
+  if (
+    !stored ||
+    stored.kind !== "oauth-refresh" ||
+    stored.expires_at <= tenant.now() ||
+    stored.client_id !== client.client_id
+  ) {
     throw oauthError(400, "invalid_grant", "Invalid refresh token.");
   }
   return issueUserTokens(tenant, client, stored.user_id, stored.scope ?? "", token);
@@ -205,8 +227,23 @@ async function introspect(ctx: RequestContext): Promise<void> {
     return;
   }
   const stored = ctx.tenant.store.state.tokens[token];
-  const activeRefresh = Object.prototype.hasOwnProperty.call(ctx.tenant.store.state.tokens, token) && stored.kind === "oauth-refresh" && stored.expires_at > ctx.tenant.now();
-  sendJson(ctx.res, 200, activeRefresh ? { active: true, client_id: stored.client_id, sub: String(stored.user_id), token_type: "refresh_token", exp: Math.floor(stored.expires_at / 1000) } : { active: false });
+  const activeRefresh =
+    Object.prototype.hasOwnProperty.call(ctx.tenant.store.state.tokens, token) &&
+    stored.kind === "oauth-refresh" &&
+    stored.expires_at > ctx.tenant.now();
+  sendJson(
+    ctx.res,
+    200,
+    activeRefresh
+      ? {
+          active: true,
+          client_id: stored.client_id,
+          sub: String(stored.user_id),
+          token_type: "refresh_token",
+          exp: Math.floor(stored.expires_at / 1000),
+        }
+      : { active: false },
+  );
 }
 
 /** A client's credentials as a request gives them. */
@@ -229,7 +266,9 @@ function clientCredentialsOf(ctx: RequestContext, form: URLSearchParams): GivenC
 function authenticateClient(ctx: RequestContext, form: URLSearchParams): ClientRecord {
   const { clientId, secret, basic } = clientCredentialsOf(ctx, form);
   const client = findClient(ctx.tenant, clientId);
-  const secretOk = client?.client_type === "public" || (secret !== null && client !== undefined && sameSecret(client.client_secret, secret));
+  const secretOk =
+    client?.client_type === "public" ||
+    (secret !== null && client !== undefined && sameSecret(client.client_secret, secret));
   if (!client || !client.is_active || !secretOk) throw invalidClient(basic);
   return client;
 }
@@ -272,5 +311,10 @@ function stripEmulatorPassword(pathAndQuery: string): string {
 }
 
 function errorPage(res: ServerResponse, error: string, description: string): void {
-  sendText(res, 400, `<!doctype html><title>Error</title><h1>${escapeHtml(error)}</h1><p>${escapeHtml(description)}</p>\n`, "text/html; charset=utf-8");
+  sendText(
+    res,
+    400,
+    `<!doctype html><title>Error</title><h1>${escapeHtml(error)}</h1><p>${escapeHtml(description)}</p>\n`,
+    "text/html; charset=utf-8",
+  );
 }

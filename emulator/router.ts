@@ -82,7 +82,13 @@ function safeDecode(text: string): string {
 }
 
 /** Builds the context of one request. */
-export function requestContext(req: IncomingMessage, res: ServerResponse, tenant: Tenant, url: URL, params: Record<string, string>): RequestContext {
+export function requestContext(
+  req: IncomingMessage,
+  res: ServerResponse,
+  tenant: Tenant,
+  url: URL,
+  params: Record<string, string>,
+): RequestContext {
   let body: Promise<Buffer> | undefined;
   return {
     req,

@@ -37,7 +37,12 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
   server.keepAliveTimeout = 5000;
   server.on("connection", () => tenant.counts.connections++);
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    const status = err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    const status =
+      err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? "408 Request Timeout"
+        : err.code === "HPE_HEADER_OVERFLOW"
+          ? "431 Request Header Fields Too Large"
+          : "400 Bad Request";
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
@@ -71,21 +76,31 @@ function listenProblem(port: number, host: string, err: NodeJS.ErrnoException): 
   const reason = err.code ?? err.message;
   switch (err.code) {
     case "EADDRINUSE":
-      return `port ${port} on ${host} is already in use (${reason}): stop what listens there, or choose another port ` +
-        ANY_PORT;
+      return (
+        `port ${port} on ${host} is already in use (${reason}): stop what listens there, or choose another port ` +
+        ANY_PORT
+      );
     case "EACCES":
       return `port ${port} on ${host} may not be used by this user (${reason}): choose a port above 1023 ${ANY_PORT}`;
     case "ENOTFOUND":
     case "EAI_AGAIN":
     case "EADDRNOTAVAIL":
-      return `host ${host} is not an address of this machine (${reason}): ` +
-        "use 127.0.0.1 (the default) or one of its addresses";
+      return (
+        `host ${host} is not an address of this machine (${reason}): ` +
+        "use 127.0.0.1 (the default) or one of its addresses"
+      );
     default:
       return `cannot listen on ${host} port ${port} (${err.message}): check the host and port`;
   }
 }
 
-async function dispatch(tenant: Tenant, router: Router, hooks: Router, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function dispatch(
+  tenant: Tenant,
+  router: Router,
+  hooks: Router,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const started = Date.now();
   const method = req.method ?? "GET";
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
@@ -95,7 +110,12 @@ async function dispatch(tenant: Tenant, router: Router, hooks: Router, req: http
 
   const match = (isHook ? hooks : router).match(method, path);
   if (!isHook) {
-    const routeName = match.kind === "found" ? `${method} ${match.route.pattern}` : match.kind === "method-not-allowed" ? `${method} ${match.pattern}` : `${method} ${path}`;
+    const routeName =
+      match.kind === "found"
+        ? `${method} ${match.route.pattern}`
+        : match.kind === "method-not-allowed"
+          ? `${method} ${match.pattern}`
+          : `${method} ${path}`;
     tenant.counts.total++;
     tenant.counts.byRoute[routeName] = (tenant.counts.byRoute[routeName] ?? 0) + 1;
     const fault = tenant.faults.pick(`${method} ${path}`);
@@ -105,7 +125,11 @@ async function dispatch(tenant: Tenant, router: Router, hooks: Router, req: http
   try {
     if (match.kind === "not-found") throw new HttpError(404, { detail: "Not found." });
     if (match.kind === "method-not-allowed") {
-      throw new HttpError(405, { detail: `Method "${method}" not allowed.` }, { Allow: [...new Set(match.allowed)].join(", ") });
+      throw new HttpError(
+        405,
+        { detail: `Method "${method}" not allowed.` },
+        { Allow: [...new Set(match.allowed)].join(", ") },
+      );
     }
     answerInTime(tenant, req, res, `${method} ${path}`);
     await match.route.handle(requestContext(req, res, tenant, url, match.params));
@@ -150,7 +174,12 @@ function answerInTime(tenant: Tenant, req: http.IncomingMessage, res: http.Serve
 }
 
 /** Applies a fault; true when the request is finished (answered or dropped). */
-async function applyFault(tenant: Tenant, fault: Fault, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+async function applyFault(
+  tenant: Tenant,
+  fault: Fault,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<boolean> {
   tenant.log(`fault ${fault.kind} on ${req.method} ${req.url?.split("?")[0]}`);
   switch (fault.kind) {
     case "latency":
@@ -164,14 +193,29 @@ async function applyFault(tenant: Tenant, fault: Fault, req: http.IncomingMessag
       return false;
     case "429":
       req.resume();
-      sendJson(res, 429, { detail: `Request was throttled. Expected available in ${fault.retryAfterSeconds} seconds.` }, { "Retry-After": String(fault.retryAfterSeconds) });
+      sendJson(
+        res,
+        429,
+        { detail: `Request was throttled. Expected available in ${fault.retryAfterSeconds} seconds.` },
+        { "Retry-After": String(fault.retryAfterSeconds) },
+      );
       return true;
     default: {
       // 500 from Django, 502/503 from the load balancer in front: HTML bodies, as real ones are.
       req.resume();
       const status = Number(fault.kind);
-      const title = status === 500 ? "Server Error (500)" : status === 502 ? "502 Bad Gateway" : "503 Service Temporarily Unavailable";
-      sendText(res, status, `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`, "text/html; charset=utf-8");
+      const title =
+        status === 500
+          ? "Server Error (500)"
+          : status === 502
+            ? "502 Bad Gateway"
+            : "503 Service Temporarily Unavailable";
+      sendText(
+        res,
+        status,
+        `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`,
+        "text/html; charset=utf-8",
+      );
       return true;
     }
   }

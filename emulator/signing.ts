@@ -22,7 +22,9 @@ export class SigningKey {
       made.kid = await jose.calculateJwkThumbprint(made);
       made.alg = ALG;
       made.use = "sig";
-      jwk = await store.update((draft) => (draft.signingKey = draft.signingKey ?? (made as Record<string, unknown>)) as jose.JWK);
+      jwk = await store.update(
+        (draft) => (draft.signingKey = draft.signingKey ?? (made as Record<string, unknown>)) as jose.JWK,
+      );
     }
     const publicJwk: jose.JWK = Object.fromEntries(Object.entries(jwk).filter(([k]) => !PRIVATE_MEMBERS.includes(k)));
     const privateKey = (await jose.importJWK(jwk, ALG)) as jose.CryptoKey;
@@ -41,13 +43,19 @@ export class SigningKey {
 
   /** Signs an access token (RFC 9068 style); times in epoch seconds are part of `claims`. */
   sign(claims: jose.JWTPayload): Promise<string> {
-    return new jose.SignJWT(claims).setProtectedHeader({ alg: ALG, kid: this.kid, typ: "at+jwt" }).sign(this.privateKey);
+    return new jose.SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: "at+jwt" })
+      .sign(this.privateKey);
   }
 
   /** The claims of a token this key signed for `issuer` that has not expired at `nowMs`; undefined otherwise. */
   async verify(token: string, issuer: string, nowMs: number): Promise<jose.JWTPayload | undefined> {
     try {
-      const { payload } = await jose.jwtVerify(token, this.publicKey, { issuer, algorithms: [ALG], currentDate: new Date(nowMs) });
+      const { payload } = await jose.jwtVerify(token, this.publicKey, {
+        issuer,
+        algorithms: [ALG],
+        currentDate: new Date(nowMs),
+      });
       return payload;
     } catch {
       return undefined;

@@ -120,7 +120,10 @@ export class TenantStore {
   private queue: Promise<unknown> = Promise.resolve();
   private tempCounter = 0;
 
-  private constructor(private readonly dataDir: string | undefined, initial: TenantState) {
+  private constructor(
+    private readonly dataDir: string | undefined,
+    initial: TenantState,
+  ) {
     this.current = initial;
   }
 
@@ -147,7 +150,9 @@ export class TenantStore {
       parsed = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (err) {
       // Never overwrite a file we cannot read: someone must look at it.
-      throw new Error(`the emulator's state file ${file} is not valid JSON (${(err as Error).message}); move it away to start afresh`);
+      throw new Error(
+        `the emulator's state file ${file} is not valid JSON (${(err as Error).message}); move it away to start afresh`,
+      );
     }
     if (typeof parsed !== "object" || parsed === null || (parsed as { version?: unknown }).version !== 1) {
       throw new Error(`the emulator's state file ${file} has an unknown format; move it away to start afresh`);

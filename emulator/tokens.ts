@@ -17,7 +17,12 @@ export interface TokenGrant {
 }
 
 /** An RFC 6749 error answer. */
-export function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): HttpError {
+export function oauthError(
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): HttpError {
   return new HttpError(status, { error, error_description: description }, { "Cache-Control": "no-store", ...headers });
 }
 
@@ -60,15 +65,26 @@ export async function issueUserTokens(
   const refreshToken = randomToken();
   await tenant.store.update((draft) => {
     if (consumeRefreshToken !== undefined) {
-      if (draft.tokens[consumeRefreshToken]?.kind !== "oauth-refresh") throw oauthError(400, "invalid_grant", "Invalid refresh token.");
+      if (draft.tokens[consumeRefreshToken]?.kind !== "oauth-refresh")
+        throw oauthError(400, "invalid_grant", "Invalid refresh token.");
       delete draft.tokens[consumeRefreshToken];
     }
     pruneExpired(draft, now);
     const base = { user_id: userId, client_id: client.client_id, scope };
     if (!jwtMode) draft.tokens[accessToken] = { kind: "oauth-access", ...base, expires_at: accessExpiresAt };
-    draft.tokens[refreshToken] = { kind: "oauth-refresh", ...base, expires_at: now + client.refresh_token_expiry * 1000 };
+    draft.tokens[refreshToken] = {
+      kind: "oauth-refresh",
+      ...base,
+      expires_at: now + client.refresh_token_expiry * 1000,
+    };
   });
-  return { access_token: accessToken, token_type: "Bearer", expires_in: client.access_token_expiry, refresh_token: refreshToken, scope };
+  return {
+    access_token: accessToken,
+    token_type: "Bearer",
+    expires_in: client.access_token_expiry,
+    refresh_token: refreshToken,
+    scope,
+  };
 }
 
 /**
@@ -151,7 +167,11 @@ function own<T>(record: Record<string, T>, key: string): T | undefined {
 }
 
 /** Whom an opaque token kept by the tenant stands for (legacy API tokens, v1 opaque access tokens). */
-export function resolveStoredToken(tenant: Tenant, token: string, kind: "legacy-access" | "oauth-access"): TokenGrant | undefined {
+export function resolveStoredToken(
+  tenant: Tenant,
+  token: string,
+  kind: "legacy-access" | "oauth-access",
+): TokenGrant | undefined {
   const state = tenant.store.state;
   const stored = Object.prototype.hasOwnProperty.call(state.tokens, token) ? state.tokens[token] : undefined;
   if (!stored || stored.kind !== kind || stored.expires_at <= tenant.now()) return undefined;
@@ -165,5 +185,6 @@ export function resolveStoredToken(tenant: Tenant, token: string, kind: "legacy-
 /** Drops expired tokens so the state does not grow without bound. */
 export function pruneExpired(draft: TenantState, now: number): void {
   for (const [token, stored] of Object.entries(draft.tokens)) if (stored.expires_at <= now) delete draft.tokens[token];
-  for (const [token, stored] of Object.entries(draft.legacyRefreshTokens)) if (stored.expires_at <= now) delete draft.legacyRefreshTokens[token];
+  for (const [token, stored] of Object.entries(draft.legacyRefreshTokens))
+    if (stored.expires_at <= now) delete draft.legacyRefreshTokens[token];
 }

@@ -17,10 +17,11 @@ const cluster = new k8s.Provider("tenant-cluster", { kubeconfig, context });
 
 const secretNamespaceName = config.get("secretNamespace") ?? "claude-connectors";
 // Created here unless it exists already (createSecretNamespace: false); the Secret waits for it.
-const secretNamespace = (config.getBoolean("createSecretNamespace") ?? true)
-  ? new k8s.core.v1.Namespace("secret-namespace", { metadata: { name: secretNamespaceName } }, { provider: cluster })
-      .metadata.name
-  : pulumi.output(secretNamespaceName);
+const secretNamespace =
+  (config.getBoolean("createSecretNamespace") ?? true)
+    ? new k8s.core.v1.Namespace("secret-namespace", { metadata: { name: secretNamespaceName } }, { provider: cluster })
+        .metadata.name
+    : pulumi.output(secretNamespaceName);
 
 const connector = new AlationClaudeConnector("claude", {
   tenantUrl: config.require("tenantUrl"),

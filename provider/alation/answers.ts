@@ -163,7 +163,16 @@ export function answerError(
   const { messages, fieldErrors } = text;
   if (isSilent(text) && answer.text.trim() && answer.json === undefined) {
     // Not JSON (an HTML error page of a gateway, say): a short, tag-free excerpt.
-    messages.push(redactText(answer.text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 160), context.secrets));
+    messages.push(
+      redactText(
+        answer.text
+          .replace(/<[^>]*>/g, " ")
+          .replace(/\s+/g, " ")
+          .trim()
+          .slice(0, 160),
+        context.secrets,
+      ),
+    );
   }
   const kind = options.kind ?? kindOf(answer.status, text);
   const quota = isLicenceQuota(answer) ? "a licence quota (entitlement), not throttling: not retried" : undefined;

@@ -7,7 +7,13 @@
 //   shares one token (one fetch in flight at a time) and fetches a new one only after a 401 with the current one.
 import { createHash } from "node:crypto";
 import { AlationError } from "./errors";
-import { answerError, apiAccessTokenAnswerSchema, oauthTokenAnswerSchema, shapeError, type CallContext } from "./answers";
+import {
+  answerError,
+  apiAccessTokenAnswerSchema,
+  oauthTokenAnswerSchema,
+  shapeError,
+  type CallContext,
+} from "./answers";
 import { send, type HttpAnswer, type HttpCall, type HttpTarget } from "./http";
 import type { Credentials } from "./settings";
 
@@ -102,7 +108,11 @@ export function authenticatorFor(target: HttpTarget, credentials: Credentials): 
   };
 }
 
-async function fetchApiAccessToken(target: HttpTarget, refreshToken: string, userId: number | string): Promise<FetchedToken> {
+async function fetchApiAccessToken(
+  target: HttpTarget,
+  refreshToken: string,
+  userId: number | string,
+): Promise<FetchedToken> {
   const call: HttpCall = {
     method: "POST",
     path: "/integration/v1/createAPIAccessToken/",
@@ -117,7 +127,11 @@ async function fetchApiAccessToken(target: HttpTarget, refreshToken: string, use
   throw tokenError(context, answer, "the refresh token or user id was refused; create a new refresh token in Alation");
 }
 
-async function fetchServiceAccountToken(target: HttpTarget, clientId: string, clientSecret: string): Promise<FetchedToken> {
+async function fetchServiceAccountToken(
+  target: HttpTarget,
+  clientId: string,
+  clientSecret: string,
+): Promise<FetchedToken> {
   const call: HttpCall = {
     method: "POST",
     path: "/oauth/v2/token/",

@@ -63,7 +63,6 @@ export function forgetRefusedFields(): void {
   refusingUndocumented.clear();
 }
 
-
 /** Options of the REST client that are not part of a connection. */
 export interface AlationClientOptions {
   /** Override parts of the retry policy (tests use short delays). */
@@ -274,8 +273,8 @@ export class AlationClient implements ApplicationStore {
 
   /**
    * An authenticated admin call. A 401 or 403 gets one more try when the credential can be renewed (a fetched token
-   * that expired or was replaced: tenants answer either status for an invalid token); a same-origin redirect (a tenant that wants the path without its trailing slash) is
-   * followed once.
+   * that expired or was replaced: tenants answer either status for an invalid token); a same-origin redirect (a tenant
+   * that wants the path without its trailing slash) is followed once.
    */
   private async call(
     method: HttpCall["method"],
@@ -311,7 +310,15 @@ export class AlationClient implements ApplicationStore {
     headers: Record<string, string>,
     options: { json?: unknown; query?: Record<string, string | number>; retry: RetryMode },
   ): HttpCall {
-    return { method, path, headers, json: options.json, query: options.query, retry: options.retry, secrets: this.auth.secrets() };
+    return {
+      method,
+      path,
+      headers,
+      json: options.json,
+      query: options.query,
+      retry: options.retry,
+      secrets: this.auth.secrets(),
+    };
   }
 
   private sameOriginRedirect(answer: HttpAnswer, method: HttpCall["method"]): string | undefined {

@@ -141,7 +141,9 @@ async function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpAnswer>
     body = new URLSearchParams(call.form).toString();
     headers["content-type"] = "application/x-www-form-urlencoded";
   }
-  const query = call.query ? `?${new URLSearchParams(Object.entries(call.query).map(([k, v]): [string, string] => [k, String(v)]))}` : "";
+  const query = call.query
+    ? `?${new URLSearchParams(Object.entries(call.query).map(([k, v]): [string, string] => [k, String(v)]))}`
+    : "";
   const response = await poolFor(target).request({
     method: call.method,
     path: call.path + query,
@@ -210,7 +212,11 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** The AlationError for an attempt that got no answer, and whether another attempt could help. */
-function networkFailure(target: HttpTarget, call: HttpCall, error: unknown): { error: AlationError; retryable: boolean } {
+function networkFailure(
+  target: HttpTarget,
+  call: HttpCall,
+  error: unknown,
+): { error: AlationError; retryable: boolean } {
   const code = errorCode(error);
   const name = error instanceof Error ? error.name : "";
   const timedOut = name === "TimeoutError" || name === "AbortError" || TIMEOUT_CODES.has(code);
@@ -248,8 +254,10 @@ function tlsHint(target: HttpTarget, code: string): string | undefined {
           "ALATION_CA_CERTIFICATE";
   }
   if (PLAIN_HTTP_ANSWER_CODES.has(code)) {
-    return `${target.origin} answers plain HTTP, not TLS: check the port in baseUrl` +
-      (isLoopbackOrigin(target.origin) ? ", or use http:// (allowed for a loopback host)" : "");
+    return (
+      `${target.origin} answers plain HTTP, not TLS: check the port in baseUrl` +
+      (isLoopbackOrigin(target.origin) ? ", or use http:// (allowed for a loopback host)" : "")
+    );
   }
   return undefined;
 }

@@ -45,7 +45,12 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 300, maxDelayMs: 5000, maxRetryAfterMs: 30000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 300,
+  maxDelayMs: 5000,
+  maxRetryAfterMs: 30000,
+};
 
 /** The one way `settings` authenticates. Throws (without any value in the message) when there is none or several. */
 export function credentialsOf(settings: ConnectionSettings): Credentials {

@@ -35,9 +35,7 @@ export type ApplicationRecord = { clientId: string } & Partial<ApplicationFields
 
 /** What a read found. `unsupported`: this tenant or path cannot read (e.g. GET answers 404/405 on a real tenant). */
 export type ApplicationLookup =
-  | { status: "found"; application: ApplicationRecord }
-  | { status: "gone" }
-  | { status: "unsupported"; reason: string };
+  { status: "found"; application: ApplicationRecord } | { status: "gone" } | { status: "unsupported"; reason: string };
 
 /**
  * What a delete did. `kept`: the application was left in place because the secret the caller expected no longer

@@ -115,7 +115,11 @@ export class AlationClaudeConnector extends pulumi.ComponentResource {
     const tenantOrigin = tenantOriginOf(this, name, args);
 
     this.featureFlag = manageFlag
-      ? new FeatureFlag(`${name}-jwt-flag`, { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true }, { parent: this })
+      ? new FeatureFlag(
+          `${name}-jwt-flag`,
+          { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true },
+          { parent: this },
+        )
       : undefined;
 
     const login = args.verifierLogin;

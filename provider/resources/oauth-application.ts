@@ -68,7 +68,10 @@ export interface OAuthApplicationArgs {
   refreshTokenExpiry?: pulumi.Input<number>;
   /** Require PKCE. Default true. */
   pkceRequired?: pulumi.Input<boolean>;
-  /** Issue JWT access tokens (what Alation's hosted MCP server accepts). Default true. Not settable over REST as far as documented. */
+  /**
+   * Issue JWT access tokens (what Alation's hosted MCP server accepts). Default true. Not settable over REST as far
+   * as documented.
+   */
   jwtRequired?: pulumi.Input<boolean>;
   /** The application is active. Default true. Not settable over REST as far as documented. */
   isActive?: pulumi.Input<boolean>;

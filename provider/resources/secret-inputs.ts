@@ -7,9 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
  * `ssh.privateKey`); a field that is absent stays absent. When `value` (or a parent of a path) is itself an Output
  * or a Promise, its fields cannot be reached before it resolves, so the whole of it is made secret.
  */
-export function withSecretFields<T>(value: pulumi.Input<T> | undefined, paths: ReadonlyArray<string>): pulumi.Input<T> | undefined {
+export function withSecretFields<T>(
+  value: pulumi.Input<T> | undefined,
+  paths: ReadonlyArray<string>,
+): pulumi.Input<T> | undefined {
   if (value === undefined || value === null || paths.length === 0) return value;
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) return pulumi.secret(value) as unknown as pulumi.Output<T>;
+  if (pulumi.Output.isInstance(value) || value instanceof Promise)
+    return pulumi.secret(value) as unknown as pulumi.Output<T>;
   if (typeof value !== "object") return value;
   const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   const byHead = new Map<string, string[]>();

@@ -7,7 +7,8 @@ import type { ShellSettings } from "../schema/shell";
 import { resolveConnection } from "./connection";
 
 /** A resolved way to the tenant. */
-export type ApplicationTarget = { connection: ConnectionSettings; shell?: undefined } | { shell: ShellSettings; connection?: undefined };
+export type ApplicationTarget =
+  { connection: ConnectionSettings; shell?: undefined } | { shell: ShellSettings; connection?: undefined };
 
 /** The target named by validated inputs: `shell` when given, else the connection resolved at call time. */
 export function targetOf(inputs: { connection?: ConnectionInputs; shell?: ShellSettings }): ApplicationTarget {

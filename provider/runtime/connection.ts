@@ -66,16 +66,19 @@ function combine(sources: ConnectionSource[]): ConnectionSettings {
     sources.find((source) => source[key] !== undefined && source[key] !== "");
   const baseUrlSource = first("baseUrl");
   if (!baseUrlSource?.baseUrl) {
-    throw new Error("Alation connection: no baseUrl; set connection.baseUrl, stack config alation:baseUrl or ALATION_BASE_URL");
+    throw new Error(
+      "Alation connection: no baseUrl; set connection.baseUrl, stack config alation:baseUrl or ALATION_BASE_URL",
+    );
   }
   const problem = baseUrlProblem(baseUrlSource.baseUrl);
   if (problem) throw new Error(`Alation connection (${baseUrlSource.name}): ${problem}`);
   const credentialSource = sources.find((source) => hasCredentials(source.credentials));
   if (!credentialSource) {
     throw new Error(
-      "Alation connection: no credential; give connection.apiAccessToken (or refreshToken + userId, or clientCredentials), " +
-        "stack config alation:apiAccessToken (alation:refreshToken + alation:userId, alation:clientId + alation:clientSecret), " +
-        "or ALATION_API_ACCESS_TOKEN (ALATION_REFRESH_TOKEN + ALATION_USER_ID, ALATION_CLIENT_ID + ALATION_CLIENT_SECRET)",
+      "Alation connection: no credential; give connection.apiAccessToken (or refreshToken + userId, or " +
+        "clientCredentials), stack config alation:apiAccessToken (alation:refreshToken + alation:userId, " +
+        "alation:clientId + alation:clientSecret), or ALATION_API_ACCESS_TOKEN (ALATION_REFRESH_TOKEN + " +
+        "ALATION_USER_ID, ALATION_CLIENT_ID + ALATION_CLIENT_SECRET)",
     );
   }
   const settings: ConnectionSettings = { baseUrl: originOf(baseUrlSource.baseUrl), ...credentialSource.credentials };
@@ -89,7 +92,8 @@ function combine(sources: ConnectionSource[]): ConnectionSettings {
   const timeout = first("timeoutSeconds");
   if (timeout?.timeoutSeconds !== undefined) {
     const seconds = Number(timeout.timeoutSeconds);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`Alation connection (${timeout.name}): timeoutSeconds must be a positive number`);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new Error(`Alation connection (${timeout.name}): timeoutSeconds must be a positive number`);
     settings.timeoutSeconds = seconds;
   }
   return settings;
@@ -143,7 +147,10 @@ function environmentSource(): ConnectionSource {
 }
 
 // A half-given pair stays visible (and is then refused by credentialsOf with a clear message).
-function clientCredentialsOf(clientId: string | undefined, clientSecret: string | undefined): CredentialFields["clientCredentials"] {
+function clientCredentialsOf(
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+): CredentialFields["clientCredentials"] {
   return clientId || clientSecret ? { clientId: clientId ?? "", clientSecret: clientSecret ?? "" } : undefined;
 }
 
@@ -174,7 +181,13 @@ function sameCredentials(a: CredentialFields, b: CredentialFields): boolean {
   const key = (fields: CredentialFields) => {
     const picked = pickCredentials(fields);
     const client = picked.clientCredentials;
-    return JSON.stringify([picked.apiAccessToken, picked.refreshToken, picked.userId?.toString(), client?.clientId, client?.clientSecret]);
+    return JSON.stringify([
+      picked.apiAccessToken,
+      picked.refreshToken,
+      picked.userId?.toString(),
+      client?.clientId,
+      client?.clientSecret,
+    ]);
   };
   return key(a) === key(b);
 }

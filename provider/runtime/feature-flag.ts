@@ -53,7 +53,8 @@ export const featureFlag: pulumi.dynamic.ResourceProvider = {
     // name) is an update, so that state holds what read and delete will use.
     const replaces = isUnknown(news.key) || news.key !== olds.key ? ["key"] : [];
     const changed = ["value", "restoreOnDelete", "shell"].filter(
-      (field) => containsUnknown(news[field]) || !isDeepStrictEqual(news[field], olds[field as keyof FeatureFlagOutputs]),
+      (field) =>
+        containsUnknown(news[field]) || !isDeepStrictEqual(news[field], olds[field as keyof FeatureFlagOutputs]),
     );
     return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };
   },
@@ -69,7 +70,9 @@ export const featureFlag: pulumi.dynamic.ResourceProvider = {
 
   async read(id: string, props?: FeatureFlagOutputs) {
     if (!props?.shell) {
-      throw new Error(`FeatureFlag ${id}: reading needs the resource's state (its shell settings); it cannot be imported by id alone`);
+      throw new Error(
+        `FeatureFlag ${id}: reading needs the resource's state (its shell settings); it cannot be imported by id alone`,
+      );
     }
     // Drift shows as a value that differs from the one in state; nothing printed reads as "".
     const value = (await currentValue(props.shell, props.key, props.value)) ?? "";

@@ -1,10 +1,21 @@
 // OAuthApplication's lifecycle, run inside Pulumi's dynamic-provider process, over an ApplicationStore (the REST
 // client or the shell path). check and diff are offline; the others reach the tenant.
 import type { ConnectionSettings } from "../alation/settings";
-import { APPLICATION_FIELDS, type ApplicationFields, type ApplicationLookup, type ApplicationRecord, type ApplicationStore } from "../alation/types";
+import {
+  APPLICATION_FIELDS,
+  type ApplicationFields,
+  type ApplicationLookup,
+  type ApplicationRecord,
+  type ApplicationStore,
+} from "../alation/types";
 import { checkWithSchema, parseOrThrow, type CheckResult } from "../schema/check";
 import { baseUrlProblem } from "../schema/connection";
-import { APPLICATION_DEFAULTS, oauthApplicationSchema, oauthApplicationShape, type OAuthApplicationInputs } from "../schema/oauth-application";
+import {
+  APPLICATION_DEFAULTS,
+  oauthApplicationSchema,
+  oauthApplicationShape,
+  type OAuthApplicationInputs,
+} from "../schema/oauth-application";
 import { isUnknown } from "../schema/unknown";
 import type { ShellSettings } from "../schema/shell";
 import { describeTarget, storeOf, targetOf, type ApplicationTarget } from "./application-target";
@@ -55,14 +66,20 @@ async function diff(
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
   // A resource the program still declares holds this application.
   claimApplication(olds.clientId, olds.clientSecret);
-  const changed: string[] = APPLICATION_FIELDS.filter((field) => !sameField(field, olds[field] ?? defaultOf(field), news[field]));
+  const changed: string[] = APPLICATION_FIELDS.filter(
+    (field) => !sameField(field, olds[field] ?? defaultOf(field), news[field]),
+  );
   if (olds.secretVersion !== news.secretVersion) changed.push("secretVersion");
   const replaces: string[] = [];
   if (olds.adoptClientId !== news.adoptClientId) replaces.push("adoptClientId");
   const oldPath = olds.shell !== undefined ? "shell" : "connection";
-  const newPath = news.shell !== undefined && !isUnknown(news.shell) ? "shell" : isUnknown(news.shell) ? "unknown" : "connection";
+  const newPath =
+    news.shell !== undefined && !isUnknown(news.shell) ? "shell" : isUnknown(news.shell) ? "unknown" : "connection";
   if (oldPath !== newPath) replaces.push(newPath === "shell" ? "shell" : "connection");
-  else if (oldPath === "connection" && tenantChanged(olds.connection as ConnectionSettings | undefined, news.connection as Props | undefined)) {
+  else if (
+    oldPath === "connection" &&
+    tenantChanged(olds.connection as ConnectionSettings | undefined, news.connection as Props | undefined)
+  ) {
     replaces.push("connection");
   }
   // Names are unique in a tenant: the new application can only be created once the old one is gone.
@@ -133,8 +150,16 @@ async function update(id: string, olds: Props, news: Props): Promise<{ outs: Pro
     } catch (error) {
       if (!answer) throw error;
       // Recorded with the previous secretVersion, so that the next update rotates again.
-      const applied = outputsOf({ ...parsed, secretVersion: previous.secretVersion }, target, fields, { clientId: id, clientSecret, notEnforced });
-      throw new ResourceInitError(`${messageOf(error)} (the other changes were applied; the secret was not rotated)`, id, applied as unknown as Props);
+      const applied = outputsOf({ ...parsed, secretVersion: previous.secretVersion }, target, fields, {
+        clientId: id,
+        clientSecret,
+        notEnforced,
+      });
+      throw new ResourceInitError(
+        `${messageOf(error)} (the other changes were applied; the secret was not rotated)`,
+        id,
+        applied as unknown as Props,
+      );
     }
   }
   claimApplication(id, clientSecret, previous.clientSecret);
@@ -225,11 +250,13 @@ async function createRecovering(
     if (!nameTaken && !outcomeUnknown(failure)) throw failure;
     const lookup = await lookUpName(store, fields.name);
     if (lookup.status === "gone" && !nameTaken && attempt < CREATE_ATTEMPTS) continue;
-    const differing = lookup.status === "found" ? differingSettings(lookup.application, fields, store.enforcedFields) : [];
+    const differing =
+      lookup.status === "found" ? differingSettings(lookup.application, fields, store.enforcedFields) : [];
     if (lookup.status === "found" && differing.length === 0) {
       const clientId = lookup.application.clientId;
       console.warn(
-        `alation:OAuthApplication "${fields.name}": an application of this name already exists at ${describeTarget(target)} ` +
+        `alation:OAuthApplication "${fields.name}": an application of this name already exists at ` +
+          `${describeTarget(target)} ` +
           `(client id ${clientId}) with exactly this resource's settings: what a create leaves whose answer was lost ` +
           "(a dropped connection or an interrupted run). This resource now manages it; its secret was rotated, so a " +
           "secret issued to it before no longer works.",
@@ -319,7 +346,8 @@ async function adopt(
     // The application's fields are left out so that the next update sets them all.
     const partial = outputsOf(inputs, target, undefined, { clientId, clientSecret, notEnforced: [] });
     throw new ResourceInitError(
-      `OAuth application ${clientId} was taken over (its secret rotated) but setting its fields failed: ${messageOf(error)}`,
+      `OAuth application ${clientId} was taken over (its secret rotated) but setting its fields failed: ` +
+        `${messageOf(error)}`,
       clientId,
       partial as unknown as Props,
     );
@@ -363,7 +391,9 @@ async function withStateTarget<T>(
     const target: ApplicationTarget = { shell: state.shell };
     return { result: await operation(storeOf(target)), target };
   }
-  const { result, connection } = await withRecordedConnection(state.connection, (settings) => operation(storeOf({ connection: settings })));
+  const { result, connection } = await withRecordedConnection(state.connection, (settings) =>
+    operation(storeOf({ connection: settings })),
+  );
   return { result, target: { connection } };
 }
 
@@ -431,7 +461,11 @@ function isNameConflict(error: unknown): boolean {
 function outcomeUnknown(error: unknown): boolean {
   const facts = error as { outcomeUnknown?: unknown; commandSent?: unknown; kind?: unknown; name?: unknown };
   if (facts?.outcomeUnknown === true) return true;
-  return facts?.name === "ShellError" && facts.commandSent === true && (facts.kind === "connection" || facts.kind === "timeout");
+  return (
+    facts?.name === "ShellError" &&
+    facts.commandSent === true &&
+    (facts.kind === "connection" || facts.kind === "timeout")
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -66,7 +66,11 @@ function authModeIssues(connection: Record<string, unknown>, addIssue: AddIssue)
   if (CREDENTIAL_KEYS.some((key) => isUnknown(connection[key]))) return;
   const has = (key: string) => connection[key] !== undefined;
   if (has("refreshToken") !== has("userId")) {
-    addIssue({ code: "custom", path: [has("refreshToken") ? "userId" : "refreshToken"], message: "refreshToken and userId go together" });
+    addIssue({
+      code: "custom",
+      path: [has("refreshToken") ? "userId" : "refreshToken"],
+      message: "refreshToken and userId go together",
+    });
   }
   const modes = [has("apiAccessToken"), has("refreshToken") || has("userId"), has("clientCredentials")].filter(Boolean);
   if (modes.length > 1) {

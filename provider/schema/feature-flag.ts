@@ -20,7 +20,10 @@ export const confValueSchema = z
     } else if (value === "") {
       ctx.addIssue({ code: "custom", message: "value must not be empty" });
     } else if (value.startsWith("-") && !NUMBER_TEXT.test(value)) {
-      ctx.addIssue({ code: "custom", message: "value must not start with '-': alation_conf would read it as an option" });
+      ctx.addIssue({
+        code: "custom",
+        message: "value must not start with '-': alation_conf would read it as an option",
+      });
     }
   });
 
@@ -28,10 +31,14 @@ export const confValueSchema = z
 export const featureFlagShape = {
   shell: shellSchema,
   key: z
-    .string({ error: "key is required: an Alation configuration key such as alation.feature_flags.enable_jwt_in_v1_oauth_stack" })
+    .string({
+      error: "key is required: an Alation configuration key such as alation.feature_flags.enable_jwt_in_v1_oauth_stack",
+    })
     .max(255, { error: "key must be at most 255 characters" })
     .regex(CONF_KEY, {
-      error: "key must be an Alation configuration key: dot-separated letters, digits, '_' and '-' (no spaces, quotes, $ or backticks)",
+      error:
+        "key must be an Alation configuration key: dot-separated letters, digits, '_' and '-' (no spaces, quotes, " +
+        "$ or backticks)",
     }),
   value: confValueSchema,
   restoreOnDelete: z.boolean({ error: "restoreOnDelete must be true or false" }).default(true),

@@ -47,7 +47,8 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     return "a redirect URI must use https:// (http:// only for localhost, 127.0.0.1 or [::1])";
   }
-  if ((url.protocol === "https:" || url.protocol === "http:") && !url.hostname) return "a redirect URI must name a host";
+  if ((url.protocol === "https:" || url.protocol === "http:") && !url.hostname)
+    return "a redirect URI must name a host";
   return undefined;
 }
 
@@ -64,7 +65,8 @@ const expiry = (what: string, range: { min: number; max: number }, fallback: num
     .max(range.max, { error: `${what} must be at most ${range.max} seconds` })
     .default(fallback);
 
-const flag = (what: string, fallback: boolean) => z.boolean({ error: `${what} must be true or false` }).default(fallback);
+const flag = (what: string, fallback: boolean) =>
+  z.boolean({ error: `${what} must be true or false` }).default(fallback);
 
 /** OAuthApplication's inputs as the runtime receives them (plain values, defaults applied by parsing). */
 export const oauthApplicationShape = {
@@ -95,7 +97,10 @@ export const oauthApplicationShape = {
   isActive: flag("isActive", APPLICATION_DEFAULTS.isActive),
   internalApplication: flag("internalApplication", APPLICATION_DEFAULTS.internalApplication),
   secretVersion: z.string({ error: "secretVersion must be a string" }).optional(),
-  adoptClientId: z.string({ error: "adoptClientId must be a string (a client id)" }).min(1, { error: "adoptClientId must not be empty" }).optional(),
+  adoptClientId: z
+    .string({ error: "adoptClientId must be a string (a client id)" })
+    .min(1, { error: "adoptClientId must not be empty" })
+    .optional(),
   connection: connectionSchema.optional(),
   shell: shellSchema.optional(),
 };
@@ -109,7 +114,11 @@ export const oauthApplicationSchema = z
       (inputs, ctx) => {
         const raw = inputs as Record<string, unknown>;
         if (raw.clientType === "public" && raw.pkceRequired === false) {
-          ctx.addIssue({ code: "custom", path: ["pkceRequired"], message: "PKCE is required for public clients (pkceRequired: true)" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["pkceRequired"],
+            message: "PKCE is required for public clients (pkceRequired: true)",
+          });
         }
         // An unknown value may still turn out to be undefined: only known values can conflict.
         const given = (value: unknown) => value !== undefined && !isUnknown(value);

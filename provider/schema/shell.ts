@@ -15,7 +15,9 @@ const text = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
     .min(1, { error: `${what} must not be empty` })
-    .refine((value) => !CONTROL_CHARACTERS.test(value), { error: `${what} must not hold newlines or control characters` });
+    .refine((value) => !CONTROL_CHARACTERS.test(value), {
+      error: `${what} must not hold newlines or control characters`,
+    });
 
 const kubernetesName = (what: string, pattern: RegExp, maxLength: number) =>
   z
@@ -26,7 +28,10 @@ const kubernetesName = (what: string, pattern: RegExp, maxLength: number) =>
 /** `shell.kubernetes`: exec into the tenant's pod. */
 export const kubernetesShellSchema = z
   .strictObject({
-    kubeconfig: z.string({ error: "kubeconfig must be a string (a kubeconfig's YAML)" }).min(1, { error: "kubeconfig must not be empty" }).optional(),
+    kubeconfig: z
+      .string({ error: "kubeconfig must be a string (a kubeconfig's YAML)" })
+      .min(1, { error: "kubeconfig must not be empty" })
+      .optional(),
     context: text("context").optional(),
     namespace: kubernetesName("namespace", DNS_LABEL, 63),
     pod: kubernetesName("pod", DNS_SUBDOMAIN, 253).optional(),
@@ -46,15 +51,27 @@ export const sshShellSchema = z.strictObject({
   username: text("username").refine((value) => !/\s/.test(value), { error: "username must not hold spaces" }),
   privateKey: z
     .string({ error: "privateKey must be a string (a PEM or OpenSSH private key)" })
-    .refine((value) => PRIVATE_KEY.test(value), { error: "privateKey must be a PEM or OpenSSH private key (-----BEGIN ... PRIVATE KEY-----)" }),
+    .refine((value) => PRIVATE_KEY.test(value), {
+      error: "privateKey must be a PEM or OpenSSH private key (-----BEGIN ... PRIVATE KEY-----)",
+    }),
   hostKeySha256: z
     .string({ error: "hostKeySha256 must be a string" })
     .trim()
-    .regex(SHA256_FINGERPRINT, { error: "hostKeySha256 must be the host key's SHA-256 fingerprint as `ssh-keygen -lf` prints it (SHA256:<43 base64 characters>)" }),
+    .regex(SHA256_FINGERPRINT, {
+      error:
+        "hostKeySha256 must be the host key's SHA-256 fingerprint as `ssh-keygen -lf` prints it (SHA256:<43 base64 " +
+        "characters>)",
+    }),
   commandPrefix: z
-    .array(z.string().min(1, { error: "a commandPrefix element must not be empty" }).refine((value) => !value.includes("\0"), { error: "a commandPrefix element must not hold NUL" }), {
-      error: "commandPrefix must be a list of strings (argv)",
-    })
+    .array(
+      z
+        .string()
+        .min(1, { error: "a commandPrefix element must not be empty" })
+        .refine((value) => !value.includes("\0"), { error: "a commandPrefix element must not hold NUL" }),
+      {
+        error: "commandPrefix must be a list of strings (argv)",
+      },
+    )
     .optional(),
 });
 
@@ -70,7 +87,10 @@ export const shellSchema = z
       local: localShellSchema.optional(),
       timeoutSeconds: z.number({ error: "timeoutSeconds must be a number" }).int().min(1).max(3600).optional(),
     },
-    { error: (issue) => (issue.code === "invalid_type" ? "shell must be an object with one of kubernetes, ssh and local" : undefined) },
+    {
+      error: (issue) =>
+        issue.code === "invalid_type" ? "shell must be an object with one of kubernetes, ssh and local" : undefined,
+    },
   )
   .superRefine((settings, ctx) => {
     const given = (["kubernetes", "ssh", "local"] as const).filter((way) => settings[way] !== undefined);

@@ -22,7 +22,12 @@ export async function readConf(transport: Transport, key: string, timeoutMs = TI
 }
 
 /** Sets a key. Setting the same value again changes nothing, so a lost connection is retried. */
-export async function writeConf(transport: Transport, key: string, value: ConfValue, timeoutMs = TIMEOUT_MS): Promise<void> {
+export async function writeConf(
+  transport: Transport,
+  key: string,
+  value: ConfValue,
+  timeoutMs = TIMEOUT_MS,
+): Promise<void> {
   const text = formatConfValue(value);
   if (/[\r\n\0]/.test(text)) {
     throw new ShellError("config", `alation_conf cannot store a value holding a newline or NUL (key ${key})`);

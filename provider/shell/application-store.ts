@@ -14,13 +14,17 @@ import { Transport } from "./transport";
 
 const SCRIPT = "oauth_application.py";
 
-
 type Operation = "create" | "get" | "find_by_name" | "update" | "rotate" | "delete";
 
 /** An ApplicationStore over a transport. Commands are abandoned after `timeoutMs`. */
 export function createDjangoApplicationStore(transport: Transport, timeoutMs: number): ApplicationStore {
   const run = async (op: Operation, request: Record<string, unknown>, idempotent: boolean) => {
-    const result = await runDjangoScript(transport, { script: SCRIPT, request: { op, ...request }, idempotent, timeoutMs });
+    const result = await runDjangoScript(transport, {
+      script: SCRIPT,
+      request: { op, ...request },
+      idempotent,
+      timeoutMs,
+    });
     if (!result.ok) throw scriptError(op, result, transport);
     return result;
   };
@@ -36,7 +40,10 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
     // Not retried: a create whose answer was lost is recovered by the runtime (looked up by name, secret rotated).
     async create(fields) {
       const result = await run("create", { fields: toModelFields(fields) }, false);
-      return { application: requireRecord(result.application, "create", transport), clientSecret: requireSecret(result, "create", transport) };
+      return {
+        application: requireRecord(result.application, "create", transport),
+        clientSecret: requireSecret(result, "create", transport),
+      };
     },
 
     get: (clientId) => lookup("get", { client_id: clientId }),
@@ -102,6 +109,13 @@ function requireSecret(result: ScriptResult, op: Operation, transport: Transport
 
 function scriptError(op: Operation, result: Extract<ScriptResult, { ok: false }>, transport: Transport): ShellError {
   const kind = result.error === "not_found" ? "not-found" : result.error === "conflict" ? "conflict" : "command";
-  const hint = op === "create" && kind === "conflict" ? ". To manage the existing application, set adoptClientId to its client id" : "";
-  return new ShellError(kind, `the ${op} operation of oauth_application.py on ${transport.target} failed (${result.error}): ${result.message}${hint}`);
+  const hint =
+    op === "create" && kind === "conflict"
+      ? ". To manage the existing application, set adoptClientId to its client id"
+      : "";
+  return new ShellError(
+    kind,
+    `the ${op} operation of oauth_application.py on ${transport.target} failed (${result.error}): ` +
+      `${result.message}${hint}`,
+  );
 }

@@ -63,11 +63,15 @@ export async function runDjangoScript(transport: Transport, run: ScriptRun): Pro
     if (result.exitCode !== 0) throw commandFailed(transport, argv, result);
     throw new ShellError(
       "command",
-      `alation_django_shell on ${transport.target} printed no result line (exit code 0): ${stderrExcerpt(result.stderr)}`,
+      `alation_django_shell on ${transport.target} printed no result line (exit code 0): ` +
+        `${stderrExcerpt(result.stderr)}`,
     );
   }
   if (lines.length > 1) {
-    throw new ShellError("command", `alation_django_shell on ${transport.target} printed ${lines.length} result lines, expected one`);
+    throw new ShellError(
+      "command",
+      `alation_django_shell on ${transport.target} printed ${lines.length} result lines, expected one`,
+    );
   }
   return parseResultLine(lines[0], transport);
 }
@@ -79,7 +83,10 @@ function parseResultLine(line: string, transport: Transport): ScriptResult {
   try {
     parsed = JSON.parse(json);
   } catch {
-    throw new ShellError("command", `alation_django_shell on ${transport.target} printed a result line that is not JSON`);
+    throw new ShellError(
+      "command",
+      `alation_django_shell on ${transport.target} printed a result line that is not JSON`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || typeof (parsed as { ok?: unknown }).ok !== "boolean") {
     throw new ShellError("command", `alation_django_shell on ${transport.target} printed a result line without "ok"`);

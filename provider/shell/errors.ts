@@ -64,7 +64,8 @@ export function commandName(argv: readonly string[]): string {
 // Besides what the REST client's redaction removes (known secrets, JWTs, `secret=...`): PEM blocks (private keys,
 // certificates), `private_key: ...`, and long base64/base64url runs (token_urlsafe(32) secrets, kubeconfig data).
 const PEM_BLOCK = /-----BEGIN [^-]*-----[\s\S]*?(-----END [^-]*-----|$)/g;
-const KEY_ASSIGNMENT = /\b(private[_-]?key|passphrase|client-key-data|client-certificate-data)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
+const KEY_ASSIGNMENT =
+  /\b(private[_-]?key|passphrase|client-key-data|client-certificate-data)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
 // base64url runs of 32+ (no "/": file paths in tracebacks stay readable), standard base64 runs of 64+.
 const LONG_TOKEN = /[A-Za-z0-9+_-]{32,}={0,2}|[A-Za-z0-9+/]{64,}={0,2}/g;
 

@@ -31,7 +31,9 @@ const V5_PROTOCOL = "v5.channel.k8s.io";
 
 /** The Kubernetes transport. The kubeconfig is read when the first command runs. */
 export function createKubernetesTransport(options: KubernetesOptions): Transport {
-  const where = options.pod ? `pod ${options.namespace}/${options.pod}` : `a pod of ${options.namespace} matching "${options.labelSelector}"`;
+  const where = options.pod
+    ? `pod ${options.namespace}/${options.pod}`
+    : `a pod of ${options.namespace} matching "${options.labelSelector}"`;
   const transport: Transport = {
     target: where,
     runCommand: async (argv, runOptions) => {
@@ -43,7 +45,10 @@ export function createKubernetesTransport(options: KubernetesOptions): Transport
       );
       const remaining = Math.max(deadline - Date.now(), 1000);
       const target = { target: `pod ${options.namespace}/${pod.metadata?.name}` };
-      return execInPod(k8s, config, target, pod, containerOf(pod, options.container), argv, { ...runOptions, timeoutMs: remaining });
+      return execInPod(k8s, config, target, pod, containerOf(pod, options.container), argv, {
+        ...runOptions,
+        timeoutMs: remaining,
+      });
     },
   };
   return transport;
@@ -57,7 +62,12 @@ function loadKubeConfig(k8s: KubernetesClient, options: KubernetesOptions): Kube
     } catch (error) {
       // The parser's message may quote the kubeconfig: only its line number is kept.
       const line = (error as { mark?: { line?: number } }).mark?.line;
-      throw new ShellError("config", `shell.kubernetes.kubeconfig is not a valid kubeconfig${line === undefined ? "" : ` (YAML error on line ${line + 1})`}`, { commandSent: false });
+      throw new ShellError(
+        "config",
+        `shell.kubernetes.kubeconfig is not a valid ` +
+          `kubeconfig${line === undefined ? "" : ` (YAML error on line ${line + 1})`}`,
+        { commandSent: false },
+      );
     }
   } else if (process.env.KUBECONFIG || fs.existsSync(path.join(os.homedir(), ".kube", "config"))) {
     config.loadFromDefault();
@@ -90,7 +100,9 @@ async function findPod(k8s: KubernetesClient, config: KubeConfig, options: Kuber
       const pod = await api.readNamespacedPod({ name: options.pod, namespace });
       const phase = pod.status?.phase ?? "Unknown";
       if (phase !== "Running") {
-        throw new ShellError("not-found", `pod ${namespace}/${options.pod} is not running (phase ${phase})`, { commandSent: false });
+        throw new ShellError("not-found", `pod ${namespace}/${options.pod} is not running (phase ${phase})`, {
+          commandSent: false,
+        });
       }
       return pod;
     }
@@ -119,14 +131,19 @@ function apiError(k8s: KubernetesClient, error: unknown, options: KubernetesOpti
     // ApiException's own message carries the response headers and body: only the status and the API's reason are kept.
     const code = error.code;
     const reason = redact(String((error.body as { message?: unknown } | undefined)?.message ?? ""));
-    const kind = code === 404 ? "not-found" : code === 401 || code === 403 ? "auth" : code >= 500 ? "connection" : "config";
+    const kind =
+      code === 404 ? "not-found" : code === 401 || code === 403 ? "auth" : code >= 500 ? "connection" : "config";
     const message = code === 404 ? `${what} not found` : `the Kubernetes API refused to read ${what} (HTTP ${code})`;
     return new ShellError(kind, message + (reason ? `: ${reason}` : ""), { commandSent: false });
   }
   const code = (error as NodeJS.ErrnoException).code;
-  return new ShellError("connection", `the Kubernetes API could not be reached to read ${what}: ${code ?? "network error"}`, {
-    commandSent: false,
-  });
+  return new ShellError(
+    "connection",
+    `the Kubernetes API could not be reached to read ${what}: ${code ?? "network error"}`,
+    {
+      commandSent: false,
+    },
+  );
 }
 
 function containerOf(pod: V1Pod, requested: string | undefined): string {
@@ -162,14 +179,23 @@ function execInPod(
       socket?.close();
       outcome();
     };
-    const timer = setTimeout(() => finish(() => reject(commandTimedOut(transport, argv, options.timeoutMs))), options.timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => reject(commandTimedOut(transport, argv, options.timeoutMs))),
+      options.timeoutMs,
+    );
     // The status arrives last; the output streams are ended by the client just before it.
     const done = () => {
       if (status === undefined || !stdoutSink.writableFinished || !stderrSink.writableFinished) return;
       const exitCode = exitCodeOf(status);
       if (exitCode === undefined) {
         finish(() =>
-          reject(new ShellError("command", `${commandName(argv)} could not run on ${transport.target}: ${redact(status?.message ?? status?.reason ?? "unknown failure")}`)),
+          reject(
+            new ShellError(
+              "command",
+              `${commandName(argv)} could not run on ${transport.target}: ` +
+                `${redact(status?.message ?? status?.reason ?? "unknown failure")}`,
+            ),
+          ),
         );
       } else {
         finish(() => resolve({ exitCode, stdout: stdout.text(), stderr: stderr.text() }));
@@ -179,15 +205,32 @@ function execInPod(
     stderrSink.on("finish", done);
 
     new k8s.Exec(config)
-      .exec(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", container, [...argv], stdoutSink, stderrSink, stdin, false, (s) => {
-        status = s;
-        done();
-      })
+      .exec(
+        pod.metadata?.namespace ?? "",
+        pod.metadata?.name ?? "",
+        container,
+        [...argv],
+        stdoutSink,
+        stderrSink,
+        stdin,
+        false,
+        (s) => {
+          status = s;
+          done();
+        },
+      )
       .then((ws) => {
         socket = ws;
         ws.on("close", () => {
           if (status === undefined) {
-            finish(() => reject(new ShellError("connection", `the exec connection to ${transport.target} closed before the command reported its exit status`)));
+            finish(() =>
+              reject(
+                new ShellError(
+                  "connection",
+                  `the exec connection to ${transport.target} closed before the command reported its exit status`,
+                ),
+              ),
+            );
           }
         });
         if (stdin) {
@@ -196,7 +239,8 @@ function execInPod(
               reject(
                 new ShellError(
                   "config",
-                  `the Kubernetes API server of ${transport.target} does not speak ${V5_PROTOCOL} (Kubernetes 1.30 or later), which is needed to send a command's input`,
+                  `the Kubernetes API server of ${transport.target} does not speak ${V5_PROTOCOL} (Kubernetes 1.30 ` +
+                    `or later), which is needed to send a command's input`,
                   { commandSent: false },
                 ),
               ),
@@ -234,11 +278,20 @@ function execConnectError(transport: { target: string }, error: unknown): ShellE
   const httpStatus = /Unexpected server response: (\d+)/.exec(text)?.[1];
   if (httpStatus) {
     const code = Number(httpStatus);
-    const kind = code === 401 || code === 403 ? "auth" : code === 404 ? "not-found" : code >= 500 ? "connection" : "config";
-    return new ShellError(kind, `the Kubernetes API refused to exec into ${transport.target} (HTTP ${code})`, { commandSent: false });
+    const kind =
+      code === 401 || code === 403 ? "auth" : code === 404 ? "not-found" : code >= 500 ? "connection" : "config";
+    return new ShellError(kind, `the Kubernetes API refused to exec into ${transport.target} (HTTP ${code})`, {
+      commandSent: false,
+    });
   }
-  const code = (error as { code?: string; error?: { code?: string } })?.code ?? (error as { error?: { code?: string } })?.error?.code;
-  return new ShellError("connection", `could not open an exec connection to ${transport.target}: ${code ?? "network error"}`, {
-    commandSent: false,
-  });
+  const code =
+    (error as { code?: string; error?: { code?: string } })?.code ??
+    (error as { error?: { code?: string } })?.error?.code;
+  return new ShellError(
+    "connection",
+    `could not open an exec connection to ${transport.target}: ${code ?? "network error"}`,
+    {
+      commandSent: false,
+    },
+  );
 }

@@ -44,7 +44,14 @@ function runLocal(transport: Transport, argv: readonly string[], options: RunOpt
         // The same answer a shell gives, so every transport reports a missing program alike.
         finish(() => resolve({ exitCode: 127, stdout: "", stderr: `${commandName(argv)}: command not found` }));
       } else {
-        finish(() => reject(new ShellError("command", `${commandName(argv)} could not start on this machine: ${error.code ?? error.message}`)));
+        finish(() =>
+          reject(
+            new ShellError(
+              "command",
+              `${commandName(argv)} could not start on this machine: ${error.code ?? error.message}`,
+            ),
+          ),
+        );
       }
     });
     child.on("close", (code, signal) => {

@@ -32,7 +32,10 @@ export function createSshTransport(options: SshOptions): Transport {
 
 /** The fingerprint in OpenSSH's form (base64 without padding), whichever way it was written. */
 export function normalizeFingerprint(fingerprint: string): string {
-  return fingerprint.trim().replace(/^SHA256:/i, "").replace(/=+$/, "");
+  return fingerprint
+    .trim()
+    .replace(/^SHA256:/i, "")
+    .replace(/=+$/, "");
 }
 
 /** OpenSSH's SHA-256 fingerprint of a host key blob: `SHA256:` and unpadded base64. */
@@ -87,7 +90,11 @@ function runOverSsh(
       fail(connectionError(transport, error, { offeredFingerprint, pinned, commandSent }));
     });
     client.on("close", () => {
-      fail(new ShellError("connection", `the SSH connection to ${transport.target} closed before the command finished`, { commandSent }));
+      fail(
+        new ShellError("connection", `the SSH connection to ${transport.target} closed before the command finished`, {
+          commandSent,
+        }),
+      );
     });
     client.on("ready", () => {
       commandSent = true;
@@ -98,7 +105,9 @@ function runOverSsh(
         }
         collect(channel, runOptions.stdin, ({ exitCode, stdout, stderr }) => {
           if (exitCode === undefined) {
-            fail(new ShellError("connection", `${transport.target} lost the command before it reported an exit status`));
+            fail(
+              new ShellError("connection", `${transport.target} lost the command before it reported an exit status`),
+            );
           } else {
             finish(() => resolve({ exitCode, stdout, stderr }));
           }
@@ -124,7 +133,8 @@ function runOverSsh(
       fail(
         new ShellError(
           "config",
-          `the SSH private key for ${transport.target} could not be read (an unencrypted PEM or OpenSSH private key is expected)`,
+          `the SSH private key for ${transport.target} could not be read (an unencrypted PEM or OpenSSH private ` +
+            `key is expected)`,
           { commandSent: false },
         ),
       );
@@ -164,7 +174,9 @@ function connectionError(
     );
   }
   if (error.level === "client-authentication") {
-    return new ShellError("auth", `${transport.target} refused the SSH key (authentication failed)`, { commandSent: false });
+    return new ShellError("auth", `${transport.target} refused the SSH key (authentication failed)`, {
+      commandSent: false,
+    });
   }
   const reason = (error as NodeJS.ErrnoException).code ?? error.message;
   return new ShellError("connection", `SSH connection to ${transport.target} failed: ${reason}`, {

@@ -92,7 +92,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(USAGE);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== "verify") return usageError(io, "the command is `alation-connector verify`");
+  if (positionals.length !== 1 || positionals[0] !== "verify")
+    return usageError(io, "the command is `alation-connector verify`");
   let inputs: ConnectorInput[];
   let options: VerifyOptions;
   try {
@@ -122,7 +123,8 @@ type ParsedValues = {
 async function readInputs(values: ParsedValues, io: CliIo): Promise<ConnectorInput[]> {
   const mcpUrl = values["mcp-url"];
   if (mcpUrl === undefined) {
-    if (io.stdinIsTTY) throw new ConnectorInputError("give --mcp-url, --client-id and a client secret, or pipe the stack outputs in");
+    if (io.stdinIsTTY)
+      throw new ConnectorInputError("give --mcp-url, --client-id and a client secret, or pipe the stack outputs in");
     return connectorsFromJson(await io.readStdin());
   }
   const extras = URL.canParse(mcpUrl) ? urlExtras(new URL(mcpUrl)) : undefined;
@@ -133,7 +135,10 @@ async function readInputs(values: ParsedValues, io: CliIo): Promise<ConnectorInp
   const clientId = values["client-id"];
   const clientSecret = values["client-secret"] ?? io.env.ALATION_CONNECTOR_CLIENT_SECRET;
   if (!clientId) throw new ConnectorInputError("--client-id is missing");
-  if (!clientSecret) throw new ConnectorInputError("the client secret is missing: set ALATION_CONNECTOR_CLIENT_SECRET or --client-secret");
+  if (!clientSecret)
+    throw new ConnectorInputError(
+      "the client secret is missing: set ALATION_CONNECTOR_CLIENT_SECRET or --client-secret",
+    );
   return [{ remoteMcpServerUrl: mcpUrl, clientId, clientSecret }];
 }
 

@@ -22,8 +22,7 @@ export const CLAUDE_REPORTS = {
   /** A connector's client id and secret cannot be edited once it is added. */
   credentialsNotEditable: "anthropics/claude-ai-mcp issue 1000",
   /** Since 2026-01-08 Claude discovers the authorization server only through protected resource metadata. */
-  noMetadataFallback:
-    'anthropics/claude-ai-mcp, announcement "Deprecation of auth_server_metadata discovery fallback"',
+  noMetadataFallback: 'anthropics/claude-ai-mcp, announcement "Deprecation of auth_server_metadata discovery fallback"',
 } as const;
 
 /** What to do in Claude after the application's credentials changed: the connector cannot be edited. */
@@ -59,7 +58,8 @@ export const FINDINGS = {
       `(a recreated application has a new id and secret: ${READD_CONNECTOR})`,
   },
   unknownOrInactiveClient: {
-    cause: "the tenant refuses this client id: the OAuth application is inactive (is_active is False) or does not exist",
+    cause:
+      "the tenant refuses this client id: the OAuth application is inactive (is_active is False) or does not exist",
     fix:
       `if it exists, activate it (${CLIENTS_API} {"is_active": true}, or Application.is_active = True in ` +
       "alation_django_shell); otherwise copy clientId from the stack outputs, or run `pulumi up` to restore the " +
@@ -103,7 +103,9 @@ export function missingLoopbackRedirectUri(uri: string): Finding {
 /** The finding of a redirect that Claude would not follow. */
 export function unfollowedRedirect(status: number, from: string, to: string): Finding {
   return {
-    cause: `HTTP ${status} redirect from ${from} to ${to}; Claude does not follow redirects here and tool discovery breaks`,
+    cause:
+      `HTTP ${status} redirect from ${from} to ${to}; Claude does not follow redirects here and tool ` +
+      `discovery breaks`,
     fix: `the URL must answer directly: if ${to} is where the server lives, use that (an MCP URL ends with a slash)`,
   };
 }
@@ -126,7 +128,10 @@ export function errorSubject(answer: OAuthErrorAnswer): ErrorSubject {
   const words = `${answer.error ?? ""} ${answer.description ?? ""}`.toLowerCase();
   if (/redirect/.test(words)) return "redirect";
   if (answer.error === "invalid_client" || answer.error === "unauthorized_client") return "client";
-  if (/client|application/.test(words) && /inactive|disabled|not active|deactivated|unknown|not found|does not exist|no such|invalid/.test(words)) {
+  if (
+    /client|application/.test(words) &&
+    /inactive|disabled|not active|deactivated|unknown|not found|does not exist|no such|invalid/.test(words)
+  ) {
     return "client";
   }
   return "request";
@@ -150,7 +155,12 @@ export function describeAnswer(answer: OAuthErrorAnswer): string {
 }
 
 /** The error codes of RFC 6749, as an HTML error page may name them. */
-const OAUTH_ERROR_CODES = /\b(invalid_request|invalid_client|invalid_grant|unauthorized_client|unsupported_grant_type|unsupported_response_type|invalid_scope|access_denied|server_error|temporarily_unavailable)\b/;
+const OAUTH_ERROR_CODES = new RegExp(
+  `\\b(${[
+    ...["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type"],
+    ...["unsupported_response_type", "invalid_scope", "access_denied", "server_error", "temporarily_unavailable"],
+  ].join("|")})\\b`,
+);
 
 /** At most this much of an error page is quoted. */
 const MAX_QUOTE = 200;
@@ -164,13 +174,18 @@ export async function readErrorAnswer(response: Response): Promise<OAuthErrorAns
     body = JSON.parse(text) as unknown;
   } catch {
     // An error page (what an authorize endpoint shows before the redirect URI is trusted): its words.
-    const words = text.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    const words = text
+      .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, " ")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     const code = OAUTH_ERROR_CODES.exec(words)?.[1];
     const description = (code ? words.replace(code, "") : words).replace(/^\W*(error\b)?\W*/i, "").trim();
     return { ...answer, error: code, description: description.slice(0, MAX_QUOTE) || undefined };
   }
   if (isObject(body)) {
-    const text = (key: string): string | undefined => (typeof body[key] === "string" ? (body[key] as string) : undefined);
+    const text = (key: string): string | undefined =>
+      typeof body[key] === "string" ? (body[key] as string) : undefined;
     // DRF answers {"detail": "..."} alone; OAuth answers {"error", "error_description"}.
     answer.error = text("error") ?? text("detail");
     answer.description = text("error_description") ?? text("message") ?? (text("error") ? text("detail") : undefined);
@@ -179,19 +194,27 @@ export async function readErrorAnswer(response: Response): Promise<OAuthErrorAns
 }
 
 /** OAuth errors by which an authorize endpoint says "a user must log in first": the request itself was fine. */
-const NEEDS_USER = new Set(["login_required", "interaction_required", "consent_required", "account_selection_required"]);
+const NEEDS_USER = new Set([
+  "login_required",
+  "interaction_required",
+  "consent_required",
+  "account_selection_required",
+]);
 
 /** How an authorize endpoint answered a request made without a user. */
 export type AuthorizeAnswer =
-  | { verdict: "accepted"; detail: string }
-  | { verdict: "refused"; subject: ErrorSubject; answer: OAuthErrorAnswer };
+  { verdict: "accepted"; detail: string } | { verdict: "refused"; subject: ErrorSubject; answer: OAuthErrorAnswer };
 
 /**
  * Classifies an authorize endpoint's answer to a request without a logged-in user. Accepting means
  * showing or redirecting to a login page, or redirecting to the callback with "login required";
  * refusing means an error page, or an error other than "login required".
  */
-export async function classifyAuthorizeAnswer(response: Response, requestUrl: URL, redirectUri: string): Promise<AuthorizeAnswer> {
+export async function classifyAuthorizeAnswer(
+  response: Response,
+  requestUrl: URL,
+  redirectUri: string,
+): Promise<AuthorizeAnswer> {
   if (isRedirect(response.status)) {
     await response.body?.cancel();
     const location = response.headers.get("location");
@@ -210,7 +233,10 @@ export async function classifyAuthorizeAnswer(response: Response, requestUrl: UR
     // A page for the user: only an explicit JSON error refuses (a login page's words prove nothing).
     const body = await readJson(response);
     if (!isObject(body) || typeof body.error !== "string") {
-      return { verdict: "accepted", detail: `HTTP ${response.status} ${asksForLogin ? "(asks the user to log in)" : "(login page)"}` };
+      return {
+        verdict: "accepted",
+        detail: `HTTP ${response.status} ${asksForLogin ? "(asks the user to log in)" : "(login page)"}`,
+      };
     }
     const description = typeof body.error_description === "string" ? body.error_description : undefined;
     const answer = { status: response.status, error: body.error, description };
@@ -238,5 +264,8 @@ export function errorFinding(error: unknown, what: string, timeoutMs: number): F
       fix: "check the host name of the Remote MCP server URL (https://TENANT/ai/mcp/) and that it is reachable",
     };
   }
-  return { cause: `${what}: ${message}${reason}`, fix: "see the cause; the tenant's answer was not what Claude expects" };
+  return {
+    cause: `${what}: ${message}${reason}`,
+    fix: "see the cause; the tenant's answer was not what Claude expects",
+  };
 }

@@ -5,7 +5,8 @@
 import { JWT_PATTERN, REDACTED } from "../alation/redact";
 
 /** Query parameters that carry credentials in OAuth URLs. */
-const SECRET_PARAMS = /([?&#](?:code|access_token|refresh_token|id_token|client_secret|code_verifier|password)=)[^&#\s"']*/gi;
+const SECRET_PARAMS =
+  /([?&#](?:code|access_token|refresh_token|id_token|client_secret|code_verifier|password)=)[^&#\s"']*/gi;
 
 /** The set of values never to print. */
 export class SecretRedactor {

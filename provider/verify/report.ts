@@ -12,12 +12,15 @@ function formatReport(report: VerifyReport): string {
   const width = Math.max(...report.steps.map((step) => step.id.length));
   const lines = [`Connector ${report.name ? `${report.name} ` : ""}(${report.mcpUrl}, client id ${report.clientId})`];
   for (const step of report.steps) {
-    lines.push(`  ${LABELS[step.status]}  ${step.id.padEnd(width)}  ${step.title}${step.detail ? `: ${step.detail}` : ""}`);
+    lines.push(
+      `  ${LABELS[step.status]}  ${step.id.padEnd(width)}  ${step.title}${step.detail ? `: ${step.detail}` : ""}`,
+    );
     if (step.cause) lines.push(`        cause: ${step.cause}`);
     if (step.fix) lines.push(`        fix:   ${step.fix}`);
   }
   const count = (status: StepStatus) => report.steps.filter((step) => step.status === status).length;
-  const summary = `${count("pass")} passed, ${count("warn")} warnings, ${count("fail")} failed, ${count("skip")} skipped`;
+  const summary =
+    `${count("pass")} passed, ${count("warn")} warnings, ${count("fail")} failed, ${count("skip")} ` + `skipped`;
   lines.push(`  => ${report.ok ? "OK" : "FAILED"} (${summary})`);
   return lines.join("\n");
 }

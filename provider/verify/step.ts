@@ -9,8 +9,7 @@ import type { BrowserLoginOptions, ConnectorInput, LoginCredentials, StepId, Ste
 
 /** How the user logs in: through a browser back to the verifier's loopback listener, or the emulator's HTTP Basic. */
 export type LoginPlan =
-  | { kind: "browser"; options: BrowserLoginOptions }
-  | { kind: "credentials"; credentials: LoginCredentials };
+  { kind: "browser"; options: BrowserLoginOptions } | { kind: "credentials"; credentials: LoginCredentials };
 
 /** What one connector's steps learn and pass on. Secrets live here, never in results. */
 export interface VerifyContext {
@@ -110,7 +109,11 @@ export async function runSteps(steps: readonly StepDefinition[], ctx: VerifyCont
   return [...results.values()];
 }
 
-async function runOne(step: StepDefinition, ctx: VerifyContext, results: ReadonlyMap<StepId, StepResult>): Promise<StepOutcome> {
+async function runOne(
+  step: StepDefinition,
+  ctx: VerifyContext,
+  results: ReadonlyMap<StepId, StepResult>,
+): Promise<StepOutcome> {
   const reason = step.skipReason?.(ctx, results);
   if (reason) return { status: "skip", detail: reason };
   const unmet = (step.needs ?? []).filter((id) => {

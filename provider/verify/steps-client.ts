@@ -35,7 +35,8 @@ export function resourceOf(ctx: VerifyContext): string | undefined {
 /** The scope Claude asks for: the 401's, else the protected resource's scopes_supported. */
 function scopeOf(ctx: VerifyContext): string | undefined {
   const supported = ctx.resourceMetadata?.scopes_supported;
-  const fromMetadata = Array.isArray(supported) && supported.every((s) => typeof s === "string") ? supported.join(" ") : undefined;
+  const fromMetadata =
+    Array.isArray(supported) && supported.every((s) => typeof s === "string") ? supported.join(" ") : undefined;
   return ctx.challengeScope ?? (fromMetadata || undefined);
 }
 
@@ -121,7 +122,8 @@ export function randomToken(): string {
 export function oauthAnswerOf(error: unknown): OAuthErrorAnswer | undefined {
   if (!(error instanceof OAuthError)) return undefined;
   // The SDK turns a non-OAuth error body into server_error "HTTP 401: ..."; a bare 401 refuses the client.
-  if (error.errorCode === "server_error" && /^HTTP 401\b/.test(error.message)) return { error: "invalid_client", description: error.message };
+  if (error.errorCode === "server_error" && /^HTTP 401\b/.test(error.message))
+    return { error: "invalid_client", description: error.message };
   return { error: error.errorCode, description: error.message };
 }
 
@@ -144,7 +146,10 @@ function redirectUriStep(id: StepId, redirectUri: string): StepDefinition {
 export function failedAuthorize(answer: OAuthErrorAnswer, redirectUri: string): StepOutcome {
   if (errorSubject(answer) === "client") return fail(clientFinding(answer, false), describeAnswer(answer));
   return fail(
-    { cause: `the authorize endpoint refused Claude's request with ${redirectUri}`, fix: "see the tenant's answer; Claude sends exactly this request" },
+    {
+      cause: `the authorize endpoint refused Claude's request with ${redirectUri}`,
+      fix: "see the tenant's answer; Claude sends exactly this request",
+    },
     describeAnswer(answer),
   );
 }
@@ -159,11 +164,14 @@ export const clientSteps: StepDefinition[] = [
         ctx.authorizeAnswers.set(redirectUri, await probeAuthorize(ctx, redirectUri));
       }
       const answers = [...ctx.authorizeAnswers.values()];
-      const accepted = answers.find((a): a is Extract<AuthorizeAnswer, { verdict: "accepted" }> => a.verdict === "accepted");
+      const accepted = answers.find(
+        (a): a is Extract<AuthorizeAnswer, { verdict: "accepted" }> => a.verdict === "accepted",
+      );
       if (accepted) return pass(`client ${ctx.input.clientId}: ${accepted.detail}`);
       const refusals = answers.flatMap((a) => (a.verdict === "refused" ? [a] : []));
       // Refusals that blame only the redirect URIs prove that the client itself is known: the redirect steps say more.
-      if (refusals.every((r) => r.subject === "redirect")) return pass(`client ${ctx.input.clientId} is known; its redirect URIs are refused`);
+      if (refusals.every((r) => r.subject === "redirect"))
+        return pass(`client ${ctx.input.clientId} is known; its redirect URIs are refused`);
       const notRedirect = refusals.find((r) => r.subject !== "redirect")?.answer as OAuthErrorAnswer;
       return failedAuthorize(notRedirect, CLAUDE_REDIRECT_URIS[0]);
     },

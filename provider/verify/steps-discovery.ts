@@ -5,7 +5,10 @@
 // fails, judged by the SDK's own schemas and rules; where the SDK proceeds but Claude is known to fail, the step
 // fails too and cites Claude's report (CLAUDE_REPORTS). tests/verify/unit.test.ts runs the SDK client against
 // the same fake tenants, so the two cannot drift apart unnoticed.
-import { discoverAuthorizationServerMetadata, extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
+import {
+  discoverAuthorizationServerMetadata,
+  extractWWWAuthenticateParams,
+} from "@modelcontextprotocol/sdk/client/auth.js";
 import { OAuthProtectedResourceMetadataSchema } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { checkResourceAllowed, resourceUrlFromServerUrl } from "@modelcontextprotocol/sdk/shared/auth-utils.js";
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
@@ -26,7 +29,11 @@ const INITIALIZE_REQUEST = JSON.stringify({
   jsonrpc: "2.0",
   id: 0,
   method: "initialize",
-  params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: "alation-connector-verify", version: "1" } },
+  params: {
+    protocolVersion: LATEST_PROTOCOL_VERSION,
+    capabilities: {},
+    clientInfo: { name: "alation-connector-verify", version: "1" },
+  },
 });
 
 /** The MCP URL of the context, set by the URL steps (a step that needs them runs only when it is). */
@@ -43,7 +50,10 @@ function challengeOf(ctx: VerifyContext): NonNullable<VerifyContext["challenge"]
 
 /** A finding for a URL that Claude would call over a scheme it refuses. */
 function insecureUrl(what: string, url: URL): Finding {
-  return { cause: `${what} ${withoutQuery(url.href)} is not https`, fix: "the tenant must publish https URLs (Claude refuses others)" };
+  return {
+    cause: `${what} ${withoutQuery(url.href)} is not https`,
+    fix: "the tenant must publish https URLs (Claude refuses others)",
+  };
 }
 
 export const discoverySteps: StepDefinition[] = [
@@ -135,19 +145,25 @@ export const discoverySteps: StepDefinition[] = [
       const value = raw?.[1] ?? raw?.[2];
       if (!value) {
         return fail({
-          cause: "the 401's WWW-Authenticate names no resource_metadata, so Claude cannot find the authorization server",
-          fix: "the tenant must answer `WWW-Authenticate: Bearer resource_metadata=\"https://TENANT/.well-known/oauth-protected-resource/ai/mcp/\"`",
+          cause:
+            "the 401's WWW-Authenticate names no resource_metadata, so Claude cannot find the authorization server",
+          fix:
+            "the tenant must answer `WWW-Authenticate: Bearer " +
+            'resource_metadata="https://TENANT/.well-known/oauth-protected-resource/ai/mcp/"`',
         });
       }
       // The SDK reads the header as Claude's client does; it drops a value that is not an absolute URL.
-      const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(new Response(null, { headers: { "www-authenticate": header } }));
+      const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(
+        new Response(null, { headers: { "www-authenticate": header } }),
+      );
       if (!resourceMetadataUrl) {
         return fail({
           cause: `resource_metadata is not an absolute URL (${value}); Claude resolves nothing relative here`,
           fix: "the tenant must name the metadata with its full https URL",
         });
       }
-      if (!isReachableScheme(resourceMetadataUrl, ctx.emulator)) return fail(insecureUrl("resource_metadata", resourceMetadataUrl));
+      if (!isReachableScheme(resourceMetadataUrl, ctx.emulator))
+        return fail(insecureUrl("resource_metadata", resourceMetadataUrl));
       ctx.resourceMetadataUrl = resourceMetadataUrl;
       ctx.challengeScope = scope;
       return pass(`resource_metadata=${withoutQuery(resourceMetadataUrl.href)}`);
@@ -188,13 +204,20 @@ export const discoverySteps: StepDefinition[] = [
         await response.body?.cancel();
         return fail(unfollowedRedirect(response.status, url.href, redirectTarget(response, url)));
       }
-      const root = await ctx.http.probe(new URL("/.well-known/oauth-protected-resource", url), { headers: { accept: "application/json" } });
+      const root = await ctx.http.probe(new URL("/.well-known/oauth-protected-resource", url), {
+        headers: { accept: "application/json" },
+      });
       await root.body?.cancel();
       return fail({
         cause:
           `${url.pathname} answers HTTP ${response.status}` +
-          (root.ok ? "; only the root /.well-known/oauth-protected-resource exists, and from it Claude builds a wrong authorize URL" : ""),
-        fix: "the tenant must serve the protected resource metadata at the MCP path as well (check that the MCP URL is https://TENANT/ai/mcp/)",
+          (root.ok
+            ? "; only the root /.well-known/oauth-protected-resource exists, and from it Claude builds a wrong " +
+              "authorize URL"
+            : ""),
+        fix:
+          "the tenant must serve the protected resource metadata at the MCP path as well (check that the MCP URL " +
+          "is https://TENANT/ai/mcp/)",
       });
     },
   },
@@ -207,9 +230,12 @@ export const discoverySteps: StepDefinition[] = [
       const fix = 'the protected resource metadata must say "authorization_servers": ["https://TENANT"]';
       // What the SDK does with a list it cannot read: ignore the metadata, and log in at the MCP URL's origin.
       const noFallback =
-        `MCP clients ignore such metadata, and Claude has no fallback (${CLAUDE_REPORTS.noMetadataFallback})`;
+        `MCP clients ignore such metadata, and Claude has no fallback ` + `(${CLAUDE_REPORTS.noMetadataFallback})`;
       if (!Array.isArray(servers) || servers.length === 0) {
-        return fail({ cause: "authorization_servers is missing or empty, so Claude does not know where to log in", fix });
+        return fail({
+          cause: "authorization_servers is missing or empty, so Claude does not know where to log in",
+          fix,
+        });
       }
       const notString = servers.find((server) => typeof server !== "string");
       if (notString !== undefined) {
@@ -223,7 +249,8 @@ export const discoverySteps: StepDefinition[] = [
         return fail({ cause: `authorization_servers holds values MCP clients refuse (${issues}): ${noFallback}`, fix });
       }
       for (const server of servers as string[]) {
-        if (!isReachableScheme(new URL(server), ctx.emulator)) return fail(insecureUrl("the authorization server", new URL(server)));
+        if (!isReachableScheme(new URL(server), ctx.emulator))
+          return fail(insecureUrl("the authorization server", new URL(server)));
       }
       ctx.authorizationServer = servers[0] as string;
       return pass(servers.join(", "));
@@ -251,14 +278,21 @@ export const discoverySteps: StepDefinition[] = [
           fix: "the tenant must serve /.well-known/oauth-authorization-server",
         });
       }
-      for (const [what, endpoint] of [["authorize endpoint", metadata.authorization_endpoint], ["token endpoint", metadata.token_endpoint]]) {
-        if (!isReachableScheme(new URL(endpoint), ctx.emulator)) return fail(insecureUrl(`the ${what}`, new URL(endpoint)));
+      for (const [what, endpoint] of [
+        ["authorize endpoint", metadata.authorization_endpoint],
+        ["token endpoint", metadata.token_endpoint],
+      ]) {
+        if (!isReachableScheme(new URL(endpoint), ctx.emulator))
+          return fail(insecureUrl(`the ${what}`, new URL(endpoint)));
       }
       ctx.asMetadata = metadata;
       const detail = `authorize ${metadata.authorization_endpoint}, token ${metadata.token_endpoint}`;
       if (!sameUrl(metadata.issuer, server)) {
         return warn(
-          { cause: `issuer ${metadata.issuer} differs from the authorization server ${server}`, fix: "strict OAuth clients reject the metadata; the tenant should publish matching values" },
+          {
+            cause: `issuer ${metadata.issuer} differs from the authorization server ${server}`,
+            fix: "strict OAuth clients reject the metadata; the tenant should publish matching values",
+          },
           detail,
         );
       }
@@ -273,12 +307,19 @@ export const discoverySteps: StepDefinition[] = [
       const metadata = ctx.asMetadata;
       // RFC 8414: an absent grant_types_supported means ["authorization_code", "implicit"].
       const grants = metadata?.grant_types_supported ?? ["authorization_code", "implicit"];
-      const fix = "the tenant's OAuth server must offer the authorization_code grant (response type code) and refresh_token";
+      const fix =
+        "the tenant's OAuth server must offer the authorization_code grant (response type code) and refresh_token";
       if (!metadata?.response_types_supported.includes("code") || !grants.includes("authorization_code")) {
-        return fail({ cause: `grants ${grants.join(", ")}; response types ${metadata?.response_types_supported.join(", ")}`, fix });
+        return fail({
+          cause: `grants ${grants.join(", ")}; response types ${metadata?.response_types_supported.join(", ")}`,
+          fix,
+        });
       }
       if (!grants.includes("refresh_token")) {
-        return warn({ cause: "no refresh_token grant: users must reconnect whenever the access token expires", fix }, `grants ${grants.join(", ")}`);
+        return warn(
+          { cause: "no refresh_token grant: users must reconnect whenever the access token expires", fix },
+          `grants ${grants.join(", ")}`,
+        );
       }
       return pass(`grants ${grants.join(", ")}`);
     },

@@ -335,7 +335,9 @@ export const loginSteps: StepDefinition[] = [
         const code = isObject(error) && typeof error.code === "string" ? error.code : String(error);
         return fail({
           cause: `the keys at ${jwksUrl.href} do not verify the access token (${code})`,
-          fix: "the token must be signed by this tenant: check that the MCP URL and the OAuth application belong to the same tenant",
+          fix:
+            "the token must be signed by this tenant: check that the MCP URL and the OAuth application belong " +
+            "to the same tenant",
         });
       }
     },

@@ -62,7 +62,10 @@ export const STEP_IDS = [
 /** The name of one step. */
 export type StepId = (typeof STEP_IDS)[number];
 
-/** pass: checked and fine. warn: fine for Claude but worth knowing. fail: Claude's connector breaks here. skip: not run. */
+/**
+ * pass: checked and fine. warn: fine for Claude but worth knowing. fail: Claude's connector breaks here. skip: not
+ * run.
+ */
 export type StepStatus = "pass" | "warn" | "fail" | "skip";
 
 /** One line of the checklist. Never holds a secret or a token. */

@@ -8,8 +8,7 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** The verdict of a URL rule. */
 export type UrlVerdict =
-  | { status: "pass"; detail: string }
-  | { status: "warn" | "fail"; detail: string; cause: string; fix: string };
+  { status: "pass"; detail: string } | { status: "warn" | "fail"; detail: string; cause: string; fix: string };
 
 /** Claude's backend reaches MCP servers over https on port 443 only; the emulator's loopback http is tolerated. */
 export function checkHttps443(url: URL, emulator: boolean): UrlVerdict {
@@ -78,7 +77,9 @@ export function checkTrailingSlash(url: URL): UrlVerdict {
   return {
     status: "fail",
     detail: `path ${url.pathname} has no trailing slash; the other steps use ${url.pathname}/`,
-    cause: "without the trailing slash the server answers a redirect (/ai/mcp -> /ai/mcp/), which breaks Claude's tool discovery",
+    cause:
+      "without the trailing slash the server answers a redirect (/ai/mcp -> /ai/mcp/), which breaks Claude's tool " +
+      "discovery",
     fix: `set the connector's Remote MCP server URL to ${withTrailingSlash(url).href}`,
   };
 }

@@ -42,7 +42,10 @@ export async function verifyConnector(input: ConnectorInput, options: VerifyOpti
 }
 
 /** Verifies several connectors, one after the other (they may share a tenant and its rate limits). */
-export async function verifyConnectors(inputs: readonly ConnectorInput[], options: VerifyOptions = {}): Promise<VerifyReport[]> {
+export async function verifyConnectors(
+  inputs: readonly ConnectorInput[],
+  options: VerifyOptions = {},
+): Promise<VerifyReport[]> {
   const reports: VerifyReport[] = [];
   for (const input of inputs) reports.push(await verifyConnector(input, options));
   return reports;

@@ -12,11 +12,22 @@ import {
 import { alationShaped, NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
 import { guideClient } from "../emulator/helpers";
 import { guideApplication } from "../support/guide-application";
-import { json, startScriptedServer, type RecordedRequest, type ScriptedAnswer, type ScriptedServer } from "../support/scripted-http";
+import {
+  json,
+  startScriptedServer,
+  type RecordedRequest,
+  type ScriptedAnswer,
+  type ScriptedServer,
+} from "../support/scripted-http";
 
 const CLIENTS = "/integration/core/v1/oauth/clients/";
 const FAST_RETRY = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterMs: 1000 };
-const record = (id: string, name = `app-${id}`) => ({ client_id: id, name, client_type: "confidential", redirect_uris: ["https://a.example/cb"] });
+const record = (id: string, name = `app-${id}`) => ({
+  client_id: id,
+  name,
+  client_type: "confidential",
+  redirect_uris: ["https://a.example/cb"],
+});
 
 function clientFor(server: ScriptedServer, auth: Partial<ConnectionSettings>): AlationClient {
   return new AlationClient({ baseUrl: server.url, timeoutSeconds: 5, ...auth }, { retry: FAST_RETRY });
@@ -61,7 +72,8 @@ describe("alation client: API logic", function () {
             valid = `access-${++issued}`;
             return json(201, { api_access_token: valid, user_id: 7 });
           },
-          [`GET ${CLIENTS}a/`]: (r) => (r.headers.token === valid ? json(200, record("a")) : json(401, { detail: "Invalid token." })),
+          [`GET ${CLIENTS}a/`]: (r) =>
+            r.headers.token === valid ? json(200, record("a")) : json(401, { detail: "Invalid token." }),
         }),
       );
       const auth = { refreshToken: "legacy-refresh-token", userId: "7" };
@@ -74,15 +86,19 @@ describe("alation client: API logic", function () {
     });
 
     it("reports a refused refresh token as an auth error without the token", async () => {
-      server = await startScriptedServer(() => json(200, { status: "failed", message: "Refresh token is invalid or has expired." }));
-      const error = await clientFor(server, { refreshToken: "revoked-refresh-token", userId: 7 }).get("a").catch((e) => e);
+      server = await startScriptedServer(() =>
+        json(200, { status: "failed", message: "Refresh token is invalid or has expired." }),
+      );
+      const error = await clientFor(server, { refreshToken: "revoked-refresh-token", userId: 7 })
+        .get("a")
+        .catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.kind, "auth");
       assert.match(error.message, /Refresh token is invalid/);
       assert.ok(!error.message.includes("revoked-refresh-token"));
     });
 
-    it("gets one client-credentials JWT for concurrent calls, sends it as Bearer, and renews it once after a 401", async () => {
+    it("shares one client-credentials JWT between concurrent calls (Bearer); renews it after a 401", async () => {
       let issued = 0;
       let valid = "";
       server = await startScriptedServer(
@@ -97,7 +113,10 @@ describe("alation client: API logic", function () {
             valid = `eyJhbGciOiJSUzI1NiJ9.eyJuIjoi${++issued}In0.sig`;
             return json(200, { access_token: valid, token_type: "Bearer", expires_in: 3600 });
           },
-          [`GET ${CLIENTS}a/`]: (r) => (r.headers.authorization === `Bearer ${valid}` ? json(200, record("a")) : json(401, { detail: "Invalid token." })),
+          [`GET ${CLIENTS}a/`]: (r) =>
+            r.headers.authorization === `Bearer ${valid}`
+              ? json(200, record("a"))
+              : json(401, { detail: "Invalid token." }),
         }),
       );
       const auth = { clientCredentials: { clientId: "svc", clientSecret: "svc-secret-value" } };
@@ -105,14 +124,23 @@ describe("alation client: API logic", function () {
       assert.equal(issued, 1);
       valid = "revoked";
       const lookups = await Promise.all([1, 2, 3].map(() => clientFor(server, auth).get("a")));
-      assert.deepEqual(lookups.map((l) => l.status), ["found", "found", "found"]);
+      assert.deepEqual(
+        lookups.map((l) => l.status),
+        ["found", "found", "found"],
+      );
       assert.equal(issued, 2, "concurrent 401s renew the token once");
     });
 
     it("refuses a connection with no or two ways to authenticate, naming no value", () => {
       assert.throws(() => new AlationClient({ baseUrl: "https://t.example" }), /no credential/);
       assert.throws(
-        () => new AlationClient({ baseUrl: "https://t.example", apiAccessToken: "tok-a-b-c", refreshToken: "ref-x-y-z", userId: 1 }),
+        () =>
+          new AlationClient({
+            baseUrl: "https://t.example",
+            apiAccessToken: "tok-a-b-c",
+            refreshToken: "ref-x-y-z",
+            userId: 1,
+          }),
         (e: Error) => /exactly one/.test(e.message) && !e.message.includes("tok-a-b-c"),
       );
       assert.throws(() => new AlationClient({ baseUrl: "http://tenant.example", apiAccessToken: "t" }), /https/);
@@ -189,7 +217,10 @@ describe("alation client: API logic", function () {
 
     it("sends the current field names, only the changed ones on update", async () => {
       server = await startScriptedServer(() => json(200, record("a")));
-      await clientFor(server, { apiAccessToken: "token-x" }).update("a", { accessTokenExpiry: 7200, pkceRequired: false });
+      await clientFor(server, { apiAccessToken: "token-x" }).update("a", {
+        accessTokenExpiry: 7200,
+        pkceRequired: false,
+      });
       assert.deepEqual(JSON.parse(server.requests[0].body), { access_token_expiry: 7200, pkce_required: false });
     });
 
@@ -216,7 +247,9 @@ describe("alation client: API logic", function () {
     for (const [shape, body] of Object.entries(FIELD_SHAPES)) {
       it(`reads field errors in ${shape} shape; code and title are never field errors`, async () => {
         server = await startScriptedServer(() => json(400, body));
-        const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+        const error = await clientFor(server, { apiAccessToken: "token-x" })
+          .create(guideApplication())
+          .catch((e) => e);
         assert.ok(error instanceof AlationError);
         assert.equal(error.kind, "validation");
         assert.deepEqual(error.fieldErrors, { access_token_expiry: [EXPIRY] });
@@ -234,7 +267,9 @@ describe("alation client: API logic", function () {
       ];
       for (const [body, message] of cases) {
         server = await startScriptedServer(() => json(400, body));
-        const error = await clientFor(server, { apiAccessToken: "token-x" }).update("a", { name: "x" }).catch((e) => e);
+        const error = await clientFor(server, { apiAccessToken: "token-x" })
+          .update("a", { name: "x" })
+          .catch((e) => e);
         assert.ok(error instanceof AlationError);
         assert.equal(error.fieldErrors, undefined, JSON.stringify(body));
         assert.match(error.message, message);
@@ -247,7 +282,9 @@ describe("alation client: API logic", function () {
       const refusal = { error: "unauthorized_client", error_description: "Not a service account.", code: "400" };
       server = await startScriptedServer(() => json(400, refusal));
       const auth = { clientCredentials: { clientId: "claude-app", clientSecret: "app-secret-value" } };
-      const error = await clientFor(server, auth).get("a").catch((e) => e);
+      const error = await clientFor(server, auth)
+        .get("a")
+        .catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.kind, "auth");
       assert.equal(error.fieldErrors, undefined, "code is no field");
@@ -263,7 +300,9 @@ describe("alation client: API logic", function () {
         }),
       );
       const auth = { clientCredentials: { clientId: "steward", clientSecret: "steward-secret" } };
-      const error = await clientFor(server, auth).get("a").catch((e) => e);
+      const error = await clientFor(server, auth)
+        .get("a")
+        .catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.kind, "auth");
       assert.match(error.message, /You do not have permission to do this\..*Server Admin role/);
@@ -272,7 +311,9 @@ describe("alation client: API logic", function () {
     for (const [shape, [status, body]] of Object.entries(NAME_CONFLICT_ANSWERS)) {
       it(`tells a name conflict in ${shape} shape`, async () => {
         server = await startScriptedServer(() => json(status, body));
-        const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+        const error = await clientFor(server, { apiAccessToken: "token-x" })
+          .create(guideApplication())
+          .catch((e) => e);
         assert.ok(error instanceof AlationError);
         assert.equal(error.kind, "conflict");
       });
@@ -281,7 +322,9 @@ describe("alation client: API logic", function () {
     it("does not take another field's duplicate for a name conflict", async () => {
       const refusal = alationShaped({ redirect_uris: ["duplicate URI: https://a.example/cb"] });
       server = await startScriptedServer(() => json(400, refusal));
-      const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+      const error = await clientFor(server, { apiAccessToken: "token-x" })
+        .create(guideApplication())
+        .catch((e) => e);
       assert.equal(error.kind, "validation");
     });
 
@@ -289,10 +332,15 @@ describe("alation client: API logic", function () {
       // An older generation only (alation-api.md section 2): /integration/core/v1/clients/ is not called.
       const older = { "POST /integration/core/v1/clients/": () => json(201, { client_id: "old" }) };
       server = await startScriptedServer(routes(older));
-      const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+      const error = await clientFor(server, { apiAccessToken: "token-x" })
+        .create(guideApplication())
+        .catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.match(error.message, /exists only on cloud-native Alation Cloud/);
-      assert.deepEqual(server.requests.map((r) => r.path), [CLIENTS]);
+      assert.deepEqual(
+        server.requests.map((r) => r.path),
+        [CLIENTS],
+      );
     });
   });
 
@@ -332,7 +380,9 @@ describe("alation client: API logic", function () {
     it("does not retry a 400 that also names a documented field: the user's value is wrong", async () => {
       const refusal = { jwt_required: ["Unknown field."], access_token_expiry: ["At most 259200."] };
       server = await startScriptedServer(() => json(400, refusal));
-      const error = await clientFor(server, { apiAccessToken: "token-x" }).create(guideApplication()).catch((e) => e);
+      const error = await clientFor(server, { apiAccessToken: "token-x" })
+        .create(guideApplication())
+        .catch((e) => e);
       assert.ok(error instanceof AlationError);
       assert.equal(error.kind, "validation");
       assert.equal(server.requests.length, 1);

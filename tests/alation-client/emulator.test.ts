@@ -6,7 +6,9 @@ import { guideApplication } from "../support/guide-application";
 import { startTestTenant, type TestTenant } from "../emulator/helpers";
 import { AUTH_MODES, credentialsFor } from "../support/tenant-credentials";
 
-const FIELDS = guideApplication({ redirectUris: ["https://tenant.example.com/oauth/callback", "https://claude.ai/api/mcp/auth_callback"] });
+const FIELDS = guideApplication({
+  redirectUris: ["https://tenant.example.com/oauth/callback", "https://claude.ai/api/mcp/auth_callback"],
+});
 const FAST_RETRY = { attempts: 6, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2000 };
 
 describe("alation client against the emulator", function () {
@@ -22,7 +24,10 @@ describe("alation client against the emulator", function () {
   for (const mode of AUTH_MODES) {
     it(`creates, reads, finds, updates, rotates and deletes (${mode})`, async () => {
       tenant = await startTestTenant();
-      const client = new AlationClient({ baseUrl: tenant.url, ...(await credentialsFor(tenant, mode)) }, { retry: FAST_RETRY });
+      const client = new AlationClient(
+        { baseUrl: tenant.url, ...(await credentialsFor(tenant, mode)) },
+        { retry: FAST_RETRY },
+      );
       const stored = async (id: string) => (await tenant.state()).clients.find((c) => c.client_id === id);
 
       const { application, clientSecret } = await client.create(FIELDS);
@@ -37,7 +42,10 @@ describe("alation client against the emulator", function () {
       assert.deepEqual(lookup.status === "found" && lookup.application.redirectUris, FIELDS.redirectUris);
       assert.equal((await client.findByName(FIELDS.name)).status, "found");
 
-      await client.update(application.clientId, { accessTokenExpiry: 3600, redirectUris: ["https://claude.ai/api/mcp/auth_callback"] });
+      await client.update(application.clientId, {
+        accessTokenExpiry: 3600,
+        redirectUris: ["https://claude.ai/api/mcp/auth_callback"],
+      });
       const updated = await stored(application.clientId);
       assert.equal(updated?.access_token_expiry, 3600);
       assert.deepEqual(updated?.redirect_uris, ["https://claude.ai/api/mcp/auth_callback"]);
@@ -70,7 +78,10 @@ describe("alation client against the emulator", function () {
     tenant = await startTestTenant({
       faults: { seed: 3, rate: 0.3, kinds: ["502", "503", "drop"], routes: "^(GET|PATCH|DELETE) /integration/core/" },
     });
-    const client = new AlationClient({ baseUrl: tenant.url, ...(await credentialsFor(tenant, "apiAccessToken")) }, { retry: FAST_RETRY });
+    const client = new AlationClient(
+      { baseUrl: tenant.url, ...(await credentialsFor(tenant, "apiAccessToken")) },
+      { retry: FAST_RETRY },
+    );
     const { application } = await client.create(FIELDS);
     for (let i = 0; i < 5; i++) {
       await client.update(application.clientId, { accessTokenExpiry: 3600 + i });

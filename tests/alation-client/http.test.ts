@@ -2,7 +2,13 @@
 // connections, keep-alive, and errors that say what failed without any secret.
 import { strict as assert } from "node:assert";
 import * as net from "node:net";
-import { AlationClient, AlationError, clearTokenCache, closeHttpPools, type ConnectionSettings } from "../../provider/alation";
+import {
+  AlationClient,
+  AlationError,
+  clearTokenCache,
+  closeHttpPools,
+  type ConnectionSettings,
+} from "../../provider/alation";
 import { guideApplication } from "../support/guide-application";
 import { json, startScriptedServer, type ScriptedServer } from "../support/scripted-http";
 
@@ -10,10 +16,18 @@ const TOKEN = "api-access-token-0123456789";
 const CLIENTS = "/integration/core/v1/oauth/clients/";
 const FAST_RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2000 };
 const APP = guideApplication({ name: "app" });
-const record = (id = "abc") => ({ client_id: id, name: "app", client_type: "confidential", redirect_uris: APP.redirectUris });
+const record = (id = "abc") => ({
+  client_id: id,
+  name: "app",
+  client_type: "confidential",
+  redirect_uris: APP.redirectUris,
+});
 
 function clientFor(server: { url: string }, extra: Partial<ConnectionSettings> = {}): AlationClient {
-  return new AlationClient({ baseUrl: server.url, apiAccessToken: TOKEN, timeoutSeconds: 5, ...extra }, { retry: FAST_RETRY });
+  return new AlationClient(
+    { baseUrl: server.url, apiAccessToken: TOKEN, timeoutSeconds: 5, ...extra },
+    { retry: FAST_RETRY },
+  );
 }
 
 async function failure(promise: Promise<unknown>): Promise<AlationError> {
@@ -38,7 +52,9 @@ describe("alation client: HTTP behaviour", function () {
 
   it("retries an idempotent call on 503, 502 and 504, then returns the answer", async () => {
     const statuses = [503, 502, 504];
-    server = await startScriptedServer((_r, i) => (i < statuses.length ? json(statuses[i], { detail: "busy" }) : json(200, record())));
+    server = await startScriptedServer((_r, i) =>
+      i < statuses.length ? json(statuses[i], { detail: "busy" }) : json(200, record()),
+    );
     const lookup = await clientFor(server).get("abc");
     assert.equal(lookup.status, "found");
     assert.equal(server.requests.length, 4);
@@ -55,7 +71,9 @@ describe("alation client: HTTP behaviour", function () {
   });
 
   it("honours Retry-After on 429", async () => {
-    server = await startScriptedServer((_r, i) => (i === 0 ? json(429, { detail: "slow down" }, { "Retry-After": "1" }) : json(200, record())));
+    server = await startScriptedServer((_r, i) =>
+      i === 0 ? json(429, { detail: "slow down" }, { "Retry-After": "1" }) : json(200, record()),
+    );
     const started = Date.now();
     await clientFor(server).get("abc");
     const elapsed = Date.now() - started;
@@ -95,7 +113,9 @@ describe("alation client: HTTP behaviour", function () {
 
   it("repeats a throttled create (a 429 is refused before it is processed)", async () => {
     server = await startScriptedServer((_r, i) =>
-      i === 0 ? json(429, { detail: "slow down" }) : json(201, { ...record("new"), client_secret: "fresh-client-secret" }),
+      i === 0
+        ? json(429, { detail: "slow down" })
+        : json(201, { ...record("new"), client_secret: "fresh-client-secret" }),
     );
     const created = await clientFor(server).create(APP);
     assert.equal(created.application.clientId, "new");

@@ -35,7 +35,9 @@ function runQuickBench(): Promise<{ report: BenchReport; table: string; exitCode
 
 /** The value at a dotted path. */
 function at(report: unknown, dotted: string): unknown {
-  return dotted.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], report);
+  return dotted
+    .split(".")
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], report);
 }
 
 const FIGURES = [
@@ -82,9 +84,16 @@ describe("npm run bench -- --quick", function () {
   });
 
   it("prints every figure as a number, the table and the goals", () => {
-    const missing = FIGURES.filter((figure) => typeof at(run.report, figure) !== "number" || !Number.isFinite(at(run.report, figure)));
+    const missing = FIGURES.filter(
+      (figure) => typeof at(run.report, figure) !== "number" || !Number.isFinite(at(run.report, figure)),
+    );
     assert.deepEqual(missing, [], "figures missing from the JSON document");
-    for (const goal of ["providerBytesUnder1KiB", "zeroNetworkInPreview", "oneRequestPerOperation", "rolloutWithin1_5xOfLowerBound"]) {
+    for (const goal of [
+      "providerBytesUnder1KiB",
+      "zeroNetworkInPreview",
+      "oneRequestPerOperation",
+      "rolloutWithin1_5xOfLowerBound",
+    ]) {
       assert.equal(typeof at(run.report, `goals.${goal}.met`), "boolean", goal);
     }
     assert.match(run.table, /__provider in state/);

@@ -85,7 +85,7 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     assert.deepEqual(childTypes(mocks), ["pulumi-nodejs:dynamic/alation:OAuthApplication"]);
   });
 
-  it("sets the JWT flag through the shell before the application, and the connector verifies as Claude uses it", async function () {
+  it("sets the JWT flag through the shell before the application; the connector verifies", async function () {
     const callbackPort = await freePort();
     const before = await tenantState(tenant);
     assert.notEqual(before.conf[JWT_FEATURE_FLAG], "True");
@@ -167,7 +167,10 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     const client = (await tenantState(tenant)).clients.find((c) => c.client_id === clientId.value);
     assert.equal(data.value.clientSecret, client?.client_secret);
     const registered = mocks.registered.find((r) => r.type === "kubernetes:core/v1:Secret");
-    assert.deepEqual((registered?.inputs.metadata as Record<string, unknown>), { namespace: "connectors", name: "alation-claude" });
+    assert.deepEqual(registered?.inputs.metadata as Record<string, unknown>, {
+      namespace: "connectors",
+      name: "alation-claude",
+    });
   });
 
   it("outputs a custom MCP server's URL for mcpServerId (alation-api.md section 4), which verifies", async function () {
@@ -187,7 +190,14 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
       { remoteMcpServerUrl: mcpUrl.value, clientId: clientId.value, clientSecret: clientSecret.value },
       { emulator: true, login: EMULATOR_TEST_USER },
     );
-    assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => s.status === "fail"), null, 2));
+    assert.ok(
+      report.ok,
+      JSON.stringify(
+        report.steps.filter((s) => s.status === "fail"),
+        null,
+        2,
+      ),
+    );
     const bad = new AlationClaudeConnector("bad-mcp-id", {
       connection: { baseUrl: tenant.url },
       applicationName: "claude-bad-id",
@@ -228,10 +238,13 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
 
     /** Constructs the connector: it must throw at once, with exactly this message, having registered no child. */
     async function refusedAtConstruction(args: AlationClaudeConnectorArgs, message: string): Promise<void> {
-      assert.throws(() => new AlationClaudeConnector("claude", args), (error: Error) => {
-        assert.equal(error.message, `AlationClaudeConnector claude: ${message}`);
-        return true;
-      });
+      assert.throws(
+        () => new AlationClaudeConnector("claude", args),
+        (error: Error) => {
+          assert.equal(error.message, `AlationClaudeConnector claude: ${message}`);
+          return true;
+        },
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(childTypes(mocks), [], "nothing was registered below the component");
       assert.deepEqual(rejections, [], "no unhandled rejection");

@@ -23,7 +23,11 @@ const { waitForRPCs }: { waitForRPCs(): Promise<void> } = require("@pulumi/pulum
 let copies = 0;
 
 /** Copies an example into the user project and loads it (a fresh module each time); returns its exports. */
-function runProgram(source: string, config: Record<string, string>, secretKeys: string[] = []): Record<string, unknown> {
+function runProgram(
+  source: string,
+  config: Record<string, string>,
+  secretKeys: string[] = [],
+): Record<string, unknown> {
   pulumi.runtime.setAllConfig(config, secretKeys);
   const file = path.join(installedPackageProject(), `program-${++copies}.ts`);
   fs.copyFileSync(source, file);
@@ -38,7 +42,9 @@ function runRootProgram(config: Record<string, string>): Record<string, unknown>
   return require(file);
 }
 
-async function clientsOf(tenant: TestTenant): Promise<Array<{ client_id: string; client_secret: string; name: string }>> {
+async function clientsOf(
+  tenant: TestTenant,
+): Promise<Array<{ client_id: string; client_secret: string; name: string }>> {
   return (await tenant.call("GET", "/__emulator/state")).json.clients;
 }
 
@@ -62,7 +68,9 @@ describe("examples and the root program (mocks + real providers + emulator)", fu
 
   it("single-tenant: the connector fields of a new application", async function () {
     const [tenant] = tenants;
-    const program = runProgram(path.join(repoRoot, "examples/single-tenant/index.ts"), { "alation:baseUrl": tenant.url });
+    const program = runProgram(path.join(repoRoot, "examples/single-tenant/index.ts"), {
+      "alation:baseUrl": tenant.url,
+    });
     const clientId = await settle(program.clientId as pulumi.Output<string>);
     const secret = await settle(program.clientSecret as pulumi.Output<string>);
     assert.equal(secret.secret, true);
@@ -99,7 +107,11 @@ describe("examples and the root program (mocks + real providers + emulator)", fu
   ): Promise<void> {
     const kube = await startKubeApiServer({
       pods: [{ name: "alation-0", namespace: "tenant-a", labels: { app: "alation" } }],
-      env: { ...process.env, ALATION_EMULATOR_URL: tenant.url, PATH: `${shellPath()}${path.delimiter}${process.env.PATH}` },
+      env: {
+        ...process.env,
+        ALATION_EMULATOR_URL: tenant.url,
+        PATH: `${shellPath()}${path.delimiter}${process.env.PATH}`,
+      },
     });
     try {
       const program = runProgram(
@@ -160,7 +172,10 @@ describe("examples and the root program (mocks + real providers + emulator)", fu
     await runKubernetesExec(tenants[2], config, async (_program, kube) => {
       const [secret] = throughTenantCluster(kube, "kubernetes:core/v1:Secret");
       assert.deepEqual(secret.inputs.metadata, { namespace: "default", name: "alation-claude-connector" });
-      assert.equal(mocks.registered.find((r) => r.type === "kubernetes:core/v1:Namespace"), undefined);
+      assert.equal(
+        mocks.registered.find((r) => r.type === "kubernetes:core/v1:Namespace"),
+        undefined,
+      );
     });
   });
 

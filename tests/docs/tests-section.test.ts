@@ -25,7 +25,7 @@ describe("README: the Tests section", function () {
     const commands = ciRun
       .split("\n")
       .filter((line) => !line.startsWith("#"))
-      .flatMap((line) => [.../(?:^|\$\(|\s)((?:npm|npx) [^)]+)/.exec(line)?.slice(1) ?? []])
+      .flatMap((line) => [...(/(?:^|\$\(|\s)((?:npm|npx) [^)]+)/.exec(line)?.slice(1) ?? [])])
       .map((line) => line.replace(/^npx ts-node --transpile-only /, "").replace(/ --no-audit --no-fund$/, ""));
     assert.ok(commands.length > 0, "the commands of .ci/run are found");
     const missing = [...packages, ...commands].filter((name) => !section.includes(name));

@@ -29,14 +29,22 @@ describe("emulator: OAuth client admin API", function () {
     const created = await tenant.call("POST", CLIENTS_PATH.slice(0, -1), { json: guideClient({ name: "no-slash" }) });
     assert.equal(created.status, 201);
     const id = created.json.client_id;
-    assert.equal((await tenant.call("PATCH", `${CLIENTS_PATH}${id}`, { json: { access_token_expiry: 3600 } })).status, 200);
+    assert.equal(
+      (await tenant.call("PATCH", `${CLIENTS_PATH}${id}`, { json: { access_token_expiry: 3600 } })).status,
+      200,
+    );
     assert.equal((await tenant.call("POST", `${CLIENTS_PATH}${id}/rotate-secret`)).status, 200);
     assert.equal((await tenant.call("GET", `${CLIENTS_PATH}${id}`)).status, 200);
     assert.equal((await tenant.call("DELETE", `${CLIENTS_PATH}${id}`)).status, 204);
   });
 
   it("stores jwt_required, is_active and internal_application when given", async () => {
-    const created = await tenant.createClient({ name: "extra-fields", jwt_required: true, is_active: false, internal_application: true });
+    const created = await tenant.createClient({
+      name: "extra-fields",
+      jwt_required: true,
+      is_active: false,
+      internal_application: true,
+    });
     const stored = (await tenant.state()).clients.find((c) => c.client_id === created.client_id);
     assert.deepEqual([stored?.jwt_required, stored?.is_active, stored?.internal_application], [true, false, true]);
   });
@@ -97,9 +105,17 @@ describe("emulator: OAuth client admin API", function () {
   });
 
   it("checks the expiry ranges at their bounds and the types", async () => {
-    const ok = await tenant.createClient({ name: "bounds-low", access_token_expiry: 3600, refresh_token_expiry: 259200 });
+    const ok = await tenant.createClient({
+      name: "bounds-low",
+      access_token_expiry: 3600,
+      refresh_token_expiry: 259200,
+    });
     assert.equal(ok.access_token_expiry, 3600);
-    const high = await tenant.createClient({ name: "bounds-high", access_token_expiry: 259200, refresh_token_expiry: 15552000 });
+    const high = await tenant.createClient({
+      name: "bounds-high",
+      access_token_expiry: 259200,
+      refresh_token_expiry: 15552000,
+    });
     assert.equal(high.refresh_token_expiry, 15552000);
     const cases: Array<[string, unknown]> = [
       ["access_token_expiry", 3599],
@@ -112,7 +128,9 @@ describe("emulator: OAuth client admin API", function () {
       ["is_active", "yes please"],
     ];
     for (const [field, value] of cases) {
-      const answer = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: `bad-${field}-${String(value)}`, [field]: value }) });
+      const answer = await tenant.call("POST", CLIENTS_PATH, {
+        json: guideClient({ name: `bad-${field}-${String(value)}`, [field]: value }),
+      });
       assert.equal(answer.status, 400, `${field}=${JSON.stringify(value)}`);
       assert.deepEqual(Object.keys(answer.json.errors), [field]);
     }
@@ -122,21 +140,34 @@ describe("emulator: OAuth client admin API", function () {
     const loopback = ["http://localhost:8080/cb", "http://127.0.0.1/cb", "http://[::1]:3000/cb"];
     const created = await tenant.createClient({ name: "loopback", redirect_uris: loopback });
     assert.deepEqual(created.redirect_uris, loopback);
-    for (const uri of ["http://example.com/cb", "http://10.0.0.1/cb", "https://claude.ai/cb#fragment", "javascript:alert(1)"]) {
-      const answer = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: `uri-${uri}`, redirect_uris: [uri] }) });
+    for (const uri of [
+      "http://example.com/cb",
+      "http://10.0.0.1/cb",
+      "https://claude.ai/cb#fragment",
+      "javascript:alert(1)",
+    ]) {
+      const answer = await tenant.call("POST", CLIENTS_PATH, {
+        json: guideClient({ name: `uri-${uri}`, redirect_uris: [uri] }),
+      });
       assert.equal(answer.status, 400, uri);
       assert.ok(answer.json.errors.redirect_uris, uri);
     }
   });
 
   it("requires PKCE for public clients", async () => {
-    const refused = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: "public-1", client_type: "public", pkce_required: false }) });
+    const refused = await tenant.call("POST", CLIENTS_PATH, {
+      json: guideClient({ name: "public-1", client_type: "public", pkce_required: false }),
+    });
     assert.equal(refused.status, 400);
     assert.ok(refused.json.errors.pkce_required);
-    const missing = await tenant.call("POST", CLIENTS_PATH, { json: { ...guideClient({ name: "public-2", client_type: "public" }), pkce_required: undefined } });
+    const missing = await tenant.call("POST", CLIENTS_PATH, {
+      json: { ...guideClient({ name: "public-2", client_type: "public" }), pkce_required: undefined },
+    });
     assert.equal(missing.status, 400, "PKCE defaults to off, so a public client must ask for it");
     const created = await tenant.createClient({ name: "public-3", client_type: "public", pkce_required: true });
-    const patched = await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, { json: { pkce_required: false } });
+    const patched = await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, {
+      json: { pkce_required: false },
+    });
     assert.equal(patched.status, 400);
     assert.ok(patched.json.errors.pkce_required);
   });
@@ -144,7 +175,9 @@ describe("emulator: OAuth client admin API", function () {
   it("keeps names unique, on create and on rename", async () => {
     await tenant.createClient({ name: "unique-a" });
     const b = await tenant.createClient({ name: "unique-b" });
-    const duplicate = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: "unique-a", access_token_expiry: 1 }) });
+    const duplicate = await tenant.call("POST", CLIENTS_PATH, {
+      json: guideClient({ name: "unique-a", access_token_expiry: 1 }),
+    });
     assert.equal(duplicate.status, 400);
     assert.deepEqual(duplicate.json.errors.name, ["application with this name already exists."]);
     assert.ok(duplicate.json.errors.access_token_expiry);
@@ -156,20 +189,26 @@ describe("emulator: OAuth client admin API", function () {
   });
 
   it("lets exactly one of many concurrent creates with one name win", async () => {
-    const answers = await Promise.all(Array.from({ length: 8 }, () => tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: "race" }) })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: "race" }) })),
+    );
     assert.deepEqual(answers.map((a) => a.status).sort(), [201, 400, 400, 400, 400, 400, 400, 400]);
     assert.equal((await tenant.state()).clients.filter((c) => c.name === "race").length, 1);
   });
 
   it("PATCHes only the given fields, without the secret in the answer", async () => {
     const created = await tenant.createClient({ name: "patch-me" });
-    const answer = await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, { json: { redirect_uris: ["https://claude.ai/api/mcp/auth_callback"], is_active: false } });
+    const answer = await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, {
+      json: { redirect_uris: ["https://claude.ai/api/mcp/auth_callback"], is_active: false },
+    });
     assert.equal(answer.status, 200);
     assert.equal(answer.json.client_secret, undefined);
     assert.deepEqual(answer.json.redirect_uris, ["https://claude.ai/api/mcp/auth_callback"]);
     assert.equal(answer.json.is_active, false);
     assert.equal(answer.json.access_token_expiry, 86400, "untouched");
-    const bad = await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, { json: { access_token_expiry: 5 } });
+    const bad = await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, {
+      json: { access_token_expiry: 5 },
+    });
     assert.equal(bad.status, 400);
     const stored = (await tenant.state()).clients.find((c) => c.client_id === created.client_id);
     assert.equal(stored?.access_token_expiry, 86400, "a refused PATCH changes nothing");
@@ -177,7 +216,13 @@ describe("emulator: OAuth client admin API", function () {
   });
 
   it("ignores unknown and read-only fields, as DRF does", async () => {
-    const created = await tenant.createClient({ name: "ignored", client_id: "mine", client_secret: "mine", refresh_token_lifetime: 5, pkce_enabled: true });
+    const created = await tenant.createClient({
+      name: "ignored",
+      client_id: "mine",
+      client_secret: "mine",
+      refresh_token_lifetime: 5,
+      pkce_enabled: true,
+    });
     assert.notEqual(created.client_id, "mine");
     assert.notEqual(created.client_secret, "mine");
     assert.equal(created.refresh_token_lifetime, undefined);
@@ -200,8 +245,17 @@ describe("emulator: OAuth client admin API", function () {
   it("deletes: 204, then 404 for every call on that client", async () => {
     const created = await tenant.createClient({ name: "delete-me" });
     assert.equal((await tenant.call("DELETE", `${CLIENTS_PATH}${created.client_id}/`)).status, 204);
-    for (const [method, suffix] of [["GET", ""], ["PATCH", ""], ["DELETE", ""], ["POST", "rotate-secret/"]]) {
-      const answer = await tenant.call(method, `${CLIENTS_PATH}${created.client_id}/${suffix}`, method === "PATCH" ? { json: {} } : {});
+    for (const [method, suffix] of [
+      ["GET", ""],
+      ["PATCH", ""],
+      ["DELETE", ""],
+      ["POST", "rotate-secret/"],
+    ]) {
+      const answer = await tenant.call(
+        method,
+        `${CLIENTS_PATH}${created.client_id}/${suffix}`,
+        method === "PATCH" ? { json: {} } : {},
+      );
       assert.equal(answer.status, 404, `${method} ${suffix}`);
       assert.equal(answer.json.detail, "Not found.");
     }
@@ -213,7 +267,10 @@ describe("emulator: OAuth client admin API", function () {
     assert.ok(Array.isArray(all.json) && all.json.length >= 3);
     assert.ok(all.json.every((c: Record<string, unknown>) => c.client_secret === undefined));
     const page = await tenant.call("GET", `${CLIENTS_PATH}?limit=2&skip=1`);
-    assert.deepEqual(page.json.map((c: { client_id: string }) => c.client_id), all.json.slice(1, 3).map((c: { client_id: string }) => c.client_id));
+    assert.deepEqual(
+      page.json.map((c: { client_id: string }) => c.client_id),
+      all.json.slice(1, 3).map((c: { client_id: string }) => c.client_id),
+    );
     assert.match(page.headers.get("x-next-page") ?? "", /skip=3/);
   });
 
@@ -225,7 +282,10 @@ describe("emulator: OAuth client admin API", function () {
     const wrong = await tenant.call("POST", CLIENTS_PATH, { token: "wrong", json: guideClient({ name: "anon" }) });
     assert.equal(wrong.status, 403);
     assert.deepEqual([wrong.json.code, wrong.json.title, typeof wrong.json.detail], ["403000", "Forbidden", "string"]);
-    const bearer = await tenant.call("GET", CLIENTS_PATH, { token: null, headers: { Authorization: "Bearer not-a-jwt" } });
+    const bearer = await tenant.call("GET", CLIENTS_PATH, {
+      token: null,
+      headers: { Authorization: "Bearer not-a-jwt" },
+    });
     assert.equal(bearer.status, 403);
     assert.equal((await tenant.state()).clients.filter((c) => c.name === "anon").length, 0);
   });
@@ -246,7 +306,10 @@ describe("emulator: OAuth client admin API, --documented-only", function () {
     const created = await tenant.createClient({ name: "documented" });
     assert.equal((await tenant.call("GET", CLIENTS_PATH)).status, 405);
     assert.equal((await tenant.call("GET", `${CLIENTS_PATH}${created.client_id}/`)).status, 405);
-    assert.equal((await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, { json: { is_active: false } })).status, 200);
+    assert.equal(
+      (await tenant.call("PATCH", `${CLIENTS_PATH}${created.client_id}/`, { json: { is_active: false } })).status,
+      200,
+    );
     assert.equal((await tenant.call("DELETE", `${CLIENTS_PATH}${created.client_id}/`)).status, 204);
   });
 });

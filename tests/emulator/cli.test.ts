@@ -68,10 +68,19 @@ function startCli(
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on("exit", (code) => resolve(code))));
+  return new Promise((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.on("exit", (code) => resolve(code)),
+  );
 }
 
-async function call(url: string, method: string, urlPath: string, token: string, body?: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function call(
+  url: string,
+  method: string,
+  urlPath: string,
+  token: string,
+  body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read whatever the answer holds
+): Promise<{ status: number; json: any }> {
   const response = await fetch(url + urlPath, {
     method,
     signal: AbortSignal.timeout(10000),
@@ -79,7 +88,10 @@ async function call(url: string, method: string, urlPath: string, token: string,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, json: response.headers.get("content-type") === "application/json" ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    json: response.headers.get("content-type") === "application/json" ? JSON.parse(text) : undefined,
+  };
 }
 
 function runCli(args: string[], options: object = {}): { status: number | null; stdout: string; stderr: string } {
@@ -98,7 +110,7 @@ describe("emulator: alation-emulator CLI", function () {
     data.remove();
   });
 
-  it("prints its URL, keeps its state across SIGTERM and a restart, and takes the token from the environment", async () => {
+  it("prints its URL, keeps its state across SIGTERM and a restart, takes the token from the environment", async () => {
     const first = await startCli(["--port", "0", "--data-dir", data.dir, "--admin-token", "cli-token"]);
     children.push(first.child);
     const created = await call(first.url, "POST", CLIENTS_PATH, "cli-token", guideClient({ name: "from-cli" }));
@@ -111,18 +123,39 @@ describe("emulator: alation-emulator CLI", function () {
     const read = await call(second.url, "GET", `${CLIENTS_PATH}${created.json.client_id}/`, "env-token");
     assert.equal(read.status, 200);
     assert.equal(read.json.name, "from-cli");
-    assert.equal((await call(second.url, "GET", CLIENTS_PATH, "cli-token")).status, 403, "only the new token is the admin's");
+    assert.equal(
+      (await call(second.url, "GET", CLIENTS_PATH, "cli-token")).status,
+      403,
+      "only the new token is the admin's",
+    );
     second.child.kill("SIGINT");
     assert.equal(await exited(second.child), 0, "a clean exit on SIGINT");
     assert.deepEqual(fs.readdirSync(data.dir), ["tenant.json"]);
   });
 
   it("takes --documented-only and the fault flags", async () => {
-    const started = await startCli(["--admin-token", "t", "--documented-only", "--fault-rate", "1", "--fault-kinds", "503", "--fault-seed", "5", "--fault-routes", "^PATCH "]);
+    const started = await startCli([
+      "--admin-token",
+      "t",
+      "--documented-only",
+      "--fault-rate",
+      "1",
+      "--fault-kinds",
+      "503",
+      "--fault-seed",
+      "5",
+      "--fault-routes",
+      "^PATCH ",
+    ]);
     children.push(started.child);
     assert.equal((await call(started.url, "GET", CLIENTS_PATH, "t")).status, 405);
     assert.equal((await call(started.url, "PATCH", `${CLIENTS_PATH}x/`, "t", {})).status, 503);
-    assert.deepEqual((await call(started.url, "GET", "/__emulator/faults", "t")).json, { rate: 1, kinds: ["503"], seed: 5, routes: "^PATCH " });
+    assert.deepEqual((await call(started.url, "GET", "/__emulator/faults", "t")).json, {
+      rate: 1,
+      kinds: ["503"],
+      seed: 5,
+      routes: "^PATCH ",
+    });
     started.child.kill("SIGTERM");
     await exited(started.child);
   });
@@ -146,7 +179,10 @@ describe("emulator: alation-emulator CLI", function () {
       assert.equal(patched.status, 503);
       const state = await call(started.url, "GET", "/__emulator/state", "t");
       const clients: Array<{ name: string; access_token_expiry: number }> = state.json.clients;
-      assert.deepEqual(clients.map((c) => [c.name, c.access_token_expiry]), [["first", 86400]]);
+      assert.deepEqual(
+        clients.map((c) => [c.name, c.access_token_expiry]),
+        [["first", 86400]],
+      );
       assert.equal(fs.readFileSync(path.join(dir.dir, "tenant.json"), "utf8"), saved);
       assert.match(started.stderr(), /POST \/integration\/core\/v1\/oauth\/clients\/: the change was not saved/);
       access.writable();
@@ -235,7 +271,11 @@ describe("emulator: alation-emulator CLI", function () {
   });
 
   it("prints the folder of the shell commands, and refuses bad usage with exit status 2", () => {
-    const shell = spawnSync(process.execPath, [...NODE_ARGS, "shell-path"], { cwd: ROOT, encoding: "utf8", timeout: 20000 });
+    const shell = spawnSync(process.execPath, [...NODE_ARGS, "shell-path"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 20000,
+    });
     assert.equal(shell.status, 0);
     const folder = shell.stdout.trim();
     for (const name of ["alation_conf", "alation_django_shell"]) {

@@ -17,13 +17,17 @@ describe("emulator: fault injection", function () {
   };
   const clientNames = async (): Promise<string[]> => (await tenant.state()).clients.map((c) => c.name as string);
 
-  it("answers 500, 502 and 503 with HTML bodies on the admin API, and leaves other routes and hooks alone", async () => {
+  it("answers 500, 502 and 503 with HTML bodies on the admin API, leaves other routes and hooks alone", async () => {
     for (const kind of ["500", "502", "503"]) {
       await setFaults({ rate: 1, kinds: [kind] });
       const answer = await tenant.call("POST", CLIENTS_PATH, { json: guideClient({ name: `fault-${kind}` }) });
       assert.equal(answer.status, Number(kind));
       assert.match(answer.headers.get("content-type") ?? "", /text\/html/);
-      assert.equal((await tenant.call("GET", "/.well-known/jwks.json/", { token: null })).status, 200, "not an admin route");
+      assert.equal(
+        (await tenant.call("GET", "/.well-known/jwks.json/", { token: null })).status,
+        200,
+        "not an admin route",
+      );
       assert.equal((await tenant.call("GET", "/__emulator/state")).status, 200, "hooks are never faulted");
     }
     assert.deepEqual(await clientNames(), [], "a faulted request is not applied");
@@ -79,7 +83,11 @@ describe("emulator: fault injection", function () {
 
   it("shows, clears and validates the fault options", async () => {
     await setFaults({ rate: 0.25, kinds: ["500", "429"], seed: 3 });
-    assert.deepEqual((await tenant.call("GET", "/__emulator/faults")).json, { rate: 0.25, kinds: ["500", "429"], seed: 3 });
+    assert.deepEqual((await tenant.call("GET", "/__emulator/faults")).json, {
+      rate: 0.25,
+      kinds: ["500", "429"],
+      seed: 3,
+    });
     await setFaults({});
     assert.deepEqual((await tenant.call("GET", "/__emulator/faults")).json, {});
     for (const bad of [{ rate: 2 }, { kinds: ["teapot"] }, { routes: "(" }, { nonsense: true }]) {
@@ -104,6 +112,10 @@ describe("emulator: fault injection", function () {
     assert.equal(counts.byRoute["POST /integration/core/v1/oauth/clients/"], 1);
     assert.equal(counts.byRoute["PATCH /integration/core/v1/oauth/clients/{client_id}/"], 2);
     assert.ok(counts.connections >= 1);
-    assert.deepEqual((await tenant.call("DELETE", "/__emulator/requests")).json, { total: 0, byRoute: {}, connections: 0 });
+    assert.deepEqual((await tenant.call("DELETE", "/__emulator/requests")).json, {
+      total: 0,
+      byRoute: {},
+      connections: 0,
+    });
   });
 });

@@ -16,7 +16,11 @@ export function guideClient(overrides: Record<string, unknown> = {}): Record<str
   return {
     name: "alation-ai-hosted-mcp-server",
     client_type: "confidential",
-    redirect_uris: ["https://tenant.example.com/oauth/callback", "https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"],
+    redirect_uris: [
+      "https://tenant.example.com/oauth/callback",
+      "https://claude.ai/api/mcp/auth_callback",
+      "https://claude.com/api/mcp/auth_callback",
+    ],
     access_token_expiry: 86400,
     refresh_token_expiry: 15552000,
     pkce_required: true,
@@ -75,7 +79,14 @@ export class TestTenant {
       body = new URLSearchParams(options.form).toString();
       headers["Content-Type"] = "application/x-www-form-urlencoded";
     }
-    const response = await fetch(this.url + urlPath, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(10000), dispatcher: this.agent });
+    const response = await fetch(this.url + urlPath, {
+      method,
+      headers,
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(10000),
+      dispatcher: this.agent,
+    });
     const text = await response.text();
     let json: unknown;
     try {
@@ -87,7 +98,9 @@ export class TestTenant {
   }
 
   /** Creates a client through the admin API; returns its answer body (with the secret). */
-  async createClient(overrides: Record<string, unknown> = {}): Promise<{ client_id: string; client_secret: string; [k: string]: unknown }> {
+  async createClient(
+    overrides: Record<string, unknown> = {},
+  ): Promise<{ client_id: string; client_secret: string; [k: string]: unknown }> {
     const answer = await this.call("POST", CLIENTS_PATH, { json: guideClient(overrides) });
     if (answer.status !== 201) throw new Error(`create failed: ${answer.status} ${answer.text}`);
     return answer.json;
@@ -137,7 +150,10 @@ export function tempDir(prefix = "alation-emulator-test-"): { dir: string; remov
 }
 
 /** Runs the authorization-code + PKCE flow with plain HTTP (login by login_hint + emulator_password). */
-export async function userTokens(tenant: TestTenant, client: { client_id: string; client_secret: string }): Promise<{ access_token: string; refresh_token: string }> {
+export async function userTokens(
+  tenant: TestTenant,
+  client: { client_id: string; client_secret: string },
+): Promise<{ access_token: string; refresh_token: string }> {
   const verifier = crypto.randomBytes(32).toString("base64url");
   const challenge = crypto.createHash("sha256").update(verifier).digest("base64url");
   const redirectUri = "https://claude.ai/api/mcp/auth_callback";
@@ -155,7 +171,14 @@ export async function userTokens(tenant: TestTenant, client: { client_id: string
   if (!code) throw new Error(`authorize gave no code: ${authorize.status} ${authorize.text}`);
   const token = await tenant.call("POST", "/oauth/v1/token/", {
     token: null,
-    form: { grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: verifier, client_id: client.client_id, client_secret: client.client_secret },
+    form: {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+    },
   });
   if (token.status !== 200) throw new Error(`token exchange failed: ${token.status} ${token.text}`);
   return token.json;

@@ -31,15 +31,25 @@ describe("emulator: MCP server at /ai/mcp/", function () {
   });
 
   it("answers 401 with the resource metadata URL without a token", async () => {
-    const answer = await tenant.call("POST", "/ai/mcp/", { token: null, json: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+    const answer = await tenant.call("POST", "/ai/mcp/", {
+      token: null,
+      json: { jsonrpc: "2.0", id: 1, method: "tools/list" },
+    });
     assert.equal(answer.status, 401);
-    assert.equal(answer.headers.get("www-authenticate"), `Bearer resource_metadata="${tenant.url}/.well-known/oauth-protected-resource/ai/mcp/"`);
+    assert.equal(
+      answer.headers.get("www-authenticate"),
+      `Bearer resource_metadata="${tenant.url}/.well-known/oauth-protected-resource/ai/mcp/"`,
+    );
   });
 
   it("refuses the opaque tokens the v1 stack issues while the JWT flag is off", async () => {
     await tenant.setJwtFlag(false);
     const { access_token } = await userTokens(tenant, registered);
-    const answer = await tenant.call("POST", "/ai/mcp/", { token: null, headers: { Authorization: `Bearer ${access_token}` }, json: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+    const answer = await tenant.call("POST", "/ai/mcp/", {
+      token: null,
+      headers: { Authorization: `Bearer ${access_token}` },
+      json: { jsonrpc: "2.0", id: 1, method: "tools/list" },
+    });
     assert.equal(answer.status, 401);
     assert.match(answer.headers.get("www-authenticate") ?? "", /error="invalid_token".*resource_metadata=/);
     await assert.rejects(connect(access_token));
@@ -52,13 +62,20 @@ describe("emulator: MCP server at /ai/mcp/", function () {
     try {
       const { tools } = await client.listTools();
       const names = tools.map((t) => t.name);
-      for (const name of ["alation_context", "get_data_products", "get_data_sources_tool", "get_lineage"]) assert.ok(names.includes(name), name);
-      const result = await client.callTool({ name: "alation_context", arguments: { question: "What is our monthly revenue?" } });
+      for (const name of ["alation_context", "get_data_products", "get_data_sources_tool", "get_lineage"])
+        assert.ok(names.includes(name), name);
+      const result = await client.callTool({
+        name: "alation_context",
+        arguments: { question: "What is our monthly revenue?" },
+      });
       const text = (result.content as Array<{ type: string; text: string }>)[0].text;
       const parsed = JSON.parse(text);
       assert.equal(parsed.requested_by, "test.user@example.com");
       assert.ok(parsed.relevant_tables.some((t: { title: string }) => t.title === "Monthly revenue"));
-      const lineage = await client.callTool({ name: "get_lineage", arguments: { table_id: 103, direction: "upstream" } });
+      const lineage = await client.callTool({
+        name: "get_lineage",
+        arguments: { table_id: 103, direction: "upstream" },
+      });
       assert.equal(JSON.parse((lineage.content as Array<{ text: string }>)[0].text).tables.length, 2);
     } finally {
       await client.close();
@@ -69,8 +86,14 @@ describe("emulator: MCP server at /ai/mcp/", function () {
     await tenant.setJwtFlag(true);
     const other = await tenant.createClient({ name: "short-lived" });
     const { access_token } = await userTokens(tenant, other);
-    await tenant.call("PATCH", `/integration/core/v1/oauth/clients/${other.client_id}/`, { json: { is_active: false } });
-    const answer = await tenant.call("POST", "/ai/mcp/", { token: null, headers: { Authorization: `Bearer ${access_token}` }, json: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+    await tenant.call("PATCH", `/integration/core/v1/oauth/clients/${other.client_id}/`, {
+      json: { is_active: false },
+    });
+    const answer = await tenant.call("POST", "/ai/mcp/", {
+      token: null,
+      headers: { Authorization: `Bearer ${access_token}` },
+      json: { jsonrpc: "2.0", id: 1, method: "tools/list" },
+    });
     assert.equal(answer.status, 401);
   });
 
@@ -101,7 +124,11 @@ describe("emulator: MCP server at /ai/mcp/", function () {
     const { access_token } = await userTokens(tenant, registered);
     const answer = await tenant.call("POST", "/ai/mcp/", {
       token: null,
-      headers: { Authorization: `Bearer ${access_token}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+      headers: {
+        Authorization: `Bearer ${access_token}`,
+        "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream",
+      },
       body: "{not json",
     });
     assert.equal(answer.status, 400);

@@ -16,8 +16,14 @@ describe("emulator: persistence", function () {
     const created = await first.createClient({ name: "persisted" });
     await first.setJwtFlag(true);
     const { access_token: jwt, refresh_token } = await userTokens(first, created);
-    const refresh = await first.call("POST", "/integration/v1/createRefreshToken/", { token: null, json: { ...TEST_USER, name: "p" } });
-    const legacy = await first.call("POST", "/integration/v1/createAPIAccessToken/", { token: null, json: { refresh_token: refresh.json.refresh_token, user_id: 1 } });
+    const refresh = await first.call("POST", "/integration/v1/createRefreshToken/", {
+      token: null,
+      json: { ...TEST_USER, name: "p" },
+    });
+    const legacy = await first.call("POST", "/integration/v1/createAPIAccessToken/", {
+      token: null,
+      json: { refresh_token: refresh.json.refresh_token, user_id: 1 },
+    });
     const kid = (await first.call("GET", "/.well-known/jwks.json/", { token: null })).json.keys[0].kid;
     const account = await first.createServiceAccount({ role: "STEWARD" });
     await first.stop();
@@ -26,11 +32,25 @@ describe("emulator: persistence", function () {
     const second = await startTestTenant({ dataDir: data.dir, port: Number(new URL(first.url).port) });
     try {
       const state = await second.state();
-      assert.deepEqual(state.clients.map((c) => [c.name, c.client_secret]), [["persisted", created.client_secret]]);
+      assert.deepEqual(
+        state.clients.map((c) => [c.name, c.client_secret]),
+        [["persisted", created.client_secret]],
+      );
       assert.equal(state.conf["alation.feature_flags.enable_jwt_in_v1_oauth_stack"], "True");
-      assert.deepEqual(state.serviceAccounts.map((sa) => [sa.client_id, sa.role]), [[account.client_id, "STEWARD"]]);
-      assert.equal((await second.call("GET", "/.well-known/jwks.json/", { token: null })).json.keys[0].kid, kid, "same signing key");
-      assert.equal((await second.call("GET", CLIENTS_PATH, { token: legacy.json.api_access_token })).status, 200, "legacy token still valid");
+      assert.deepEqual(
+        state.serviceAccounts.map((sa) => [sa.client_id, sa.role]),
+        [[account.client_id, "STEWARD"]],
+      );
+      assert.equal(
+        (await second.call("GET", "/.well-known/jwks.json/", { token: null })).json.keys[0].kid,
+        kid,
+        "same signing key",
+      );
+      assert.equal(
+        (await second.call("GET", CLIENTS_PATH, { token: legacy.json.api_access_token })).status,
+        200,
+        "legacy token still valid",
+      );
       const mcp = await second.call("POST", "/ai/mcp/", {
         token: null,
         headers: { Authorization: `Bearer ${jwt}`, Accept: "application/json, text/event-stream" },
@@ -39,7 +59,12 @@ describe("emulator: persistence", function () {
       assert.equal(mcp.status, 200, "a JWT from before the restart still works");
       const refreshed = await second.call("POST", "/oauth/v1/token/", {
         token: null,
-        form: { grant_type: "refresh_token", refresh_token, client_id: created.client_id, client_secret: created.client_secret },
+        form: {
+          grant_type: "refresh_token",
+          refresh_token,
+          client_id: created.client_id,
+          client_secret: created.client_secret,
+        },
       });
       assert.equal(refreshed.status, 200, "a refresh token from before the restart still works");
     } finally {
@@ -49,7 +74,11 @@ describe("emulator: persistence", function () {
 
   it("keeps every accepted change when stopped right after a burst of writes", async () => {
     const tenant = await startTestTenant({ dataDir: data.dir });
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => tenant.call("POST", CLIENTS_PATH, { json: { ...baseClient(), name: `burst-${i}` } })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        tenant.call("POST", CLIENTS_PATH, { json: { ...baseClient(), name: `burst-${i}` } }),
+      ),
+    );
     assert.ok(answers.every((a) => a.status === 201));
     await tenant.stop();
     const saved = JSON.parse(fs.readFileSync(path.join(data.dir, "tenant.json"), "utf8"));
@@ -63,7 +92,10 @@ describe("emulator: persistence", function () {
     fs.writeFileSync(path.join(data.dir, "tenant.json.tmp-99999-1"), '{"version":1,"clients":{"half');
     const again = await startTestTenant({ dataDir: data.dir });
     try {
-      assert.deepEqual((await again.state()).clients.map((c) => c.name), ["committed"]);
+      assert.deepEqual(
+        (await again.state()).clients.map((c) => c.name),
+        ["committed"],
+      );
       assert.deepEqual(fs.readdirSync(data.dir), ["tenant.json"]);
     } finally {
       await again.stop();
@@ -124,5 +156,10 @@ describe("emulator: persistence", function () {
 });
 
 function baseClient(): Record<string, unknown> {
-  return { client_type: "confidential", redirect_uris: ["https://claude.ai/api/mcp/auth_callback"], access_token_expiry: 86400, refresh_token_expiry: 15552000 };
+  return {
+    client_type: "confidential",
+    redirect_uris: ["https://claude.ai/api/mcp/auth_callback"],
+    access_token_expiry: 86400,
+    refresh_token_expiry: 15552000,
+  };
 }

@@ -26,7 +26,11 @@ describe("emulator: robustness", function () {
     const before = fs.readFileSync(stateFile, "utf8");
     await abuse();
     assert.equal(fs.readFileSync(stateFile, "utf8"), before, "the data dir is untouched");
-    assert.deepEqual((await tenant.state()).clients.map((c) => c.name), ["survivor"], "the tenant still answers");
+    assert.deepEqual(
+      (await tenant.state()).clients.map((c) => c.name),
+      ["survivor"],
+      "the tenant still answers",
+    );
   }
 
   /** Sends raw bytes; resolves with what came back once the server closes the connection. */
@@ -51,7 +55,10 @@ describe("emulator: robustness", function () {
 
   it("answers malformed JSON with a 400 in Alation's shape", () =>
     untouched(async () => {
-      const answer = await tenant.call("POST", CLIENTS_PATH, { body: '{"name": "x",', headers: { "Content-Type": "application/json" } });
+      const answer = await tenant.call("POST", CLIENTS_PATH, {
+        body: '{"name": "x",',
+        headers: { "Content-Type": "application/json" },
+      });
       assert.equal(answer.status, 400);
       assert.match(answer.json.detail, /^JSON parse error/);
       const list = await tenant.call("POST", CLIENTS_PATH, { json: [guideClient()] });
@@ -62,13 +69,19 @@ describe("emulator: robustness", function () {
   it("answers a body over 1 MiB with 413", () =>
     untouched(async () => {
       const big = JSON.stringify(guideClient({ name: "x".repeat(2 * 1024 * 1024) }));
-      const answer = await tenant.call("POST", CLIENTS_PATH, { body: big, headers: { "Content-Type": "application/json" } });
+      const answer = await tenant.call("POST", CLIENTS_PATH, {
+        body: big,
+        headers: { "Content-Type": "application/json" },
+      });
       assert.equal(answer.status, 413);
     }));
 
   it("answers other media types than JSON on the admin API with 415", () =>
     untouched(async () => {
-      const answer = await tenant.call("POST", CLIENTS_PATH, { body: "name=x", headers: { "Content-Type": "text/plain" } });
+      const answer = await tenant.call("POST", CLIENTS_PATH, {
+        body: "name=x",
+        headers: { "Content-Type": "text/plain" },
+      });
       assert.equal(answer.status, 415);
       const form = await tenant.call("PATCH", `${CLIENTS_PATH}nope/`, { form: { name: "x" } });
       assert.equal(form.status, 404);
@@ -85,7 +98,8 @@ describe("emulator: robustness", function () {
     untouched(async () => {
       const slowStarts = [
         `POST ${CLIENTS_PATH} HTTP/1.1\r\nHost: x\r\nTOKEN: test-admin-token\r\nContent-Ty`,
-        `POST ${CLIENTS_PATH} HTTP/1.1\r\nHost: x\r\nTOKEN: test-admin-token\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na`,
+        `POST ${CLIENTS_PATH} HTTP/1.1\r\nHost: x\r\nTOKEN: test-admin-token\r\nContent-Type: ` +
+          `application/json\r\nContent-Length: 100\r\n\r\n{"na`,
       ];
       for (const start of slowStarts) {
         const started = Date.now();
@@ -103,7 +117,10 @@ describe("emulator: robustness", function () {
       await new Promise<void>((resolve) => {
         const url = new URL(tenant.url);
         const socket = net.connect(Number(url.port), url.hostname, () => {
-          socket.write(`POST ${CLIENTS_PATH} HTTP/1.1\r\nHost: x\r\nTOKEN: test-admin-token\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":`);
+          socket.write(
+            `POST ${CLIENTS_PATH} HTTP/1.1\r\nHost: x\r\nTOKEN: test-admin-token\r\nContent-Type: ` +
+              `application/json\r\nContent-Length: 1000\r\n\r\n{"name":`,
+          );
           setTimeout(() => {
             socket.destroy();
             resolve();

@@ -72,11 +72,18 @@ describe("emulator: shell commands", function () {
       const set = await run("alation_conf", [JWT_FLAG, "-s", "True"]);
       assert.equal(set.code, 0, set.stderr);
       assert.match(set.stdout, NOISE);
-      assert.match((await run("alation_conf", [JWT_FLAG])).stdout, new RegExp(`^${JWT_FLAG.replace(/\./g, "\\.")} = True$`, "m"));
+      assert.match(
+        (await run("alation_conf", [JWT_FLAG])).stdout,
+        new RegExp(`^${JWT_FLAG.replace(/\./g, "\\.")} = True$`, "m"),
+      );
       assert.equal((await tenant.state()).conf[JWT_FLAG], "True");
 
       const client = await tenant.createClient({ name: "conf-check" });
-      assert.equal((await userTokens(tenant, client)).access_token.split(".").length, 3, "the v1 stack now issues JWTs");
+      assert.equal(
+        (await userTokens(tenant, client)).access_token.split(".").length,
+        3,
+        "the v1 stack now issues JWTs",
+      );
       assert.equal((await run("alation_conf", [JWT_FLAG, "-s", "False"])).code, 0);
       assert.equal((await tenant.state()).conf[JWT_FLAG], "False");
     });
@@ -105,7 +112,16 @@ describe("emulator: shell commands", function () {
       assert.equal(stored.client_id, clientId);
       assert.equal(stored.client_secret, clientSecret);
       assert.deepEqual(
-        [stored.client_type, stored.redirect_uris.length, stored.refresh_token_expiry, stored.access_token_expiry, stored.is_active, stored.pkce_required, stored.jwt_required, stored.internal_application],
+        [
+          stored.client_type,
+          stored.redirect_uris.length,
+          stored.refresh_token_expiry,
+          stored.access_token_expiry,
+          stored.is_active,
+          stored.pkce_required,
+          stored.jwt_required,
+          stored.internal_application,
+        ],
         ["confidential", 3, 15552000, 86400, true, true, true, false],
       );
       const read = await tenant.call("GET", `/integration/core/v1/oauth/clients/${clientId}/`);
@@ -131,7 +147,10 @@ describe("emulator: shell commands", function () {
         "app.save()",
         "print('RESULT ' + json.dumps({'pk': app.pk, 'uris': len(app.redirect_uris)}))",
       ].join("\n");
-      const request = JSON.stringify({ name: "alation-ai-hosted-mcp-server", uri: `https://x.example.com/${encodeURIComponent(tricky)}` });
+      const request = JSON.stringify({
+        name: "alation-ai-hosted-mcp-server",
+        uri: `https://x.example.com/${encodeURIComponent(tricky)}`,
+      });
       const result = await run("alation_django_shell", [], script, { EMULATOR_TEST_REQUEST: request });
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(JSON.parse(/^RESULT (.*)$/m.exec(result.stdout)?.[1] as string).uris, 4);

@@ -10,7 +10,10 @@ describe("emulator: tokens", function () {
 
   describe("legacy createRefreshToken / createAPIAccessToken", function () {
     it("gives an API access token that works as header TOKEN for the admin API", async () => {
-      const refresh = await tenant.call("POST", "/integration/v1/createRefreshToken/", { token: null, json: { ...TEST_USER, name: "ci" } });
+      const refresh = await tenant.call("POST", "/integration/v1/createRefreshToken/", {
+        token: null,
+        json: { ...TEST_USER, name: "ci" },
+      });
       assert.equal(refresh.status, 201);
       assert.equal(refresh.json.user_id, 1);
       assert.ok(refresh.json.refresh_token);
@@ -20,30 +23,52 @@ describe("emulator: tokens", function () {
       });
       assert.equal(access.status, 201);
       assert.ok(access.json.api_access_token);
-      const created = await tenant.call("POST", CLIENTS_PATH, { token: access.json.api_access_token, json: guideClient({ name: "by-legacy-token" }) });
+      const created = await tenant.call("POST", CLIENTS_PATH, {
+        token: access.json.api_access_token,
+        json: guideClient({ name: "by-legacy-token" }),
+      });
       assert.equal(created.status, 201);
     });
 
     it("accepts form-encoded bodies too", async () => {
-      const refresh = await tenant.call("POST", "/integration/v1/createRefreshToken", { token: null, form: { ...TEST_USER, name: "form" } });
+      const refresh = await tenant.call("POST", "/integration/v1/createRefreshToken", {
+        token: null,
+        form: { ...TEST_USER, name: "form" },
+      });
       assert.equal(refresh.status, 201);
     });
 
     it("fails with {status: failed} on wrong credentials or a wrong refresh token", async () => {
-      const refresh = await tenant.call("POST", "/integration/v1/createRefreshToken/", { token: null, json: { username: TEST_USER.username, password: "wrong", name: "x" } });
+      const refresh = await tenant.call("POST", "/integration/v1/createRefreshToken/", {
+        token: null,
+        json: { username: TEST_USER.username, password: "wrong", name: "x" },
+      });
       assert.equal(refresh.json.status, "failed");
       assert.ok(refresh.status >= 400);
-      const missing = await tenant.call("POST", "/integration/v1/createRefreshToken/", { token: null, json: { username: TEST_USER.username } });
+      const missing = await tenant.call("POST", "/integration/v1/createRefreshToken/", {
+        token: null,
+        json: { username: TEST_USER.username },
+      });
       assert.equal(missing.json.status, "failed");
-      const access = await tenant.call("POST", "/integration/v1/createAPIAccessToken/", { token: null, json: { refresh_token: "nope", user_id: 1 } });
+      const access = await tenant.call("POST", "/integration/v1/createAPIAccessToken/", {
+        token: null,
+        json: { refresh_token: "nope", user_id: 1 },
+      });
       assert.equal(access.json.status, "failed");
       assert.ok(access.status >= 400);
     });
   });
 
   describe("service accounts and client credentials (/oauth/v2/token/, alation-api.md section 3)", function () {
-    async function serviceToken(clientId: string, secret: string): Promise<{ status: number; json: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-      return tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "client_credentials", client_id: clientId, client_secret: secret } });
+    async function serviceToken(
+      clientId: string,
+      secret: string,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read whatever the answer holds
+    ): Promise<{ status: number; json: Record<string, any> }> {
+      return tenant.call("POST", "/oauth/v2/token/", {
+        token: null,
+        form: { grant_type: "client_credentials", client_id: clientId, client_secret: secret },
+      });
     }
 
     it("issues a service account a JWT for its system user, of its duration, good as Bearer and TOKEN", async () => {
@@ -58,7 +83,10 @@ describe("emulator: tokens", function () {
       assert.equal(payload.client_id, sa.client_id);
       assert.equal(payload.sub, String(sa.user_id), "the service account's own system user, not a person");
       assert.equal((payload.exp as number) - (payload.iat as number), 600);
-      const listed = await tenant.call("GET", CLIENTS_PATH, { token: null, headers: { Authorization: `Bearer ${answer.json.access_token}` } });
+      const listed = await tenant.call("GET", CLIENTS_PATH, {
+        token: null,
+        headers: { Authorization: `Bearer ${answer.json.access_token}` },
+      });
       assert.equal(listed.status, 200);
       // Alation's SDKs send JWTs in the TOKEN header too (alation-api.md section 2).
       assert.equal((await tenant.call("GET", CLIENTS_PATH, { token: answer.json.access_token })).status, 200);
@@ -68,7 +96,8 @@ describe("emulator: tokens", function () {
       const sa = await tenant.createServiceAccount();
       const first = (await serviceToken(sa.client_id, sa.client_secret)).json.access_token;
       const second = (await serviceToken(sa.client_id, sa.client_secret)).json.access_token;
-      const bearer = (token: string) => tenant.call("GET", CLIENTS_PATH, { token: null, headers: { Authorization: `Bearer ${token}` } });
+      const bearer = (token: string) =>
+        tenant.call("GET", CLIENTS_PATH, { token: null, headers: { Authorization: `Bearer ${token}` } });
       assert.equal((await bearer(first)).status, 403);
       assert.equal((await bearer(second)).status, 200);
     });
@@ -83,7 +112,10 @@ describe("emulator: tokens", function () {
         assert.equal(created.status, 403, role);
         assert.equal(created.json.code, "403000");
         assert.equal((await tenant.call("GET", CLIENTS_PATH, { token: null, headers })).status, 403, role);
-        assert.equal((await tenant.state()).clients.some((c) => c.name === `by-${role}`), false);
+        assert.equal(
+          (await tenant.state()).clients.some((c) => c.name === `by-${role}`),
+          false,
+        );
       }
     });
 
@@ -99,7 +131,10 @@ describe("emulator: tokens", function () {
       const wrong = await serviceToken(sa.client_id, "wrong");
       assert.deepEqual(Object.keys(wrong.json).sort(), ["code", "error", "error_description"]);
       assert.deepEqual([wrong.status, wrong.json.error, wrong.json.code], [401, "invalid_client", "401"]);
-      const grant = await tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "password", client_id: sa.client_id, client_secret: sa.client_secret } });
+      const grant = await tenant.call("POST", "/oauth/v2/token/", {
+        token: null,
+        form: { grant_type: "password", client_id: sa.client_id, client_secret: sa.client_secret },
+      });
       assert.deepEqual([grant.status, grant.json.error, grant.json.code], [400, "unsupported_grant_type", "400"]);
       const form = { client_id: sa.client_id, client_secret: sa.client_secret };
       const missing = await tenant.call("POST", "/oauth/v2/token/", { token: null, form });
@@ -131,13 +166,26 @@ describe("emulator: tokens", function () {
   describe("introspection (/oauth/v2/introspect/)", function () {
     it("tells active tokens from others, for an authenticated client", async () => {
       const sa = await tenant.createServiceAccount();
-      const token = (await tenant.call("POST", "/oauth/v2/token/", { token: null, form: { grant_type: "client_credentials", client_id: sa.client_id, client_secret: sa.client_secret } })).json.access_token;
+      const token = (
+        await tenant.call("POST", "/oauth/v2/token/", {
+          token: null,
+          form: { grant_type: "client_credentials", client_id: sa.client_id, client_secret: sa.client_secret },
+        })
+      ).json.access_token;
       const basic = `Basic ${Buffer.from(`${sa.client_id}:${sa.client_secret}`).toString("base64")}`;
-      const active = await tenant.call("POST", "/oauth/v2/introspect/", { token: null, headers: { Authorization: basic }, form: { token } });
+      const active = await tenant.call("POST", "/oauth/v2/introspect/", {
+        token: null,
+        headers: { Authorization: basic },
+        form: { token },
+      });
       assert.equal(active.json.active, true);
       assert.equal(active.json.client_id, sa.client_id);
       assert.equal(typeof active.json.exp, "number");
-      const inactive = await tenant.call("POST", "/oauth/v2/introspect/", { token: null, headers: { Authorization: basic }, form: { token: "garbage" } });
+      const inactive = await tenant.call("POST", "/oauth/v2/introspect/", {
+        token: null,
+        headers: { Authorization: basic },
+        form: { token: "garbage" },
+      });
       assert.deepEqual(inactive.json, { active: false });
       const anonymous = await tenant.call("POST", "/oauth/v2/introspect/", { token: null, form: { token } });
       assert.equal(anonymous.status, 401);

@@ -107,7 +107,14 @@ for (const mode of MODES) {
         assert.equal((await tenant.state()).conf[JWT_FLAG], "False", "no flag set");
       }
       const report = await verify();
-      assert.ok(report.ok, JSON.stringify(report.steps.filter((step) => step.status === "fail"), null, 2));
+      assert.ok(
+        report.ok,
+        JSON.stringify(
+          report.steps.filter((step) => step.status === "fail"),
+          null,
+          2,
+        ),
+      );
       const io = captureIo({ env: { ALATION_CONNECTOR_CLIENT_SECRET: connector.clientSecret } });
       const custom = `${tenant.url}/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`;
       const argv = ["verify", "--mcp-url", custom, "--client-id", connector.clientId, "--emulator"];

@@ -5,7 +5,14 @@ import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpe
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { credentialsFor } from "../support/tenant-credentials";
-import { CLAUDE_REDIRECT_URIS, checkAndCreate, exerciseLifecycle, registeredInputs, startHarness, type Props } from "./harness";
+import {
+  CLAUDE_REDIRECT_URIS,
+  checkAndCreate,
+  exerciseLifecycle,
+  registeredInputs,
+  startHarness,
+  type Props,
+} from "./harness";
 
 describe("OAuthApplication connections", function () {
   this.timeout(60000);
@@ -28,12 +35,15 @@ describe("OAuthApplication connections", function () {
     it("refreshToken + userId given as the resource's connection", async () => {
       const server = await serverWith({});
       const credentials = await credentialsFor(tenant, "refreshToken");
-      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, ...credentials } as never, redirectUris: CLAUDE_REDIRECT_URIS });
+      const inputs = await registeredInputs({
+        connection: { baseUrl: tenant.url, ...credentials } as never,
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      });
       const outputs = await exerciseLifecycle(server, tenant, inputs);
       assert.equal((outputs.connection as Props).refreshToken, credentials.refreshToken);
     });
 
-    it("clientCredentials from stack config (alation:clientId, alation:clientSecret), no connection given", async () => {
+    it("clientCredentials from stack config (alation:clientId, alation:clientSecret), no connection", async () => {
       const credentials = await credentialsFor(tenant, "clientCredentials");
       const server = await serverWith({
         "alation:baseUrl": tenant.url,
@@ -42,12 +52,22 @@ describe("OAuthApplication connections", function () {
       });
       const inputs = await registeredInputs({ redirectUris: CLAUDE_REDIRECT_URIS });
       const outputs = await exerciseLifecycle(server, tenant, inputs);
-      assert.deepEqual((outputs.connection as Props).clientCredentials, credentials.clientCredentials, "recorded for read and delete");
+      assert.deepEqual(
+        (outputs.connection as Props).clientCredentials,
+        credentials.clientCredentials,
+        "recorded for read and delete",
+      );
     });
 
     it("apiAccessToken from the environment, under a base URL from the connection", async () => {
-      const server = await serverWith({}, { ALATION_BASE_URL: "https://not-this.example", ALATION_API_ACCESS_TOKEN: ADMIN_TOKEN });
-      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const server = await serverWith(
+        {},
+        { ALATION_BASE_URL: "https://not-this.example", ALATION_API_ACCESS_TOKEN: ADMIN_TOKEN },
+      );
+      const inputs = await registeredInputs({
+        connection: { baseUrl: tenant.url },
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      });
       const outputs = await exerciseLifecycle(server, tenant, inputs);
       assert.equal((outputs.connection as Props).baseUrl, tenant.url);
     });
@@ -68,7 +88,10 @@ describe("OAuthApplication connections", function () {
         assert.match(error.message, expected);
         assert.ok(!error.message.includes(clientCredentials.clientSecret), "no secret in the message");
       }
-      assert.equal((await tenant.state()).clients.some((c) => c.name === "refused"), false);
+      assert.equal(
+        (await tenant.state()).clients.some((c) => c.name === "refused"),
+        false,
+      );
     });
 
     it("says how to give a connection when there is none", async () => {
@@ -84,7 +107,10 @@ describe("OAuthApplication connections", function () {
   it("works with a tenant that does not serve GET: refresh keeps state and says so once", async () => {
     const harness = await startHarness({ tenant: { documentedOnly: true } });
     try {
-      const inputs = await registeredInputs({ connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const inputs = await registeredInputs({
+        connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      });
       const created = await checkAndCreate(harness.server, inputs);
       for (let i = 0; i < 2; i++) {
         const read = await harness.server.read(created.id, created.properties);
@@ -104,12 +130,22 @@ describe("OAuthApplication connections", function () {
   it("retries read and delete once with the stack config's credential when the recorded one was rotated", async () => {
     const harness = await startHarness({ config: { "alation:apiAccessToken": ADMIN_TOKEN } });
     try {
-      const inputs = await registeredInputs({ connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const inputs = await registeredInputs({
+        connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      });
       const created = await checkAndCreate(harness.server, inputs);
-      const revoked = { ...created.properties, connection: { baseUrl: harness.tenant.url, apiAccessToken: "revoked-token-value" } };
+      const revoked = {
+        ...created.properties,
+        connection: { baseUrl: harness.tenant.url, apiAccessToken: "revoked-token-value" },
+      };
       const read = await harness.server.read(created.id, revoked);
       assert.equal(read.id, created.id);
-      assert.equal((read.properties.connection as Props).apiAccessToken, ADMIN_TOKEN, "the working credential is recorded");
+      assert.equal(
+        (read.properties.connection as Props).apiAccessToken,
+        ADMIN_TOKEN,
+        "the working credential is recorded",
+      );
       await harness.server.delete(created.id, revoked);
       assert.equal((await harness.clients()).length, 0);
       assert.ok(!harness.server.output().includes("revoked-token-value"));
@@ -121,9 +157,15 @@ describe("OAuthApplication connections", function () {
   it("fails clearly when the recorded credential is refused and no other is configured", async () => {
     const harness = await startHarness();
     try {
-      const inputs = await registeredInputs({ connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const inputs = await registeredInputs({
+        connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      });
       const created = await checkAndCreate(harness.server, inputs);
-      const revoked = { ...created.properties, connection: { baseUrl: harness.tenant.url, apiAccessToken: "revoked-token-value" } };
+      const revoked = {
+        ...created.properties,
+        connection: { baseUrl: harness.tenant.url, apiAccessToken: "revoked-token-value" },
+      };
       const error = await harness.server.delete(created.id, revoked).catch((e: Error) => e);
       assert.ok(error instanceof Error);
       assert.match(error.message, /403 auth/);

@@ -26,7 +26,10 @@ export async function startHarness(
   const tenant = await startTestTenant(options.tenant);
   const fill = (values: Record<string, string> = {}) =>
     Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value.replace("{tenant}", tenant.url)]));
-  const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(fill(options.env)) });
+  const server = await startProviderServer({
+    cwd: installedPackageProject(),
+    env: cleanEnvironment(fill(options.env)),
+  });
   await server.configure(fill(options.config));
   return {
     tenant,
@@ -45,7 +48,10 @@ export async function registeredInputs(args: OAuthApplicationArgs, name = "claud
 }
 
 /** Check, then create; fails on check failures. */
-export async function checkAndCreate(server: ProviderServer, inputs: Props): Promise<{ id: string; properties: Props; inputs: Props }> {
+export async function checkAndCreate(
+  server: ProviderServer,
+  inputs: Props,
+): Promise<{ id: string; properties: Props; inputs: Props }> {
   const checked = await server.check({}, inputs);
   if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
   const created = await server.create(checked.inputs);
@@ -53,7 +59,10 @@ export async function checkAndCreate(server: ProviderServer, inputs: Props): Pro
 }
 
 /** Claude's callbacks, as the connector guide lists them. */
-export const CLAUDE_REDIRECT_URIS = ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"];
+export const CLAUDE_REDIRECT_URIS = [
+  "https://claude.ai/api/mcp/auth_callback",
+  "https://claude.com/api/mcp/auth_callback",
+];
 
 /**
  * Create, read, update (accessTokenExpiry) and delete through `server`, asserting the tenant's state after each

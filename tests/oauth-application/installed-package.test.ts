@@ -20,7 +20,10 @@ describe("OAuthApplication from the installed package", function () {
   });
 
   it("runs from the project where it is installed, and fails clearly where it is not", async () => {
-    const inputs = await registeredInputs({ connection: { baseUrl: "https://tenant.example", apiAccessToken: "t-123456" }, redirectUris: CLAUDE_REDIRECT_URIS });
+    const inputs = await registeredInputs({
+      connection: { baseUrl: "https://tenant.example", apiAccessToken: "t-123456" },
+      redirectUris: CLAUDE_REDIRECT_URIS,
+    });
     const installedServer = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-alation-empty-"));
     const bareServer = await startProviderServer({ cwd: empty, env: cleanEnvironment() });

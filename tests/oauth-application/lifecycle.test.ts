@@ -3,7 +3,14 @@
 // asserting the tenant's own state after each step.
 import { strict as assert } from "node:assert";
 import { ADMIN_TOKEN, CLIENTS_PATH } from "../emulator/helpers";
-import { CLAUDE_REDIRECT_URIS, checkAndCreate, registeredInputs, startHarness, type Harness, type Props } from "./harness";
+import {
+  CLAUDE_REDIRECT_URIS,
+  checkAndCreate,
+  registeredInputs,
+  startHarness,
+  type Harness,
+  type Props,
+} from "./harness";
 
 describe("OAuthApplication lifecycle through the dynamic-provider server", function () {
   this.timeout(60000);
@@ -34,17 +41,35 @@ describe("OAuthApplication lifecycle through the dynamic-provider server", funct
   });
 
   it("reports every check failure at once, with its property path", async () => {
-    const { failures } = await harness.server.check({}, {
-      ...base,
-      clientType: "public",
-      pkceRequired: false,
-      accessTokenExpiry: 60,
-      refreshTokenExpiry: 99999999,
-      redirectUris: ["https://ok.example/cb", "http://evil.example/cb", "https://a.example/cb#frag", "https://*.example/cb", "https://ok.example/cb"],
-      connection: { baseUrl: "https://tenant.example/path" },
-    });
+    const { failures } = await harness.server.check(
+      {},
+      {
+        ...base,
+        clientType: "public",
+        pkceRequired: false,
+        accessTokenExpiry: 60,
+        refreshTokenExpiry: 99999999,
+        redirectUris: [
+          "https://ok.example/cb",
+          "http://evil.example/cb",
+          "https://a.example/cb#frag",
+          "https://*.example/cb",
+          "https://ok.example/cb",
+        ],
+        connection: { baseUrl: "https://tenant.example/path" },
+      },
+    );
     const byProperty = Object.fromEntries(failures.map((f) => [f.property, f.reason]));
-    for (const property of ["pkceRequired", "accessTokenExpiry", "refreshTokenExpiry", "redirectUris[1]", "redirectUris[2]", "redirectUris[3]", "redirectUris[4]", "connection.baseUrl"]) {
+    for (const property of [
+      "pkceRequired",
+      "accessTokenExpiry",
+      "refreshTokenExpiry",
+      "redirectUris[1]",
+      "redirectUris[2]",
+      "redirectUris[3]",
+      "redirectUris[4]",
+      "connection.baseUrl",
+    ]) {
       assert.ok(byProperty[property], `no failure for ${property}: ${JSON.stringify(failures)}`);
     }
     assert.equal(byProperty["redirectUris[0]"], undefined);
@@ -66,7 +91,17 @@ describe("OAuthApplication lifecycle through the dynamic-provider server", funct
     assert.equal(client.refresh_token_expiry, 15552000);
     assert.equal(client.pkce_required, true);
     assert.equal(client.client_type, "confidential");
-    for (const key of ["name", "clientType", "redirectUris", "accessTokenExpiry", "refreshTokenExpiry", "pkceRequired", "jwtRequired", "isActive", "internalApplication"]) {
+    for (const key of [
+      "name",
+      "clientType",
+      "redirectUris",
+      "accessTokenExpiry",
+      "refreshTokenExpiry",
+      "pkceRequired",
+      "jwtRequired",
+      "isActive",
+      "internalApplication",
+    ]) {
       assert.deepEqual(created.properties[key], created.inputs[key], `output ${key}`);
     }
     assert.deepEqual(created.properties.notEnforced, [], "the emulator echoes every field it stores");
@@ -117,23 +152,52 @@ describe("OAuthApplication lifecycle through the dynamic-provider server", funct
     assert.equal((await server.read(created.id, state)).id, "");
   });
 
-  it("diffs offline: credentials and timeouts are no change; adoptClientId, the tenant and the path replace", async () => {
+  it("diffs offline: credentials and timeouts are no change; adoptClientId, tenant and path replace", async () => {
     const { server } = harness;
     const news = (await server.check({}, base)).inputs;
-    const olds = { ...news, clientId: "x", clientSecret: "y", notEnforced: [], connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN } };
+    const olds = {
+      ...news,
+      clientId: "x",
+      clientSecret: "y",
+      notEnforced: [],
+      connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },
+    };
     const withConnection = (connection: Props) => ({ ...news, connection });
-    assert.equal((await server.diff("x", olds, withConnection({ baseUrl: harness.tenant.url, apiAccessToken: "rotated-token", timeoutSeconds: 5 }))).changes, "none");
-    assert.equal((await server.diff("x", olds, { ...news, redirectUris: [...(news.redirectUris as string[])].reverse() })).changes, "none");
+    assert.equal(
+      (
+        await server.diff(
+          "x",
+          olds,
+          withConnection({ baseUrl: harness.tenant.url, apiAccessToken: "rotated-token", timeoutSeconds: 5 }),
+        )
+      ).changes,
+      "none",
+    );
+    assert.equal(
+      (await server.diff("x", olds, { ...news, redirectUris: [...(news.redirectUris as string[])].reverse() })).changes,
+      "none",
+    );
     const adopt = await server.diff("x", olds, { ...news, adoptClientId: "other" });
     assert.deepEqual(adopt, { changes: "some", replaces: ["adoptClientId"], deleteBeforeReplace: true });
-    const moved = await server.diff("x", olds, withConnection({ baseUrl: "https://other-tenant.example", apiAccessToken: ADMIN_TOKEN }));
+    const moved = await server.diff(
+      "x",
+      olds,
+      withConnection({ baseUrl: "https://other-tenant.example", apiAccessToken: ADMIN_TOKEN }),
+    );
     assert.deepEqual(moved.replaces, ["connection"]);
-    const renamedAndMoved = await server.diff("x", olds, { ...withConnection({ baseUrl: "https://other-tenant.example" }), name: "new-name" });
+    const renamedAndMoved = await server.diff("x", olds, {
+      ...withConnection({ baseUrl: "https://other-tenant.example" }),
+      name: "new-name",
+    });
     assert.equal(renamedAndMoved.deleteBeforeReplace, false, "a new name can exist next to the old one");
     const toShell = await server.diff("x", olds, { ...news, connection: undefined, shell: { local: {} } });
     assert.deepEqual(toShell.replaces, ["shell"]);
     const newCode = { ...news, __provider: `${news.__provider}\n// a newer version of the package` };
-    assert.equal((await server.diff("x", olds, newCode)).changes, "none", "the provider's own code is no reason to change");
+    assert.equal(
+      (await server.diff("x", olds, newCode)).changes,
+      "none",
+      "the provider's own code is no reason to change",
+    );
     const renamed = await server.diff("x", olds, { ...news, name: "renamed" });
     assert.deepEqual(renamed, { changes: "some", replaces: [], deleteBeforeReplace: false });
     assert.equal((await harness.clients()).length, 0, "diff created nothing");

@@ -20,7 +20,10 @@ describe("OAuthApplication preview: offline check and diff", function () {
       env: cleanEnvironment({ ALATION_BASE_URL: tenant.url, ALATION_API_ACCESS_TOKEN: "env-token-value" }),
     });
     await server.configure({ "alation:baseUrl": tenant.url, "alation:apiAccessToken": "config-token-value" });
-    base = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: "input-token-value" }, redirectUris: CLAUDE_REDIRECT_URIS });
+    base = await registeredInputs({
+      connection: { baseUrl: tenant.url, apiAccessToken: "input-token-value" },
+      redirectUris: CLAUDE_REDIRECT_URIS,
+    });
   });
   after(async () => {
     await server?.kill();
@@ -29,10 +32,24 @@ describe("OAuthApplication preview: offline check and diff", function () {
 
   it("passes unknown values through check, wherever they are, and validates what is known", async () => {
     const variants: Props[] = [
-      { ...base, name: UNKNOWN, redirectUris: [UNKNOWN, "https://claude.ai/api/mcp/auth_callback", UNKNOWN], accessTokenExpiry: UNKNOWN },
-      { ...base, redirectUris: UNKNOWN, connection: { baseUrl: UNKNOWN, apiAccessToken: UNKNOWN, refreshToken: UNKNOWN } },
+      {
+        ...base,
+        name: UNKNOWN,
+        redirectUris: [UNKNOWN, "https://claude.ai/api/mcp/auth_callback", UNKNOWN],
+        accessTokenExpiry: UNKNOWN,
+      },
+      {
+        ...base,
+        redirectUris: UNKNOWN,
+        connection: { baseUrl: UNKNOWN, apiAccessToken: UNKNOWN, refreshToken: UNKNOWN },
+      },
       { ...base, connection: UNKNOWN, shell: UNKNOWN, clientType: UNKNOWN, pkceRequired: false },
-      { ...base, secretVersion: UNKNOWN, adoptClientId: UNKNOWN, connection: { ...(base.connection as Props), clientCredentials: UNKNOWN } },
+      {
+        ...base,
+        secretVersion: UNKNOWN,
+        adoptClientId: UNKNOWN,
+        connection: { ...(base.connection as Props), clientCredentials: UNKNOWN },
+      },
     ];
     for (const news of variants) {
       const { inputs, failures } = await server.check({}, news);
@@ -41,15 +58,26 @@ describe("OAuthApplication preview: offline check and diff", function () {
         if (value === UNKNOWN) assert.equal(inputs[key], UNKNOWN, `${key} stays unknown`);
       }
     }
-    const mixed = await server.check({}, { ...base, name: UNKNOWN, redirectUris: [UNKNOWN, "http://evil.example/cb"], accessTokenExpiry: 1 });
+    const mixed = await server.check(
+      {},
+      { ...base, name: UNKNOWN, redirectUris: [UNKNOWN, "http://evil.example/cb"], accessTokenExpiry: 1 },
+    );
     assert.deepEqual(mixed.failures.map((f) => f.property).sort(), ["accessTokenExpiry", "redirectUris[1]"]);
   });
 
   it("diffs with unknown values: a change, a replacement where the tenant may differ", async () => {
-    const olds = { ...(await server.check({}, base)).inputs, clientId: "id", clientSecret: "secret-value", notEnforced: [] };
+    const olds = {
+      ...(await server.check({}, base)).inputs,
+      clientId: "id",
+      clientSecret: "secret-value",
+      notEnforced: [],
+    };
     const unknownUris = await server.diff("id", olds, { ...olds, redirectUris: UNKNOWN });
     assert.deepEqual(unknownUris, { changes: "some", replaces: [], deleteBeforeReplace: false });
-    const unknownTenant = await server.diff("id", olds, { ...olds, connection: { baseUrl: UNKNOWN, apiAccessToken: UNKNOWN } });
+    const unknownTenant = await server.diff("id", olds, {
+      ...olds,
+      connection: { baseUrl: UNKNOWN, apiAccessToken: UNKNOWN },
+    });
     assert.deepEqual(unknownTenant.replaces, ["connection"]);
     assert.equal(unknownTenant.deleteBeforeReplace, true, "same name: the old one goes first");
     const unknownName = await server.diff("id", olds, { ...olds, name: UNKNOWN, adoptClientId: UNKNOWN });

@@ -6,9 +6,20 @@ import { installedPackageProject } from "../support/installed-package";
 import { NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
 import { ProviderCallError, cleanEnvironment, startProviderServer } from "../support/provider-server";
 import { json, startScriptedServer } from "../support/scripted-http";
-import { CLAUDE_REDIRECT_URIS, checkAndCreate, registeredInputs, startHarness, type Harness, type Props } from "./harness";
+import {
+  CLAUDE_REDIRECT_URIS,
+  checkAndCreate,
+  registeredInputs,
+  startHarness,
+  type Harness,
+  type Props,
+} from "./harness";
 
-const LOSE_CREATE_ANSWERS = { rate: 1, kinds: ["drop-after-write" as const], routes: "^POST /integration/core/v1/oauth/clients/$" };
+const LOSE_CREATE_ANSWERS = {
+  rate: 1,
+  kinds: ["drop-after-write" as const],
+  routes: "^POST /integration/core/v1/oauth/clients/$",
+};
 
 describe("OAuthApplication recovery", function () {
   this.timeout(60000);
@@ -18,12 +29,19 @@ describe("OAuthApplication recovery", function () {
   beforeEach(async () => {
     harness = await startHarness();
     const connection = { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN };
-    inputsFor = async (extra = {}) => ({ ...(await registeredInputs({ connection, redirectUris: CLAUDE_REDIRECT_URIS })), ...extra });
+    inputsFor = async (extra = {}) => ({
+      ...(await registeredInputs({ connection, redirectUris: CLAUDE_REDIRECT_URIS })),
+      ...extra,
+    });
   });
   afterEach(async () => harness?.stop());
 
   it("adopts an existing application: rotates its secret, then sets its fields", async () => {
-    const existing = await harness.tenant.createClient({ name: "made-by-hand", access_token_expiry: 3600, pkce_required: false });
+    const existing = await harness.tenant.createClient({
+      name: "made-by-hand",
+      access_token_expiry: 3600,
+      pkce_required: false,
+    });
     const created = await checkAndCreate(harness.server, await inputsFor({ adoptClientId: existing.client_id }));
     assert.equal(created.id, existing.client_id);
     const [client] = await harness.clients();
@@ -54,7 +72,9 @@ describe("OAuthApplication recovery", function () {
 
   it("records an update whose changes were applied but whose rotation failed, so the next update rotates", async () => {
     const created = await checkAndCreate(harness.server, await inputsFor());
-    await harness.tenant.call("PUT", "/__emulator/faults", { json: { rate: 1, kinds: ["500"], routes: "rotate-secret/$" } });
+    await harness.tenant.call("PUT", "/__emulator/faults", {
+      json: { rate: 1, kinds: ["500"], routes: "rotate-secret/$" },
+    });
     const news = { ...created.inputs, name: "renamed", secretVersion: "2" };
     const error = await harness.server.update(created.id, created.properties, news).catch((e: Error) => e);
     assert.ok(error instanceof ProviderCallError, String(error));
@@ -83,7 +103,10 @@ describe("OAuthApplication recovery", function () {
   it("says exactly how to adopt a lost create on a tenant that cannot list applications", async () => {
     await harness.stop();
     harness = await startHarness({ tenant: { documentedOnly: true, faults: LOSE_CREATE_ANSWERS } });
-    const inputs = await registeredInputs({ connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+    const inputs = await registeredInputs({
+      connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },
+      redirectUris: CLAUDE_REDIRECT_URIS,
+    });
     const error = await checkAndCreate(harness.server, inputs).catch((e: Error) => e);
     assert.ok(error instanceof Error);
     assert.match(error.message, /the answer to create .* was lost/i);
@@ -119,14 +142,25 @@ describe("OAuthApplication recovery", function () {
     const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
     try {
       await server.configure({});
-      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const inputs = await registeredInputs({
+        connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" },
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      });
       const created = await checkAndCreate(server, inputs);
       assert.deepEqual(created.properties.notEnforced, ["jwtRequired", "isActive", "internalApplication"]);
       assert.match(server.output(), /could not confirm jwtRequired, isActive, internalApplication/);
       assert.ok(!server.output().includes("scripted-secret-value"));
       const updated = await server.update("c1", created.properties, { ...created.inputs, accessTokenExpiry: 3600 });
-      assert.deepEqual(updated.properties.notEnforced, ["jwtRequired", "isActive", "internalApplication"], "still not confirmed");
-      assert.deepEqual(JSON.parse(tenant.requests[1].body), { access_token_expiry: 3600 }, "PATCH sends only what changed");
+      assert.deepEqual(
+        updated.properties.notEnforced,
+        ["jwtRequired", "isActive", "internalApplication"],
+        "still not confirmed",
+      );
+      assert.deepEqual(
+        JSON.parse(tenant.requests[1].body),
+        { access_token_expiry: 3600 },
+        "PATCH sends only what changed",
+      );
     } finally {
       await server.kill();
       await tenant.close();
@@ -155,7 +189,10 @@ describe("OAuthApplication recovery", function () {
           return json(200, { ...existing, ...(r.body ? JSON.parse(r.body) : {}) });
         });
         try {
-          const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" }, redirectUris: CLAUDE_REDIRECT_URIS });
+          const inputs = await registeredInputs({
+            connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" },
+            redirectUris: CLAUDE_REDIRECT_URIS,
+          });
           const created = await checkAndCreate(server, inputs);
           assert.equal(created.id, "existing-1", shape);
           assert.equal(created.properties.clientSecret, "rotated-secret-value", shape);
@@ -193,7 +230,10 @@ describe("OAuthApplication recovery", function () {
     const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
     try {
       await server.configure({});
-      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const inputs = await registeredInputs({
+        connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" },
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      });
       const created = await checkAndCreate(server, inputs);
       const { accessTokenExpiry, refreshTokenExpiry, pkceRequired, notEnforced } = created.properties;
       assert.deepEqual([accessTokenExpiry, refreshTokenExpiry, pkceRequired], [86400, 15552000, true]);

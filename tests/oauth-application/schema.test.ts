@@ -2,20 +2,43 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { GUIDE_SETTINGS } from "../support/guide-application";
-import { baseUrlProblem, checkWithSchema, oauthApplicationSchema, oauthApplicationShape, redirectUriProblem, UNKNOWN } from "../../provider/schema";
+import {
+  baseUrlProblem,
+  checkWithSchema,
+  oauthApplicationSchema,
+  oauthApplicationShape,
+  redirectUriProblem,
+  UNKNOWN,
+} from "../../provider/schema";
 
-const check = (inputs: Record<string, unknown>) => checkWithSchema(oauthApplicationSchema, oauthApplicationShape, inputs);
+const check = (inputs: Record<string, unknown>) =>
+  checkWithSchema(oauthApplicationSchema, oauthApplicationShape, inputs);
 const valid = { name: "app", redirectUris: ["https://claude.ai/api/mcp/auth_callback"] };
 
 describe("OAuthApplication schema", () => {
   it("accepts https, loopback http and private-use schemes as redirect URIs", () => {
-    for (const uri of ["https://claude.ai/api/mcp/auth_callback", "http://localhost:3000/cb", "http://127.0.0.1/cb", "http://[::1]:8080/cb", "cursor://anysphere.cursor-mcp/oauth/callback"]) {
+    for (const uri of [
+      "https://claude.ai/api/mcp/auth_callback",
+      "http://localhost:3000/cb",
+      "http://127.0.0.1/cb",
+      "http://[::1]:8080/cb",
+      "cursor://anysphere.cursor-mcp/oauth/callback",
+    ]) {
       assert.equal(redirectUriProblem(uri), undefined, uri);
     }
   });
 
   it("refuses relative, http, fragment, wildcard and script redirect URIs", () => {
-    for (const uri of ["/oauth/callback", "claude.ai/cb", "http://claude.ai/cb", "https://claude.ai/cb#x", "https://claude.ai/cb#", "https://*.claude.ai/cb", "javascript:alert(1)", "data:text/html,x"]) {
+    for (const uri of [
+      "/oauth/callback",
+      "claude.ai/cb",
+      "http://claude.ai/cb",
+      "https://claude.ai/cb#x",
+      "https://claude.ai/cb#",
+      "https://*.claude.ai/cb",
+      "javascript:alert(1)",
+      "data:text/html,x",
+    ]) {
       assert.ok(redirectUriProblem(uri), uri);
     }
   });
@@ -29,17 +52,33 @@ describe("OAuthApplication schema", () => {
   });
 
   it("accepts a tenant's address only: https (http for loopback), no path, query or user", () => {
-    for (const url of ["https://tenant.alationcloud.com", "https://tenant.alationcloud.com/", "https://t.example:8443", "http://127.0.0.1:4000", "http://localhost"]) {
+    for (const url of [
+      "https://tenant.alationcloud.com",
+      "https://tenant.alationcloud.com/",
+      "https://t.example:8443",
+      "http://127.0.0.1:4000",
+      "http://localhost",
+    ]) {
       assert.equal(baseUrlProblem(url), undefined, url);
     }
-    for (const url of ["http://tenant.example", "https://t.example/path", "https://t.example/?q=1", "https://u:p@t.example", "tenant.example", "ftp://t.example"]) {
+    for (const url of [
+      "http://tenant.example",
+      "https://t.example/path",
+      "https://t.example/?q=1",
+      "https://u:p@t.example",
+      "tenant.example",
+      "ftp://t.example",
+    ]) {
       assert.ok(baseUrlProblem(url), url);
     }
   });
 
   it("accepts an empty list of redirect URIs (given later, alation-api.md section 2), but not a missing one", () => {
     assert.deepEqual(check({ ...valid, redirectUris: [] }).failures, []);
-    assert.deepEqual(check({ name: "app" }).failures.map((f) => f.property), ["redirectUris"]);
+    assert.deepEqual(
+      check({ name: "app" }).failures.map((f) => f.property),
+      ["redirectUris"],
+    );
   });
 
   it("applies the guide's defaults", () => {
@@ -49,7 +88,8 @@ describe("OAuthApplication schema", () => {
   });
 
   it("checks the expiry ranges at their bounds", () => {
-    const failing = (field: string, value: number) => check({ ...valid, [field]: value }).failures.some((f) => f.property === field);
+    const failing = (field: string, value: number) =>
+      check({ ...valid, [field]: value }).failures.some((f) => f.property === field);
     assert.equal(failing("accessTokenExpiry", 3600), false);
     assert.equal(failing("accessTokenExpiry", 259200), false);
     assert.equal(failing("accessTokenExpiry", 3599), true);
@@ -62,20 +102,33 @@ describe("OAuthApplication schema", () => {
   });
 
   it("wants exactly one way to authenticate when credentials are given, and one of connection and shell", () => {
-    const failures = (connection: Record<string, unknown>) => check({ ...valid, connection }).failures.map((f) => f.property);
+    const failures = (connection: Record<string, unknown>) =>
+      check({ ...valid, connection }).failures.map((f) => f.property);
     assert.deepEqual(failures({ baseUrl: "https://t.example" }), []);
     assert.deepEqual(failures({ apiAccessToken: "a" }), []);
     assert.deepEqual(failures({ refreshToken: "r", userId: 3 }), []);
     assert.deepEqual(failures({ refreshToken: "r" }), ["connection.userId"]);
-    assert.deepEqual(failures({ apiAccessToken: "a", clientCredentials: { clientId: "c", clientSecret: "s" } }), ["connection"]);
+    assert.deepEqual(failures({ apiAccessToken: "a", clientCredentials: { clientId: "c", clientSecret: "s" } }), [
+      "connection",
+    ]);
     assert.deepEqual(failures({ clientCredentials: { clientId: "c" } }), ["connection.clientCredentials.clientSecret"]);
-    assert.deepEqual(failures({ apiAccessToken: "a", refreshToken: UNKNOWN }), [], "an unknown credential may turn out absent");
+    assert.deepEqual(
+      failures({ apiAccessToken: "a", refreshToken: UNKNOWN }),
+      [],
+      "an unknown credential may turn out absent",
+    );
     const both = check({ ...valid, connection: { apiAccessToken: "a" }, shell: { local: {} } });
-    assert.deepEqual(both.failures.map((f) => f.property), ["shell"]);
+    assert.deepEqual(
+      both.failures.map((f) => f.property),
+      ["shell"],
+    );
   });
 
   it("never quotes a credential in a failure", () => {
-    const { failures } = check({ ...valid, connection: { apiAccessToken: "secret-token-x", refreshToken: "secret-refresh-y", userId: "nope" } });
+    const { failures } = check({
+      ...valid,
+      connection: { apiAccessToken: "secret-token-x", refreshToken: "secret-refresh-y", userId: "nope" },
+    });
     assert.ok(failures.length > 0);
     const text = JSON.stringify(failures);
     assert.ok(!text.includes("secret-token-x") && !text.includes("secret-refresh-y"));

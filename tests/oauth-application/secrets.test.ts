@@ -20,7 +20,11 @@ describe("OAuthApplication secrets", function () {
 
   it("serializes a provider of a few hundred bytes, with no secret and no file path", async () => {
     const registered = await serializeResource(
-      () => new OAuthApplication("app", { connection: { baseUrl: "https://tenant.example", apiAccessToken: INPUT_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS }),
+      () =>
+        new OAuthApplication("app", {
+          connection: { baseUrl: "https://tenant.example", apiAccessToken: INPUT_TOKEN },
+          redirectUris: CLAUDE_REDIRECT_URIS,
+        }),
     );
     assert.equal(registered.type, "pulumi-nodejs:dynamic/alation:OAuthApplication");
     const provider = registered.provider;
@@ -35,10 +39,15 @@ describe("OAuthApplication secrets", function () {
 
   it("keeps the connection secret even when it is an Output, and declares clientSecret a secret output", async () => {
     const registered = await serializeResource(
-      () => new OAuthApplication("app", { connection: pulumi.output({ baseUrl: "https://t.example", apiAccessToken: INPUT_TOKEN }), redirectUris: ["https://a.example/cb"] }),
+      () =>
+        new OAuthApplication("app", {
+          connection: pulumi.output({ baseUrl: "https://t.example", apiAccessToken: INPUT_TOKEN }),
+          redirectUris: ["https://a.example/cb"],
+        }),
     );
     assert.deepEqual(registered.secretInputs, ["connection"]);
-    for (const output of ["clientSecret", "connection", "shell"]) assert.ok(registered.additionalSecretOutputs.includes(output), output);
+    for (const output of ["clientSecret", "connection", "shell"])
+      assert.ok(registered.additionalSecretOutputs.includes(output), output);
     assert.ok(!registered.additionalSecretOutputs.includes("clientId"));
   });
 
@@ -53,7 +62,10 @@ describe("OAuthApplication secrets", function () {
       for (const mode of ["apiAccessToken", "refreshToken", "clientCredentials"] as const) {
         const credentials = await credentialsFor(tenant, mode);
         secrets.push(...secretValues(credentials));
-        const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, ...credentials } as never, redirectUris: CLAUDE_REDIRECT_URIS }, `app-${mode}`);
+        const inputs = await registeredInputs(
+          { connection: { baseUrl: tenant.url, ...credentials } as never, redirectUris: CLAUDE_REDIRECT_URIS },
+          `app-${mode}`,
+        );
         const created = await checkAndCreate(server, inputs);
         secrets.push(String(created.properties.clientSecret));
         const rotated = await server.update(created.id, created.properties, { ...created.inputs, secretVersion: "2" });
@@ -68,7 +80,10 @@ describe("OAuthApplication secrets", function () {
       ];
       for (const credentials of refused) {
         secrets.push(...secretValues(credentials));
-        const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, ...credentials } as never, redirectUris: CLAUDE_REDIRECT_URIS }, "refused");
+        const inputs = await registeredInputs(
+          { connection: { baseUrl: tenant.url, ...credentials } as never, redirectUris: CLAUDE_REDIRECT_URIS },
+          "refused",
+        );
         const error = await checkAndCreate(server, inputs).catch((e: Error) => e);
         assert.ok(error instanceof Error);
         assert.match(error.message, /auth/);
@@ -84,7 +99,11 @@ describe("OAuthApplication secrets", function () {
     const echoedSecret = "echoed-client-secret-4444";
     before(async () => {
       tenant = await startScriptedServer((r) =>
-        json(400, { detail: `refused ${r.headers.token}`, client_secret: [echoedSecret], redirect_uris: [`bad, token=${r.headers.token}`] }),
+        json(400, {
+          detail: `refused ${r.headers.token}`,
+          client_secret: [echoedSecret],
+          redirect_uris: [`bad, token=${r.headers.token}`],
+        }),
       );
       server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
       await server.configure({});
@@ -95,7 +114,10 @@ describe("OAuthApplication secrets", function () {
     });
 
     it("redacts them from the error and the logs", async () => {
-      const inputs = await registeredInputs({ connection: { baseUrl: tenant.url, apiAccessToken: INPUT_TOKEN }, redirectUris: CLAUDE_REDIRECT_URIS });
+      const inputs = await registeredInputs({
+        connection: { baseUrl: tenant.url, apiAccessToken: INPUT_TOKEN },
+        redirectUris: CLAUDE_REDIRECT_URIS,
+      });
       const error = await checkAndCreate(server, inputs).catch((e: Error) => e);
       assert.ok(error instanceof Error);
       assert.match(error.message, /400 validation/);
@@ -107,5 +129,6 @@ describe("OAuthApplication secrets", function () {
 });
 
 function assertNoSecret(text: string, secrets: string[]): void {
-  for (const secret of secrets) assert.ok(!text.includes(secret), `a secret leaked: ...${secret.slice(-4)} in ${text.slice(0, 300)}`);
+  for (const secret of secrets)
+    assert.ok(!text.includes(secret), `a secret leaked: ...${secret.slice(-4)} in ${text.slice(0, 300)}`);
 }

@@ -32,12 +32,26 @@ const text = fc.oneof(
   fc.constant(UNKNOWN),
 );
 const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
-const anyValue = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), scalar, { maxKeys: 3 }), fc.constant(undefined));
+const anyValue = fc.oneof(
+  scalar,
+  fc.array(scalar, { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), scalar, { maxKeys: 3 }),
+  fc.constant(undefined),
+);
 /** A plausible value most of the time, anything at all otherwise. */
-const plausible = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary }, { weight: 1, arbitrary: anyValue });
+const plausible = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 3, arbitrary }, { weight: 1, arbitrary: anyValue });
 const optional = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }) => fc.record(model, { requiredKeys: [] });
 
-const redirectUri = fc.oneof(fc.webUrl(), fc.constantFrom("https://claude.ai/api/mcp/auth_callback", "http://localhost:3000/cb", "cursor://anysphere.cursor-mcp/oauth/callback"), text);
+const redirectUri = fc.oneof(
+  fc.webUrl(),
+  fc.constantFrom(
+    "https://claude.ai/api/mcp/auth_callback",
+    "http://localhost:3000/cb",
+    "cursor://anysphere.cursor-mcp/oauth/callback",
+  ),
+  text,
+);
 const connection = optional({
   baseUrl: plausible(fc.oneof(fc.webUrl(), fc.constant("https://tenant.example"), text)),
   apiAccessToken: plausible(text),
@@ -56,7 +70,14 @@ const shell = fc.oneof(
         host: plausible(text),
         port: plausible(fc.integer({ min: -1, max: 70000 })),
         username: plausible(text),
-        privateKey: plausible(fc.oneof(text, fc.constant("-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0LWtleS1ib2R5\n-----END OPENSSH PRIVATE KEY-----\n"))),
+        privateKey: plausible(
+          fc.oneof(
+            text,
+            fc.constant(
+              "-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0LWtleS1ib2R5\n-----END OPENSSH PRIVATE KEY-----\n",
+            ),
+          ),
+        ),
         hostKeySha256: plausible(text),
         commandPrefix: plausible(fc.array(text, { maxLength: 3 })),
       }),
@@ -102,7 +123,13 @@ const flagInputs = fc
   .tuple(
     optional({
       shell: plausible(shell),
-      key: plausible(fc.oneof(fc.constant("alation.feature_flags.enable_jwt_in_v1_oauth_stack"), fc.stringMatching(/^[a-z_]{1,8}(\.[a-z_]{1,8}){0,3}$/), text)),
+      key: plausible(
+        fc.oneof(
+          fc.constant("alation.feature_flags.enable_jwt_in_v1_oauth_stack"),
+          fc.stringMatching(/^[a-z_]{1,8}(\.[a-z_]{1,8}){0,3}$/),
+          text,
+        ),
+      ),
       value: plausible(fc.oneof(fc.boolean(), fc.integer(), fc.double(), text)),
       restoreOnDelete: plausible(fc.boolean()),
     }),
@@ -122,20 +149,34 @@ function credentialsIn(inputs: Props): string[] {
     shell.kubernetes?.kubeconfig,
   ];
   // Short or placeholder values could match words of a reason by chance.
-  return candidates.filter((value): value is string => typeof value === "string" && value.length >= 12 && value !== UNKNOWN);
+  return candidates.filter(
+    (value): value is string => typeof value === "string" && value.length >= 12 && value !== UNKNOWN,
+  );
 }
 
 /** The properties every check result must have. */
-function assertWellFormed(inputs: Props, result: CheckResult, shape: Record<string, unknown>, schema: { safeParse(value: unknown): { success: boolean } }): void {
+function assertWellFormed(
+  inputs: Props,
+  result: CheckResult,
+  shape: Record<string, unknown>,
+  schema: { safeParse(value: unknown): { success: boolean } },
+): void {
   assert.ok(Array.isArray(result.failures), "failures is a list");
   const secrets = credentialsIn(inputs);
   for (const failure of result.failures) {
     assert.equal(typeof failure.property, "string");
     const head = /^[^.[]+/.exec(failure.property)?.[0];
     assert.ok(head, `a failure names no property: ${JSON.stringify(failure)}`);
-    assert.ok(head in shape || Object.prototype.hasOwnProperty.call(inputs, head), `"${failure.property}" is neither a field nor in the input`);
-    assert.ok(typeof failure.reason === "string" && failure.reason.trim().length > 0, `"${failure.property}" has no reason`);
-    for (const secret of secrets) assert.ok(!failure.reason.includes(secret), `the reason for ${failure.property} quotes a credential`);
+    assert.ok(
+      head in shape || Object.prototype.hasOwnProperty.call(inputs, head),
+      `"${failure.property}" is neither a field nor in the input`,
+    );
+    assert.ok(
+      typeof failure.reason === "string" && failure.reason.trim().length > 0,
+      `"${failure.property}" has no reason`,
+    );
+    for (const secret of secrets)
+      assert.ok(!failure.reason.includes(secret), `the reason for ${failure.property} quotes a credential`);
   }
   if (result.failures.length === 0 && !containsUnknown(inputs)) {
     assert.ok(schema.safeParse(result.inputs).success, "create and update accept what check accepted");
@@ -171,7 +212,9 @@ describe("reliability: properties of check", function () {
     before(async () => {
       server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
       await server.configure({});
-      const flag = await serializeResource(() => new FeatureFlag("flag", { shell: { local: {} }, key: "alation.x", value: true }));
+      const flag = await serializeResource(
+        () => new FeatureFlag("flag", { shell: { local: {} }, key: "alation.x", value: true }),
+      );
       providers = { application: await oauthApplicationProvider(), flag: flag.provider };
     });
     after(async () => server?.kill());

@@ -58,26 +58,57 @@ describe("reliability: the emulator under abuse", function () {
     ));
 
   it("answers oversized headers with 431, an oversized form with 413, a chunked body over 1 MiB with 413", async () => {
-    await refused(431, [() => tenant.call("POST", CLIENTS_PATH, { headers: { "X-Padding": "x".repeat(100_000) }, json: guideClient({ name: "big header" }) })]);
+    await refused(431, [
+      () =>
+        tenant.call("POST", CLIENTS_PATH, {
+          headers: { "X-Padding": "x".repeat(100_000) },
+          json: guideClient({ name: "big header" }),
+        }),
+    ]);
     const form = "grant_type=client_credentials&" + "a=b&".repeat(400_000);
     await refused(413, [
-      () => tenant.call("POST", "/oauth/v2/token/", { token: null, body: form, headers: { "Content-Type": "application/x-www-form-urlencoded" } }),
+      () =>
+        tenant.call("POST", "/oauth/v2/token/", {
+          token: null,
+          body: form,
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        }),
       () => chunkedPost(tenant, CLIENTS_PATH, 40, 64 * 1024),
     ]);
   });
 
-  it("answers multipart on the admin API with 415, malformed bodies on token endpoints and hooks with 400", async () => {
+  it("answers multipart on the admin API with 415, bad bodies on token endpoints and hooks with 400", async () => {
     const multipart = '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--x--';
-    await refused(415, [() => tenant.call("POST", CLIENTS_PATH, { body: multipart, headers: { "Content-Type": "multipart/form-data; boundary=x" } })]);
+    await refused(415, [
+      () =>
+        tenant.call("POST", CLIENTS_PATH, {
+          body: multipart,
+          headers: { "Content-Type": "multipart/form-data; boundary=x" },
+        }),
+    ]);
     const faultsBefore = (await tenant.call("GET", "/__emulator/faults")).json;
     await refused(400, [
-      () => tenant.call("POST", "/integration/v1/createRefreshToken/", { token: null, body: '{"username": ', headers: JSON_TYPE }),
-      () => tenant.call("POST", "/integration/v1/createAPIAccessToken/", { token: null, body: "[1, 2", headers: JSON_TYPE }),
+      () =>
+        tenant.call("POST", "/integration/v1/createRefreshToken/", {
+          token: null,
+          body: '{"username": ',
+          headers: JSON_TYPE,
+        }),
+      () =>
+        tenant.call("POST", "/integration/v1/createAPIAccessToken/", {
+          token: null,
+          body: "[1, 2",
+          headers: JSON_TYPE,
+        }),
       () => tenant.call("PUT", "/__emulator/faults", { body: '{"rate": ', headers: JSON_TYPE }),
       () => tenant.call("PUT", "/__emulator/faults", { json: { rate: 2, kinds: ["$(reboot)"] } }),
       () => tenant.call("PUT", "/__emulator/clock", { json: { offsetSeconds: "soon" } }),
     ]);
-    assert.deepEqual((await tenant.call("GET", "/__emulator/faults")).json, faultsBefore, "the fault options are unchanged");
+    assert.deepEqual(
+      (await tenant.call("GET", "/__emulator/faults")).json,
+      faultsBefore,
+      "the fault options are unchanged",
+    );
   });
 
   it("keeps serving while 50 slow clients hold connections, then cuts them off with 408", async () => {
@@ -95,11 +126,17 @@ describe("reliability: the emulator under abuse", function () {
       const served = await tenant.createClient({ name: "served meanwhile" });
       assert.ok(served.client_id && Date.now() - started < 2000, "a normal request is served at once");
       const answers = await Promise.all(slow.map((client) => client.closed));
-      assert.ok(answers.every((text) => /^HTTP\/1.1 408/.test(text)), "every slow client got 408");
+      assert.ok(
+        answers.every((text) => /^HTTP\/1.1 408/.test(text)),
+        "every slow client got 408",
+      );
     } finally {
       for (const client of slow) client.socket.destroy();
     }
-    await tenant.call("DELETE", `${CLIENTS_PATH}${(await tenant.state()).clients.find((c) => c.name === "served meanwhile")?.client_id}/`);
+    await tenant.call(
+      "DELETE",
+      `${CLIENTS_PATH}${(await tenant.state()).clients.find((c) => c.name === "served meanwhile")?.client_id}/`,
+    );
   });
 
   it("stores hostile names literally, and they survive a restart byte for byte", async () => {
@@ -110,7 +147,10 @@ describe("reliability: the emulator under abuse", function () {
     tenant = await startTestTenant({ dataDir: data.dir, requestTimeoutMs: 500 });
     const after = (await tenant.state()).clients;
     assert.deepEqual(after, before);
-    assert.deepEqual(after.map((client) => client.name), ["bystander", ...names]);
+    assert.deepEqual(
+      after.map((client) => client.name),
+      ["bystander", ...names],
+    );
     assert.deepEqual(fs.readdirSync(data.dir), ["tenant.json"]);
   });
 });
@@ -120,7 +160,13 @@ function chunkedPost(tenant: TestTenant, urlPath: string, chunks: number, size: 
   const url = new URL(tenant.url);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: url.hostname, port: url.port, path: urlPath, method: "POST", headers: { TOKEN: ADMIN_TOKEN, ...JSON_TYPE, "Transfer-Encoding": "chunked" } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: urlPath,
+        method: "POST",
+        headers: { TOKEN: ADMIN_TOKEN, ...JSON_TYPE, "Transfer-Encoding": "chunked" },
+      },
       (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);

@@ -40,7 +40,12 @@ export type StackState = Map<string, Recorded>;
  * updates in place. Resources in `state` but not in `desired` are deleted. A replacement is reported as a failure:
  * none of these rollouts should need one.
  */
-export async function up(server: ProviderServer, desired: Map<string, Props>, state: StackState, parallelism: number): Promise<RunReport> {
+export async function up(
+  server: ProviderServer,
+  desired: Map<string, Props>,
+  state: StackState,
+  parallelism: number,
+): Promise<RunReport> {
   const report: RunReport = { failures: [], done: {} };
   const names = [...new Set([...desired.keys(), ...state.keys()])];
   await eachLimited(names, parallelism, async (name) => {
@@ -71,14 +76,27 @@ export async function converge(
   return runs;
 }
 
-async function create(server: ProviderServer, name: string, news: Props, state: StackState, report: RunReport): Promise<void> {
+async function create(
+  server: ProviderServer,
+  name: string,
+  news: Props,
+  state: StackState,
+  report: RunReport,
+): Promise<void> {
   const checked = await checkedInputs(server, {}, news);
   const result = await recordingInitFailure("create", name, checked, state, () => server.create(checked));
   state.set(name, { id: result.id, inputs: checked, outputs: result.properties });
   count(report, "create");
 }
 
-async function update(server: ProviderServer, name: string, recorded: Recorded, news: Props, state: StackState, report: RunReport): Promise<void> {
+async function update(
+  server: ProviderServer,
+  name: string,
+  recorded: Recorded,
+  news: Props,
+  state: StackState,
+  report: RunReport,
+): Promise<void> {
   const checked = await checkedInputs(server, recorded.inputs, news);
   const diff = await server.diff(recorded.id, recorded.outputs, checked).catch((error) => {
     throw tagged(error, "diff");
@@ -131,7 +149,9 @@ async function recordingInitFailure(
 
 /** The error, marked with the operation that failed (the first mark stays). */
 function tagged(error: unknown, operation: Failure["operation"]): Error {
-  const marked = (error instanceof Error ? error : new Error(String(error))) as Error & { operation?: Failure["operation"] };
+  const marked = (error instanceof Error ? error : new Error(String(error))) as Error & {
+    operation?: Failure["operation"];
+  };
   marked.operation ??= operation;
   return marked;
 }
@@ -146,7 +166,11 @@ function count(report: RunReport, operation: string): void {
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */
-export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await work(items[next++]);

@@ -19,7 +19,11 @@ describe("reliability: a rollout under injected faults", function () {
 
   before(async () => {
     fleet = await startFleet(TENANTS);
-    server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(), callTimeoutMs: 60_000 });
+    server = await startProviderServer({
+      cwd: installedPackageProject(),
+      env: cleanEnvironment(),
+      callTimeoutMs: 60_000,
+    });
     await server.configure({});
   });
   after(async () => {
@@ -27,7 +31,9 @@ describe("reliability: a rollout under injected faults", function () {
     await stopFleet(fleet);
   });
 
-  it(`creates, updates and destroys ${TENANTS * PER_TENANT} connectors exactly once with ${FAULT_RATE * 100}% faults`, async () => {
+  const connectors = TENANTS * PER_TENANT;
+  const title = `creates, updates and destroys ${connectors} connectors exactly once with ${FAULT_RATE * 100}% faults`;
+  it(title, async () => {
     const reports = await rollout(server, fleet, {
       perTenant: PER_TENANT,
       parallelism: 10,
@@ -36,7 +42,10 @@ describe("reliability: a rollout under injected faults", function () {
     });
     console.log(describePhases(reports).replace(/^/gm, "      "));
     for (const report of reports) {
-      assert.ok(report.faultTotal >= 0.08 * report.requests, `${report.phase}: faults were injected (${report.faultTotal} of ${report.requests})`);
+      assert.ok(
+        report.faultTotal >= 0.08 * report.requests,
+        `${report.phase}: faults were injected (${report.faultTotal} of ${report.requests})`,
+      );
       assert.ok(report.requests > report.minimumRequests, `${report.phase}: the provider retried and recovered`);
     }
   });

@@ -9,7 +9,15 @@ import { serializeResource } from "../support/serialized-provider";
 import type { Props, StackState } from "./engine";
 
 /** Every kind of transient fault the emulator injects. */
-export const TRANSIENT_FAULTS: NonNullable<FaultOptions["kinds"]> = ["500", "502", "503", "429", "drop", "drop-after-write", "latency"];
+export const TRANSIENT_FAULTS: NonNullable<FaultOptions["kinds"]> = [
+  "500",
+  "502",
+  "503",
+  "429",
+  "drop",
+  "drop-after-write",
+  "latency",
+];
 
 /** Claude's callbacks. */
 export const REDIRECT_URIS = ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"];
@@ -56,7 +64,13 @@ let serializedProvider: string | undefined;
 /** The `__provider` of an OAuthApplication, as a program registers it (built once under Pulumi's mocks). */
 export async function oauthApplicationProvider(): Promise<string> {
   serializedProvider ??= (
-    await serializeResource(() => new OAuthApplication("connector", { connection: { baseUrl: "https://t.example" }, redirectUris: REDIRECT_URIS }))
+    await serializeResource(
+      () =>
+        new OAuthApplication("connector", {
+          connection: { baseUrl: "https://t.example" },
+          redirectUris: REDIRECT_URIS,
+        }),
+    )
   ).provider;
   return serializedProvider;
 }
@@ -96,11 +110,19 @@ export async function rolloutInputs(
  * Asserts that the tenants hold exactly the recorded applications: each recorded resource's application exists
  * once, in its own tenant, with the recorded secret and fields; no tenant holds any other application.
  */
-export async function assertInventoriesMatch(fleet: readonly FleetTenant[], state: StackState, desired: Map<string, Props>): Promise<void> {
+export async function assertInventoriesMatch(
+  fleet: readonly FleetTenant[],
+  state: StackState,
+  desired: Map<string, Props>,
+): Promise<void> {
   const inventories = await Promise.all(fleet.map(async ({ tenant }) => (await tenant.state()).clients));
   const expectedCount = inventories.reduce((sum, clients) => sum + clients.length, 0);
   assert.equal(state.size, desired.size, `recorded ${state.size} of ${desired.size} connectors`);
-  assert.equal(expectedCount, state.size, `the tenants hold ${expectedCount} applications for ${state.size} connectors`);
+  assert.equal(
+    expectedCount,
+    state.size,
+    `the tenants hold ${expectedCount} applications for ${state.size} connectors`,
+  );
   fleet.forEach((_member, i) => {
     const clients = inventories[i];
     const names = clients.map((client) => client.name);
@@ -113,7 +135,11 @@ export async function assertInventoriesMatch(fleet: readonly FleetTenant[], stat
       assert.equal(recorded.outputs.clientSecret, client.client_secret, `${name}: the recorded secret is the tenant's`);
       assert.ok(name.startsWith(`connector-t${i}-`), `${name} was created in tenant ${i}, not its own`);
       const wanted = desired.get(name) as Props;
-      assert.equal((recorded.outputs.connection as Props).baseUrl, (wanted.connection as Props).baseUrl, `${name}: the recorded tenant`);
+      assert.equal(
+        (recorded.outputs.connection as Props).baseUrl,
+        (wanted.connection as Props).baseUrl,
+        `${name}: the recorded tenant`,
+      );
       assert.equal(client.access_token_expiry, wanted.accessTokenExpiry ?? 86400, `${name}: accessTokenExpiry`);
       assert.deepEqual(client.redirect_uris, wanted.redirectUris, `${name}: redirectUris`);
     }
@@ -121,7 +147,9 @@ export async function assertInventoriesMatch(fleet: readonly FleetTenant[], stat
 }
 
 /** Requests each tenant's admin API received (all tenants added), by route, and the total. */
-export async function adminRequests(fleet: readonly FleetTenant[]): Promise<{ total: number; byRoute: Record<string, number> }> {
+export async function adminRequests(
+  fleet: readonly FleetTenant[],
+): Promise<{ total: number; byRoute: Record<string, number> }> {
   const byRoute: Record<string, number> = {};
   let total = 0;
   for (const { tenant } of fleet) {
@@ -138,6 +166,7 @@ export async function adminRequests(fleet: readonly FleetTenant[]): Promise<{ to
 /** Faults injected across the fleet, by kind, and their total. */
 export function faultTotals(fleet: readonly FleetTenant[]): { total: number; byKind: Record<string, number> } {
   const byKind: Record<string, number> = {};
-  for (const member of fleet) for (const [kind, n] of Object.entries(member.faults)) byKind[kind] = (byKind[kind] ?? 0) + n;
+  for (const member of fleet)
+    for (const [kind, n] of Object.entries(member.faults)) byKind[kind] = (byKind[kind] ?? 0) + n;
   return { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind };
 }

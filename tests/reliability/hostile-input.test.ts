@@ -89,7 +89,9 @@ describe("reliability: hostile input", function () {
     });
     await server.configure({});
     applicationProvider = await oauthApplicationProvider();
-    flagProvider = (await serializeResource(() => new FeatureFlag("flag", { shell: { local: {} }, key: "alation.x", value: 1 }))).provider;
+    flagProvider = (
+      await serializeResource(() => new FeatureFlag("flag", { shell: { local: {} }, key: "alation.x", value: 1 }))
+    ).provider;
   });
   after(async () => {
     await server?.kill();
@@ -102,7 +104,13 @@ describe("reliability: hostile input", function () {
    * Checks each value in `field` of `base` through the server: refused with a failure whose property is `property`,
    * or accepted. Returns the accepted values and the refused ones.
    */
-  async function sortOut(values: string[], base: Props, field: string, property: string, wrap = (v: string): unknown => v) {
+  async function sortOut(
+    values: string[],
+    base: Props,
+    field: string,
+    property: string,
+    wrap = (v: string): unknown => v,
+  ) {
     const accepted: string[] = [];
     const refused: string[] = [];
     for (const value of values) {
@@ -112,12 +120,16 @@ describe("reliability: hostile input", function () {
         continue;
       }
       refused.push(value);
-      assert.deepEqual(failures.map((f) => f.property), [property], `${JSON.stringify(value)}: ${JSON.stringify(failures)}`);
+      assert.deepEqual(
+        failures.map((f) => f.property),
+        [property],
+        `${JSON.stringify(value)}: ${JSON.stringify(failures)}`,
+      );
     }
     return { accepted, refused };
   }
 
-  it("names and redirect URIs: refused by check naming the field, or stored literally over REST and the Django shell", async () => {
+  it("names and redirect URIs: refused by check naming the field, or stored literally", async () => {
     const reaches: Array<[string, Props, TestTenant]> = [
       ["rest", { connection: { baseUrl: restTenant.url, apiAccessToken: ADMIN_TOKEN } }, restTenant],
       ["shell", { shell: { local: {} } }, shellTenant],
@@ -126,37 +138,79 @@ describe("reliability: hostile input", function () {
     const names = await sortOut(hostileTexts(canary), base, "name", "name");
     const uris = await sortOut(hostileRedirectUris(canary), base, "redirectUris", "redirectUris[0]", (uri) => [uri]);
     assert.ok(names.accepted.length >= 10, `names accepted: ${names.accepted.length}`);
-    assert.ok(uris.accepted.length >= 4 && uris.refused.length >= 7, `redirect URIs: ${uris.accepted.length} accepted, ${uris.refused.length} refused`);
+    assert.ok(
+      uris.accepted.length >= 4 && uris.refused.length >= 7,
+      `redirect URIs: ${uris.accepted.length} accepted, ${uris.refused.length} refused`,
+    );
 
     const desired = new Map<string, Props>();
     for (const [way, reach] of reaches) {
-      names.accepted.forEach((name, i) => desired.set(`${way}-name-${i}`, { __provider: applicationProvider, ...reach, name, redirectUris: REDIRECT_URIS }));
-      uris.accepted.forEach((uri, i) => desired.set(`${way}-uri-${i}`, { __provider: applicationProvider, ...reach, name: `uri-${i}`, redirectUris: [uri] }));
+      names.accepted.forEach((name, i) =>
+        desired.set(`${way}-name-${i}`, {
+          __provider: applicationProvider,
+          ...reach,
+          name,
+          redirectUris: REDIRECT_URIS,
+        }),
+      );
+      uris.accepted.forEach((uri, i) =>
+        desired.set(`${way}-uri-${i}`, {
+          __provider: applicationProvider,
+          ...reach,
+          name: `uri-${i}`,
+          redirectUris: [uri],
+        }),
+      );
     }
     const state: StackState = new Map();
     assert.deepEqual((await up(server, desired, state, 4)).failures, []);
     for (const [way, , tenant] of reaches) {
       const clients = (await tenant.state()).clients;
-      assert.deepEqual(clients.map((c) => c.name).sort(), [...names.accepted, ...uris.accepted.map((_uri, i) => `uri-${i}`)].sort(), `${way}: names stored literally`);
-      uris.accepted.forEach((uri, i) => assert.deepEqual(clients.find((c) => c.name === `uri-${i}`)?.redirect_uris, [uri], `${way}: ${uri} stored literally`));
+      assert.deepEqual(
+        clients.map((c) => c.name).sort(),
+        [...names.accepted, ...uris.accepted.map((_uri, i) => `uri-${i}`)].sort(),
+        `${way}: names stored literally`,
+      );
+      uris.accepted.forEach((uri, i) =>
+        assert.deepEqual(
+          clients.find((c) => c.name === `uri-${i}`)?.redirect_uris,
+          [uri],
+          `${way}: ${uri} stored literally`,
+        ),
+      );
     }
     assert.deepEqual((await up(server, new Map(), state, 4)).failures, []);
     assert.equal(fs.existsSync(canary), false, "nothing was executed");
   });
 
-  it("flag keys are refused by check naming `key`; values are refused naming `value`, or stored and read back literally", async () => {
+  it("flag keys refused naming `key`; values refused naming `value`, or stored and read back literally", async () => {
     const base = { __provider: flagProvider, shell: { local: {} }, key: "alation.test.value", value: "v" };
     const keys = await sortOut(HOSTILE_KEYS(canary), base, "key", "key");
     assert.deepEqual(keys.accepted, [], "every hostile key is refused");
     const values = await sortOut(hostileTexts(canary), base, "value", "value");
     assert.ok(values.accepted.length >= 8, `values accepted: ${values.accepted.length}`);
     const unstorable = (value: string) => value.includes("\n") || value.includes("\u0000") || value.startsWith("-");
-    assert.deepEqual(values.refused, values.refused.filter(unstorable), "only what alation_conf cannot store is refused");
+    assert.deepEqual(
+      values.refused,
+      values.refused.filter(unstorable),
+      "only what alation_conf cannot store is refused",
+    );
 
-    const desired = new Map(values.accepted.map((value, i): [string, Props] => [`flag-${i}`, { ...base, key: `alation.test.value_${i}`, value }]));
+    const desired = new Map(
+      values.accepted.map((value, i): [string, Props] => [
+        `flag-${i}`,
+        { ...base, key: `alation.test.value_${i}`, value },
+      ]),
+    );
     const state: StackState = new Map();
     assert.deepEqual((await up(server, desired, state, 4)).failures, []);
-    values.accepted.forEach((value, i) => assert.equal(fs.readFileSync(path.join(fakeConfDir, `alation.test.value_${i}`), "utf8"), value, "stored literally"));
+    values.accepted.forEach((value, i) =>
+      assert.equal(
+        fs.readFileSync(path.join(fakeConfDir, `alation.test.value_${i}`), "utf8"),
+        value,
+        "stored literally",
+      ),
+    );
     for (const recorded of state.values()) {
       const read = await server.read(recorded.id, recorded.outputs);
       assert.equal(read.properties.value, recorded.outputs.value, "read back literally");

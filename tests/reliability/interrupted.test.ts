@@ -25,7 +25,8 @@ describe("reliability: a provider killed mid-rollout", function () {
     await server.configure({});
     return server;
   };
-  const inventories = async () => (await Promise.all(fleet.map(async ({ tenant }) => (await tenant.state()).clients))).flat();
+  const inventories = async () =>
+    (await Promise.all(fleet.map(async ({ tenant }) => (await tenant.state()).clients))).flat();
 
   before(async () => {
     fleet = await startFleet(TENANTS);
@@ -37,7 +38,7 @@ describe("reliability: a provider killed mid-rollout", function () {
     await stopFleet(fleet);
   });
 
-  it("converges on rerun: lost creates adopted by name and settings, a changed one refused with the adoptClientId step", async () => {
+  it("converges on rerun: lost creates adopted by name and settings, a changed one refused", async () => {
     const desired = await rolloutInputs(fleet, PER_TENANT, {}, (member) => proxies[fleet.indexOf(member)].url);
     const state: StackState = new Map();
 
@@ -59,7 +60,11 @@ describe("reliability: a provider killed mid-rollout", function () {
     desired.set(changedName, { ...desired.get(changedName), accessTokenExpiry: 7200 });
     const second = await startServer();
     const rerun = await up(second, desired, state, 10);
-    assert.deepEqual(rerun.failures.map((failure) => failure.name), [changedName], JSON.stringify(rerun.failures));
+    assert.deepEqual(
+      rerun.failures.map((failure) => failure.name),
+      [changedName],
+      JSON.stringify(rerun.failures),
+    );
     const message = rerun.failures[0].message;
     assert.match(message, /already exists/);
     assert.match(message, /accessTokenExpiry/, "says which setting differs");
@@ -67,10 +72,20 @@ describe("reliability: a provider killed mid-rollout", function () {
     assert.ok(!message.includes(String(changed.client_secret)), "no secret in the message");
     const output = second.output();
     for (const client of unrecorded.slice(1)) {
-      assert.ok(output.includes(`"${client.name}": an application of this name already exists`), `a warning for ${client.name}`);
-      assert.notEqual(state.get(String(client.name))?.outputs.clientSecret, client.client_secret, "its secret was rotated");
+      assert.ok(
+        output.includes(`"${client.name}": an application of this name already exists`),
+        `a warning for ${client.name}`,
+      );
+      assert.notEqual(
+        state.get(String(client.name))?.outputs.clientSecret,
+        client.client_secret,
+        "its secret was rotated",
+      );
     }
-    assert.ok(!output.includes(`"${changedName}": an application of this name already exists`), "the changed one was not adopted");
+    assert.ok(
+      !output.includes(`"${changedName}": an application of this name already exists`),
+      "the changed one was not adopted",
+    );
 
     // The user follows the step.
     desired.set(changedName, { ...desired.get(changedName), adoptClientId: changed.client_id });

@@ -47,9 +47,14 @@ describe("reliability: no secret leaks, with canary credentials", function () {
       pods: [{ name: "alation-0", namespace: "alation" }],
     });
     for (const key of [sshd.privateKey, sshd.strangerPrivateKey]) for (const line of keyLines(key)) canaries.add(line);
-    server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(emulatorCommandEnv(tenant.url)) });
+    server = await startProviderServer({
+      cwd: installedPackageProject(),
+      env: cleanEnvironment(emulatorCommandEnv(tenant.url)),
+    });
     await server.configure({});
-    flagProvider = (await serializeResource(() => new FeatureFlag("flag", { shell: { local: {} }, key: JWT_FLAG, value: true }))).provider;
+    flagProvider = (
+      await serializeResource(() => new FeatureFlag("flag", { shell: { local: {} }, key: JWT_FLAG, value: true }))
+    ).provider;
   });
   after(async () => {
     await server?.kill();
@@ -91,10 +96,16 @@ describe("reliability: no secret leaks, with canary credentials", function () {
 
   function recordOutputs(outputs: Props): void {
     if (typeof outputs.clientSecret === "string") canaries.add(outputs.clientSecret);
-    for (const [key, value] of Object.entries(outputs)) if (!SECRET_OUTPUTS.has(key)) exposed.push(`${key}: ${JSON.stringify(value)}`);
+    for (const [key, value] of Object.entries(outputs))
+      if (!SECRET_OUTPUTS.has(key)) exposed.push(`${key}: ${JSON.stringify(value)}`);
   }
 
-  const application = async (reach: Props, name: string): Promise<Props> => ({ __provider: await oauthApplicationProvider(), ...reach, name, redirectUris: REDIRECT_URIS });
+  const application = async (reach: Props, name: string): Promise<Props> => ({
+    __provider: await oauthApplicationProvider(),
+    ...reach,
+    name,
+    redirectUris: REDIRECT_URIS,
+  });
   const flag = (shell: Props): Props => ({ __provider: flagProvider, shell, key: JWT_FLAG, value: true });
   const ssh = (overrides: Props = {}): Props => ({
     ssh: {
@@ -107,13 +118,27 @@ describe("reliability: no secret leaks, with canary credentials", function () {
       ...overrides,
     },
   });
-  const kubernetes = (kubeconfig = kube.kubeconfig): Props => ({ kubernetes: { kubeconfig, namespace: "alation", pod: "alation-0" } });
+  const kubernetes = (kubeconfig = kube.kubeconfig): Props => ({
+    kubernetes: { kubeconfig, namespace: "alation", pod: "alation-0" },
+  });
   const CHANGE = { accessTokenExpiry: 7200, secretVersion: "2" };
 
   it("serializes no credential into __provider, and makes every credential a secret input", async () => {
     const built = [
-      await serializeResource(() => new OAuthApplication("a", { connection: { baseUrl: tenant.url, apiAccessToken: CANARY_API_TOKEN }, redirectUris: REDIRECT_URIS })),
-      await serializeResource(() => new OAuthApplication("b", { shell: { kubernetes: { kubeconfig: kube.kubeconfig, namespace: "alation", pod: "alation-0" } }, redirectUris: REDIRECT_URIS })),
+      await serializeResource(
+        () =>
+          new OAuthApplication("a", {
+            connection: { baseUrl: tenant.url, apiAccessToken: CANARY_API_TOKEN },
+            redirectUris: REDIRECT_URIS,
+          }),
+      ),
+      await serializeResource(
+        () =>
+          new OAuthApplication("b", {
+            shell: { kubernetes: { kubeconfig: kube.kubeconfig, namespace: "alation", pod: "alation-0" } },
+            redirectUris: REDIRECT_URIS,
+          }),
+      ),
       await serializeResource(() => new FeatureFlag("c", { shell: ssh() as never, key: JWT_FLAG, value: true })),
     ];
     for (const registered of built) {
@@ -133,7 +158,10 @@ describe("reliability: no secret leaks, with canary credentials", function () {
     canaries.add(service.client_secret);
     canaries.add(String(refresh.refreshToken));
     for (const [index, credentials] of modes.entries()) {
-      await lifecycle(await application({ connection: { baseUrl: tenant.url, ...credentials } }, `rest-${index}`), CHANGE);
+      await lifecycle(
+        await application({ connection: { baseUrl: tenant.url, ...credentials } }, `rest-${index}`),
+        CHANGE,
+      );
     }
   });
 
@@ -144,10 +172,18 @@ describe("reliability: no secret leaks, with canary credentials", function () {
       { clientCredentials: { clientId: "nobody", clientSecret: WRONG.clientSecret } },
     ];
     for (const credentials of wrongs) {
-      assert.match(await failingCreate(await application({ connection: { baseUrl: tenant.url, ...credentials } }, "refused")), /\b40[13]\b|auth/);
+      assert.match(
+        await failingCreate(await application({ connection: { baseUrl: tenant.url, ...credentials } }, "refused")),
+        /\b40[13]\b|auth/,
+      );
     }
     const nowhere = `http://127.0.0.1:${await freePort()}`;
-    assert.match(await failingCreate(await application({ connection: { baseUrl: nowhere, apiAccessToken: CANARY_API_TOKEN } }, "unreachable")), /network|ECONNREFUSED/);
+    assert.match(
+      await failingCreate(
+        await application({ connection: { baseUrl: nowhere, apiAccessToken: CANARY_API_TOKEN } }, "unreachable"),
+      ),
+      /network|ECONNREFUSED/,
+    );
   });
 
   it("shell: FeatureFlag and OAuthApplication lifecycles through local, SSH and Kubernetes", async () => {
@@ -159,8 +195,14 @@ describe("reliability: no secret leaks, with canary credentials", function () {
 
   it("shell: failures with a wrong SSH key, a wrong kube token and an unreachable API server", async () => {
     assert.match(await failingCreate(flag(ssh({ privateKey: sshd.strangerPrivateKey }))), /auth|refused|denied/i);
-    assert.match(await failingCreate(flag(ssh({ hostKeySha256: sshd.otherHostKeySha256 }))), /does not match the pinned hostKeySha256/);
-    assert.match(await failingCreate(flag(kubernetes(kube.kubeconfig.replace(CANARY_KUBE_TOKEN, WRONG.kubeToken)))), /auth|401|Unauthorized/i);
+    assert.match(
+      await failingCreate(flag(ssh({ hostKeySha256: sshd.otherHostKeySha256 }))),
+      /does not match the pinned hostKeySha256/,
+    );
+    assert.match(
+      await failingCreate(flag(kubernetes(kube.kubeconfig.replace(CANARY_KUBE_TOKEN, WRONG.kubeToken)))),
+      /auth|401|Unauthorized/i,
+    );
     const unreachable = kube.kubeconfig.replace(kube.url, `http://127.0.0.1:${await freePort()}`);
     assert.ok(unreachable.includes(CANARY_KUBE_TOKEN) && unreachable !== kube.kubeconfig);
     await failingCreate(await application({ shell: kubernetes(unreachable) }, "unreachable-pod"));

@@ -11,7 +11,14 @@ import { CLIENTS_PATH, startTestTenant, type TestTenant } from "../emulator/help
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { up, type Props, type StackState } from "./engine";
-import { REDIRECT_URIS, assertInventoriesMatch, oauthApplicationProvider, rolloutInputs, startFleet, stopFleet } from "./fleet";
+import {
+  REDIRECT_URIS,
+  assertInventoriesMatch,
+  oauthApplicationProvider,
+  rolloutInputs,
+  startFleet,
+  stopFleet,
+} from "./fleet";
 
 const LOSE_CREATE_ANSWERS = { rate: 1, kinds: ["drop-after-write" as const], routes: `^POST ${CLIENTS_PATH}$` };
 
@@ -63,7 +70,12 @@ describe("reliability: lost answers to create", function () {
       PATH: `${dir}:${shellPath()}:${process.env.PATH}`,
       REAL_DJANGO_SHELL: path.join(shellPath(), "alation_django_shell"),
     });
-    const news: Props = { __provider: await oauthApplicationProvider(), shell: { local: {}, timeoutSeconds: 5 }, name: "lost in the shell", redirectUris: REDIRECT_URIS };
+    const news: Props = {
+      __provider: await oauthApplicationProvider(),
+      shell: { local: {}, timeoutSeconds: 5 },
+      name: "lost in the shell",
+      redirectUris: REDIRECT_URIS,
+    };
     const state: StackState = new Map();
     const run = await up(server, new Map([["connector", news]]), state, 1);
     assert.deepEqual(run.failures, []);
@@ -75,13 +87,19 @@ describe("reliability: lost answers to create", function () {
     assert.match(server.output(), /"lost in the shell": an application of this name already exists/);
   });
 
-  it("documentedOnly: the error names the adoptClientId step (and no secret); a naive rerun creates nothing; the step converges", async () => {
+  it("documentedOnly: the error names the adoptClientId step, no secret; a rerun creates nothing", async () => {
     const token = "canary-documented-only-token-5d1c";
     const tenant = await startTestTenant({ adminToken: token, documentedOnly: true, faults: LOSE_CREATE_ANSWERS });
     stops.push(() => tenant.stop());
-    const clients = async () => (await tenant.call("GET", "/__emulator/state", { token })).json.clients as Array<Record<string, string>>;
+    const clients = async () =>
+      (await tenant.call("GET", "/__emulator/state", { token })).json.clients as Array<Record<string, string>>;
     const server = await startServer();
-    const news: Props = { __provider: await oauthApplicationProvider(), connection: { baseUrl: tenant.url, apiAccessToken: token }, name: "claude", redirectUris: REDIRECT_URIS };
+    const news: Props = {
+      __provider: await oauthApplicationProvider(),
+      connection: { baseUrl: tenant.url, apiAccessToken: token },
+      name: "claude",
+      redirectUris: REDIRECT_URIS,
+    };
     const state: StackState = new Map();
     const desired = new Map([["connector", news]]);
 
@@ -97,7 +115,10 @@ describe("reliability: lost answers to create", function () {
     await tenant.call("PUT", "/__emulator/faults", { token, json: {} });
     const naive = await up(server, desired, state, 1);
     assert.equal(naive.failures.length, 1);
-    assert.match(naive.failures[0].message, /already exists.*cannot be looked up by name here.*set adoptClientId: "<its client id>"/s);
+    assert.match(
+      naive.failures[0].message,
+      /already exists.*cannot be looked up by name here.*set adoptClientId: "<its client id>"/s,
+    );
     assert.equal((await clients()).length, 1, "the naive rerun created nothing");
 
     // The step: the client id as Alation's UI shows it.
@@ -109,7 +130,12 @@ describe("reliability: lost answers to create", function () {
     assert.equal(state.get("connector")?.id, created.client_id);
     assert.equal(state.get("connector")?.outputs.clientSecret, after.client_secret);
     assert.notEqual(after.client_secret, created.client_secret, "the unseen secret was replaced");
-    assert.equal(await requestsTo(tenant, `POST ${CLIENTS_PATH}`, token), 2, "one lost create, one refused rerun, no more");
-    for (const secret of [token, created.client_secret, after.client_secret]) assert.ok(!server.output().includes(secret));
+    assert.equal(
+      await requestsTo(tenant, `POST ${CLIENTS_PATH}`, token),
+      2,
+      "one lost create, one refused rerun, no more",
+    );
+    for (const secret of [token, created.client_secret, after.client_secret])
+      assert.ok(!server.output().includes(secret));
   });
 });

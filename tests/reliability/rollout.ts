@@ -6,7 +6,14 @@ import { strict as assert } from "node:assert";
 import type { FaultOptions } from "../../emulator";
 import type { ProviderServer } from "../support/provider-server";
 import { converge, type Props, type RunReport, type StackState } from "./engine";
-import { adminRequests, assertInventoriesMatch, faultTotals, rolloutInputs, setFaults, type FleetTenant } from "./fleet";
+import {
+  adminRequests,
+  assertInventoriesMatch,
+  faultTotals,
+  rolloutInputs,
+  setFaults,
+  type FleetTenant,
+} from "./fleet";
 
 /** How to roll out. */
 export interface RolloutOptions {
@@ -37,13 +44,33 @@ export interface PhaseReport {
 }
 
 /** Runs the three phases; returns a report of each. Fails (assert) when a phase does not converge or is wrong. */
-export async function rollout(server: ProviderServer, fleet: readonly FleetTenant[], options: RolloutOptions): Promise<PhaseReport[]> {
+export async function rollout(
+  server: ProviderServer,
+  fleet: readonly FleetTenant[],
+  options: RolloutOptions,
+): Promise<PhaseReport[]> {
   const state: StackState = new Map();
   const connectors = fleet.length * options.perTenant;
-  const created = await phase("create", server, fleet, options, state, await rolloutInputs(fleet, options.perTenant), connectors);
+  const created = await phase(
+    "create",
+    server,
+    fleet,
+    options,
+    state,
+    await rolloutInputs(fleet, options.perTenant),
+    connectors,
+  );
   const oldSecrets = new Map([...state].map(([name, recorded]) => [name, recorded.outputs.clientSecret]));
   const changes: Props = { accessTokenExpiry: 7200, secretVersion: "2" };
-  const updated = await phase("update", server, fleet, options, state, await rolloutInputs(fleet, options.perTenant, changes), 2 * connectors);
+  const updated = await phase(
+    "update",
+    server,
+    fleet,
+    options,
+    state,
+    await rolloutInputs(fleet, options.perTenant, changes),
+    2 * connectors,
+  );
   for (const [name, recorded] of state) {
     assert.notEqual(recorded.outputs.clientSecret, oldSecrets.get(name), `${name}: the secret was rotated`);
     assert.equal(recorded.outputs.secretVersion, "2");
@@ -103,7 +130,8 @@ export function describePhases(reports: readonly PhaseReport[]): string {
       return (
         `${r.phase}: ${r.runs} run(s), ${r.requests} admin requests for ${r.minimumRequests} minimum ` +
         `(${r.requests - r.minimumRequests} retries and recoveries), ${r.faultTotal} faults (${share}%: ${faults}), ` +
-        `${r.recoveredCreates} lost create(s) adopted by name, ${r.failures.length} failed operation(s) rerun, ${r.ms} ms` +
+        `${r.recoveredCreates} lost create(s) adopted by name, ${r.failures.length} failed operation(s) rerun, ` +
+        `${r.ms} ms` +
         r.failures.map((failure) => `\n  rerun ${failure.name} (${failure.operation}): ${failure.message}`).join("")
       );
     })

@@ -10,7 +10,17 @@ import type { FaultOptions } from "../../emulator";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { converge, up, type StackState } from "./engine";
-import { TRANSIENT_FAULTS, adminRequests, assertInventoriesMatch, faultTotals, rolloutInputs, setFaults, startFleet, stopFleet, type FleetTenant } from "./fleet";
+import {
+  TRANSIENT_FAULTS,
+  adminRequests,
+  assertInventoriesMatch,
+  faultTotals,
+  rolloutInputs,
+  setFaults,
+  startFleet,
+  stopFleet,
+  type FleetTenant,
+} from "./fleet";
 import { describePhases, recoveredCreates, rollout } from "./rollout";
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -25,7 +35,11 @@ const MAX_RUNS = 4;
 const totals = { connectors: 0, requests: 0, faults: 0, reruns: 0, kills: 0, adoptedAfterKill: 0 };
 
 async function startServer(): Promise<ProviderServer> {
-  const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(), callTimeoutMs: 120_000 });
+  const server = await startProviderServer({
+    cwd: installedPackageProject(),
+    env: cleanEnvironment(),
+    callTimeoutMs: 120_000,
+  });
   await server.configure({});
   return server;
 }
@@ -56,10 +70,14 @@ async function interruptedRollout(fleet: readonly FleetTenant[], round: number):
     const adopted = recoveredCreates(fresh);
     const destroyed = await converge(fresh, new Map(), state, { parallelism: PARALLELISM, maxRuns: MAX_RUNS });
     assert.deepEqual(destroyed[destroyed.length - 1].failures, [], "the destroy after the kill did not converge");
-    for (const { tenant } of fleet) assert.deepEqual((await tenant.state()).clients, [], "the destroy left applications");
+    for (const { tenant } of fleet)
+      assert.deepEqual((await tenant.state()).clients, [], "the destroy left applications");
     totals.kills++;
     totals.adoptedAfterKill += adopted;
-    return `killed after ${killAfterMs} ms with ${recordedAtKill} of ${desired.size} recorded; a fresh provider converged in ${runs.length} run(s), adopting ${adopted} unrecorded application(s); destroyed`;
+    return (
+      `killed after ${killAfterMs} ms with ${recordedAtKill} of ${desired.size} recorded; a fresh provider ` +
+      `converged in ${runs.length} run(s), adopting ${adopted} unrecorded application(s); destroyed`
+    );
   } finally {
     await fresh.kill();
   }
@@ -67,13 +85,21 @@ async function interruptedRollout(fleet: readonly FleetTenant[], round: number):
 
 async function main(): Promise<void> {
   const started = Date.now();
-  console.log(`soak: ${ROUNDS} round(s) of ${TENANTS} tenants x ${PER_TENANT} connectors, ${FAULT_RATE * 100}% faults, parallelism ${PARALLELISM}`);
+  console.log(
+    `soak: ${ROUNDS} round(s) of ${TENANTS} tenants x ${PER_TENANT} connectors, ${FAULT_RATE * 100}% faults, ` +
+      `parallelism ${PARALLELISM}`,
+  );
   const fleet = await startFleet(TENANTS);
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       const server = await startServer();
       try {
-        const reports = await rollout(server, fleet, { perTenant: PER_TENANT, parallelism: PARALLELISM, faults: faultsOf(round), maxRuns: MAX_RUNS });
+        const reports = await rollout(server, fleet, {
+          perTenant: PER_TENANT,
+          parallelism: PARALLELISM,
+          faults: faultsOf(round),
+          maxRuns: MAX_RUNS,
+        });
         console.log(`round ${round}:\n${describePhases(reports).replace(/^/gm, "  ")}`);
         for (const report of reports) {
           totals.requests += report.requests;
@@ -93,17 +119,22 @@ async function main(): Promise<void> {
     await stopFleet(fleet);
   }
   console.log(`properties of check: ${PROPERTY_RUNS} inputs per resource`);
-  const mocha = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), path.join(__dirname, "check-properties.test.ts")], {
-    cwd: path.resolve(__dirname, "..", ".."),
-    env: { ...process.env, RELIABILITY_PROPERTY_RUNS: String(PROPERTY_RUNS) },
-    stdio: "inherit",
-  });
+  const mocha = spawnSync(
+    process.execPath,
+    [require.resolve("mocha/bin/mocha.js"), path.join(__dirname, "check-properties.test.ts")],
+    {
+      cwd: path.resolve(__dirname, "..", ".."),
+      env: { ...process.env, RELIABILITY_PROPERTY_RUNS: String(PROPERTY_RUNS) },
+      stdio: "inherit",
+    },
+  );
   assert.equal(mocha.status, 0, "the property tests failed");
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   console.log(
     `soak passed in ${minutes} min: ${totals.connectors} connectors created, updated and destroyed exactly once; ` +
       `${totals.requests} admin requests with ${totals.faults} injected faults; ${totals.reruns} phase rerun(s); ` +
-      `${totals.kills} provider kill(s), ${totals.adoptedAfterKill} unrecorded application(s) adopted on rerun; no duplicate, no orphan`,
+      `${totals.kills} provider kill(s), ${totals.adoptedAfterKill} unrecorded application(s) adopted on rerun; no ` +
+      `duplicate, no orphan`,
   );
 }
 

@@ -7,14 +7,25 @@ import * as path from "node:path";
 import { ShellError } from "../../provider/shell";
 import { JWT_FLAG } from "../emulator/helpers";
 import { KubeApiServer, startKubeApiServer } from "../support/kube-api-server";
-import { ShellFixture, emulatorCommandEnv, featureFlagLifecycle, oauthApplicationLifecycle, startShellFixture } from "./lifecycle";
+import {
+  ShellFixture,
+  emulatorCommandEnv,
+  featureFlagLifecycle,
+  oauthApplicationLifecycle,
+  startShellFixture,
+} from "./lifecycle";
 import { transportBehaviour, transportFor } from "./transport-behaviour";
 
 describe("shell: kubernetes (a stand-in API server)", function () {
   this.timeout(60_000);
   let api: KubeApiServer;
   let fixture: ShellFixture & { stop(): Promise<void> };
-  const kubernetes = (overrides: Record<string, unknown> = {}) => ({ kubeconfig: api.kubeconfig, namespace: "alation", pod: "alation-0", ...overrides });
+  const kubernetes = (overrides: Record<string, unknown> = {}) => ({
+    kubeconfig: api.kubeconfig,
+    namespace: "alation",
+    pod: "alation-0",
+    ...overrides,
+  });
   const bySelector = (labelSelector: string) => kubernetes({ namespace: "tenant", pod: undefined, labelSelector });
   const lastExec = () => api.execs[api.execs.length - 1];
 
@@ -42,38 +53,55 @@ describe("shell: kubernetes (a stand-in API server)", function () {
 
     it("speaks v5.channel.k8s.io and picks the pod's first container", async () => {
       await transportFor({ kubernetes: kubernetes() }).runCommand(["true"], { timeoutMs: 10_000 });
-      assert.deepEqual([lastExec().protocol, lastExec().pod, lastExec().container], ["v5.channel.k8s.io", "alation-0", "web"]);
+      assert.deepEqual(
+        [lastExec().protocol, lastExec().pod, lastExec().container],
+        ["v5.channel.k8s.io", "alation-0", "web"],
+      );
     });
 
     it("finds the first Running pod by label selector", async () => {
-      const result = await transportFor({ kubernetes: bySelector("app=alation") }).runCommand(["echo", "hi"], { timeoutMs: 10_000 });
+      const result = await transportFor({ kubernetes: bySelector("app=alation") }).runCommand(["echo", "hi"], {
+        timeoutMs: 10_000,
+      });
       assert.equal(result.stdout, "hi\n");
       assert.equal(lastExec().pod, "c-running");
     });
 
     it("says so when no Running pod matches the selector", async () => {
-      await assert.rejects(transportFor({ kubernetes: bySelector("app=nothing") }).runCommand(["true"], { timeoutMs: 10_000 }), (error: ShellError) => {
-        assert.equal(error.kind, "not-found");
-        assert.match(error.message, /no Running pod in namespace tenant matches labelSelector "app=nothing"; found none/);
-        return true;
-      });
+      await assert.rejects(
+        transportFor({ kubernetes: bySelector("app=nothing") }).runCommand(["true"], { timeoutMs: 10_000 }),
+        (error: ShellError) => {
+          assert.equal(error.kind, "not-found");
+          assert.match(
+            error.message,
+            /no Running pod in namespace tenant matches labelSelector "app=nothing"; found none/,
+          );
+          return true;
+        },
+      );
     });
 
     it("says so when the named pod does not exist", async () => {
-      await assert.rejects(transportFor({ kubernetes: kubernetes({ pod: "missing-0" }) }).runCommand(["true"], { timeoutMs: 10_000 }), (error: ShellError) => {
-        assert.equal(error.kind, "not-found");
-        assert.match(error.message, /pod alation\/missing-0 not found/);
-        return true;
-      });
+      await assert.rejects(
+        transportFor({ kubernetes: kubernetes({ pod: "missing-0" }) }).runCommand(["true"], { timeoutMs: 10_000 }),
+        (error: ShellError) => {
+          assert.equal(error.kind, "not-found");
+          assert.match(error.message, /pod alation\/missing-0 not found/);
+          return true;
+        },
+      );
     });
 
     it("reports a refused credential without the kubeconfig", async () => {
       const kubeconfig = api.kubeconfig.replace(api.token, "wrong-token-value");
-      await assert.rejects(transportFor({ kubernetes: kubernetes({ kubeconfig }) }).runCommand(["true"], { timeoutMs: 10_000 }), (error: ShellError) => {
-        assert.equal(error.kind, "auth");
-        assert.doesNotMatch(error.message, /wrong-token-value|apiVersion|insecure/);
-        return true;
-      });
+      await assert.rejects(
+        transportFor({ kubernetes: kubernetes({ kubeconfig }) }).runCommand(["true"], { timeoutMs: 10_000 }),
+        (error: ShellError) => {
+          assert.equal(error.kind, "auth");
+          assert.doesNotMatch(error.message, /wrong-token-value|apiVersion|insecure/);
+          return true;
+        },
+      );
     });
 
     it("reports a program missing from the container", async () => {
@@ -89,10 +117,15 @@ describe("shell: kubernetes (a stand-in API server)", function () {
       try {
         process.env.KUBECONFIG = path.join(dir, "config");
         fs.writeFileSync(process.env.KUBECONFIG, api.kubeconfig);
-        const result = await transportFor({ kubernetes: kubernetes({ kubeconfig: undefined, context: "stand-in" }) }).runCommand(["echo", "from file"], { timeoutMs: 10_000 });
+        const result = await transportFor({
+          kubernetes: kubernetes({ kubeconfig: undefined, context: "stand-in" }),
+        }).runCommand(["echo", "from file"], { timeoutMs: 10_000 });
         assert.equal(result.stdout, "from file\n");
         await assert.rejects(
-          transportFor({ kubernetes: kubernetes({ kubeconfig: undefined, context: "elsewhere" }) }).runCommand(["true"], { timeoutMs: 10_000 }),
+          transportFor({ kubernetes: kubernetes({ kubeconfig: undefined, context: "elsewhere" }) }).runCommand(
+            ["true"],
+            { timeoutMs: 10_000 },
+          ),
           /the kubeconfig has no context "elsewhere"/,
         );
       } finally {
@@ -104,11 +137,14 @@ describe("shell: kubernetes (a stand-in API server)", function () {
 
     it("refuses a kubeconfig that is not YAML without quoting it", async () => {
       const kubeconfig = "clusters: [\n  token: super-secret-token\n";
-      await assert.rejects(transportFor({ kubernetes: kubernetes({ kubeconfig }) }).runCommand(["true"], { timeoutMs: 10_000 }), (error: ShellError) => {
-        assert.equal(error.kind, "config");
-        assert.doesNotMatch(error.message, /super-secret-token/);
-        return true;
-      });
+      await assert.rejects(
+        transportFor({ kubernetes: kubernetes({ kubeconfig }) }).runCommand(["true"], { timeoutMs: 10_000 }),
+        (error: ShellError) => {
+          assert.equal(error.kind, "config");
+          assert.doesNotMatch(error.message, /super-secret-token/);
+          return true;
+        },
+      );
     });
   });
 

@@ -70,7 +70,9 @@ async function serializedProviders(): Promise<ShellFixture["providers"]> {
   if (!providersCache) {
     const shell = { local: {} };
     const flag = await serializeResource(() => new FeatureFlag("flag", { shell, key: JWT_FLAG, value: true }));
-    const app = await serializeResource(() => new OAuthApplication("app", { shell, redirectUris: ["https://a.example/cb"] }));
+    const app = await serializeResource(
+      () => new OAuthApplication("app", { shell, redirectUris: ["https://a.example/cb"] }),
+    );
     providersCache = { featureFlag: flag.provider, oauthApplication: app.provider };
   }
   return providersCache;
@@ -78,7 +80,10 @@ async function serializedProviders(): Promise<ShellFixture["providers"]> {
 
 /** A value that would run something if any layer pasted it into a shell or into Python source. */
 export function hostileText(canary: string): string {
-  return `it's "q" $(touch ${canary}) \`touch ${canary}\`; touch ${canary}\n'''); __import__("os").system("touch ${canary}") #`;
+  return (
+    `it's "q" $(touch ${canary}) \`touch ${canary}\`; touch ${canary}\n'''); __import__("os").system("touch ` +
+    `${canary}") #`
+  );
 }
 
 /** A path for a canary file, which must never appear. */
@@ -135,7 +140,12 @@ export async function oauthApplicationLifecycle(fixture: ShellFixture): Promise<
   const { server, tenant } = fixture;
   const canary = canaryPath();
   const name = hostileText(canary);
-  const news: Props = { __provider: fixture.providers.oauthApplication, shell: fixture.shell, name, redirectUris: REDIRECT_URIS };
+  const news: Props = {
+    __provider: fixture.providers.oauthApplication,
+    shell: fixture.shell,
+    name,
+    redirectUris: REDIRECT_URIS,
+  };
   const client = async (clientId: string) => (await tenant.state()).clients.find((c) => c.client_id === clientId);
 
   const checked = await server.check({}, news);
@@ -150,7 +160,10 @@ export async function oauthApplicationLifecycle(fixture: ShellFixture): Promise<
     [stored.client_type, stored.redirect_uris, stored.access_token_expiry, stored.refresh_token_expiry],
     ["confidential", REDIRECT_URIS, 86400, 15552000],
   );
-  assert.deepEqual([stored.pkce_required, stored.jwt_required, stored.is_active, stored.internal_application], [true, true, true, false]);
+  assert.deepEqual(
+    [stored.pkce_required, stored.jwt_required, stored.is_active, stored.internal_application],
+    [true, true, true, false],
+  );
   assert.equal(created.properties.clientSecret, stored.client_secret, "the secret made in the shell comes back once");
   assert.match(clientId, /^[A-Za-z0-9_-]{43}$/, "32 random bytes, URL-safe base64, as the guide makes them");
   assert.deepEqual(created.properties.notEnforced, []);
@@ -162,10 +175,17 @@ export async function oauthApplicationLifecycle(fixture: ShellFixture): Promise<
   assert.equal(drifted.properties.accessTokenExpiry, 7200, "read reports the drift");
   assert.equal((await server.diff(clientId, drifted.properties, checked.inputs)).changes, "some");
   const corrected = await server.update(clientId, drifted.properties, { ...checked.inputs, isActive: false });
-  assert.deepEqual([(await client(clientId))?.access_token_expiry, (await client(clientId))?.is_active], [86400, false]);
+  assert.deepEqual(
+    [(await client(clientId))?.access_token_expiry, (await client(clientId))?.is_active],
+    [86400, false],
+  );
 
   // A new secretVersion rotates the secret: the old one stops working at once.
-  const rotated = await server.update(clientId, corrected.properties, { ...checked.inputs, isActive: false, secretVersion: "2" });
+  const rotated = await server.update(clientId, corrected.properties, {
+    ...checked.inputs,
+    isActive: false,
+    secretVersion: "2",
+  });
   const newSecret = rotated.properties.clientSecret;
   assert.notEqual(newSecret, created.properties.clientSecret);
   assert.equal((await client(clientId))?.client_secret, newSecret);

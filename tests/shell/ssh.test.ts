@@ -56,7 +56,9 @@ describe(`shell: ssh (${sshServerName()})`, function () {
 
   before(async () => {
     sshd = await startSshd();
-    fixture = await startShellFixture(async (tenant) => ({ shell: { ssh: ssh({ commandPrefix: envPrefix(emulatorCommandEnv(tenant.url)) }) } }));
+    fixture = await startShellFixture(async (tenant) => ({
+      shell: { ssh: ssh({ commandPrefix: envPrefix(emulatorCommandEnv(tenant.url)) }) },
+    }));
   });
   after(async () => {
     await fixture?.stop();
@@ -67,18 +69,26 @@ describe(`shell: ssh (${sshServerName()})`, function () {
     transportBehaviour(() => transportFor({ ssh: ssh() }));
 
     it("accepts the fingerprint as bare base64, and a PEM key", async () => {
-      const transport = transportFor({ ssh: ssh({ hostKeySha256: sshd.hostKeySha256.replace("SHA256:", ""), privateKey: sshd.privateKeyPem }) });
+      const transport = transportFor({
+        ssh: ssh({ hostKeySha256: sshd.hostKeySha256.replace("SHA256:", ""), privateKey: sshd.privateKeyPem }),
+      });
       assert.equal((await transport.runCommand(["echo", "ok"], { timeoutMs: 10_000 })).stdout, "ok\n");
     });
 
     it("refuses a host whose key is not the pinned one, naming both fingerprints", async () => {
       const transport = transportFor({ ssh: ssh({ hostKeySha256: sshd.otherHostKeySha256 }) });
-      await assert.rejects(runChecked(transport, ["echo", "never"], { idempotent: true, timeoutMs: 10_000 }), (error: ShellError) => {
-        assert.equal(error.kind, "host-key");
-        assert.match(error.message, /^refused to connect to host 127\.0\.0\.1:\d+: its host key SHA256:\S+ does not match the pinned hostKeySha256/);
-        assert.ok(error.message.includes(sshd.hostKeySha256) && error.message.includes(sshd.otherHostKeySha256));
-        return true;
-      });
+      await assert.rejects(
+        runChecked(transport, ["echo", "never"], { idempotent: true, timeoutMs: 10_000 }),
+        (error: ShellError) => {
+          assert.equal(error.kind, "host-key");
+          assert.match(
+            error.message,
+            /^refused to connect to host 127\.0\.0\.1:\d+: its host key SHA256:\S+ does not match the pinned/,
+          );
+          assert.ok(error.message.includes(sshd.hostKeySha256) && error.message.includes(sshd.otherHostKeySha256));
+          return true;
+        },
+      );
     });
 
     it("prepends commandPrefix, quoted like the command", async () => {
@@ -88,12 +98,17 @@ describe(`shell: ssh (${sshServerName()})`, function () {
     });
 
     it("reports an unreadable key without showing it", async () => {
-      const broken = "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90LWEta2V5LXNlY3JldC1tYXRlcmlhbA==\n-----END OPENSSH PRIVATE KEY-----\n";
-      await assert.rejects(transportFor({ ssh: ssh({ privateKey: broken }) }).runCommand(["true"], { timeoutMs: 10_000 }), (error: ShellError) => {
-        assert.equal(error.kind, "config");
-        assert.doesNotMatch(error.message, /bm90LWEta2V5/);
-        return true;
-      });
+      const broken =
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90LWEta2V5LXNlY3JldC1tYXRlcmlhbA==\n-----END OPENSSH PRIVATE " +
+        "KEY-----\n";
+      await assert.rejects(
+        transportFor({ ssh: ssh({ privateKey: broken }) }).runCommand(["true"], { timeoutMs: 10_000 }),
+        (error: ShellError) => {
+          assert.equal(error.kind, "config");
+          assert.doesNotMatch(error.message, /bm90LWEta2V5/);
+          return true;
+        },
+      );
     });
 
     it("reports a key the server does not know as an authentication failure", async () => {
@@ -105,7 +120,8 @@ describe(`shell: ssh (${sshServerName()})`, function () {
   });
 
   describe("lifecycles through Pulumi's dynamic-provider server", () => {
-    it("FeatureFlag: create, read, drift, update, delete restoring the previous value", () => featureFlagLifecycle(fixture));
+    it("FeatureFlag: create, read, drift, update, delete restoring the previous value", () =>
+      featureFlagLifecycle(fixture));
 
     it("OAuthApplication: create, read, drift, update, rotate, delete", () => oauthApplicationLifecycle(fixture));
 
@@ -125,7 +141,11 @@ describe(`shell: ssh (${sshServerName()})`, function () {
         const env = emulatorCommandEnv(fixture.tenant.url);
         const commandPrefix = envPrefix({ ...env, PATH: `${dir}:${env.PATH}`, PYTHONPATH: path.dirname(shellPath()) });
         const store = createShellApplicationStore(shellSchema.parse({ ssh: ssh({ commandPrefix }) }));
-        const { application, clientSecret } = await store.create({ ...APPLICATION_DEFAULTS, name: "interactive", redirectUris: ["https://a.example/cb"] });
+        const { application, clientSecret } = await store.create({
+          ...APPLICATION_DEFAULTS,
+          name: "interactive",
+          redirectUris: ["https://a.example/cb"],
+        });
         const stored = (await fixture.tenant.state()).clients.find((c) => c.client_id === application.clientId);
         assert.equal(stored?.client_secret, clientSecret);
         await store.delete(application.clientId);
@@ -145,7 +165,7 @@ describe(`shell: ssh (${sshServerName()})`, function () {
       });
     });
 
-    it("FeatureFlag: a string with quotes, $(...), backticks and Python is stored literally and runs nothing", async () => {
+    it("FeatureFlag: quotes, $(...), backticks and Python in a string: stored literally, run never", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alation-fake-conf-"));
       try {
         fs.writeFileSync(path.join(dir, "alation_conf"), FAKE_ALATION_CONF, { mode: 0o755 });
@@ -158,7 +178,11 @@ describe(`shell: ssh (${sshServerName()})`, function () {
         assert.deepEqual(checked.failures, []);
         const created = await server.create(checked.inputs);
         assert.equal(fs.readFileSync(path.join(dir, key), "utf8"), value, "stored literally");
-        assert.equal((await server.read(created.id, created.properties)).properties.value, value, "read back literally");
+        assert.equal(
+          (await server.read(created.id, created.properties)).properties.value,
+          value,
+          "read back literally",
+        );
         assert.equal(fs.existsSync(canary), false, "nothing in the value was executed");
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,8 @@ export function transportFor(settings: unknown): Transport {
 }
 
 export function transportBehaviour(makeTransport: () => Transport): void {
-  const run = (argv: string[], stdin?: string, timeoutMs = 10_000) => makeTransport().runCommand(argv, { stdin, timeoutMs });
+  const run = (argv: string[], stdin?: string, timeoutMs = 10_000) =>
+    makeTransport().runCommand(argv, { stdin, timeoutMs });
 
   it("passes argv literally: quotes, newlines, $(...), backticks and Python run nothing", async () => {
     const canary = canaryPath();
@@ -38,7 +39,10 @@ export function transportBehaviour(makeTransport: () => Transport): void {
   it("names the command, the target and the exit code, never the data, when runChecked fails", async () => {
     const transport = makeTransport();
     await assert.rejects(
-      runChecked(transport, ["sh", "-c", "echo 'client_secret=s3cr3tvalue' >&2; exit 4", "SECRET-ARGUMENT"], { idempotent: true, timeoutMs: 10_000 }),
+      runChecked(transport, ["sh", "-c", "echo 'client_secret=s3cr3tvalue' >&2; exit 4", "SECRET-ARGUMENT"], {
+        idempotent: true,
+        timeoutMs: 10_000,
+      }),
       (error: ShellError) => {
         assert.equal(error.kind, "command");
         assert.equal(error.exitCode, 4);

@@ -14,5 +14,10 @@ export const GUIDE_SETTINGS = {
 
 /** A whole application with the guide's settings. */
 export function guideApplication(overrides: Partial<ApplicationFields> = {}): ApplicationFields {
-  return { name: "claude-connector", redirectUris: ["https://claude.ai/api/mcp/auth_callback"], ...GUIDE_SETTINGS, ...overrides };
+  return {
+    name: "claude-connector",
+    redirectUris: ["https://claude.ai/api/mcp/auth_callback"],
+    ...GUIDE_SETTINGS,
+    ...overrides,
+  };
 }

@@ -44,7 +44,11 @@ const STDERR = 2;
 const STATUS = 3;
 const CLOSE = 255;
 
-export async function startKubeApiServer(options: { pods: FakePod[]; env?: NodeJS.ProcessEnv; token?: string }): Promise<KubeApiServer> {
+export async function startKubeApiServer(options: {
+  pods: FakePod[];
+  env?: NodeJS.ProcessEnv;
+  token?: string;
+}): Promise<KubeApiServer> {
   const token = options.token ?? "kube-test-token";
   const execs: ExecRecord[] = [];
   const authorized = (request: http.IncomingMessage) => request.headers.authorization === `Bearer ${token}`;
@@ -114,7 +118,10 @@ function runExec(ws: WebSocket, command: string[], withStdin: boolean, env: Node
   const send = (channel: number, data: Buffer | string) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
   };
-  const child = spawn(command[0] ?? "", command.slice(1), { env, stdio: [withStdin ? "pipe" : "ignore", "pipe", "pipe"] });
+  const child = spawn(command[0] ?? "", command.slice(1), {
+    env,
+    stdio: [withStdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (chunk: Buffer) => send(STDOUT, chunk));
   child.stderr?.on("data", (chunk: Buffer) => send(STDERR, chunk));
   child.stdin?.on("error", () => undefined);
@@ -127,12 +134,17 @@ function runExec(ws: WebSocket, command: string[], withStdin: boolean, env: Node
   child.on("error", () => {
     started = false;
     // What the kubelet reports for a program that is not in the container.
-    send(STATUS, JSON.stringify({
-      metadata: {},
-      status: "Failure",
-      message: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command[0]}": executable file not found in $PATH: unknown`,
-      reason: "InternalError",
-    }));
+    send(
+      STATUS,
+      JSON.stringify({
+        metadata: {},
+        status: "Failure",
+        message:
+          `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command[0]}": ` +
+          `executable file not found in $PATH: unknown`,
+        reason: "InternalError",
+      }),
+    );
     ws.close();
   });
   child.on("close", (code) => {
@@ -178,7 +190,15 @@ function sendJson(response: http.ServerResponse, status: number, body: unknown):
 }
 
 function sendStatus(response: http.ServerResponse, code: number, reason: string, message: string): void {
-  sendJson(response, code, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
+  sendJson(response, code, {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    code,
+  });
 }
 
 function kubeconfigFor(url: string, token: string): string {

@@ -37,7 +37,11 @@ export interface ProviderServer {
   /** Configure with stack config (`{"alation:baseUrl": "..."}`); the engine calls it before anything else. */
   configure(config: Record<string, string>): Promise<void>;
   check(olds: Props, news: Props): Promise<{ inputs: Props; failures: Array<{ property: string; reason: string }> }>;
-  diff(id: string, olds: Props, news: Props): Promise<{ changes: "unknown" | "none" | "some"; replaces: string[]; deleteBeforeReplace: boolean }>;
+  diff(
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: "unknown" | "none" | "some"; replaces: string[]; deleteBeforeReplace: boolean }>;
   create(properties: Props): Promise<{ id: string; properties: Props }>;
   read(id: string, properties: Props): Promise<{ id: string; properties: Props; inputs?: Props }>;
   update(id: string, olds: Props, news: Props): Promise<{ properties: Props }>;
@@ -103,7 +107,10 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       const request = new provproto.CheckRequest();
       request.setOlds(toStruct(olds));
       request.setNews(toStruct(news));
-      const response = await call<{ getInputs(): Struct; getFailuresList(): Array<{ getProperty(): string; getReason(): string }> }>("check", request);
+      const response = await call<{
+        getInputs(): Struct;
+        getFailuresList(): Array<{ getProperty(): string; getReason(): string }>;
+      }>("check", request);
       return {
         inputs: toObject(response.getInputs()),
         failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -114,7 +121,11 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       request.setId(id);
       request.setOlds(toStruct(olds));
       request.setNews(toStruct(news));
-      const response = await call<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>("diff", request);
+      const response = await call<{
+        getChanges(): number;
+        getReplacesList(): string[];
+        getDeletebeforereplace(): boolean;
+      }>("diff", request);
       const changes = (["unknown", "none", "some"] as const)[response.getChanges()];
       return { changes, replaces: response.getReplacesList(), deleteBeforeReplace: response.getDeletebeforereplace() };
     },
@@ -128,9 +139,16 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
       const request = new provproto.ReadRequest();
       request.setId(id);
       request.setProperties(toStruct(properties));
-      const response = await call<{ getId(): string; getProperties(): Struct; getInputs(): Struct | undefined }>("read", request);
+      const response = await call<{ getId(): string; getProperties(): Struct; getInputs(): Struct | undefined }>(
+        "read",
+        request,
+      );
       const inputs = response.getInputs();
-      return { id: response.getId(), properties: toObject(response.getProperties()), inputs: inputs ? toObject(inputs) : undefined };
+      return {
+        id: response.getId(),
+        properties: toObject(response.getProperties()),
+        inputs: inputs ? toObject(inputs) : undefined,
+      };
     },
     async update(id, olds, news) {
       const request = new provproto.UpdateRequest();
@@ -174,7 +192,10 @@ function toObject(struct: Struct | undefined): Props {
 
 function readPort(child: ChildProcess, output: () => string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`the provider server printed no port in 20 s:\n${output()}`)), 20_000);
+    const timer = setTimeout(
+      () => fail(new Error(`the provider server printed no port in 20 s:\n${output()}`)),
+      20_000,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill("SIGKILL");
@@ -188,7 +209,9 @@ function readPort(child: ChildProcess, output: () => string): Promise<number> {
       resolve(Number(match[1]));
     };
     child.stdout?.on("data", onData);
-    child.once("exit", (code) => fail(new Error(`the provider server exited (${code}) before printing its port:\n${output()}`)));
+    child.once("exit", (code) =>
+      fail(new Error(`the provider server exited (${code}) before printing its port:\n${output()}`)),
+    );
   });
 }
 
@@ -199,9 +222,16 @@ function providerCallError(error: grpc.ServiceError): ProviderCallError {
   if (details) {
     const status = statusproto.Status.deserializeBinary(new Uint8Array(details as Buffer));
     for (const any of status.getDetailsList()) {
-      const failed = any.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
+      const failed = any.unpack(
+        provproto.ErrorResourceInitFailed.deserializeBinary,
+        "pulumirpc.ErrorResourceInitFailed",
+      );
       if (failed) {
-        initFailure = { id: failed.getId(), properties: toObject(failed.getProperties()), reasons: failed.getReasonsList() };
+        initFailure = {
+          id: failed.getId(),
+          properties: toObject(failed.getProperties()),
+          reasons: failed.getReasonsList(),
+        };
       }
     }
   }

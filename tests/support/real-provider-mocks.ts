@@ -7,11 +7,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { installedPackageProject } from "./installed-package";
 
 // The same loader Pulumi's dynamic-provider server uses.
-const requireFromString: (code: string, filename?: string) => { handler(): DynamicProviderStub } = require("require-from-string");
+const requireFromString: (
+  code: string,
+  filename?: string,
+) => { handler(): DynamicProviderStub } = require("require-from-string");
 
 interface DynamicProviderStub {
   configure?(req: { config: { get(key: string): string | undefined } }): Promise<void> | void;
-  check?(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Record<string, unknown>; failures?: Array<{ property: string; reason: string }> }>;
+  check?(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ inputs?: Record<string, unknown>; failures?: Array<{ property: string; reason: string }> }>;
   create(inputs: Record<string, unknown>): Promise<{ id: string; outs?: Record<string, unknown> }>;
 }
 
@@ -49,7 +55,10 @@ export interface RealProviderMocks {
  * Installs the mocks. `stackConfig` plays the stack's config as the dynamic-provider server hands it to
  * `configure` ("alation:baseUrl", ...).
  */
-export async function setRealProviderMocks(stackConfig: Record<string, string> = {}, options: { preview?: boolean } = {}): Promise<RealProviderMocks> {
+export async function setRealProviderMocks(
+  stackConfig: Record<string, string> = {},
+  options: { preview?: boolean } = {},
+): Promise<RealProviderMocks> {
   const seen: RealProviderMocks = { registered: [], providers: [] };
   // Like the provider server: one deserialized, configured provider per serialized string.
   const providers = new Map<string, DynamicProviderStub>();
@@ -74,7 +83,9 @@ export async function setRealProviderMocks(stackConfig: Record<string, string> =
           }
           const checked = provider.check ? await provider.check({}, inputs) : { inputs };
           if (checked.failures?.length) {
-            throw new Error(`${args.name}: check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+            throw new Error(
+              `${args.name}: check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+            );
           }
           const created = await provider.create({ ...(checked.inputs ?? inputs), __provider: serialized });
           id = created.id;

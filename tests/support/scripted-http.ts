@@ -40,10 +40,15 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
   const sockets = new Set<Socket>();
   let connections = 0;
   let current = script;
-  const server = http.createServer(async (req, res) => {
+  const respond = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+    const request: RecordedRequest = {
+      method: req.method ?? "",
+      path: req.url ?? "",
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
     requests.push(request);
     const answer = await current(request, requests.length - 1);
     if (answer === "hang") return;
@@ -55,7 +60,9 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
     const type = answer.json !== undefined ? "application/json" : "text/html";
     res.writeHead(answer.status, { "content-type": type, ...answer.headers });
     res.end(body);
-  });
+  };
+  // A script that throws leaves its request unanswered: the socket is closed, as a crashed server's would be.
+  const server = http.createServer((req, res) => void respond(req, res).catch(() => res.destroy()));
   server.on("connection", (socket: Socket) => {
     connections++;
     sockets.add(socket);

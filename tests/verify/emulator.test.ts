@@ -456,7 +456,7 @@ describe("verify: against the emulator", function () {
       assert.match(stepOf(report, "client-id-accepted").fix ?? "", /"is_active": true/);
     });
 
-    it("an MCP URL without its trailing slash: mcp-url-trailing-slash (the other steps use the fixed URL)", async () => {
+    it("an MCP URL without its trailing slash: mcp-url-trailing-slash (other steps use the fixed URL)", async () => {
       const connector = { ...(await registerConnector()), remoteMcpServerUrl: `${emulator.url}/ai/mcp` };
       const report = await verifyConnector(connector, options());
       expectStatuses(report, { ...ALL_PASS, "mcp-url-trailing-slash": "fail" });

@@ -2,7 +2,13 @@
 // the strict URL checks that fail before any network call, and the field's broken tenants, each also shown to
 // the MCP SDK's own OAuth client.
 import * as assert from "node:assert/strict";
-import { classifyAuthorizeAnswer, clientFinding, errorSubject, FINDINGS, readErrorAnswer } from "../../provider/verify/diagnosis";
+import {
+  classifyAuthorizeAnswer,
+  clientFinding,
+  errorSubject,
+  FINDINGS,
+  readErrorAnswer,
+} from "../../provider/verify/diagnosis";
 import { SecretRedactor } from "../../provider/verify/redact";
 import {
   checkHttps443,
@@ -27,8 +33,18 @@ import { FAKE_CLIENT, FAKE_MCP_URL, fakeTenantFetch, type FakeTenantFaults } fro
 import { captureIo, expectStatuses, failsAt, stepOf, WITHOUT_LOGIN, type ExpectedStatuses } from "./helpers";
 import { sdkClientVerdict, sdkExchangeError } from "./sdk-client";
 
-const one = { connectorName: "Alation", remoteMcpServerUrl: "https://acme.example.com/ai/mcp/", clientId: "id-acme", clientSecret: "secret-acme" };
-const two = { connectorName: "Alation", remoteMcpServerUrl: "https://beta.example.com/ai/mcp/", clientId: "id-beta", clientSecret: "secret-beta" };
+const one = {
+  connectorName: "Alation",
+  remoteMcpServerUrl: "https://acme.example.com/ai/mcp/",
+  clientId: "id-acme",
+  clientSecret: "secret-acme",
+};
+const two = {
+  connectorName: "Alation",
+  remoteMcpServerUrl: "https://beta.example.com/ai/mcp/",
+  clientId: "id-beta",
+  clientSecret: "secret-beta",
+};
 
 /** A fetch that must never be called. */
 function noNetwork(): { fetch: FetchFn; calls: string[] } {
@@ -56,7 +72,11 @@ describe("verify: stack outputs as input", () => {
   });
 
   it("accepts snake_case fields", () => {
-    const [c] = connectorsFromStackOutputs({ remote_mcp_server_url: one.remoteMcpServerUrl, client_id: "x", client_secret: "y" });
+    const [c] = connectorsFromStackOutputs({
+      remote_mcp_server_url: one.remoteMcpServerUrl,
+      client_id: "x",
+      client_secret: "y",
+    });
     assert.equal(c.clientSecret, "y");
   });
 
@@ -79,15 +99,22 @@ describe("verify: stack outputs as input", () => {
 
   it("refuses hidden secrets, missing fields and non-JSON, without quoting the input", () => {
     assert.throws(() => connectorsFromStackOutputs({ ...one, clientSecret: "[secret]" }), /--show-secrets/);
-    assert.throws(() => connectorsFromStackOutputs({ acme: { ...one, clientId: undefined } }), /acme: clientId is missing/);
+    assert.throws(
+      () => connectorsFromStackOutputs({ acme: { ...one, clientId: undefined } }),
+      /acme: clientId is missing/,
+    );
     assert.throws(() => connectorsFromStackOutputs({ nothing: 1 }), ConnectorInputError);
-    assert.throws(() => connectorsFromJson('{"clientSecret": "CANARY-raw-json'), (e: Error) => e instanceof ConnectorInputError && !e.message.includes("CANARY"));
+    assert.throws(
+      () => connectorsFromJson('{"clientSecret": "CANARY-raw-json'),
+      (e: Error) => e instanceof ConnectorInputError && !e.message.includes("CANARY"),
+    );
   });
 });
 
 describe("verify: URL rules", () => {
   it("knows loopback hosts", () => {
-    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "[::1]", "a.localhost"]) assert.ok(isLoopbackHost(host), host);
+    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "[::1]", "a.localhost"])
+      assert.ok(isLoopbackHost(host), host);
     for (const host of ["10.0.0.1", "example.com", "127.0.0.1.example.com"]) assert.ok(!isLoopbackHost(host), host);
   });
 
@@ -123,7 +150,10 @@ describe("verify: URL rules", () => {
     const verdict = checkTrailingSlash(new URL("https://t.example.com/ai/mcp"));
     assert.equal(verdict.status, "fail");
     assert.match(verdict.status === "fail" ? verdict.fix : "", /https:\/\/t\.example\.com\/ai\/mcp\/$/);
-    assert.equal(pathSpecificResourceMetadataUrl(new URL("https://t.example.com/ai/mcp/")).href, "https://t.example.com/.well-known/oauth-protected-resource/ai/mcp/");
+    assert.equal(
+      pathSpecificResourceMetadataUrl(new URL("https://t.example.com/ai/mcp/")).href,
+      "https://t.example.com/.well-known/oauth-protected-resource/ai/mcp/",
+    );
   });
 });
 
@@ -132,7 +162,10 @@ describe("verify: redaction", () => {
     const redactor = new SecretRedactor();
     redactor.add("CANARY-s3cret/+=", undefined, "ab");
     const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
-    const text = redactor.redact(`secret CANARY-s3cret/+= or ${encodeURIComponent("CANARY-s3cret/+=")}, token ${jwt}, https://x/cb?code=abc123&state=s, short ab`);
+    const text = redactor.redact(
+      `secret CANARY-s3cret/+= or ${encodeURIComponent("CANARY-s3cret/+=")}, token ${jwt}, ` +
+        "https://x/cb?code=abc123&state=s, short ab",
+    );
     assert.ok(!text.includes("CANARY"), text);
     assert.ok(!text.includes(jwt), text);
     assert.ok(!text.includes("abc123"), text);
@@ -144,30 +177,67 @@ describe("verify: redaction", () => {
 describe("verify: reading the tenant's answers", () => {
   const redirectUri = "https://claude.ai/api/mcp/auth_callback";
   const request = new URL("https://t.example.com/oauth/v1/authorize/?client_id=x");
-  const html = (body: string, status = 400) => new Response(`<!doctype html><title>Error</title>${body}`, { status, headers: { "content-type": "text/html" } });
+  const html = (body: string, status = 400) =>
+    new Response(`<!doctype html><title>Error</title>${body}`, { status, headers: { "content-type": "text/html" } });
 
   it("reads OAuth errors from JSON, DRF bodies and HTML error pages", async () => {
-    assert.deepEqual(await readErrorAnswer(new Response(JSON.stringify({ error: "invalid_client", error_description: "nope" }), { status: 401 })), { status: 401, error: "invalid_client", description: "nope" });
-    assert.deepEqual(await readErrorAnswer(new Response(JSON.stringify({ detail: "Invalid token." }), { status: 403 })), { status: 403, error: "Invalid token.", description: undefined });
-    assert.deepEqual(await readErrorAnswer(html("<h1>invalid_request</h1><p>Mismatching redirect URI.</p>")), { status: 400, error: "invalid_request", description: "Mismatching redirect URI." });
+    assert.deepEqual(
+      await readErrorAnswer(
+        new Response(JSON.stringify({ error: "invalid_client", error_description: "nope" }), { status: 401 }),
+      ),
+      { status: 401, error: "invalid_client", description: "nope" },
+    );
+    assert.deepEqual(
+      await readErrorAnswer(new Response(JSON.stringify({ detail: "Invalid token." }), { status: 403 })),
+      { status: 403, error: "Invalid token.", description: undefined },
+    );
+    assert.deepEqual(await readErrorAnswer(html("<h1>invalid_request</h1><p>Mismatching redirect URI.</p>")), {
+      status: 400,
+      error: "invalid_request",
+      description: "Mismatching redirect URI.",
+    });
   });
 
   it("tells what an error is about and which finding fits", () => {
     assert.equal(errorSubject({ error: "invalid_request", description: "Mismatching redirect URI." }), "redirect");
     assert.equal(errorSubject({ error: "invalid_client", description: "Unknown or inactive client." }), "client");
     assert.equal(errorSubject({ error: "invalid_scope" }), "request");
-    assert.equal(clientFinding({ error: "invalid_client", description: "Unknown or inactive client." }, false), FINDINGS.unknownOrInactiveClient);
-    assert.equal(clientFinding({ error: "invalid_client", description: "Application is inactive" }, true), FINDINGS.inactiveClient);
-    assert.equal(clientFinding({ error: "invalid_client", description: "Client authentication failed." }, true), FINDINGS.wrongSecret);
+    assert.equal(
+      clientFinding({ error: "invalid_client", description: "Unknown or inactive client." }, false),
+      FINDINGS.unknownOrInactiveClient,
+    );
+    assert.equal(
+      clientFinding({ error: "invalid_client", description: "Application is inactive" }, true),
+      FINDINGS.inactiveClient,
+    );
+    assert.equal(
+      clientFinding({ error: "invalid_client", description: "Client authentication failed." }, true),
+      FINDINGS.wrongSecret,
+    );
   });
 
   it("classifies authorize answers made without a user", async () => {
     const verdict = async (response: Response) => classifyAuthorizeAnswer(response, request, redirectUri);
     assert.equal((await verdict(html("<form>Log in</form>", 200))).verdict, "accepted");
-    assert.equal((await verdict(new Response(null, { status: 302, headers: { location: "/login/?next=x" } }))).verdict, "accepted");
-    assert.equal((await verdict(new Response(null, { status: 302, headers: { location: `${redirectUri}?error=login_required&state=s` } }))).verdict, "accepted");
-    assert.equal((await verdict(new Response(null, { status: 401, headers: { "www-authenticate": 'Basic realm="x"' } }))).verdict, "accepted");
-    const refusedScope = await verdict(new Response(null, { status: 302, headers: { location: `${redirectUri}?error=invalid_scope` } }));
+    assert.equal(
+      (await verdict(new Response(null, { status: 302, headers: { location: "/login/?next=x" } }))).verdict,
+      "accepted",
+    );
+    assert.equal(
+      (
+        await verdict(
+          new Response(null, { status: 302, headers: { location: `${redirectUri}?error=login_required&state=s` } }),
+        )
+      ).verdict,
+      "accepted",
+    );
+    assert.equal(
+      (await verdict(new Response(null, { status: 401, headers: { "www-authenticate": 'Basic realm="x"' } }))).verdict,
+      "accepted",
+    );
+    const refusedScope = await verdict(
+      new Response(null, { status: 302, headers: { location: `${redirectUri}?error=invalid_scope` } }),
+    );
     assert.ok(refusedScope.verdict === "refused" && refusedScope.subject === "request");
     const refusedRedirect = await verdict(html("<h1>invalid_request</h1><p>Mismatching redirect URI.</p>"));
     assert.ok(refusedRedirect.verdict === "refused" && refusedRedirect.subject === "redirect");
@@ -181,7 +251,10 @@ describe("verify: strict URL checks, before any network call", () => {
 
   it("fails an http URL on a real host at mcp-url, and skips the rest", async () => {
     const network = noNetwork();
-    const report = await verifyConnector({ ...one, remoteMcpServerUrl: "http://acme.example.com/ai/mcp/" }, { fetch: network.fetch, emulator: true, login: true });
+    const report = await verifyConnector(
+      { ...one, remoteMcpServerUrl: "http://acme.example.com/ai/mcp/" },
+      { fetch: network.fetch, emulator: true, login: true },
+    );
     expectStatuses(report, onlyUrlFails);
     assert.match(report.steps[0].cause ?? "", /https only/);
     assert.match(report.steps[0].fix ?? "", /https:\/\/acme\.example\.com\/ai\/mcp\//);
@@ -191,7 +264,10 @@ describe("verify: strict URL checks, before any network call", () => {
 
   it("fails an https URL on another port than 443 at mcp-url", async () => {
     const network = noNetwork();
-    const report = await verifyConnector({ ...one, remoteMcpServerUrl: "https://acme.example.com:8443/ai/mcp/" }, { fetch: network.fetch });
+    const report = await verifyConnector(
+      { ...one, remoteMcpServerUrl: "https://acme.example.com:8443/ai/mcp/" },
+      { fetch: network.fetch },
+    );
     expectStatuses(report, onlyUrlFails);
     assert.match(report.steps[0].cause ?? "", /port 443/);
     assert.deepEqual(network.calls, []);
@@ -200,19 +276,28 @@ describe("verify: strict URL checks, before any network call", () => {
   it("fails loopback http outside emulator mode, and a value that is not a URL", async () => {
     const network = noNetwork();
     for (const url of ["http://127.0.0.1:9/ai/mcp/", "not a url"]) {
-      expectStatuses(await verifyConnector({ ...one, remoteMcpServerUrl: url }, { fetch: network.fetch }), onlyUrlFails);
+      expectStatuses(
+        await verifyConnector({ ...one, remoteMcpServerUrl: url }, { fetch: network.fetch }),
+        onlyUrlFails,
+      );
     }
     assert.deepEqual(network.calls, []);
   });
 
   it("runs the steps in the order of STEP_IDS", () => {
-    assert.deepEqual(ALL_STEPS.map((step) => step.id), [...STEP_IDS]);
+    assert.deepEqual(
+      ALL_STEPS.map((step) => step.id),
+      [...STEP_IDS],
+    );
   });
 });
 
 describe("verify: report and CLI usage", () => {
   it("prints one line per step with cause and fix, and JSON with ok", async () => {
-    const report = await verifyConnector({ ...one, remoteMcpServerUrl: "https://acme.example.com:8443/ai/mcp/" }, { fetch: noNetwork().fetch });
+    const report = await verifyConnector(
+      { ...one, remoteMcpServerUrl: "https://acme.example.com:8443/ai/mcp/" },
+      { fetch: noNetwork().fetch },
+    );
     const text = formatReports([report]);
     assert.equal(text.split("\n").filter((line) => /^ {2}(PASS|WARN|FAIL|SKIP) /.test(line)).length, STEP_IDS.length);
     assert.match(text, /FAIL {2}mcp-url .*\n {8}cause: .*\n {8}fix: {3}/);
@@ -284,7 +369,10 @@ describe("verify: report and CLI usage", () => {
 
   it("exits 1 with a failed step and takes the secret from the environment", async () => {
     const io = captureIo({ env: { ALATION_CONNECTOR_CLIENT_SECRET: "CANARY-env-secret" } });
-    const status = await runCli(["verify", "--mcp-url", "http://acme.example.com/ai/mcp/", "--client-id", "x", "--json"], io);
+    const status = await runCli(
+      ["verify", "--mcp-url", "http://acme.example.com/ai/mcp/", "--client-id", "x", "--json"],
+      io,
+    );
     assert.equal(status, 1);
     assert.equal(JSON.parse(io.out()).connectors[0].steps[0].status, "fail");
     assert.ok(!io.out().includes("CANARY"));
@@ -292,7 +380,10 @@ describe("verify: report and CLI usage", () => {
 
   it("takes a client id that starts with a dash (base64url ids may) as the value of --client-id", async () => {
     const io = captureIo({ env: { ALATION_CONNECTOR_CLIENT_SECRET: "s3cret" } });
-    const status = await runCli(["verify", "--mcp-url", "http://acme.example.com/ai/mcp/", "--client-id", "-Xy_1", "--json"], io);
+    const status = await runCli(
+      ["verify", "--mcp-url", "http://acme.example.com/ai/mcp/", "--client-id", "-Xy_1", "--json"],
+      io,
+    );
     assert.equal(status, 1, "parsed and verified (and failed on the http URL), not refused as usage");
     assert.equal(JSON.parse(io.out()).connectors[0].clientId, "-Xy_1");
   });
@@ -301,7 +392,10 @@ describe("verify: report and CLI usage", () => {
     const http = (c: typeof one) => ({ ...c, remoteMcpServerUrl: c.remoteMcpServerUrl.replace("https", "http") });
     const io = captureIo({ stdin: JSON.stringify({ tenants: { acme: http(one), beta: http(two) } }) });
     assert.equal(await runCli(["verify", "--json"], io), 1);
-    assert.deepEqual(JSON.parse(io.out()).connectors.map((c: { name: string }) => c.name), ["tenants.acme", "tenants.beta"]);
+    assert.deepEqual(
+      JSON.parse(io.out()).connectors.map((c: { name: string }) => c.name),
+      ["tenants.acme", "tenants.beta"],
+    );
     assert.ok(!io.out().includes(one.clientSecret) && !io.out().includes(two.clientSecret));
   });
 });
@@ -327,7 +421,10 @@ describe("verify: the field's broken servers (a fake tenant on https, no socket)
   it("fails a 307 on the MCP URL at mcp-no-redirect, naming where it points", async () => {
     const report = await verify({ mcpRedirect: true });
     expectStatuses(report, failsAt("mcp-no-redirect"));
-    assert.match(stepOf(report, "mcp-no-redirect").cause ?? "", /307 redirect from https:\/\/tenant\.example\.com\/ai\/mcp\/ to https:\/\/tenant\.example\.com\/ai\/mcp\/v2\//);
+    assert.match(
+      stepOf(report, "mcp-no-redirect").cause ?? "",
+      /307 redirect from https:\/\/tenant\.example\.com\/ai\/mcp\/ to https:\/\/tenant\.example\.com\/ai\/mcp\/v2\//,
+    );
   });
 
   it("fails a relative resource_metadata at resource-metadata-url", async () => {
@@ -343,10 +440,14 @@ describe("verify: the field's broken servers (a fake tenant on https, no socket)
   });
 
   it("fails an unreachable host at mcp-reachable, and bounds a silent one by the timeout", async () => {
-    const unreachable = await verifyConnector({ ...input, remoteMcpServerUrl: "https://elsewhere.example.com/ai/mcp/" }, { fetch: fakeTenantFetch().fetch });
+    const unreachable = await verifyConnector(
+      { ...input, remoteMcpServerUrl: "https://elsewhere.example.com/ai/mcp/" },
+      { fetch: fakeTenantFetch().fetch },
+    );
     expectStatuses(unreachable, failsAt("mcp-reachable"));
     assert.match(stepOf(unreachable, "mcp-reachable").cause ?? "", /MCP URL is reachable: cannot connect/);
-    const silent: FetchFn = (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+    const silent: FetchFn = (_url, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
     const started = Date.now();
     const timedOut = await verifyConnector(input, { fetch: silent, timeoutMs: 100 });
     assert.ok(Date.now() - started < 2000);
