@@ -2,7 +2,8 @@
 // Pulumi's provider server as the engine drives a fresh stack (Check, then Create, P resources at once); beside
 // it, in the same run, a naive client that opens a connection per request for the same creates.
 import { Client } from "undici";
-import { ADMIN_TOKEN, CLIENTS_PATH, guideClient, startTestTenant, type TestTenant } from "../tests/emulator/helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../tests/support/test-tenant";
+import { guideClient } from "../tests/support/connector-guide";
 import { readCount, resetCount } from "./counting";
 import { startProbedServer } from "./provider-process";
 import { connectorApplication, type Props } from "./resources";

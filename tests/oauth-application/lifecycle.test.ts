@@ -2,7 +2,7 @@
 // under mocks and the package installed from `npm pack`: Configure, Check, Diff, Create, Read, Update, Delete,
 // asserting the tenant's own state after each step.
 import { strict as assert } from "node:assert";
-import { ADMIN_TOKEN, CLIENTS_PATH } from "../emulator/helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
 import {
   CLAUDE_REDIRECT_URIS,
   checkAndCreate,
@@ -10,7 +10,7 @@ import {
   startHarness,
   type Harness,
   type Props,
-} from "./harness";
+} from "../support/provider-harness";
 
 describe("OAuthApplication lifecycle through the dynamic-provider server", function () {
   this.timeout(60000);
