@@ -7,7 +7,8 @@ process.env.TS_NODE_PROJECT = "tsconfig.json";
 process.env.PYTHONDONTWRITEBYTECODE = "1";
 const named = process.argv.slice(2).some((arg) => arg.startsWith("tests/") || arg.endsWith(".ts"));
 module.exports = {
-  require: ["ts-node/register"],
+  // The root hooks: the cleanup after every test that all suites share (tests/support/root-hooks.ts).
+  require: ["ts-node/register", "tests/support/root-hooks.ts"],
   ...(named ? {} : { spec: ["tests/**/*.test.ts"] }),
   extension: ["ts"],
   timeout: 60000,

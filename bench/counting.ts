@@ -1,5 +1,5 @@
 // The emulator's request counter (GET/DELETE /__emulator/requests): what a piece of work cost a tenant in HTTP.
-import type { TestTenant } from "../tests/emulator/helpers";
+import type { TestTenant } from "../tests/support/test-tenant";
 
 /** Requests and TCP connections a tenant received. */
 export interface RequestCount {

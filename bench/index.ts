@@ -3,9 +3,9 @@
 // when a REST-only stack made the provider load the Kubernetes client or the SSH library.
 // Uses the built dist/ through a packed install (`npm run bench` builds first).
 import * as os from "node:os";
-import { startTestTenant } from "../tests/emulator/helpers";
+import { startTestTenant } from "../tests/support/test-tenant";
 import { installedPackageProject } from "../tests/support/installed-package";
-import { emulatorCommandEnv } from "../tests/shell/lifecycle";
+import { emulatorCommandEnv } from "../tests/support/provider-harness";
 import { measureColdStart, type ColdStartResult } from "./cold-start";
 import { summarizeModules, type ModuleSummary } from "./modules";
 import { parseOptions, type BenchOptions } from "./options";

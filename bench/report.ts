@@ -3,49 +3,73 @@ import type { BenchReport } from "./index";
 
 /** The report as aligned text tables, one per section. */
 export function formatReport(report: BenchReport): string {
-  const { machine, providerBytes, coldStart, requests, rollout, goals } = report;
-  const sections: string[] = [];
-  sections.push(
-    `pulumi-alation benchmark (${report.options.quick ? "quick" : "full"}) on ${machine.nproc} x ` +
-      `${machine.cpuModel}, Node ${machine.node}, ${machine.date} (load average ${machine.loadAverageAtStart} at ` +
-      `start), ${report.durationSeconds} s`,
-  );
-  sections.push(
+  const sections = [
+    heading(report),
+    providerBytesTable(report),
+    coldStartTable(report),
+    restStackLine(report),
+    ...requestTables(report),
+    rolloutTable(report),
+    rolloutCpuLine(report),
     table(
-      "__provider in state",
-      ["resource", "__provider bytes", "state bytes", "share"],
-      [
-        ...(["oauthApplication", "featureFlag"] as const).map((name) => [
-          name,
-          providerBytes[name].providerBytes,
-          providerBytes[name].stateBytes,
-          percent(providerBytes[name].share),
-        ]),
-      ],
+      "goals",
+      ["goal", "met", "measured"],
+      Object.entries(report.goals).map(([goal, { met, measured }]) => [goal, met ? "yes" : "NO", measured]),
     ),
+  ];
+  return sections.join("\n\n") + "\n";
+}
+
+function heading({ machine, options, durationSeconds }: BenchReport): string {
+  return (
+    `pulumi-alation benchmark (${options.quick ? "quick" : "full"}) on ${machine.nproc} x ` +
+    `${machine.cpuModel}, Node ${machine.node}, ${machine.date} (load average ${machine.loadAverageAtStart} at ` +
+    `start), ${durationSeconds} s`
   );
-  sections.push(
-    table(
-      `cold start (median of ${coldStart.samples})`,
-      ["provider", "spawn to listening ms", "spawn to first Check ms", "peak MiB", "modules"],
-      [
-        ...(["baseline", "oauthApplication"] as const).map((name) => [
-          name,
-          coldStart[name].spawnToListeningMs,
-          coldStart[name].spawnToFirstCheckMs,
-          coldStart[name].peakMemoryMiB,
-          coldStart[name].modules.files,
-        ]),
-        ["ratio / added", "", `${coldStart.ratio}x / +${coldStart.addedMs} ms`, "", ""],
-      ],
-    ),
+}
+
+function providerBytesTable({ providerBytes }: BenchReport): string {
+  return table(
+    "__provider in state",
+    ["resource", "__provider bytes", "state bytes", "share"],
+    [
+      ...(["oauthApplication", "featureFlag"] as const).map((name) => [
+        name,
+        providerBytes[name].providerBytes,
+        providerBytes[name].stateBytes,
+        percent(providerBytes[name].share),
+      ]),
+    ],
   );
-  sections.push(
-    `REST-only stack loaded ${report.restStackModules.files} modules; ` +
-      `pulumi-alation files: ${report.restStackModules.libraryFiles.length}; ` +
-      `shell-only packages loaded: ${report.restStackModules.shellOnlyPackagesLoaded.join(", ") || "none"}`,
+}
+
+function coldStartTable({ coldStart }: BenchReport): string {
+  return table(
+    `cold start (median of ${coldStart.samples})`,
+    ["provider", "spawn to listening ms", "spawn to first Check ms", "peak MiB", "modules"],
+    [
+      ...(["baseline", "oauthApplication"] as const).map((name) => [
+        name,
+        coldStart[name].spawnToListeningMs,
+        coldStart[name].spawnToFirstCheckMs,
+        coldStart[name].peakMemoryMiB,
+        coldStart[name].modules.files,
+      ]),
+      ["ratio / added", "", `${coldStart.ratio}x / +${coldStart.addedMs} ms`, "", ""],
+    ],
   );
-  sections.push(
+}
+
+function restStackLine({ restStackModules }: BenchReport): string {
+  return (
+    `REST-only stack loaded ${restStackModules.files} modules; ` +
+    `pulumi-alation files: ${restStackModules.libraryFiles.length}; ` +
+    `shell-only packages loaded: ${restStackModules.shellOnlyPackagesLoaded.join(", ") || "none"}`
+  );
+}
+
+function requestTables({ requests }: BenchReport): string[] {
+  return [
     table(
       "HTTP requests per operation (apiAccessToken)",
       ["operation", "requests", "routes"],
@@ -57,8 +81,6 @@ export function formatReport(report: BenchReport): string {
         ]),
       ],
     ),
-  );
-  sections.push(
     table(
       "HTTP requests per operation (token modes, in order, one process)",
       ["mode", "operation", "requests", "routes"],
@@ -68,50 +90,46 @@ export function formatReport(report: BenchReport): string {
         ),
       ],
     ),
-  );
-  sections.push(
-    table(
-      `rollout: ${rollout.connectors} connectors, ${rollout.tenants} tenants, +${rollout.latencyMs} ms, ` +
-        `parallel ${rollout.parallel}, ` +
-        `lower bound ${rollout.lowerBoundMs} ms, median of ${rollout.repetitions}`,
-      ["client", "wall ms", "x lower bound", "requests/connector", "connections/tenant (min..max, mean)", "peak MiB"],
+  ];
+}
+
+function rolloutTable({ rollout }: BenchReport): string {
+  return table(
+    `rollout: ${rollout.connectors} connectors, ${rollout.tenants} tenants, +${rollout.latencyMs} ms, ` +
+      `parallel ${rollout.parallel}, ` +
+      `lower bound ${rollout.lowerBoundMs} ms, median of ${rollout.repetitions}`,
+    ["client", "wall ms", "x lower bound", "requests/connector", "connections/tenant (min..max, mean)", "peak MiB"],
+    [
       [
-        [
-          "provider",
-          rollout.provider.wallMs,
-          rollout.provider.ratioToLowerBound,
-          rollout.provider.requestsPerConnector,
-          spread(rollout.provider.connectionsPerTenant),
-          rollout.provider.peakMemoryMiB,
-        ],
-        [
-          "naive",
-          rollout.naive.wallMs,
-          rollout.naive.ratioToLowerBound,
-          rollout.naive.requestsPerConnector,
-          spread(rollout.naive.connectionsPerTenant),
-          "",
-        ],
-        ["provider / naive", rollout.providerToNaive.wallTime, "", "", rollout.providerToNaive.connections, ""],
+        "provider",
+        rollout.provider.wallMs,
+        rollout.provider.ratioToLowerBound,
+        rollout.provider.requestsPerConnector,
+        spread(rollout.provider.connectionsPerTenant),
+        rollout.provider.peakMemoryMiB,
       ],
-    ),
+      [
+        "naive",
+        rollout.naive.wallMs,
+        rollout.naive.ratioToLowerBound,
+        rollout.naive.requestsPerConnector,
+        spread(rollout.naive.connectionsPerTenant),
+        "",
+      ],
+      ["provider / naive", rollout.providerToNaive.wallTime, "", "", rollout.providerToNaive.connections, ""],
+    ],
   );
-  sections.push(
+}
+
+function rolloutCpuLine({ rollout }: BenchReport): string {
+  return (
     `provider process CPU during the rollout: ${rollout.provider.cpuMs} ms ` +
-      `(${rollout.provider.cpuMsPerConnector} ms per connector); ` +
-      `wall / max(lower bound, that CPU) = ${rollout.provider.ratioToCpuAwareBound}; this process (tenants, ` +
-      `clients): ` +
-      `${rollout.provider.driverCpuMs} ms with the provider, ${rollout.naive.driverCpuMs} ms naive; ` +
-      `peak memory ${rollout.peakMemoryToBaseline}x the baseline's`,
+    `(${rollout.provider.cpuMsPerConnector} ms per connector); ` +
+    `wall / max(lower bound, that CPU) = ${rollout.provider.ratioToCpuAwareBound}; this process (tenants, ` +
+    `clients): ` +
+    `${rollout.provider.driverCpuMs} ms with the provider, ${rollout.naive.driverCpuMs} ms naive; ` +
+    `peak memory ${rollout.peakMemoryToBaseline}x the baseline's`
   );
-  sections.push(
-    table(
-      "goals",
-      ["goal", "met", "measured"],
-      Object.entries(goals).map(([goal, { met, measured }]) => [goal, met ? "yes" : "NO", measured]),
-    ),
-  );
-  return sections.join("\n\n") + "\n";
 }
 
 function table(title: string, header: string[], rows: Array<Array<string | number>>): string {

@@ -1,13 +1,11 @@
 // HTTP requests per operation: each operation of an OAuthApplication driven through Pulumi's provider server as the
 // engine drives it, the tenant's request counter reset before and read after.
-import type { TestTenant } from "../tests/emulator/helpers";
+import { UNKNOWN } from "../provider/schema/unknown";
+import type { TestTenant } from "../tests/support/test-tenant";
 import type { ProviderServer } from "../tests/support/provider-server";
 import { credentialsFor } from "../tests/support/tenant-credentials";
 import { counted, type RequestCount } from "./counting";
 import { oauthApplication, type Props } from "./resources";
-
-/** Pulumi's unknown value, as previews send it. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** What one operation cost. */
 export type OperationCost = Omit<RequestCount, "connections">;

@@ -2,13 +2,11 @@
 // `__provider`, built under Pulumi's mocks from the library's own classes.
 import * as pulumi from "@pulumi/pulumi";
 import { AlationClaudeConnector, FeatureFlag, OAuthApplication } from "../provider";
-import { ADMIN_TOKEN, JWT_FLAG } from "../tests/emulator/helpers";
+import { ADMIN_TOKEN, JWT_FLAG } from "../tests/support/test-tenant";
 import { serializeResource, type SerializedResource } from "../tests/support/serialized-provider";
+import { CLAUDE_REDIRECT_URIS } from "../tests/support/provider-harness";
 
 export type Props = Record<string, unknown>;
-
-/** Claude's callbacks, as the connector guide lists them. */
-const CLAUDE_REDIRECT_URIS = ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"];
 
 /** An OAuthApplication reaching `tenantUrl` over REST with the admin token (or `credentials`, when given). */
 export function oauthApplication(

@@ -2,7 +2,8 @@
 // Pulumi's provider server as the engine drives a fresh stack (Check, then Create, P resources at once); beside
 // it, in the same run, a naive client that opens a connection per request for the same creates.
 import { Client } from "undici";
-import { ADMIN_TOKEN, CLIENTS_PATH, guideClient, startTestTenant, type TestTenant } from "../tests/emulator/helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../tests/support/test-tenant";
+import { guideClient } from "../tests/support/connector-guide";
 import { readCount, resetCount } from "./counting";
 import { startProbedServer } from "./provider-process";
 import { connectorApplication, type Props } from "./resources";
@@ -65,42 +66,8 @@ export async function measureRollout(project: string, options: RolloutOptions): 
   const tenants: TestTenant[] = [];
   try {
     for (let t = 0; t < options.tenants; t++) tenants.push(await startTestTenant({ faults }));
-    const inputsByTenant: Props[] = [];
-    for (const tenant of tenants) inputsByTenant.push((await connectorApplication(tenant.url)).inputs);
-    // Round robin: neighbours in the program's order are on different tenants, as in a loop over tenants.
-    const tenantOf = (i: number) => i % tenants.length;
     const lowerBoundMs = (options.latencyMs * SEQUENTIAL_CALLS_PER_CONNECTOR * options.connectors) / options.parallel;
-
-    const providerRuns: Array<RolloutRun & { cpuMs: number; peakMemoryMiB: number }> = [];
-    const naiveRuns: RolloutRun[] = [];
-    // Alternately, so that both see the same moments of a shared machine. Every provider run is a fresh provider
-    // process (as each `pulumi up` starts one: new connection pools), and every run creates new applications.
-    for (let repetition = 0; repetition < options.repetitions; repetition++) {
-      const probed = await startProbedServer(project);
-      try {
-        // Started, configured and past its first Check: the cold start is measured on its own.
-        await probed.server.configure({});
-        await probed.server.check({}, { ...inputsByTenant[0], name: "warm-up" });
-        const cpuBefore = probed.cpuMs();
-        const run = await timedRun(tenants, options, lowerBoundMs, async (i) => {
-          const checked = await probed.server.check(
-            {},
-            { ...inputsByTenant[tenantOf(i)], name: `claude-${repetition}-${i}` },
-          );
-          if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
-          await probed.server.create(checked.inputs);
-        });
-        providerRuns.push({ ...run, cpuMs: probed.cpuMs() - cpuBefore, peakMemoryMiB: probed.peakMemoryMiB() });
-      } finally {
-        await probed.stop();
-      }
-      naiveRuns.push(
-        await timedRun(tenants, options, lowerBoundMs, (i) =>
-          createWithNewConnection(tenants[tenantOf(i)], `naive-${repetition}-${i}`),
-        ),
-      );
-    }
-
+    const { providerRuns, naiveRuns } = await runRepetitions(project, tenants, options, lowerBoundMs);
     const median = medianRun(providerRuns);
     const provider: RolloutResult["provider"] = {
       ...median,
@@ -129,6 +96,49 @@ export async function measureRollout(project: string, options: RolloutOptions): 
   } finally {
     await Promise.all(tenants.map((tenant) => tenant.stop()));
   }
+}
+
+/** Every repetition's provider run and naive run. */
+async function runRepetitions(
+  project: string,
+  tenants: TestTenant[],
+  options: RolloutOptions,
+  lowerBoundMs: number,
+): Promise<{ providerRuns: Array<RolloutRun & { cpuMs: number; peakMemoryMiB: number }>; naiveRuns: RolloutRun[] }> {
+  const inputsByTenant: Props[] = [];
+  for (const tenant of tenants) inputsByTenant.push((await connectorApplication(tenant.url)).inputs);
+  // Round robin: neighbours in the program's order are on different tenants, as in a loop over tenants.
+  const tenantOf = (i: number) => i % tenants.length;
+  const providerRuns: Array<RolloutRun & { cpuMs: number; peakMemoryMiB: number }> = [];
+  const naiveRuns: RolloutRun[] = [];
+  // Alternately, so that both see the same moments of a shared machine. Every provider run is a fresh provider
+  // process (as each `pulumi up` starts one: new connection pools), and every run creates new applications.
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    const probed = await startProbedServer(project);
+    try {
+      // Started, configured and past its first Check: the cold start is measured on its own.
+      await probed.server.configure({});
+      await probed.server.check({}, { ...inputsByTenant[0], name: "warm-up" });
+      const cpuBefore = probed.cpuMs();
+      const run = await timedRun(tenants, options, lowerBoundMs, async (i) => {
+        const checked = await probed.server.check(
+          {},
+          { ...inputsByTenant[tenantOf(i)], name: `claude-${repetition}-${i}` },
+        );
+        if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+        await probed.server.create(checked.inputs);
+      });
+      providerRuns.push({ ...run, cpuMs: probed.cpuMs() - cpuBefore, peakMemoryMiB: probed.peakMemoryMiB() });
+    } finally {
+      await probed.stop();
+    }
+    naiveRuns.push(
+      await timedRun(tenants, options, lowerBoundMs, (i) =>
+        createWithNewConnection(tenants[tenantOf(i)], `naive-${repetition}-${i}`),
+      ),
+    );
+  }
+  return { providerRuns, naiveRuns };
 }
 
 /** The run of median wall time, with every run's wall time beside it. */

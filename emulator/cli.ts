@@ -9,7 +9,13 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parseFaultOptions } from "./faults";
 import { shellPath, startEmulator } from "./index";
-import { JWT_FLAG_MODES, type FaultOptions, type JwtFlagMode } from "./types";
+import {
+  JWT_FLAG_MODES,
+  type EmulatorOptions,
+  type FaultOptions,
+  type JwtFlagMode,
+  type RunningEmulator,
+} from "./types";
 
 const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN [--documented-only]
          [--strict-fields] [--jwt-flag required|optional]
@@ -46,6 +52,18 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${shellPath()}\n`);
     return;
   }
+  const flags = parseFlags(argv);
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\nEvery flag, the test hooks and fault injection: ${readmePath()}\n`);
+    return;
+  }
+  const emulator = await startEmulator(emulatorOptions(flags));
+  process.stdout.write(`alation-emulator listening on ${emulator.url}\n`);
+  stopOnSignals(emulator);
+}
+
+/** The command line's flags, as parseArgs reads them (a UsageError for an unknown or malformed one). */
+function parseFlags(argv: string[]) {
   const { values } = asUsageError(() =>
     parseArgs({
       args: withNegativeNumbersJoined(argv),
@@ -69,52 +87,59 @@ async function main(argv: string[]): Promise<void> {
       strict: true,
     }),
   );
-  if (values.help) {
-    process.stdout.write(`${USAGE}\nEvery flag, the test hooks and fault injection: ${readmePath()}\n`);
-    return;
-  }
-  const adminToken = values["admin-token"] ?? process.env.ALATION_EMULATOR_ADMIN_TOKEN;
+  return values;
+}
+
+type Flags = ReturnType<typeof parseFlags>;
+
+/** The emulator's options from the flags (and ALATION_EMULATOR_ADMIN_TOKEN); a UsageError names a bad flag. */
+function emulatorOptions(flags: Flags): EmulatorOptions {
+  const adminToken = flags["admin-token"] ?? process.env.ALATION_EMULATOR_ADMIN_TOKEN;
   if (!adminToken) throw new UsageError("an admin token is required: --admin-token or ALATION_EMULATOR_ADMIN_TOKEN");
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65535) {
-    throw new UsageError(`--port must be a number from 0 to 65535, got ${values.port}`);
+  const port = Number(flags.port);
+  if (!/^\d+$/.test(flags.port) || port > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535, got ${flags.port}`);
   }
 
-  const jwtFlag = values["jwt-flag"] as JwtFlagMode;
+  const jwtFlag = flags["jwt-flag"] as JwtFlagMode;
   if (!JWT_FLAG_MODES.includes(jwtFlag)) {
-    throw new UsageError(`--jwt-flag must be required or optional, got ${values["jwt-flag"]}`);
+    throw new UsageError(`--jwt-flag must be required or optional, got ${flags["jwt-flag"]}`);
   }
+  return {
+    port,
+    host: flags.host,
+    dataDir: flags["data-dir"],
+    adminToken,
+    documentedOnly: flags["documented-only"],
+    strictFields: flags["strict-fields"],
+    jwtFlag,
+    faults: faultOptions(flags),
+    log: flags.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
+  };
+}
 
+/** The fault options of the flags that were given, checked (a UsageError names the flag). */
+function faultOptions(flags: Flags): FaultOptions {
   const number = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
-  const faults: FaultOptions = asUsageError(() =>
+  return asUsageError(() =>
     parseFaultOptions(
       Object.fromEntries(
         Object.entries({
-          rate: number(values["fault-rate"]),
-          kinds: values["fault-kinds"]?.split(",").map((k) => k.trim()),
-          seed: number(values["fault-seed"]),
-          latencyMs: number(values["latency-ms"]),
-          retryAfterSeconds: number(values["retry-after"]),
-          routes: values["fault-routes"],
+          rate: number(flags["fault-rate"]),
+          kinds: flags["fault-kinds"]?.split(",").map((k) => k.trim()),
+          seed: number(flags["fault-seed"]),
+          latencyMs: number(flags["latency-ms"]),
+          retryAfterSeconds: number(flags["retry-after"]),
+          routes: flags["fault-routes"],
         }).filter(([, v]) => v !== undefined),
       ),
       FAULT_FLAGS,
     ),
   );
+}
 
-  const emulator = await startEmulator({
-    port,
-    host: values.host,
-    dataDir: values["data-dir"],
-    adminToken,
-    documentedOnly: values["documented-only"],
-    strictFields: values["strict-fields"],
-    jwtFlag,
-    faults,
-    log: values.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
-  });
-  process.stdout.write(`alation-emulator listening on ${emulator.url}\n`);
-
+/** SIGINT and SIGTERM stop the emulator cleanly (exit 0), or exit 1 saying why they could not. */
+function stopOnSignals(emulator: RunningEmulator): void {
   // A clean stop loses nothing: every accepted change is on disk before its answer, and stop() waits for writes.
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -4,15 +4,16 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { clientRoutes } from "./clients-api";
 import type { Fault } from "./faults";
-import { hookRoutes } from "./hooks";
 import { HttpError, sendJson, sendText } from "./http";
 import { legacyTokenRoutes } from "./legacy-tokens";
 import { mcpRoutes } from "./mcp";
 import { metadataRoutes } from "./metadata";
 import { oauthRoutes } from "./oauth";
 import { Router, requestContext } from "./router";
+import { shellEndpointRoutes } from "./shell-endpoints";
 import { StoreWriteError } from "./store";
 import type { Tenant } from "./tenant";
+import { testHookRoutes } from "./test-hooks";
 
 const HOOK_PREFIX = "/__emulator/";
 const DEFAULT_REQUEST_TIMEOUT_MS = 30000;
@@ -26,7 +27,7 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
     ...metadataRoutes(),
     ...mcpRoutes(),
   ]);
-  const hooks = new Router(hookRoutes());
+  const hooks = new Router([...testHookRoutes(), ...shellEndpointRoutes()]);
   const requestTimeout = tenant.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = http.createServer({
     requestTimeout,

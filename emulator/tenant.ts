@@ -5,7 +5,7 @@ import { FaultPlan } from "./faults";
 import { mcpPath } from "./metadata";
 import { SigningKey } from "./signing";
 import { JWT_IN_V1_FLAG, confFlag } from "./conf";
-import type { ServiceAccountRecord, TenantStore } from "./store";
+import type { ClientRecord, ServiceAccountRecord, TenantStore } from "./store";
 import type { EmulatorOptions } from "./types";
 
 /** A user of the tenant. */
@@ -115,4 +115,10 @@ export function sameSecret(expected: string, given: string): boolean {
 /** A fresh random token, URL-safe (like Python's secrets.token_urlsafe). */
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");
+}
+
+/** The OAuth application (admin API client) with this id, if any. */
+export function findClient(tenant: Tenant, clientId: string | null): ClientRecord | undefined {
+  const clients = tenant.store.state.clients;
+  return clientId !== null && Object.prototype.hasOwnProperty.call(clients, clientId) ? clients[clientId] : undefined;
 }

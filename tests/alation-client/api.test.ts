@@ -1,17 +1,9 @@
 // The REST client's API logic against scripted local servers: the three ways to authenticate (with token caching
 // and renewal), "route not served" versus "client gone", pagination and tolerant parsing of answers.
 import { strict as assert } from "node:assert";
-import {
-  AlationClient,
-  AlationError,
-  clearTokenCache,
-  closeHttpPools,
-  forgetRefusedFields,
-  type ConnectionSettings,
-} from "../../provider/alation";
+import { AlationClient, AlationError, closeHttpPools, type ConnectionSettings } from "../../provider/alation";
 import { alationShaped, NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
-import { guideClient } from "../emulator/helpers";
-import { guideApplication } from "../support/guide-application";
+import { guideClient, guideApplication } from "../support/connector-guide";
 import {
   json,
   startScriptedServer,
@@ -45,13 +37,6 @@ function routes(table: Record<string, (r: RecordedRequest) => ScriptedAnswer>): 
 describe("alation client: API logic", function () {
   this.timeout(20000);
   let server: ScriptedServer;
-
-  afterEach(async () => {
-    await closeHttpPools();
-    clearTokenCache();
-    forgetRefusedFields();
-    await server?.close();
-  });
 
   describe("authentication", () => {
     it("sends an API access token as header TOKEN", async () => {

@@ -1,9 +1,9 @@
 // The REST client against the emulated tenant: every call with each way to authenticate, asserting the tenant's
 // own state; the documented-only tenant (no GET); retries through injected faults.
 import { strict as assert } from "node:assert";
-import { AlationClient, clearTokenCache, closeHttpPools } from "../../provider/alation";
-import { guideApplication } from "../support/guide-application";
-import { startTestTenant, type TestTenant } from "../emulator/helpers";
+import { AlationClient } from "../../provider/alation";
+import { guideApplication } from "../support/connector-guide";
+import { startTestTenant, type TestTenant } from "../support/test-tenant";
 import { AUTH_MODES, credentialsFor } from "../support/tenant-credentials";
 
 const FIELDS = guideApplication({
@@ -14,12 +14,6 @@ const FAST_RETRY = { attempts: 6, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterM
 describe("alation client against the emulator", function () {
   this.timeout(30000);
   let tenant: TestTenant;
-
-  afterEach(async () => {
-    await closeHttpPools();
-    clearTokenCache();
-    await tenant?.stop();
-  });
 
   for (const mode of AUTH_MODES) {
     it(`creates, reads, finds, updates, rotates and deletes (${mode})`, async () => {

@@ -2,14 +2,8 @@
 // connections, keep-alive, and errors that say what failed without any secret.
 import { strict as assert } from "node:assert";
 import * as net from "node:net";
-import {
-  AlationClient,
-  AlationError,
-  clearTokenCache,
-  closeHttpPools,
-  type ConnectionSettings,
-} from "../../provider/alation";
-import { guideApplication } from "../support/guide-application";
+import { AlationClient, AlationError, type ConnectionSettings } from "../../provider/alation";
+import { guideApplication } from "../support/connector-guide";
 import { json, startScriptedServer, type ScriptedServer } from "../support/scripted-http";
 
 const TOKEN = "api-access-token-0123456789";
@@ -43,12 +37,6 @@ async function failure(promise: Promise<unknown>): Promise<AlationError> {
 describe("alation client: HTTP behaviour", function () {
   this.timeout(20000);
   let server: ScriptedServer;
-
-  afterEach(async () => {
-    await closeHttpPools();
-    clearTokenCache();
-    await server?.close();
-  });
 
   it("retries an idempotent call on 503, 502 and 504, then returns the answer", async () => {
     const statuses = [503, 502, 504];

@@ -19,9 +19,10 @@ import {
   loopbackRedirectUri,
   verifyConnector,
 } from "../../provider/verify";
-import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
-import { basicAuthBrowser, freePort } from "../verify/helpers";
+import { basicAuthBrowser } from "../support/basic-auth-browser";
+import { freePort } from "../support/ports";
 
 /** A client as the emulator's state hook lists it. */
 type EmulatedClient = Omit<ClientRecord, "id">;

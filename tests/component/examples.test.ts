@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { shellPath } from "../../emulator";
 import { JWT_FEATURE_FLAG } from "../../provider";
-import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { startKubeApiServer, type KubeApiServer } from "../support/kube-api-server";
 import {

@@ -11,7 +11,8 @@ import { AlationClaudeConnector, type AlationClaudeConnectorArgs } from "../../p
 import { closeHttpPools } from "../../provider/alation";
 import { requireOptionalPeer } from "../../provider/peers/optional";
 import { oauthApplication } from "../../provider/runtime";
-import { ADMIN_TOKEN, CLIENTS_PATH, guideClient, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../support/test-tenant";
+import { guideClient } from "../support/connector-guide";
 import { json, startScriptedServer } from "../support/scripted-http";
 import { hasOpenssl, makeTlsMaterial, startTlsTenant } from "../support/tls-tenants";
 

@@ -1,6 +1,7 @@
 // The OAuth client admin API of the emulator, over real HTTP.
 import { strict as assert } from "node:assert";
-import { CLIENTS_PATH, guideClient, startTestTenant, type TestTenant } from "./helpers";
+import { CLIENTS_PATH, startTestTenant, type TestTenant } from "../support/test-tenant";
+import { guideClient } from "../support/connector-guide";
 
 describe("emulator: OAuth client admin API", function () {
   let tenant: TestTenant;

@@ -8,7 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fetch } from "undici";
 import { FAULT_KINDS } from "../../emulator/faults";
-import { CLIENTS_PATH, guideClient, tempDir } from "./helpers";
+import { CLIENTS_PATH, tempDir } from "../support/test-tenant";
+import { guideClient } from "../support/connector-guide";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 // From the sources (dist/ may not be built): ts-node, transpile only.

@@ -1,7 +1,8 @@
 // Fault injection: each kind, the route filter, reproducibility from the seed, and the request counts.
 import { strict as assert } from "node:assert";
 import * as http from "node:http";
-import { CLIENTS_PATH, guideClient, startTestTenant, type TestTenant } from "./helpers";
+import { CLIENTS_PATH, startTestTenant, type TestTenant } from "../support/test-tenant";
+import { guideClient } from "../support/connector-guide";
 
 describe("emulator: fault injection", function () {
   let tenant: TestTenant;

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CUSTOM_MCP_SERVER_ID } from "../../emulator";
-import { startTestTenant, userTokens, type TestTenant } from "./helpers";
+import { startTestTenant, userTokens, type TestTenant } from "../support/test-tenant";
 
 describe("emulator: MCP server at /ai/mcp/", function () {
   let tenant: TestTenant;

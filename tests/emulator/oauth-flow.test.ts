@@ -2,7 +2,7 @@
 // and the ways the tenant refuses a bad exchange.
 import { strict as assert } from "node:assert";
 import * as oauth from "oauth4webapi";
-import { TEST_USER, startTestTenant, userTokens, type Answer, type TestTenant } from "./helpers";
+import { TEST_USER, startTestTenant, userTokens, type Answer, type TestTenant } from "../support/test-tenant";
 
 const CALLBACK = "https://claude.ai/api/mcp/auth_callback";
 const basicUser = `Basic ${Buffer.from(`${TEST_USER.username}:${TEST_USER.password}`).toString("base64")}`;

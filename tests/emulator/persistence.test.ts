@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator";
-import { ADMIN_TOKEN, CLIENTS_PATH, TEST_USER, startTestTenant, tempDir, userTokens } from "./helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH, TEST_USER, startTestTenant, tempDir, userTokens } from "../support/test-tenant";
 
 describe("emulator: persistence", function () {
   let data: { dir: string; remove: () => void };

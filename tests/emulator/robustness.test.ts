@@ -4,7 +4,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { CLIENTS_PATH, guideClient, startTestTenant, tempDir, type TestTenant } from "./helpers";
+import { CLIENTS_PATH, startTestTenant, tempDir, type TestTenant } from "../support/test-tenant";
+import { guideClient } from "../support/connector-guide";
 
 describe("emulator: robustness", function () {
   let tenant: TestTenant;

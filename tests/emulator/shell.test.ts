@@ -3,35 +3,10 @@ import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { shellPath } from "../../emulator";
-import { JWT_FLAG, startTestTenant, userTokens, type TestTenant } from "./helpers";
+import { GUIDE_SCRIPT } from "../support/connector-guide";
+import { JWT_FLAG, startTestTenant, userTokens, type TestTenant } from "../support/test-tenant";
 
 const NOISE = /^Error decrypting value, details: Unknown prefix: None\./;
-
-// The guide's own script (alation-api.md section 5), unchanged.
-const GUIDE_SCRIPT = `import secrets
-from api_authentication.models import Application
-client_id = secrets.token_urlsafe(32)
-client_secret = secrets.token_urlsafe(32)
-app = Application.objects.create(
-   name="alation-ai-hosted-mcp-server",
-   client_id=client_id,
-   client_secret=client_secret,
-   client_type="confidential",
-   redirect_uris=[
-         "https://your-tenant.alationcloud.com/oauth/callback",
-         "https://claude.ai/api/mcp/auth_callback",
-         "https://claude.com/api/mcp/auth_callback"
-         ],
-   refresh_token_expiry=15552000,
-   access_token_expiry=86400,
-   is_active=True,
-   pkce_required=True,
-   jwt_required=True,
-   internal_application=False
-)
-print(f"client_id: {client_id}")
-print(f"client_secret: {client_secret}")
-`;
 
 interface Run {
   code: number | null;

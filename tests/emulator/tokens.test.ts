@@ -1,7 +1,8 @@
 // Legacy API tokens, client-credentials JWTs (service accounts), introspection and the JWKS.
 import { strict as assert } from "node:assert";
 import * as jose from "jose";
-import { CLIENTS_PATH, TEST_USER, guideClient, startTestTenant, type TestTenant } from "./helpers";
+import { CLIENTS_PATH, TEST_USER, startTestTenant, type TestTenant } from "../support/test-tenant";
+import { guideClient } from "../support/connector-guide";
 
 describe("emulator: tokens", function () {
   let tenant: TestTenant;

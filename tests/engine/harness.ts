@@ -15,7 +15,7 @@ import {
 } from "../../provider/verify";
 import { locatePulumiCli, PulumiCliError, type PulumiCli } from "../../tools/pulumi-cli/locate";
 import type { EmulatorOptions } from "../../emulator";
-import { JWT_FLAG, startTestTenant, type Answer, type CallOptions, type TestTenant } from "../emulator/helpers";
+import { JWT_FLAG, startTestTenant, type Answer, type CallOptions, type TestTenant } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { freePort } from "../support/sshd";
+import { freePort } from "../support/ports";
 import { describeEngine, readmeQuotes, repoRoot, run, temporaryFolder, type CommandResult } from "./harness";
 
 /** A copy of the checkout's files (tracked and new, as they are now), sharing the repo's installed packages. */

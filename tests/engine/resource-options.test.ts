@@ -5,7 +5,8 @@
 // `replaceOnChanges` never replaces.
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { CLIENTS_PATH, guideClient } from "../emulator/helpers";
+import { CLIENTS_PATH } from "../support/test-tenant";
+import { guideClient } from "../support/connector-guide";
 import { describeEngine, EngineProject, EngineStack, readmeQuotes, RecordingTenant } from "./harness";
 
 const PROGRAM = `

@@ -3,7 +3,7 @@
 // stores of secrets along the way.
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { CLIENTS_PATH } from "../emulator/helpers";
+import { CLIENTS_PATH } from "../support/test-tenant";
 import { describeEngine, EngineProject, EngineStack, RecordingTenant, repoRoot, verifyConnectors } from "./harness";
 
 const APPLICATION = "pulumi-nodejs:dynamic/alation:OAuthApplication";

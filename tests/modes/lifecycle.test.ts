@@ -5,11 +5,23 @@
 import { strict as assert } from "node:assert";
 import { CUSTOM_MCP_SERVER_ID, type EmulatorOptions } from "../../emulator";
 import { EMULATOR_TEST_USER, runCli, verifyConnector } from "../../provider/verify";
-import { ADMIN_TOKEN, CLIENTS_PATH, JWT_FLAG } from "../emulator/helpers";
-import * as harness from "../oauth-application/harness";
-import * as shellLifecycles from "../shell/lifecycle";
+import { captureIo } from "../support/cli-io";
+import {
+  adoptLifecycle,
+  exerciseLifecycle,
+  featureFlagLifecycle,
+  oauthApplicationLifecycle,
+} from "../support/lifecycles";
+import {
+  CLAUDE_REDIRECT_URIS,
+  checkAndCreate,
+  emulatorCommandEnv,
+  registeredInputs,
+  startShellFixture,
+  type ShellFixture,
+} from "../support/provider-harness";
 import { AUTH_MODES, credentialsFor } from "../support/tenant-credentials";
-import { captureIo } from "../verify/helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH, JWT_FLAG } from "../support/test-tenant";
 
 interface Mode {
   name: string;
@@ -34,13 +46,13 @@ const MODES: Mode[] = [
 for (const mode of MODES) {
   describe(`the whole lifecycle against the emulator, ${mode.name}`, function () {
     this.timeout(120_000);
-    let fixture: shellLifecycles.ShellFixture & { stop(): Promise<void> };
+    let fixture: ShellFixture & { stop(): Promise<void> };
     before(async () => {
       const localShell = async (tenant: { url: string }) => ({
         shell: { local: {} },
-        serverEnv: shellLifecycles.emulatorCommandEnv(tenant.url),
+        serverEnv: emulatorCommandEnv(tenant.url),
       });
-      fixture = await shellLifecycles.startShellFixture(localShell, mode.options);
+      fixture = await startShellFixture(localShell, mode.options);
     });
     after(async () => fixture?.stop());
 
@@ -49,9 +61,9 @@ for (const mode of MODES) {
       await tenant.call("DELETE", "/__emulator/requests");
       for (const auth of AUTH_MODES) {
         const connection = { baseUrl: tenant.url, ...(await credentialsFor(tenant, auth)) };
-        const args = { connection: connection as never, redirectUris: harness.CLAUDE_REDIRECT_URIS };
-        const inputs = await harness.registeredInputs(args, `rest-${auth}`);
-        const outputs = await harness.exerciseLifecycle(server, tenant, inputs);
+        const args = { connection: connection as never, redirectUris: CLAUDE_REDIRECT_URIS };
+        const inputs = await registeredInputs(args, `rest-${auth}`);
+        const outputs = await exerciseLifecycle(server, tenant, inputs);
         assert.deepEqual(outputs.notEnforced, mode.notEnforced, auth);
         const checked = (await server.check({}, inputs)).inputs;
         for (const field of ["jwtRequired", "isActive", "internalApplication"]) {
@@ -71,29 +83,29 @@ for (const mode of MODES) {
         ["shell", { shell }],
       ];
       for (const [path, target] of paths) {
-        const inputs = { ...(await harness.registeredInputs({ redirectUris: [] }, `no-uris-${path}`)), ...target };
-        const created = await harness.checkAndCreate(server, inputs);
+        const inputs = { ...(await registeredInputs({ redirectUris: [] }, `no-uris-${path}`)), ...target };
+        const created = await checkAndCreate(server, inputs);
         const stored = async () => (await tenant.state()).clients.find((c) => c.client_id === created.id);
         assert.deepEqual((await stored())?.redirect_uris, [], path);
-        const news = { ...created.inputs, redirectUris: harness.CLAUDE_REDIRECT_URIS };
+        const news = { ...created.inputs, redirectUris: CLAUDE_REDIRECT_URIS };
         const updated = await server.update(created.id, created.properties, news);
-        assert.deepEqual((await stored())?.redirect_uris, harness.CLAUDE_REDIRECT_URIS, path);
+        assert.deepEqual((await stored())?.redirect_uris, CLAUDE_REDIRECT_URIS, path);
         await server.delete(created.id, updated.properties);
       }
     });
 
     it("shell: FeatureFlag and OAuthApplication lifecycles, and adoption", async () => {
-      await shellLifecycles.featureFlagLifecycle(fixture);
-      await shellLifecycles.oauthApplicationLifecycle(fixture);
-      await shellLifecycles.adoptLifecycle(fixture);
+      await featureFlagLifecycle(fixture);
+      await oauthApplicationLifecycle(fixture);
+      await adoptLifecycle(fixture);
     });
 
     it("the connector verifies as Claude uses it, for the hosted and a custom MCP server (CLI)", async () => {
       const { tenant, server } = fixture;
       const connection = { baseUrl: tenant.url, apiAccessToken: ADMIN_TOKEN };
-      const redirectUris = [`${tenant.url}/oauth/callback`, ...harness.CLAUDE_REDIRECT_URIS];
-      const inputs = await harness.registeredInputs({ connection, redirectUris }, "claude-verified");
-      const created = await harness.checkAndCreate(server, inputs);
+      const redirectUris = [`${tenant.url}/oauth/callback`, ...CLAUDE_REDIRECT_URIS];
+      const inputs = await registeredInputs({ connection, redirectUris }, "claude-verified");
+      const created = await checkAndCreate(server, inputs);
       const connector = { clientId: created.id, clientSecret: String(created.properties.clientSecret) };
       const hosted = { ...connector, remoteMcpServerUrl: `${tenant.url}/ai/mcp/` };
       const verify = () => verifyConnector(hosted, { emulator: true, login: EMULATOR_TEST_USER });

@@ -1,18 +1,18 @@
 // Where the connection comes from (inputs, stack config, environment), each way to authenticate, a tenant that
 // does not serve GET, and a credential rotated since it was recorded in state.
 import { strict as assert } from "node:assert";
-import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { credentialsFor } from "../support/tenant-credentials";
 import {
   CLAUDE_REDIRECT_URIS,
   checkAndCreate,
-  exerciseLifecycle,
   registeredInputs,
   startHarness,
   type Props,
-} from "./harness";
+} from "../support/provider-harness";
+import { exerciseLifecycle } from "../support/lifecycles";
 
 describe("OAuthApplication connections", function () {
   this.timeout(60000);

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer } from "../support/provider-server";
-import { CLAUDE_REDIRECT_URIS, registeredInputs } from "./harness";
+import { CLAUDE_REDIRECT_URIS, registeredInputs } from "../support/provider-harness";
 
 describe("OAuthApplication from the installed package", function () {
   this.timeout(60000);

@@ -2,7 +2,8 @@
 // under mocks and the package installed from `npm pack`: Configure, Check, Diff, Create, Read, Update, Delete,
 // asserting the tenant's own state after each step.
 import { strict as assert } from "node:assert";
-import { ADMIN_TOKEN, CLIENTS_PATH } from "../emulator/helpers";
+import { guideApplication } from "../support/connector-guide";
+import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
 import {
   CLAUDE_REDIRECT_URIS,
   checkAndCreate,
@@ -10,7 +11,7 @@ import {
   startHarness,
   type Harness,
   type Props,
-} from "./harness";
+} from "../support/provider-harness";
 
 describe("OAuthApplication lifecycle through the dynamic-provider server", function () {
   this.timeout(60000);
@@ -91,17 +92,8 @@ describe("OAuthApplication lifecycle through the dynamic-provider server", funct
     assert.equal(client.refresh_token_expiry, 15552000);
     assert.equal(client.pkce_required, true);
     assert.equal(client.client_type, "confidential");
-    for (const key of [
-      "name",
-      "clientType",
-      "redirectUris",
-      "accessTokenExpiry",
-      "refreshTokenExpiry",
-      "pkceRequired",
-      "jwtRequired",
-      "isActive",
-      "internalApplication",
-    ]) {
+    // Every field of an application (the guide's application has them all).
+    for (const key of Object.keys(guideApplication())) {
       assert.deepEqual(created.properties[key], created.inputs[key], `output ${key}`);
     }
     assert.deepEqual(created.properties.notEnforced, [], "the emulator echoes every field it stores");

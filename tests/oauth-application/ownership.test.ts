@@ -3,19 +3,20 @@
 // the recorded secret must still authenticate it at the token endpoint, or (the shell path) match in the same
 // command. Through Pulumi's dynamic-provider server, one process per test as the engine runs one per run.
 import { strict as assert } from "node:assert";
-import { ADMIN_TOKEN, CLIENTS_PATH } from "../emulator/helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer } from "../support/provider-server";
 import { json, startScriptedServer } from "../support/scripted-http";
-import { emulatorCommandEnv, startShellFixture } from "../shell/lifecycle";
 import {
   CLAUDE_REDIRECT_URIS,
+  emulatorCommandEnv,
+  startShellFixture,
   checkAndCreate,
   registeredInputs,
   startHarness,
   type Harness,
   type Props,
-} from "./harness";
+} from "../support/provider-harness";
 
 describe("OAuthApplication delete: only what is still the resource's", function () {
   this.timeout(60000);

@@ -5,7 +5,7 @@ import { UNKNOWN } from "../../provider/schema/unknown";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { json, startScriptedServer, type ScriptedServer } from "../support/scripted-http";
-import { CLAUDE_REDIRECT_URIS, registeredInputs, type Props } from "./harness";
+import { CLAUDE_REDIRECT_URIS, registeredInputs, type Props } from "../support/provider-harness";
 
 describe("OAuthApplication preview: offline check and diff", function () {
   this.timeout(60000);

@@ -1,7 +1,7 @@
 // Taking over an existing application, a create whose answer was lost, a failure after the application exists
 // (recorded as created, never orphaned), a name already taken, and fields the tenant does not confirm.
 import { strict as assert } from "node:assert";
-import { ADMIN_TOKEN, CLIENTS_PATH } from "../emulator/helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
 import { ProviderCallError, cleanEnvironment, startProviderServer } from "../support/provider-server";
@@ -13,7 +13,7 @@ import {
   startHarness,
   type Harness,
   type Props,
-} from "./harness";
+} from "../support/provider-harness";
 
 const LOSE_CREATE_ANSWERS = {
   rate: 1,

@@ -1,7 +1,6 @@
 // Alation's rules as the schemas apply them, offline: redirect URIs, base URLs, ways to authenticate, defaults.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { GUIDE_SETTINGS } from "../support/guide-application";
 import {
   baseUrlProblem,
   checkWithSchema,
@@ -10,6 +9,7 @@ import {
   redirectUriProblem,
   UNKNOWN,
 } from "../../provider/schema";
+import { GUIDE_SETTINGS } from "../support/connector-guide";
 
 const check = (inputs: Record<string, unknown>) =>
   checkWithSchema(oauthApplicationSchema, oauthApplicationShape, inputs);

@@ -5,13 +5,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { OAuthApplication } from "../../provider";
-import { ADMIN_TOKEN } from "../emulator/helpers";
+import { ADMIN_TOKEN } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { json, startScriptedServer, type ScriptedServer } from "../support/scripted-http";
 import { serializeResource } from "../support/serialized-provider";
 import { credentialsFor, secretValues } from "../support/tenant-credentials";
-import { CLAUDE_REDIRECT_URIS, checkAndCreate, registeredInputs, startHarness, type Harness } from "./harness";
+import {
+  CLAUDE_REDIRECT_URIS,
+  checkAndCreate,
+  registeredInputs,
+  startHarness,
+  type Harness,
+} from "../support/provider-harness";
 
 const INPUT_TOKEN = "input-api-access-token-7f3a";
 

@@ -6,11 +6,11 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FeatureFlag } from "../../provider";
-import { startTestTenant, type TestTenant } from "../emulator/helpers";
+import { startTestTenant, type TestTenant } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { serializeResource } from "../support/serialized-provider";
-import { CLAUDE_REDIRECT_URIS, checkAndCreate, registeredInputs } from "../oauth-application/harness";
+import { CLAUDE_REDIRECT_URIS, checkAndCreate, registeredInputs } from "../support/provider-harness";
 
 // Never used to log in: the transport fails before it needs a real key.
 const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n";

@@ -13,8 +13,8 @@ import { FeatureFlag } from "../../provider";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { serializeResource } from "../support/serialized-provider";
+import { hostileTexts } from "../support/hostile-values";
 import { oauthApplicationProvider } from "./fleet";
-import { hostileTexts } from "./hostile-values";
 
 type Props = Record<string, unknown>;
 

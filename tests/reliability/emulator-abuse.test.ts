@@ -8,8 +8,9 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
-import { ADMIN_TOKEN, CLIENTS_PATH, guideClient, startTestTenant, tempDir, type TestTenant } from "../emulator/helpers";
-import { hostileTexts } from "./hostile-values";
+import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, tempDir, type TestTenant } from "../support/test-tenant";
+import { guideClient } from "../support/connector-guide";
+import { hostileTexts } from "../support/hostile-values";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 

@@ -4,8 +4,9 @@
 import { strict as assert } from "node:assert";
 import type { FaultOptions } from "../../emulator";
 import { OAuthApplication } from "../../provider";
-import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { serializeResource } from "../support/serialized-provider";
+import { CLAUDE_REDIRECT_URIS } from "../support/provider-harness";
 import type { Props, StackState } from "./engine";
 
 /** Every kind of transient fault the emulator injects. */
@@ -18,9 +19,6 @@ export const TRANSIENT_FAULTS: NonNullable<FaultOptions["kinds"]> = [
   "drop-after-write",
   "latency",
 ];
-
-/** Claude's callbacks. */
-export const REDIRECT_URIS = ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"];
 
 /** One tenant of the fleet. */
 export interface FleetTenant {
@@ -68,7 +66,7 @@ export async function oauthApplicationProvider(): Promise<string> {
       () =>
         new OAuthApplication("connector", {
           connection: { baseUrl: "https://t.example" },
-          redirectUris: REDIRECT_URIS,
+          redirectUris: CLAUDE_REDIRECT_URIS,
         }),
     )
   ).provider;
@@ -98,7 +96,7 @@ export async function rolloutInputs(
         __provider: provider,
         connection: { baseUrl: baseUrlOf(member), apiAccessToken: ADMIN_TOKEN },
         name: connectorName(i, j),
-        redirectUris: REDIRECT_URIS,
+        redirectUris: CLAUDE_REDIRECT_URIS,
         ...extra,
       });
     }

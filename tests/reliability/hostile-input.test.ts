@@ -8,14 +8,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { FeatureFlag } from "../../provider";
 import { shellPath } from "../../emulator";
-import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { serializeResource } from "../support/serialized-provider";
-import { canaryPath } from "../shell/lifecycle";
+import { canaryPath, hostileTexts } from "../support/hostile-values";
+import { CLAUDE_REDIRECT_URIS } from "../support/provider-harness";
 import { up, type Props, type StackState } from "./engine";
-import { REDIRECT_URIS, oauthApplicationProvider } from "./fleet";
-import { hostileTexts } from "./hostile-values";
+import { oauthApplicationProvider } from "./fleet";
 
 /** Redirect URIs a careless or malicious program may pass; the first ones are valid URIs with hostile parts. */
 function hostileRedirectUris(canary: string): string[] {
@@ -134,7 +134,7 @@ describe("reliability: hostile input", function () {
       ["rest", { connection: { baseUrl: restTenant.url, apiAccessToken: ADMIN_TOKEN } }, restTenant],
       ["shell", { shell: { local: {} } }, shellTenant],
     ];
-    const base = { __provider: applicationProvider, ...reaches[0][1], name: "n", redirectUris: REDIRECT_URIS };
+    const base = { __provider: applicationProvider, ...reaches[0][1], name: "n", redirectUris: CLAUDE_REDIRECT_URIS };
     const names = await sortOut(hostileTexts(canary), base, "name", "name");
     const uris = await sortOut(hostileRedirectUris(canary), base, "redirectUris", "redirectUris[0]", (uri) => [uri]);
     assert.ok(names.accepted.length >= 10, `names accepted: ${names.accepted.length}`);
@@ -150,7 +150,7 @@ describe("reliability: hostile input", function () {
           __provider: applicationProvider,
           ...reach,
           name,
-          redirectUris: REDIRECT_URIS,
+          redirectUris: CLAUDE_REDIRECT_URIS,
         }),
       );
       uris.accepted.forEach((uri, i) =>

@@ -4,16 +4,17 @@
 // connection, shell), in inputs read back, in any error, or in anything the provider server printed.
 import { strict as assert } from "node:assert";
 import { FeatureFlag, OAuthApplication } from "../../provider";
-import { JWT_FLAG, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { JWT_FLAG, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { startKubeApiServer, type KubeApiServer } from "../support/kube-api-server";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { serializeResource } from "../support/serialized-provider";
-import { freePort, startSshd, type TestSshd } from "../support/sshd";
+import { freePort } from "../support/ports";
+import { startSshd, type TestSshd } from "../support/sshd";
 import { credentialsFor } from "../support/tenant-credentials";
-import { emulatorCommandEnv, envPrefix } from "../shell/lifecycle";
+import { CLAUDE_REDIRECT_URIS, emulatorCommandEnv, envPrefix } from "../support/provider-harness";
 import { up, type Props, type StackState } from "./engine";
-import { REDIRECT_URIS, oauthApplicationProvider } from "./fleet";
+import { oauthApplicationProvider } from "./fleet";
 
 const CANARY_API_TOKEN = "canary-api-token-9f1e2d3c4b5a";
 const CANARY_KUBE_TOKEN = "canary-kube-token-7a6b5c4d3e2f";
@@ -104,7 +105,7 @@ describe("reliability: no secret leaks, with canary credentials", function () {
     __provider: await oauthApplicationProvider(),
     ...reach,
     name,
-    redirectUris: REDIRECT_URIS,
+    redirectUris: CLAUDE_REDIRECT_URIS,
   });
   const flag = (shell: Props): Props => ({ __provider: flagProvider, shell, key: JWT_FLAG, value: true });
   const ssh = (overrides: Props = {}): Props => ({
@@ -129,14 +130,14 @@ describe("reliability: no secret leaks, with canary credentials", function () {
         () =>
           new OAuthApplication("a", {
             connection: { baseUrl: tenant.url, apiAccessToken: CANARY_API_TOKEN },
-            redirectUris: REDIRECT_URIS,
+            redirectUris: CLAUDE_REDIRECT_URIS,
           }),
       ),
       await serializeResource(
         () =>
           new OAuthApplication("b", {
             shell: { kubernetes: { kubeconfig: kube.kubeconfig, namespace: "alation", pod: "alation-0" } },
-            redirectUris: REDIRECT_URIS,
+            redirectUris: CLAUDE_REDIRECT_URIS,
           }),
       ),
       await serializeResource(() => new FeatureFlag("c", { shell: ssh() as never, key: JWT_FLAG, value: true })),

@@ -7,18 +7,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { shellPath } from "../../emulator";
-import { CLIENTS_PATH, startTestTenant, type TestTenant } from "../emulator/helpers";
+import { CLIENTS_PATH, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
+import { CLAUDE_REDIRECT_URIS } from "../support/provider-harness";
 import { up, type Props, type StackState } from "./engine";
-import {
-  REDIRECT_URIS,
-  assertInventoriesMatch,
-  oauthApplicationProvider,
-  rolloutInputs,
-  startFleet,
-  stopFleet,
-} from "./fleet";
+import { assertInventoriesMatch, oauthApplicationProvider, rolloutInputs, startFleet, stopFleet } from "./fleet";
 
 const LOSE_CREATE_ANSWERS = { rate: 1, kinds: ["drop-after-write" as const], routes: `^POST ${CLIENTS_PATH}$` };
 
@@ -74,7 +68,7 @@ describe("reliability: lost answers to create", function () {
       __provider: await oauthApplicationProvider(),
       shell: { local: {}, timeoutSeconds: 5 },
       name: "lost in the shell",
-      redirectUris: REDIRECT_URIS,
+      redirectUris: CLAUDE_REDIRECT_URIS,
     };
     const state: StackState = new Map();
     const run = await up(server, new Map([["connector", news]]), state, 1);
@@ -98,7 +92,7 @@ describe("reliability: lost answers to create", function () {
       __provider: await oauthApplicationProvider(),
       connection: { baseUrl: tenant.url, apiAccessToken: token },
       name: "claude",
-      redirectUris: REDIRECT_URIS,
+      redirectUris: CLAUDE_REDIRECT_URIS,
     };
     const state: StackState = new Map();
     const desired = new Map([["connector", news]]);

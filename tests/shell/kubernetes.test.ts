@@ -5,15 +5,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ShellError } from "../../provider/shell";
-import { JWT_FLAG } from "../emulator/helpers";
+import { JWT_FLAG } from "../support/test-tenant";
 import { KubeApiServer, startKubeApiServer } from "../support/kube-api-server";
-import {
-  ShellFixture,
-  emulatorCommandEnv,
-  featureFlagLifecycle,
-  oauthApplicationLifecycle,
-  startShellFixture,
-} from "./lifecycle";
+import { ShellFixture, emulatorCommandEnv, startShellFixture } from "../support/provider-harness";
+import { featureFlagLifecycle, oauthApplicationLifecycle } from "../support/lifecycles";
 import { transportBehaviour, transportFor } from "./transport-behaviour";
 
 describe("shell: kubernetes (a stand-in API server)", function () {

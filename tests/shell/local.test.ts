@@ -1,17 +1,10 @@
 // The local transport: commands run on this machine (as inside the tenant's pod or host), here the emulator's.
 import * as assert from "node:assert/strict";
-import { JWT_FLAG } from "../emulator/helpers";
-import {
-  ShellFixture,
-  adoptLifecycle,
-  emulatorCommandEnv,
-  featureFlagLifecycle,
-  oauthApplicationLifecycle,
-  startShellFixture,
-} from "./lifecycle";
+import { UNKNOWN } from "../../provider/schema/unknown";
+import { JWT_FLAG } from "../support/test-tenant";
+import { ShellFixture, emulatorCommandEnv, startShellFixture } from "../support/provider-harness";
+import { adoptLifecycle, featureFlagLifecycle, oauthApplicationLifecycle } from "../support/lifecycles";
 import { transportBehaviour, transportFor } from "./transport-behaviour";
-
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 describe("shell: local", function () {
   this.timeout(60_000);

@@ -10,19 +10,12 @@ import { ShellError, createShellApplicationStore } from "../../provider/shell";
 import { runChecked } from "../../provider/shell/transport";
 import { APPLICATION_DEFAULTS } from "../../provider/schema/oauth-application";
 import { shellSchema } from "../../provider/schema/shell";
-import { JWT_FLAG } from "../emulator/helpers";
+import { JWT_FLAG } from "../support/test-tenant";
 import { startSsh2Server } from "../support/ssh2-server";
 import { TestSshd, sshServerName, startSshd } from "../support/sshd";
-import {
-  ShellFixture,
-  canaryPath,
-  emulatorCommandEnv,
-  envPrefix,
-  featureFlagLifecycle,
-  hostileText,
-  oauthApplicationLifecycle,
-  startShellFixture,
-} from "./lifecycle";
+import { ShellFixture, emulatorCommandEnv, envPrefix, startShellFixture } from "../support/provider-harness";
+import { canaryPath, hostileText } from "../support/hostile-values";
+import { featureFlagLifecycle, oauthApplicationLifecycle } from "../support/lifecycles";
 import { transportBehaviour, transportFor } from "./transport-behaviour";
 
 // A stand-in alation_conf that keeps each key's value verbatim in a file of FAKE_CONF_DIR, so that any value can be

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import { ShellError, Transport, createShellTransport } from "../../provider/shell";
 import { runChecked } from "../../provider/shell/transport";
 import { shellSchema } from "../../provider/schema/shell";
-import { canaryPath, hostileText } from "./lifecycle";
+import { canaryPath, hostileText } from "../support/hostile-values";
 
 export function transportFor(settings: unknown): Transport {
   return createShellTransport(shellSchema.parse(settings));

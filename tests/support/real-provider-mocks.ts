@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { installedPackageProject } from "./installed-package";
+import { unwrapSecrets } from "./pulumi-secrets";
 
 // The same loader Pulumi's dynamic-provider server uses.
 const requireFromString: (
@@ -19,20 +20,6 @@ interface DynamicProviderStub {
     news: Record<string, unknown>,
   ): Promise<{ inputs?: Record<string, unknown>; failures?: Array<{ property: string; reason: string }> }>;
   create(inputs: Record<string, unknown>): Promise<{ id: string; outs?: Record<string, unknown> }>;
-}
-
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Plain values, as the engine hands them to a provider that does not accept secrets (dynamic providers don't). */
-function withoutSecretWrappers(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSecretWrappers);
-  if (value && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    if (record[SECRET_SIG_KEY] === SECRET_SIG_VALUE) return withoutSecretWrappers(record.value);
-    return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, withoutSecretWrappers(inner)]));
-  }
-  return value;
 }
 
 /** What the mocks saw: every registered resource, in order. */
@@ -68,7 +55,7 @@ export async function setRealProviderMocks(
   await pulumi.runtime.setMocks(
     {
       async newResource(args) {
-        const inputs = withoutSecretWrappers(args.inputs) as Record<string, unknown>;
+        const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
         // Other providers echo their inputs, secrets kept secret (as the Kubernetes provider does).
         let state: Record<string, unknown> = args.inputs;
         let id = `${args.name}-id`;

@@ -1,7 +1,9 @@
 // A tiny HTTP server on 127.0.0.1 whose answers a test scripts request by request: a status with JSON or text,
-// a dropped connection, or no answer at all. Records every request and counts TCP connections.
+// a dropped connection, or no answer at all. Records every request and counts TCP connections. One started during a
+// test is closed when the test ends (test-scope.ts).
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { stopWhenTestEnds } from "./test-scope";
 
 /** A request as the server received it. */
 export interface RecordedRequest {
@@ -70,16 +72,18 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  stopWhenTestEnds({ stop: close });
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     connections: () => connections,
     setScript: (next) => (current = next),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

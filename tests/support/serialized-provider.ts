@@ -1,6 +1,7 @@
 // Builds a resource under Pulumi's mocks and returns what the engine would receive: its type token, its registered
 // inputs and the serialized provider (`__provider`) to feed Pulumi's real dynamic-provider server.
 import * as pulumi from "@pulumi/pulumi";
+import { isSecretValue, unwrapSecrets } from "./pulumi-secrets";
 
 const settings: { getMonitor(): Monitor } = require("@pulumi/pulumi/runtime/settings");
 
@@ -73,21 +74,4 @@ export async function serializeResource(build: () => pulumi.CustomResource): Pro
   const last = registered[registered.length - 1];
   if (!last) throw new Error("no resource was registered");
   return last;
-}
-
-// Pulumi's wire form of a secret: {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value}.
-const SPECIAL_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-function isSecretValue(value: unknown): value is { value: unknown } {
-  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SPECIAL_SIG] === SECRET_SIG;
-}
-
-function unwrapSecrets(value: unknown): unknown {
-  if (isSecretValue(value)) return unwrapSecrets(value.value);
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unwrapSecrets(item)]));
-  }
-  return value;
 }

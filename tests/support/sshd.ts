@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { freeLoopbackPort } from "../../emulator";
+import { freePort } from "./ports";
 import { startSsh2Server } from "./ssh2-server";
 
 export const SSHD = "/usr/sbin/sshd";
@@ -109,9 +109,6 @@ function fingerprint(keyFile: string): string {
   if (!match) throw new Error(`ssh-keygen printed no fingerprint: ${line}`);
   return match[0];
 }
-
-/** A port that was free a moment ago (sshd cannot be told to pick one itself). */
-export const freePort = freeLoopbackPort;
 
 async function waitForPort(port: number, daemon: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;

@@ -2,7 +2,7 @@
 // API access token, a legacy refresh token from the test user's password, the client credentials of a service
 // account whose system user is a Server Admin.
 import type { ConnectionSettings } from "../../provider/alation/settings";
-import { ADMIN_TOKEN, TEST_USER, type TestTenant } from "../emulator/helpers";
+import { ADMIN_TOKEN, TEST_USER, type TestTenant } from "./test-tenant";
 
 export type AuthMode = "apiAccessToken" | "refreshToken" | "clientCredentials";
 export const AUTH_MODES: AuthMode[] = ["apiAccessToken", "refreshToken", "clientCredentials"];

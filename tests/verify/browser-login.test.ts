@@ -17,10 +17,11 @@ import {
   STEP_IDS,
   type ConnectorInput,
 } from "../../provider/verify";
+import { captureIo } from "../support/cli-io";
+import { freePort } from "../support/ports";
+import { JWT_FLAG } from "../support/test-tenant";
 import { CHROMIUM } from "./headless-chromium";
-import { browserCommand, captureIo, freePort, loginArgs } from "./helpers";
-
-const JWT_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
+import { browserCommand, loginArgs } from "./helpers";
 
 describe("verify --login through headless Chromium, launched by $BROWSER", function () {
   this.timeout(120_000);

@@ -23,13 +23,14 @@ import {
   type FetchFn,
   type VerifyOptions,
 } from "../../provider/verify";
+import { basicAuthBrowser } from "../support/basic-auth-browser";
+import { captureIo } from "../support/cli-io";
+import { freePort } from "../support/ports";
+import { JWT_FLAG } from "../support/test-tenant";
 import {
-  basicAuthBrowser,
   browserCommand,
-  captureIo,
   expectStatuses,
   failsAt,
-  freePort,
   loginArgs,
   LOGIN_SKIPPED,
   stepOf,
@@ -37,7 +38,6 @@ import {
   type ExpectedStatuses,
 } from "./helpers";
 
-const JWT_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
 const REPO = path.resolve(__dirname, "../..");
 const CLI = path.join(REPO, "provider/verify/cli.ts");
 const STAND_IN_BROWSER = browserCommand(path.join(__dirname, "stand-in-browser.ts"));

@@ -1,33 +1,7 @@
-// Shared by the verifier's tests: a captured CLI io, the assertion on every step's status, free ports, and a
-// stand-in browser that logs the emulator's user in without one.
+// Shared by the verifier's tests: the assertion on every step's status, and the verifier's command lines. (The
+// captured CLI io, free ports and the stand-in browser are in tests/support/.)
 import * as assert from "node:assert/strict";
-import { createServer } from "node:net";
-import {
-  EMULATOR_TEST_USER,
-  STEP_IDS,
-  type CliIo,
-  type LoginCredentials,
-  type StepId,
-  type StepStatus,
-  type VerifyReport,
-} from "../../provider/verify";
-
-/** A CliIo that records what is written. */
-export function captureIo(
-  options: { stdin?: string; stdinIsTTY?: boolean; env?: Record<string, string> } = {},
-): CliIo & { out(): string; err(): string } {
-  let out = "";
-  let err = "";
-  return {
-    readStdin: async () => options.stdin ?? "",
-    stdinIsTTY: options.stdinIsTTY ?? options.stdin === undefined,
-    stdout: (text) => (out += text),
-    stderr: (text) => (err += text),
-    env: options.env ?? {},
-    out: () => out,
-    err: () => err,
-  };
-}
+import { STEP_IDS, type StepId, type StepStatus, type VerifyReport } from "../../provider/verify";
 
 /** Expected statuses: the listed steps, every other one `default`. */
 export type ExpectedStatuses = Partial<Record<StepId, StepStatus>> & { default: StepStatus };
@@ -66,45 +40,6 @@ export function stepOf(report: VerifyReport, id: StepId) {
   const step = report.steps.find((s) => s.id === id);
   assert.ok(step, `no step ${id}`);
   return step;
-}
-
-/** A TCP port of 127.0.0.1 free right now: a loopback redirect URI is registered before the verifier listens on it. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * A stand-in for the user's browser, for tests that need no real one: it opens the authorize URL as a browser
- * would, logs the emulator's user in by the emulator's browserless HTTP Basic, and follows the redirect to
- * wherever it points (the verifier's loopback listener), after `tamper` if given. Records the URLs it opened.
- */
-export function basicAuthBrowser(options: { credentials?: LoginCredentials; tamper?: (callback: URL) => URL } = {}) {
-  const { username, password } = options.credentials ?? EMULATOR_TEST_USER;
-  const opened: string[] = [];
-  const open = async (url: string): Promise<boolean> => {
-    opened.push(url);
-    const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-    const answer = await fetch(url, {
-      headers: { authorization },
-      redirect: "manual",
-      signal: AbortSignal.timeout(5000),
-    });
-    await answer.body?.cancel();
-    const location = answer.headers.get("location");
-    if (location) {
-      const callback = new URL(location, url);
-      const delivered = await fetch(options.tamper ? options.tamper(callback) : callback, {
-        signal: AbortSignal.timeout(5000),
-      });
-      await delivered.body?.cancel();
-    }
-    return true;
-  };
-  return { open, opened };
 }
 
 /** `alation-connector verify --json --emulator --login` back to the loopback listener on `port`, and `extra`. */

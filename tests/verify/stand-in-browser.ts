@@ -1,6 +1,6 @@
 // A `$BROWSER` for the tests that need no real browser: the emulator's user logs in by HTTP Basic, and the
 // redirect goes to wherever it points (the verifier's loopback listener). Usage: stand-in-browser.ts URL
-import { basicAuthBrowser } from "./helpers";
+import { basicAuthBrowser } from "../support/basic-auth-browser";
 
 basicAuthBrowser()
   .open(process.argv[process.argv.length - 1])

@@ -29,8 +29,9 @@ import {
   verifyConnector,
   type FetchFn,
 } from "../../provider/verify";
+import { captureIo } from "../support/cli-io";
 import { FAKE_CLIENT, FAKE_MCP_URL, fakeTenantFetch, type FakeTenantFaults } from "./fake-tenant";
-import { captureIo, expectStatuses, failsAt, stepOf, WITHOUT_LOGIN, type ExpectedStatuses } from "./helpers";
+import { expectStatuses, failsAt, stepOf, WITHOUT_LOGIN, type ExpectedStatuses } from "./helpers";
 import { sdkClientVerdict, sdkExchangeError } from "./sdk-client";
 
 const one = {

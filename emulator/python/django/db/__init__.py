@@ -1,16 +1,5 @@
-"""Stand-in for django.db: IntegrityError and a no-op transaction.atomic."""
-import contextlib
+"""Stand-in for django.db: IntegrityError, which a duplicate name or client_id raises on save."""
 
 
-class DatabaseError(Exception):
+class IntegrityError(Exception):
     pass
-
-
-class IntegrityError(DatabaseError):
-    pass
-
-
-class transaction:  # noqa: N801 (Django's module name)
-    @staticmethod
-    def atomic(*_args, **_kwargs):
-        return contextlib.nullcontext()

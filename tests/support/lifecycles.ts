@@ -1,94 +1,29 @@
-// The FeatureFlag and shell-mode OAuthApplication lifecycles, driven through Pulumi's real dynamic-provider gRPC
-// server (run from a project where the packed package is installed) against the emulator's alation_conf and
-// alation_django_shell. Each transport's test file starts its own way to the shell and calls these.
+// Whole lifecycles, with their assertions, that several suites run in their own setting (a transport, an emulator
+// mode): OAuthApplication over REST, and FeatureFlag, OAuthApplication and adoption through the shell, each through
+// Pulumi's real dynamic-provider server against the emulator's state.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { FeatureFlag, OAuthApplication } from "../../provider";
-import { shellPath, type EmulatorOptions } from "../../emulator";
-import { CLIENTS_PATH, JWT_FLAG, TestTenant, startTestTenant } from "../emulator/helpers";
-import { installedPackageProject } from "../support/installed-package";
-import { ProviderServer, cleanEnvironment, startProviderServer } from "../support/provider-server";
-import { serializeResource } from "../support/serialized-provider";
-
-type Props = Record<string, unknown>;
-
-/** What every lifecycle needs: the tenant, the provider server, and the `shell` inputs that reach the tenant. */
-export interface ShellFixture {
-  tenant: TestTenant;
-  server: ProviderServer;
-  /** The `shell` input, as the engine hands it to the provider (secrets unwrapped). */
-  shell: Props;
-  providers: { featureFlag: string; oauthApplication: string };
-}
-
-/** The environment the emulator's commands need: which emulator, and the folder of the commands on PATH. */
-export function emulatorCommandEnv(emulatorUrl: string): Record<string, string> {
-  // Passed on explicitly (ssh does not forward the environment): Python writes no __pycache__ into the tree.
-  return {
-    ALATION_EMULATOR_URL: emulatorUrl,
-    PATH: `${shellPath()}:${process.env.PATH}`,
-    PYTHONDONTWRITEBYTECODE: "1",
-  };
-}
-
-/** `env NAME=value ...`: the same environment as argv, for commandPrefix. */
-export function envPrefix(env: Record<string, string>): string[] {
-  return ["env", ...Object.entries(env).map(([name, value]) => `${name}=${value}`)];
-}
+import { canaryPath, hostileText } from "./hostile-values";
+import { checkAndCreate, type Props, type ShellFixture } from "./provider-harness";
+import type { ProviderServer } from "./provider-server";
+import { CLIENTS_PATH, JWT_FLAG, type TestTenant } from "./test-tenant";
 
 /**
- * Starts a tenant (in one of the emulator's modes: `tenantOptions`) and the provider server; `shellFor` gives the
- * shell input (and the server's extra env).
+ * Create, read, update (accessTokenExpiry) and delete through `server`, asserting the tenant's state after each
+ * step. Returns the outputs after the update (before the delete).
  */
-export async function startShellFixture(
-  shellFor: (tenant: TestTenant) => Promise<{ shell: Props; serverEnv?: Record<string, string> }>,
-  tenantOptions: Partial<EmulatorOptions> = {},
-): Promise<ShellFixture & { stop(): Promise<void> }> {
-  const tenant = await startTestTenant(tenantOptions);
-  const { shell, serverEnv } = await shellFor(tenant);
-  const providers = await serializedProviders();
-  const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(serverEnv ?? {}) });
-  await server.configure({});
-  return {
-    tenant,
-    server,
-    shell,
-    providers,
-    stop: async () => {
-      await server.kill();
-      await tenant.stop();
-    },
-  };
-}
-
-let providersCache: ShellFixture["providers"] | undefined;
-
-/** The serialized providers (`__provider`) of the two resources, as built under Pulumi's mocks. */
-async function serializedProviders(): Promise<ShellFixture["providers"]> {
-  if (!providersCache) {
-    const shell = { local: {} };
-    const flag = await serializeResource(() => new FeatureFlag("flag", { shell, key: JWT_FLAG, value: true }));
-    const app = await serializeResource(
-      () => new OAuthApplication("app", { shell, redirectUris: ["https://a.example/cb"] }),
-    );
-    providersCache = { featureFlag: flag.provider, oauthApplication: app.provider };
-  }
-  return providersCache;
-}
-
-/** A value that would run something if any layer pasted it into a shell or into Python source. */
-export function hostileText(canary: string): string {
-  return (
-    `it's "q" $(touch ${canary}) \`touch ${canary}\`; touch ${canary}\n'''); __import__("os").system("touch ` +
-    `${canary}") #`
-  );
-}
-
-/** A path for a canary file, which must never appear. */
-export function canaryPath(): string {
-  return path.join(os.tmpdir(), `alation-canary-${process.pid}-${Math.random().toString(36).slice(2)}`);
+export async function exerciseLifecycle(server: ProviderServer, tenant: TestTenant, inputs: Props): Promise<Props> {
+  const stored = async (id: string) => (await tenant.state()).clients.find((client) => client.client_id === id);
+  const created = await checkAndCreate(server, inputs);
+  assert.equal((await stored(created.id))?.client_secret, created.properties.clientSecret);
+  const read = await server.read(created.id, created.properties);
+  assert.equal(read.id, created.id);
+  const news = { ...created.inputs, accessTokenExpiry: 7200 };
+  const updated = await server.update(created.id, read.properties, news);
+  assert.equal((await stored(created.id))?.access_token_expiry, 7200);
+  await server.delete(created.id, updated.properties);
+  assert.equal(await stored(created.id), undefined);
+  return updated.properties;
 }
 
 async function confOf(tenant: TestTenant, key: string): Promise<string> {

@@ -1,32 +1,21 @@
-// Shared helpers of the emulator tests: start a tenant in-process, call it over real HTTP.
+// An emulated tenant for tests and the benchmark: started in-process on a free loopback port, called over real HTTP
+// (its admin API, OAuth endpoints and test hooks), stopped with its own connection pool. One started during a test
+// (or its beforeEach) is stopped when the test ends (test-scope.ts); one started in `before` lives until `after`.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Agent, fetch } from "undici";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import { DEFAULT_TEST_USER } from "../../emulator/tenant";
+import { guideClient } from "./connector-guide";
+import { stopWhenTestEnds } from "./test-scope";
 
 export const ADMIN_TOKEN = "test-admin-token";
-export const TEST_USER = { username: "test.user@example.com", password: "emulator-password" };
+/** The tenant's one user, a Server Admin. */
+export const TEST_USER = DEFAULT_TEST_USER;
 export const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
 export const JWT_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
-
-/** The guide's client (alation-api.md section 2), as an admin API body. */
-export function guideClient(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: "alation-ai-hosted-mcp-server",
-    client_type: "confidential",
-    redirect_uris: [
-      "https://tenant.example.com/oauth/callback",
-      "https://claude.ai/api/mcp/auth_callback",
-      "https://claude.com/api/mcp/auth_callback",
-    ],
-    access_token_expiry: 86400,
-    refresh_token_expiry: 15552000,
-    pkce_required: true,
-    ...overrides,
-  };
-}
 
 /** An answer, with its body as text and (when it parses) as JSON. */
 export interface Answer {
@@ -60,6 +49,7 @@ export class TestTenant {
   /** A connection pool of its own, closed with the tenant: no pooled socket outlives a restart on the same port. */
   private readonly agent = new Agent({ keepAliveTimeout: 1000 });
   private serviceAccounts = 0;
+  private stopped: Promise<void> | undefined;
 
   constructor(readonly emulator: RunningEmulator) {}
 
@@ -133,17 +123,21 @@ export class TestTenant {
     if (answer.status !== 200) throw new Error(`setting the flag failed: ${answer.status}`);
   }
 
-  async stop(): Promise<void> {
-    await this.emulator.stop();
-    await this.agent.close();
+  /** Stops the emulator and closes the pool; once, however often it is called. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.emulator.stop();
+      await this.agent.close();
+    })();
+    return this.stopped;
   }
 }
 
 export async function startTestTenant(options: Partial<EmulatorOptions> = {}): Promise<TestTenant> {
-  return new TestTenant(await startEmulator({ adminToken: ADMIN_TOKEN, ...options }));
+  return stopWhenTestEnds(new TestTenant(await startEmulator({ adminToken: ADMIN_TOKEN, ...options })));
 }
 
-/** A fresh temporary folder, removed by the returned function. */
+/** A fresh temporary folder (a tenant's data dir, say), removed by the returned function. */
 export function tempDir(prefix = "alation-emulator-test-"): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
