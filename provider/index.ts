@@ -9,5 +9,5 @@ export {
   type AlationClaudeConnectorArgs,
   type ConnectorKubernetesSecret,
   DEFAULT_APPLICATION_NAME,
-  JWT_FEATURE_FLAG,
 } from "./component/alation-claude-connector";
+export { JWT_FEATURE_FLAG } from "./domain/claude-connector";

@@ -24,12 +24,13 @@ import {
 import {
   ALATION_FIELD_NAMES,
   APPLICATION_FIELDS,
+  toAlationFields,
   type ApplicationFields,
   type ApplicationLookup,
   type ApplicationRecord,
   type ApplicationStore,
   type DeleteOutcome,
-} from "./types";
+} from "../domain/application-store";
 
 const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
 // Where Claude exchanges codes for tokens (alation-api.md section 3).
@@ -43,17 +44,10 @@ const API_NOT_SERVED_HINT =
   "this tenant does not serve Alation's OAuth client admin API, which exists only on cloud-native Alation Cloud " +
   "(an older generation of it, /integration/core/v1/clients/, is not called): manage the application through shell";
 
-/** The fields Alation's API docs name (../shared/alation-api.md section 2): the ones this path enforces. */
-const DOCUMENTED_FIELDS: ReadonlyArray<keyof ApplicationFields> = [
-  "name",
-  "clientType",
-  "redirectUris",
-  "accessTokenExpiry",
-  "refreshTokenExpiry",
-  "pkceRequired",
-];
 /** `jwt_required`, `is_active`, `internal_application`: only the Django-shell guide names them. */
-const UNDOCUMENTED_FIELDS = APPLICATION_FIELDS.filter((field) => !DOCUMENTED_FIELDS.includes(field));
+const UNDOCUMENTED_FIELDS: ReadonlyArray<keyof ApplicationFields> = ["jwtRequired", "isActive", "internalApplication"];
+/** The fields Alation's API docs name (../shared/alation-api.md section 2): the ones this path enforces. */
+const DOCUMENTED_FIELDS = APPLICATION_FIELDS.filter((field) => !UNDOCUMENTED_FIELDS.includes(field));
 
 // Tenants (by origin) that refused the undocumented fields in this process: they are no longer sent there.
 const refusingUndocumented = new Set<string>();
@@ -347,13 +341,7 @@ function isSuccess(answer: HttpAnswer): boolean {
 }
 
 function bodyOf(fields: Partial<ApplicationFields>, omitUndocumented = false): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    const field = key as keyof ApplicationFields;
-    const left = omitUndocumented && UNDOCUMENTED_FIELDS.includes(field);
-    if (value !== undefined && !left) body[ALATION_FIELD_NAMES[field]] = value;
-  }
-  return body;
+  return toAlationFields(fields, omitUndocumented ? UNDOCUMENTED_FIELDS : []);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The one error type of calls to Alation. Its message says which call failed, how, and what Alation said;
 // it never holds a token or secret: callers pass redacted text, and the constructor redacts once more.
-import { redactText } from "./redact";
+import { redactText } from "../domain/redact";
 
 /** What went wrong, so callers can decide what to do (retry, recover, report). */
 export type AlationErrorKind =

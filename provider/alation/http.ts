@@ -4,8 +4,9 @@ import { createHash } from "node:crypto";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
 import { Pool } from "undici";
 import { AlationError, type AlationErrorKind } from "./errors";
-import { redactText } from "./redact";
-import { isLoopbackHost, type RetryPolicy } from "./settings";
+import { redactText } from "../domain/redact";
+import { allowsPlainHttp } from "../domain/urls";
+import type { RetryPolicy } from "./settings";
 
 /** Where calls go and how long they may take. */
 export interface HttpTarget {
@@ -256,14 +257,10 @@ function tlsHint(target: HttpTarget, code: string): string | undefined {
   if (PLAIN_HTTP_ANSWER_CODES.has(code)) {
     return (
       `${target.origin} answers plain HTTP, not TLS: check the port in baseUrl` +
-      (isLoopbackOrigin(target.origin) ? ", or use http:// (allowed for a loopback host)" : "")
+      (allowsPlainHttp(new URL(target.origin).hostname) ? ", or use http:// (allowed for a loopback host)" : "")
     );
   }
   return undefined;
-}
-
-function isLoopbackOrigin(origin: string): boolean {
-  return isLoopbackHost(new URL(origin).hostname);
 }
 
 /**

@@ -3,6 +3,4 @@ export { AlationClient, forgetRefusedFields, type AlationClientOptions } from ".
 export { AlationError, isAlationError, type AlationErrorKind } from "./errors";
 export { closeHttpPools } from "./http";
 export { clearTokenCache } from "./auth";
-export { redactJson, redactText } from "./redact";
 export * from "./settings";
-export * from "./types";

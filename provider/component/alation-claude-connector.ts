@@ -2,12 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlag } from "../resources/feature-flag";
 import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
-import { tenantUrlProblem } from "../alation/settings";
+import {
+  CLAUDE_REDIRECT_URIS,
+  DEFAULT_CALLBACK_PORT,
+  JWT_FEATURE_FLAG,
+  loopbackRedirectUri,
+} from "../domain/claude-connector";
+import { tenantUrlProblem } from "../domain/urls";
 import { requireOptionalPeer } from "../peers/optional";
-import { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../verify/types";
-
-/** The tenant flag that makes Alation's v1 OAuth stack issue the JWT access tokens the hosted MCP server accepts. */
-export const JWT_FEATURE_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
 /** The application name the connector guide uses. */
 export const DEFAULT_APPLICATION_NAME = "alation-ai-hosted-mcp-server";
 

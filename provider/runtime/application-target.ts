@@ -1,7 +1,7 @@
 // Which way an OAuthApplication reaches its tenant: the REST admin API (`connection`, or none given: stack config
 // and environment) or the tenant's shell (`shell`), and the ApplicationStore for it.
 import type { ConnectionSettings } from "../alation/settings";
-import type { ApplicationStore } from "../alation/types";
+import type { ApplicationStore } from "../domain/application-store";
 import type { ConnectionInputs } from "../schema/connection";
 import type { ShellSettings } from "../schema/shell";
 import { resolveConnection } from "./connection";

@@ -7,7 +7,7 @@ import {
   type ApplicationLookup,
   type ApplicationRecord,
   type ApplicationStore,
-} from "../alation/types";
+} from "../domain/application-store";
 import { checkWithSchema, parseOrThrow, type CheckResult } from "../schema/check";
 import { baseUrlProblem } from "../schema/connection";
 import {

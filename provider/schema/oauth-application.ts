@@ -1,6 +1,7 @@
 // The zod schema of OAuthApplication's inputs, with Alation's own rules and the connector guide's defaults.
 import { z } from "zod";
-import { isLoopbackHost } from "../alation/settings";
+import { CLAUDE_REDIRECT_URIS } from "../domain/claude-connector";
+import { allowsPlainHttp, mustBeAbsolute, mustUseHttps } from "../domain/urls";
 import { connectionSchema } from "./connection";
 import { shellSchema } from "./shell";
 import { isUnknown, UNKNOWN } from "./unknown";
@@ -40,13 +41,11 @@ export function redirectUriProblem(uri: string): string | undefined {
   try {
     url = new URL(uri);
   } catch {
-    return "a redirect URI must be an absolute URI (https://host/path)";
+    return mustBeAbsolute("a redirect URI", CLAUDE_REDIRECT_URIS[0]);
   }
   if (uri.includes("#")) return "a redirect URI must not hold a fragment (#...)";
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return `a redirect URI must not use the ${url.protocol} scheme`;
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return "a redirect URI must use https:// (http:// only for localhost, 127.0.0.1 or [::1])";
-  }
+  if (url.protocol === "http:" && !allowsPlainHttp(url.hostname)) return mustUseHttps("a redirect URI");
   if ((url.protocol === "https:" || url.protocol === "http:") && !url.hostname)
     return "a redirect URI must name a host";
   return undefined;

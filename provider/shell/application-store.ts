@@ -3,11 +3,11 @@
 import {
   ALATION_FIELD_NAMES,
   APPLICATION_FIELDS,
-  type ApplicationFields,
+  toAlationFields,
   type ApplicationLookup,
   type ApplicationRecord,
   type ApplicationStore,
-} from "../alation/types";
+} from "../domain/application-store";
 import { runDjangoScript, ScriptResult } from "./django-shell";
 import { ShellError } from "./errors";
 import { Transport } from "./transport";
@@ -39,7 +39,7 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
 
     // Not retried: a create whose answer was lost is recovered by the runtime (looked up by name, secret rotated).
     async create(fields) {
-      const result = await run("create", { fields: toModelFields(fields) }, false);
+      const result = await run("create", { fields: toAlationFields(fields) }, false);
       return {
         application: requireRecord(result.application, "create", transport),
         clientSecret: requireSecret(result, "create", transport),
@@ -52,7 +52,7 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
 
     async update(clientId, changes) {
       // Setting fields to given values twice is the same as once: safe to retry.
-      const result = await run("update", { client_id: clientId, fields: toModelFields(changes) }, true);
+      const result = await run("update", { client_id: clientId, fields: toAlationFields(changes) }, true);
       return requireRecord(result.application, "update", transport);
     },
 
@@ -70,14 +70,6 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
       return typeof result.kept === "string" ? { status: "kept", reason: result.kept } : { status: "gone" };
     },
   };
-}
-
-function toModelFields(fields: Partial<ApplicationFields>): Record<string, unknown> {
-  const model: Record<string, unknown> = {};
-  for (const field of APPLICATION_FIELDS) {
-    if (fields[field] !== undefined) model[ALATION_FIELD_NAMES[field]] = fields[field];
-  }
-  return model;
 }
 
 /** An application as the script describes it; fields of unexpected types are left out (reported as unknown). */

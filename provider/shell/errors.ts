@@ -1,6 +1,6 @@
 // The one error type of the shell path, and the redaction every message goes through.
 // Messages name the command (its program name, never its data), where it ran, and why; never a secret.
-import { redactText } from "../alation/redact";
+import { redactText } from "../domain/redact";
 
 /** What went wrong, so callers can decide what to do (retry, report, recover). */
 export type ShellErrorKind =

@@ -1,6 +1,6 @@
 // The shell path's entry point for the runtime: a transport from AlationShell settings, the OAuth application
 // store over alation_django_shell, and alation_conf for feature flags. No Pulumi here.
-import type { ApplicationStore } from "../alation/types";
+import type { ApplicationStore } from "../domain/application-store";
 import type { ShellSettings } from "../schema/shell";
 import { ConfValue, readConf, writeConf } from "./alation-conf";
 import { createDjangoApplicationStore } from "./application-store";

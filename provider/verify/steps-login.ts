@@ -6,6 +6,7 @@ import { exchangeAuthorization, refreshAuthorization } from "@modelcontextprotoc
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
+import { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
 import { APPLICATION_DEFAULTS } from "../schema/oauth-application";
 import { openBrowser } from "./browser";
 import {
@@ -29,14 +30,7 @@ import {
   serverOf,
 } from "./steps-client";
 import { fail, pass, warn, type LoginPlan, type StepDefinition, type StepOutcome, type VerifyContext } from "./step";
-import {
-  CLAUDE_REDIRECT_URIS,
-  DEFAULT_CALLBACK_PORT,
-  DEFAULT_LOGIN_TIMEOUT_MS,
-  loopbackRedirectUri,
-  type StepId,
-  type StepResult,
-} from "./types";
+import { DEFAULT_LOGIN_TIMEOUT_MS, type StepId, type StepResult } from "./types";
 
 const CLIENT_INFO = { name: "alation-connector-verify", version: "1" };
 

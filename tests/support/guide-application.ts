@@ -1,5 +1,5 @@
 // The application of Alation's Claude connector guide, as ApplicationFields: the values the tests expect by default.
-import type { ApplicationFields } from "../../provider/alation/types";
+import type { ApplicationFields } from "../../provider/domain/application-store";
 
 /** The guide's settings, without a name or redirect URIs. */
 export const GUIDE_SETTINGS = {

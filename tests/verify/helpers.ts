@@ -2,8 +2,8 @@
 // stand-in browser that logs the emulator's user in without one.
 import * as assert from "node:assert/strict";
 import { createServer } from "node:net";
+import { DEFAULT_TEST_USER as EMULATOR_TEST_USER } from "../../emulator";
 import {
-  EMULATOR_TEST_USER,
   STEP_IDS,
   type CliIo,
   type LoginCredentials,

@@ -1,5 +1,6 @@
-// Alation's domain types, shared by the two ways of reaching a tenant: the REST admin API (this folder) and the
-// Django shell (provider/shell). Plain TypeScript: no Pulumi, no HTTP.
+// The application store contract: what one tenant's OAuth applications are, what a store does with them, and how it
+// fails. Implemented by the two ways of reaching a tenant, the REST admin API (provider/alation) and the Django shell
+// (provider/shell); the runtime uses only this. Plain TypeScript: no Pulumi, no HTTP.
 
 /** The fields of one OAuth client application, as Alation's model has them (camelCase of its field names). */
 export interface ApplicationFields {
@@ -30,6 +31,18 @@ export const ALATION_FIELD_NAMES: Readonly<Record<keyof ApplicationFields, strin
 /** Every application field, in the order Alation's model lists them. */
 export const APPLICATION_FIELDS = Object.keys(ALATION_FIELD_NAMES) as ReadonlyArray<keyof ApplicationFields>;
 
+/** The given fields under Alation's own names, as a body or a model takes them; undefined ones are left out. */
+export function toAlationFields(
+  fields: Partial<ApplicationFields>,
+  leaveOut: ReadonlyArray<keyof ApplicationFields> = [],
+): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  for (const field of APPLICATION_FIELDS) {
+    if (fields[field] !== undefined && !leaveOut.includes(field)) named[ALATION_FIELD_NAMES[field]] = fields[field];
+  }
+  return named;
+}
+
 /** An application as the tenant reports it. A field the tenant did not report is undefined. */
 export type ApplicationRecord = { clientId: string } & Partial<ApplicationFields>;
 
@@ -44,8 +57,7 @@ export type ApplicationLookup =
 export type DeleteOutcome = { status: "deleted" } | { status: "gone" } | { status: "kept"; reason: string };
 
 /**
- * One tenant's OAuth applications, reached one way or another. Implemented by the REST client
- * (provider/alation) and by the Django-shell commands (provider/shell); the runtime uses only this.
+ * One tenant's OAuth applications, reached one way or another.
  */
 export interface ApplicationStore {
   /** Fields this path really sets on create and update; the others are reported as not enforced. */
