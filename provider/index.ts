@@ -4,6 +4,7 @@ export type { AlationShell, KubernetesShell, SshShell, LocalShell } from "./reso
 export { FeatureFlag, type FeatureFlagArgs } from "./resources/feature-flag";
 export { AlationError, type AlationErrorDetails, type AlationErrorKind } from "./alation/errors";
 export { ShellError, type ShellErrorKind } from "./shell/errors";
+export type { StoreError, StoreFailure } from "./domain/application-store";
 export {
   AlationClaudeConnector,
   type AlationClaudeConnectorArgs,

@@ -1,6 +1,6 @@
 // The REST client of Alation's admin API: no Pulumi here.
 export { AlationClient, forgetRefusedFields, type AlationClientOptions } from "./client";
-export { AlationError, isAlationError, type AlationErrorKind } from "./errors";
+export { AlationError, type AlationErrorKind } from "./errors";
 export { closeHttpPools } from "./http";
 export { clearTokenCache } from "./auth";
 export * from "./settings";

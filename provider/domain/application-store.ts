@@ -56,9 +56,7 @@ export type ApplicationLookup =
  */
 export type DeleteOutcome = { status: "deleted" } | { status: "gone" } | { status: "kept"; reason: string };
 
-/**
- * One tenant's OAuth applications, reached one way or another.
- */
+/** One tenant's OAuth applications, reached one way or another. Every failure is a StoreError (below). */
 export interface ApplicationStore {
   /** Fields this path really sets on create and update; the others are reported as not enforced. */
   readonly enforcedFields: ReadonlyArray<keyof ApplicationFields>;
@@ -76,4 +74,56 @@ export interface ApplicationStore {
    * authenticates the application: the caller proves it still owns what it deletes.
    */
   delete(clientId: string, options?: { expectedSecret?: string }): Promise<DeleteOutcome>;
+}
+
+/** What went wrong in a store's call, in the terms both stores share. */
+export type StoreFailure =
+  /** The tenant (or the shell's host, cluster or pod) refused the caller's credential or identity. */
+  | "auth"
+  /** The values or settings were refused, or an answer did not have the expected shape. */
+  | "validation"
+  /** No such object, or the tenant does not serve this route. */
+  | "not-found"
+  /** The application's name is taken. */
+  | "conflict"
+  /** Throttled, or a licence quota. */
+  | "throttled"
+  /** The tenant, a gateway in front of it, or the command that reaches it failed. */
+  | "unavailable"
+  /** No connection, or the connection was lost. */
+  | "network"
+  /** No answer in time. */
+  | "timeout";
+
+/**
+ * The one error contract of the application stores: the REST client's AlationError and the shell's ShellError both
+ * implement it, so that callers decide (recover, retry, report) without knowing which store failed. Its texts hold
+ * no token, secret, kubeconfig or key: they are redacted where the error is made.
+ */
+export interface StoreError extends Error {
+  /** What went wrong. */
+  readonly failure: StoreFailure;
+  /**
+   * Whether the call may have taken effect although it failed (a dropped connection or a timeout after sending, a
+   * gateway's 502/504): a create that failed so must not be repeated blindly; look the application up first.
+   */
+  readonly outcomeUnknown: boolean;
+  /** What the tenant said, when it said something. */
+  readonly tenantMessage?: string;
+  /** The tenant's field errors (`{"field": ["message"]}`), when it named fields. */
+  readonly fieldErrors?: Record<string, string[]>;
+  /** The call: `METHOD /path`, or the command (its program name, never its data). */
+  readonly call?: string;
+}
+
+/** Whether `error` implements StoreError (also across copies of the modules loaded twice). */
+export function isStoreError(error: unknown): error is StoreError {
+  if (!(error instanceof Error)) return false;
+  const facts = error as Partial<Record<keyof StoreError, unknown>>;
+  return typeof facts.failure === "string" && typeof facts.outcomeUnknown === "boolean";
+}
+
+/** The failure of a store's error; undefined for any other error. */
+export function storeFailureOf(error: unknown): StoreFailure | undefined {
+  return isStoreError(error) ? error.failure : undefined;
 }

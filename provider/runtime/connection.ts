@@ -8,8 +8,8 @@
 // destroy get the stack config of the last `up` (the engine configures providers from state), so after a token was
 // rotated: `pulumi up` with the new `alation:apiAccessToken` first, or ALATION_API_ACCESS_TOKEN for that command.
 import { readFileSync } from "node:fs";
-import { isAlationError } from "../alation/errors";
 import { credentialsOf, originOf, type ConnectionSettings } from "../alation/settings";
+import { storeFailureOf } from "../domain/application-store";
 import { baseUrlProblem, type ConnectionInputs } from "../schema/connection";
 import { stackConfig } from "./stack-config";
 
@@ -42,7 +42,7 @@ export async function withRecordedConnection<T>(
   try {
     return { result: await operation(connection), connection };
   } catch (error) {
-    if (!isAlationError(error) || error.kind !== "auth") throw error;
+    if (storeFailureOf(error) !== "auth") throw error;
     const current = currentCredentials(connection);
     if (!current) throw error;
     return { result: await operation(current), connection: current };

@@ -3,6 +3,8 @@
 import type { ConnectionSettings } from "../alation/settings";
 import {
   APPLICATION_FIELDS,
+  isStoreError,
+  storeFailureOf,
   type ApplicationFields,
   type ApplicationLookup,
   type ApplicationRecord,
@@ -246,8 +248,10 @@ async function createRecovering(
     } catch (error) {
       failure = error;
     }
-    const nameTaken = isNameConflict(failure);
-    if (!nameTaken && !outcomeUnknown(failure)) throw failure;
+    // Refused because the name is taken (REST: 409 or a 400 on `name`; the shell: the script's conflict), or failed
+    // so that it may have happened (a lost answer).
+    const nameTaken = storeFailureOf(failure) === "conflict";
+    if (!nameTaken && !(isStoreError(failure) && failure.outcomeUnknown)) throw failure;
     const lookup = await lookUpName(store, fields.name);
     if (lookup.status === "gone" && !nameTaken && attempt < CREATE_ATTEMPTS) continue;
     const differing =
@@ -448,24 +452,6 @@ function sameField(field: keyof ApplicationFields, a: unknown, b: unknown): bool
 
 function defaultOf(field: keyof ApplicationFields): unknown {
   return (APPLICATION_DEFAULTS as Record<string, unknown>)[field];
-}
-
-// A create refused because the name is taken (REST: 409 or a 400 on `name`; the shell: the script's conflict).
-function isNameConflict(error: unknown): boolean {
-  const facts = error as { kind?: unknown; name?: unknown };
-  return (facts?.name === "AlationError" || facts?.name === "ShellError") && facts.kind === "conflict";
-}
-
-// A failure after which the operation may have happened: an AlationError that says so, or the shell path's
-// connection/timeout error for a command that was sent.
-function outcomeUnknown(error: unknown): boolean {
-  const facts = error as { outcomeUnknown?: unknown; commandSent?: unknown; kind?: unknown; name?: unknown };
-  if (facts?.outcomeUnknown === true) return true;
-  return (
-    facts?.name === "ShellError" &&
-    facts.commandSent === true &&
-    (facts.kind === "connection" || facts.kind === "timeout")
-  );
 }
 
 function messageOf(error: unknown): string {

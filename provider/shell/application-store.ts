@@ -87,14 +87,20 @@ function toRecord(described: unknown): ApplicationRecord | undefined {
 
 function requireRecord(described: unknown, op: Operation, transport: Transport): ApplicationRecord {
   const record = toRecord(described);
-  if (!record) throw new ShellError("command", `the ${op} operation on ${transport.target} returned no application`);
+  if (!record) {
+    throw new ShellError("command", `the ${op} operation on ${transport.target} returned no application`, {
+      call: callOf(op),
+    });
+  }
   return record;
 }
 
 function requireSecret(result: ScriptResult, op: Operation, transport: Transport): string {
   const secret = (result as { client_secret?: unknown }).client_secret;
   if (typeof secret !== "string" || secret === "") {
-    throw new ShellError("command", `the ${op} operation on ${transport.target} returned no client secret`);
+    throw new ShellError("command", `the ${op} operation on ${transport.target} returned no client secret`, {
+      call: callOf(op),
+    });
   }
   return secret;
 }
@@ -107,7 +113,12 @@ function scriptError(op: Operation, result: Extract<ScriptResult, { ok: false }>
       : "";
   return new ShellError(
     kind,
-    `the ${op} operation of oauth_application.py on ${transport.target} failed (${result.error}): ` +
-      `${result.message}${hint}`,
+    `the ${op} operation of ${SCRIPT} on ${transport.target} failed (${result.error}): ${result.message}${hint}`,
+    { call: callOf(op), tenantMessage: result.message },
   );
+}
+
+/** The call of a StoreError: the script and its operation. */
+function callOf(op: Operation): string {
+  return `${SCRIPT} ${op}`;
 }

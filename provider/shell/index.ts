@@ -23,7 +23,7 @@ export function createShellTransport(settings: ShellSettings): Transport {
   if (settings.kubernetes) return createKubernetesTransport(settings.kubernetes);
   if (settings.ssh) return createSshTransport(settings.ssh);
   if (settings.local) return createLocalTransport();
-  throw new ShellError("config", "shell settings name none of kubernetes, ssh and local", { commandSent: false });
+  throw new ShellError("config", "shell settings name none of kubernetes, ssh and local");
 }
 
 /** An ApplicationStore that works through `alation_django_shell` on the tenant's pod or host. Sets every field. */

@@ -66,7 +66,6 @@ function loadKubeConfig(k8s: KubernetesClient, options: KubernetesOptions): Kube
         "config",
         `shell.kubernetes.kubeconfig is not a valid ` +
           `kubeconfig${line === undefined ? "" : ` (YAML error on line ${line + 1})`}`,
-        { commandSent: false },
       );
     }
   } else if (process.env.KUBECONFIG || fs.existsSync(path.join(os.homedir(), ".kube", "config"))) {
@@ -77,17 +76,16 @@ function loadKubeConfig(k8s: KubernetesClient, options: KubernetesOptions): Kube
     throw new ShellError(
       "config",
       "no kubeconfig: give shell.kubernetes.kubeconfig, set KUBECONFIG, create ~/.kube/config, or run in a cluster",
-      { commandSent: false },
     );
   }
   if (options.context !== undefined) {
     if (!config.getContextObject(options.context)) {
-      throw new ShellError("config", `the kubeconfig has no context "${options.context}"`, { commandSent: false });
+      throw new ShellError("config", `the kubeconfig has no context "${options.context}"`);
     }
     config.setCurrentContext(options.context);
   }
   if (!config.getCurrentCluster()) {
-    throw new ShellError("config", "the kubeconfig's current context names no cluster", { commandSent: false });
+    throw new ShellError("config", "the kubeconfig's current context names no cluster");
   }
   return config;
 }
@@ -241,7 +239,6 @@ function execInPod(
                   "config",
                   `the Kubernetes API server of ${transport.target} does not speak ${V5_PROTOCOL} (Kubernetes 1.30 ` +
                     `or later), which is needed to send a command's input`,
-                  { commandSent: false },
                 ),
               ),
             );

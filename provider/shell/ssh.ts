@@ -135,7 +135,6 @@ function runOverSsh(
           "config",
           `the SSH private key for ${transport.target} could not be read (an unencrypted PEM or OpenSSH private ` +
             `key is expected)`,
-          { commandSent: false },
         ),
       );
     }
@@ -170,13 +169,10 @@ function connectionError(
       "host-key",
       `refused to connect to ${transport.target}: its host key ${context.offeredFingerprint} does not match the ` +
         `pinned hostKeySha256 SHA256:${context.pinned}`,
-      { commandSent: false },
     );
   }
   if (error.level === "client-authentication") {
-    return new ShellError("auth", `${transport.target} refused the SSH key (authentication failed)`, {
-      commandSent: false,
-    });
+    return new ShellError("auth", `${transport.target} refused the SSH key (authentication failed)`);
   }
   const reason = (error as NodeJS.ErrnoException).code ?? error.message;
   return new ShellError("connection", `SSH connection to ${transport.target} failed: ${reason}`, {

@@ -77,7 +77,7 @@ export function commandFailed(transport: Transport, argv: readonly string[], res
     "command",
     `${commandName(argv)} failed on ${transport.target} with exit code ${result.exitCode}${why}: ` +
       stderrExcerpt(result.stderr),
-    { exitCode: result.exitCode },
+    { exitCode: result.exitCode, call: commandName(argv) },
   );
 }
 
@@ -87,6 +87,7 @@ export function commandTimedOut(transport: { target: string }, argv: readonly st
     "timeout",
     `${commandName(argv)} on ${transport.target} did not finish within ${Math.round(timeoutMs / 1000)} s ` +
       "(it may still be running there)",
+    { call: commandName(argv) },
   );
 }
 
