@@ -5,6 +5,7 @@ import { connect as tlsConnect, rootCertificates } from "node:tls";
 import { Pool } from "undici";
 import { AlationError, type AlationErrorKind } from "./errors";
 import { redactText } from "../domain/redact";
+import { whereToSet } from "../domain/connection-keys";
 import { allowsPlainHttp } from "../domain/urls";
 import type { RetryPolicy } from "./settings";
 
@@ -251,8 +252,7 @@ function tlsHint(target: HttpTarget, code: string): string | undefined {
       ? "the tenant's certificate is signed neither by the given caCertificate nor by a public CA: " +
           "give its CA's certificate"
       : "the tenant's certificate is not trusted (self-signed, or of a private CA): " +
-          "give its CA's certificate (PEM) as connection.caCertificate, stack config alation:caCertificate or " +
-          "ALATION_CA_CERTIFICATE";
+          `give its CA's certificate (PEM) as ${whereToSet("caCertificate")}`;
   }
   if (PLAIN_HTTP_ANSWER_CODES.has(code)) {
     return (

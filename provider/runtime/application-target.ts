@@ -5,8 +5,7 @@ import type { ApplicationStore } from "../domain/application-store";
 import { baseUrlProblem, type ConnectionInputs } from "../schema/connection";
 import type { ShellSettings } from "../schema/shell";
 import { isUnknown } from "../schema/unknown";
-import { resolveConnection, withRecordedConnection } from "./connection";
-import { stackConfig } from "./stack-config";
+import { fallbackValue, resolveConnection, withRecordedConnection } from "./connection";
 
 /** A resolved way to the tenant. */
 export type ApplicationTarget =
@@ -56,7 +55,7 @@ export function tenantChanged(
   newConnection: Record<string, unknown> | undefined,
 ): boolean {
   if (isUnknown(newConnection) || isUnknown(newConnection?.baseUrl)) return true;
-  const next = (newConnection?.baseUrl as string | undefined) ?? stackConfig().baseUrl ?? process.env.ALATION_BASE_URL;
+  const next = (newConnection?.baseUrl as string | undefined) ?? fallbackValue("baseUrl");
   if (!recorded?.baseUrl || !next || baseUrlProblem(next)) return false;
   return new URL(recorded.baseUrl).origin !== new URL(next).origin;
 }
