@@ -1,5 +1,6 @@
 // The REST client of Alation's admin API: no Pulumi here.
-export { AlationClient, forgetRefusedFields, type AlationClientOptions } from "./client";
+export { AlationClient, type AlationClientOptions } from "./client";
+export { forgetRefusedFields } from "./undocumented-fields";
 export { AlationError, type AlationErrorKind } from "./errors";
 export { closeHttpPools } from "./http";
 export { clearTokenCache } from "./auth";
