@@ -25,8 +25,17 @@ export default tseslint.config(
     },
   },
   {
-    // The emulator and the benchmark stay easy to read: no file over 300 lines, no function over 60.
-    files: ["emulator/**/*.{ts,js}", "bench/**/*.{ts,js}"],
+    // Product code reads in one sitting: no file over 300 lines, no function over 60 (blank lines and comments not
+    // counted in functions).
+    files: [
+      "provider/**/*.ts",
+      "tools/**/*.ts",
+      "scripts/**/*.ts",
+      "examples/**/*.ts",
+      "index.ts",
+      "emulator/**/*.{ts,js}",
+      "bench/**/*.{ts,js}",
+    ],
     rules: {
       "max-lines": ["error", { max: 300 }],
       "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }],

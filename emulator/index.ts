@@ -12,6 +12,7 @@ import { JWT_FLAG_MODES, type EmulatorOptions, type RunningEmulator } from "./ty
 export type { EmulatorOptions, FaultKind, FaultOptions, JwtFlagMode, RunningEmulator } from "./types";
 export { CUSTOM_MCP_SERVER_ID } from "./metadata";
 export { SERVICE_ACCOUNT_ROLES } from "./service-accounts";
+export { DEFAULT_TEST_USER } from "./tenant";
 
 /** Starts an emulated tenant; resolves once it accepts connections. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {

@@ -4,10 +4,11 @@ export type { AlationShell, KubernetesShell, SshShell, LocalShell } from "./reso
 export { FeatureFlag, type FeatureFlagArgs } from "./resources/feature-flag";
 export { AlationError, type AlationErrorDetails, type AlationErrorKind } from "./alation/errors";
 export { ShellError, type ShellErrorKind } from "./shell/errors";
+export type { StoreError, StoreFailure } from "./domain/application-store";
 export {
   AlationClaudeConnector,
   type AlationClaudeConnectorArgs,
   type ConnectorKubernetesSecret,
   DEFAULT_APPLICATION_NAME,
-  JWT_FEATURE_FLAG,
 } from "./component/alation-claude-connector";
+export { JWT_FEATURE_FLAG } from "./domain/claude-connector";

@@ -6,8 +6,8 @@ import { spawn, SpawnOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { freeLoopbackPort, shellPath, startEmulator } from "../../emulator";
-import { EMULATOR_TEST_USER, formatReports, verifyConnector } from "../../provider/verify";
+import { DEFAULT_TEST_USER, freeLoopbackPort, shellPath, startEmulator } from "../../emulator";
+import { formatReports, verifyConnector } from "../../provider/verify";
 import { locatePulumiCli, PulumiCliError } from "../../tools/pulumi-cli/locate";
 
 const repo = path.resolve(__dirname, "../..");
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     // Walk the path Claude walks (the emulator's test user logs in, without a browser), before anyone clicks Connect.
     const report = await verifyConnector(
       { remoteMcpServerUrl: fields.remoteMcpServerUrl, clientId: fields.clientId, clientSecret: fields.clientSecret },
-      { emulator: true, login: EMULATOR_TEST_USER },
+      { emulator: true, login: DEFAULT_TEST_USER },
     );
     console.log(`\n${formatReports([report])}`);
     if (!report.ok) fail("the connector did not verify");

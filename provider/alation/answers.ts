@@ -3,11 +3,11 @@
 // answer with them, ../shared/alation-api.md section 2), missing fields, redirect URIs as a list or as Django OAuth
 // Toolkit's whitespace-separated string, numbers and booleans as strings.
 import { z } from "zod";
-import type { ApplicationRecord } from "./types";
+import type { ApplicationRecord } from "../domain/application-store";
 import { AlationError, type AlationErrorKind } from "./errors";
 import type { HttpAnswer } from "./http";
 import { isLicenceQuota } from "./http";
-import { redactJson, redactText } from "./redact";
+import { redactJson, redactText } from "../domain/redact";
 
 const looseNumber = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 const looseBoolean = z.union([

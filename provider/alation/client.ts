@@ -1,18 +1,24 @@
 // Alation's OAuth client admin API (`/integration/core/v1/oauth/clients/`) as an ApplicationStore. The API exists
 // only on cloud-native Alation Cloud (../shared/alation-api.md section 2).
 import { randomBytes } from "node:crypto";
+import type {
+  ApplicationFields,
+  ApplicationLookup,
+  ApplicationRecord,
+  ApplicationStore,
+  DeleteOutcome,
+} from "../domain/application-store";
+import { AdminCalls } from "./admin-calls";
 import {
   answerError,
-  failureText,
   applicationFromAnswer,
   clientAnswerSchema,
   clientListSchema,
   rotatedSecretAnswerSchema,
   shapeError,
-  type CallContext,
 } from "./answers";
 import { authenticatorFor, type Authenticator } from "./auth";
-import { send, type HttpAnswer, type HttpCall, type HttpTarget, type RetryMode } from "./http";
+import { send, type HttpAnswer, type HttpTarget } from "./http";
 import {
   credentialsOf,
   DEFAULT_RETRY_POLICY,
@@ -21,15 +27,7 @@ import {
   type ConnectionSettings,
   type RetryPolicy,
 } from "./settings";
-import {
-  ALATION_FIELD_NAMES,
-  APPLICATION_FIELDS,
-  type ApplicationFields,
-  type ApplicationLookup,
-  type ApplicationRecord,
-  type ApplicationStore,
-  type DeleteOutcome,
-} from "./types";
+import { DOCUMENTED_FIELDS, sendFields } from "./undocumented-fields";
 
 const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
 // Where Claude exchanges codes for tokens (alation-api.md section 3).
@@ -43,26 +41,6 @@ const API_NOT_SERVED_HINT =
   "this tenant does not serve Alation's OAuth client admin API, which exists only on cloud-native Alation Cloud " +
   "(an older generation of it, /integration/core/v1/clients/, is not called): manage the application through shell";
 
-/** The fields Alation's API docs name (../shared/alation-api.md section 2): the ones this path enforces. */
-const DOCUMENTED_FIELDS: ReadonlyArray<keyof ApplicationFields> = [
-  "name",
-  "clientType",
-  "redirectUris",
-  "accessTokenExpiry",
-  "refreshTokenExpiry",
-  "pkceRequired",
-];
-/** `jwt_required`, `is_active`, `internal_application`: only the Django-shell guide names them. */
-const UNDOCUMENTED_FIELDS = APPLICATION_FIELDS.filter((field) => !DOCUMENTED_FIELDS.includes(field));
-
-// Tenants (by origin) that refused the undocumented fields in this process: they are no longer sent there.
-const refusingUndocumented = new Set<string>();
-
-/** Forgets what tenants refused (tests). */
-export function forgetRefusedFields(): void {
-  refusingUndocumented.clear();
-}
-
 /** Options of the REST client that are not part of a connection. */
 export interface AlationClientOptions {
   /** Override parts of the retry policy (tests use short delays). */
@@ -72,9 +50,7 @@ export interface AlationClientOptions {
 /**
  * The REST admin API of one tenant. `jwtRequired`, `isActive` and `internalApplication` are sent in bodies (a tenant
  * may accept them) but no API doc mentions them, so they are not in `enforcedFields`: callers count them as
- * enforced only when an answer echoes the requested value. A tenant may also refuse them as unknown fields (a 400
- * naming them, ../shared/alation-api.md section 2): the create or update is then sent once more without them (a
- * 400 is an answer: nothing was applied), and they are left out of this tenant's bodies for the rest of the process.
+ * enforced only when an answer echoes the requested value (undocumented-fields.ts).
  */
 export class AlationClient implements ApplicationStore {
   readonly enforcedFields = DOCUMENTED_FIELDS;
@@ -82,6 +58,7 @@ export class AlationClient implements ApplicationStore {
   readonly origin: string;
   private readonly target: HttpTarget;
   private readonly auth: Authenticator;
+  private readonly calls: AdminCalls;
 
   constructor(settings: ConnectionSettings, options: AlationClientOptions = {}) {
     this.origin = originOf(settings.baseUrl);
@@ -92,12 +69,18 @@ export class AlationClient implements ApplicationStore {
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     };
     this.auth = authenticatorFor(this.target, credentialsOf(settings));
+    this.calls = new AdminCalls(this.target, this.auth);
   }
 
   async create(fields: ApplicationFields): Promise<{ application: ApplicationRecord; clientSecret: string }> {
     // Never repeated blindly: a create whose answer is lost may have happened (outcomeUnknown); the caller looks
     // the name up before trying again.
-    const { answer, context } = await this.sendFields("POST", CLIENTS_PATH, fields, "unsent-only");
+    const { answer, context } = await sendFields(
+      this.calls,
+      this.origin,
+      { method: "POST", path: CLIENTS_PATH, retry: "unsent-only" },
+      fields,
+    );
     if (!isSuccess(answer)) {
       const hint = ROUTE_NOT_SERVED.has(answer.status) ? API_NOT_SERVED_HINT : undefined;
       throw answerError(context, answer, { outcomeUnknown: answer.status === 500 || answer.status >= 502, hint });
@@ -122,7 +105,7 @@ export class AlationClient implements ApplicationStore {
    *   from state).
    */
   async get(clientId: string): Promise<ApplicationLookup> {
-    const { answer, context } = await this.call("GET", itemPath(clientId), { retry: "idempotent" });
+    const { answer, context } = await this.calls.call("GET", itemPath(clientId), { retry: "idempotent" });
     if (isSuccess(answer)) {
       const parsed = clientAnswerSchema.safeParse(withClientId(answer.json, clientId));
       if (parsed.success) return { status: "found", application: applicationFromAnswer(parsed.data) };
@@ -146,7 +129,12 @@ export class AlationClient implements ApplicationStore {
   }
 
   async update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord> {
-    const { answer, context } = await this.sendFields("PATCH", itemPath(clientId), changes, "idempotent");
+    const { answer, context } = await sendFields(
+      this.calls,
+      this.origin,
+      { method: "PATCH", path: itemPath(clientId), retry: "idempotent" },
+      changes,
+    );
     if (!isSuccess(answer)) throw answerError(context, answer);
     // A 200 normally echoes the client; a bare 204 or an echo without some fields is tolerated.
     const parsed = clientAnswerSchema.safeParse(withClientId(answer.json ?? {}, clientId));
@@ -155,7 +143,9 @@ export class AlationClient implements ApplicationStore {
 
   async rotateSecret(clientId: string): Promise<string> {
     // Repeating a rotation whose answer was lost is harmless: the newest secret is the one returned.
-    const { answer, context } = await this.call("POST", `${itemPath(clientId)}rotate-secret/`, { retry: "idempotent" });
+    const { answer, context } = await this.calls.call("POST", `${itemPath(clientId)}rotate-secret/`, {
+      retry: "idempotent",
+    });
     if (!isSuccess(answer)) throw answerError(context, answer);
     const parsed = rotatedSecretAnswerSchema.safeParse(answer.json);
     if (!parsed.success) throw shapeError(context, answer, "a new client_secret");
@@ -172,28 +162,11 @@ export class AlationClient implements ApplicationStore {
         return { status: "kept", reason: inactive ? `${refused}; the application is inactive` : refused };
       }
     }
-    const { answer, context } = await this.call("DELETE", itemPath(clientId), { retry: "idempotent" });
+    const { answer, context } = await this.calls.call("DELETE", itemPath(clientId), { retry: "idempotent" });
     if (isSuccess(answer)) return { status: "deleted" };
     // 404: gone already (DELETE is a documented route, so a 404 is about the client), e.g. a retry of a lost answer.
     if (answer.status === 404) return { status: "gone" };
     throw answerError(context, answer);
-  }
-
-  /**
-   * Sends a create or update body: without the undocumented fields on a tenant known to refuse them, else with them,
-   * and once more without them when the tenant's 400 names exactly those (and no other field).
-   */
-  private async sendFields(
-    method: "POST" | "PATCH",
-    path: string,
-    fields: Partial<ApplicationFields>,
-    retry: RetryMode,
-  ): Promise<{ answer: HttpAnswer; context: CallContext }> {
-    const omit = refusingUndocumented.has(this.origin);
-    const sent = await this.call(method, path, { json: bodyOf(fields, omit), retry });
-    if (omit || !refusesOnlyUndocumented(sent.answer, fields)) return sent;
-    refusingUndocumented.add(this.origin);
-    return this.call(method, path, { json: bodyOf(fields, true), retry });
   }
 
   /**
@@ -238,7 +211,7 @@ export class AlationClient implements ApplicationStore {
     let path = CLIENTS_PATH;
     let query: Record<string, string | number> | undefined = { limit: PAGE_SIZE, skip: 0 };
     for (let page = 0; page < MAX_PAGES; page++) {
-      const { answer, context } = await this.call("GET", path, { query, retry: "idempotent" });
+      const { answer, context } = await this.calls.call("GET", path, { query, retry: "idempotent" });
       if (ROUTE_NOT_SERVED.has(answer.status)) return unsupported(`GET ${CLIENTS_PATH} answers ${answer.status}`);
       if (!isSuccess(answer)) throw answerError(context, answer);
       const list = clientListSchema.safeParse(answer.json);
@@ -270,66 +243,6 @@ export class AlationClient implements ApplicationStore {
     if (url.origin !== this.origin) return undefined;
     return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
   }
-
-  /**
-   * An authenticated admin call. A 401 or 403 gets one more try when the credential can be renewed (a fetched token
-   * that expired or was replaced: tenants answer either status for an invalid token); a same-origin redirect (a tenant
-   * that wants the path without its trailing slash) is followed once.
-   */
-  private async call(
-    method: HttpCall["method"],
-    path: string,
-    options: { json?: unknown; query?: Record<string, string | number>; retry: RetryMode },
-  ): Promise<{ answer: HttpAnswer; context: CallContext }> {
-    let currentPath = path;
-    let headers = await this.auth.headers();
-    let answer = await send(this.target, this.httpCall(method, currentPath, headers, options));
-    if ((answer.status === 401 || answer.status === 403) && (await this.auth.renew(headers))) {
-      headers = await this.auth.headers();
-      answer = await send(this.target, this.httpCall(method, currentPath, headers, options));
-    }
-    const redirect = this.sameOriginRedirect(answer, method);
-    if (redirect) {
-      currentPath = redirect;
-      answer = await send(this.target, this.httpCall(method, currentPath, headers, options));
-    }
-    return {
-      answer,
-      context: {
-        origin: this.origin,
-        call: `${method} ${currentPath}`,
-        secrets: this.auth.secrets(),
-        refusedHint: this.auth.refusedHint,
-      },
-    };
-  }
-
-  private httpCall(
-    method: HttpCall["method"],
-    path: string,
-    headers: Record<string, string>,
-    options: { json?: unknown; query?: Record<string, string | number>; retry: RetryMode },
-  ): HttpCall {
-    return {
-      method,
-      path,
-      headers,
-      json: options.json,
-      query: options.query,
-      retry: options.retry,
-      secrets: this.auth.secrets(),
-    };
-  }
-
-  private sameOriginRedirect(answer: HttpAnswer, method: HttpCall["method"]): string | undefined {
-    const keepsMethod = answer.status === 307 || answer.status === 308;
-    if (!keepsMethod && !((answer.status === 301 || answer.status === 302) && method === "GET")) return undefined;
-    const location = answer.headers.location;
-    const value = Array.isArray(location) ? location[0] : location;
-    if (!value) return undefined;
-    const url = new URL(value, this.origin);
-    return url.origin === this.origin ? url.pathname : undefined;
-  }
 }
 
 type Unsupported = { status: "unsupported"; reason: string };
@@ -344,29 +257,6 @@ function itemPath(clientId: string): string {
 
 function isSuccess(answer: HttpAnswer): boolean {
   return answer.status >= 200 && answer.status < 300;
-}
-
-function bodyOf(fields: Partial<ApplicationFields>, omitUndocumented = false): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    const field = key as keyof ApplicationFields;
-    const left = omitUndocumented && UNDOCUMENTED_FIELDS.includes(field);
-    if (value !== undefined && !left) body[ALATION_FIELD_NAMES[field]] = value;
-  }
-  return body;
-}
-
-/**
- * Whether a 400 refuses the undocumented fields that were sent, and nothing else: it names at least one of them (as
- * a field error, or in its message: "Unknown field: jwt_required") and no other field.
- */
-function refusesOnlyUndocumented(answer: HttpAnswer, fields: Partial<ApplicationFields>): boolean {
-  if (answer.status !== 400) return false;
-  const sent = UNDOCUMENTED_FIELDS.filter((field) => fields[field] !== undefined).map((f) => ALATION_FIELD_NAMES[f]);
-  const { messages, fieldErrors } = failureText(answer.json);
-  const named = Object.keys(fieldErrors);
-  if (named.some((name) => !sent.includes(name))) return false;
-  return sent.some((name) => named.includes(name) || messages.some((message) => message.includes(name)));
 }
 
 // An item answer may leave out the id it was asked for.

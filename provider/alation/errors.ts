@@ -1,25 +1,22 @@
-// The one error type of calls to Alation. Its message says which call failed, how, and what Alation said;
-// it never holds a token or secret: callers pass redacted text, and the constructor redacts once more.
-import { redactText } from "./redact";
+// The one error type of calls to Alation, the REST side of the store error contract (StoreError). Its message says
+// which call failed, how, and what Alation said; it never holds a token or secret: callers pass redacted text, and
+// the constructor redacts once more.
+import type { StoreError, StoreFailure } from "../domain/application-store";
+import { redactText } from "../domain/redact";
 
-/** What went wrong, so callers can decide what to do (retry, recover, report). */
-export type AlationErrorKind =
-  /** 401/403: the credential is missing, wrong, expired, or lacks the Server Admin role. */
-  | "auth"
-  /** 400: Alation refused the values (see `fieldErrors`), or an answer did not have the expected shape. */
-  | "validation"
-  /** 404/405/501: no such object, or the tenant does not serve this route. */
-  | "not-found"
-  /** 409, or a 400 saying the name is already taken (in any shape `failureText` reads). */
-  | "conflict"
-  /** 429: throttled (retried), or a licence quota ("entitlement", not retried). */
-  | "throttled"
-  /** 5xx: the tenant or a gateway in front of it failed. */
-  | "unavailable"
-  /** No connection, or the connection was lost. */
-  | "network"
-  /** No answer in time. */
-  | "timeout";
+/**
+ * What went wrong, so callers can decide what to do (retry, recover, report): the contract's failures, as HTTP
+ * shows them.
+ * - `auth`: 401/403: the credential is missing, wrong, expired, or lacks the Server Admin role.
+ * - `validation`: 400: Alation refused the values (see `fieldErrors`), or an answer did not have the expected shape.
+ * - `not-found`: 404/405/501: no such object, or the tenant does not serve this route.
+ * - `conflict`: 409, or a 400 saying the name is already taken (in any shape `failureText` reads).
+ * - `throttled`: 429: throttled (retried), or a licence quota ("entitlement", not retried).
+ * - `unavailable`: 5xx: the tenant or a gateway in front of it failed.
+ * - `network`: no connection, or the connection was lost.
+ * - `timeout`: no answer in time.
+ */
+export type AlationErrorKind = StoreFailure;
 
 /** The facts an AlationError carries. Strings must already be redacted. */
 export interface AlationErrorDetails {
@@ -42,16 +39,20 @@ export interface AlationErrorDetails {
 }
 
 /** A failed call to an Alation tenant. */
-export class AlationError extends Error {
+export class AlationError extends Error implements StoreError {
   override readonly name = "AlationError";
   /** What went wrong. */
   readonly kind: AlationErrorKind;
+  /** The same, under the contract's name. */
+  readonly failure: StoreFailure;
   /** The call, as `METHOD /path`. */
   readonly call: string;
   /** The HTTP status, when there was an answer. */
   readonly status?: number;
   /** Alation's own message, redacted. */
   readonly alationMessage?: string;
+  /** The same, under the contract's name. */
+  readonly tenantMessage?: string;
   /** Alation's field errors, redacted. */
   readonly fieldErrors?: Record<string, string[]>;
   /**
@@ -63,10 +64,11 @@ export class AlationError extends Error {
 
   constructor(details: AlationErrorDetails) {
     super(redactText(formatMessage(details)));
-    this.kind = details.kind;
+    this.kind = this.failure = details.kind;
     this.call = details.call;
     this.status = details.status;
     this.alationMessage = details.alationMessage === undefined ? undefined : redactText(details.alationMessage);
+    this.tenantMessage = this.alationMessage;
     this.fieldErrors = details.fieldErrors;
     this.outcomeUnknown = details.outcomeUnknown ?? false;
   }
@@ -82,9 +84,4 @@ function formatMessage(details: AlationErrorDetails): string {
   }
   if (details.hint) parts.push(details.hint);
   return parts.join("; ");
-}
-
-/** Whether `error` is an AlationError (also across copies of this module loaded twice). */
-export function isAlationError(error: unknown): error is AlationError {
-  return error instanceof AlationError || (error instanceof Error && error.name === "AlationError" && "kind" in error);
 }

@@ -1,8 +1,7 @@
 // The REST client of Alation's admin API: no Pulumi here.
-export { AlationClient, forgetRefusedFields, type AlationClientOptions } from "./client";
-export { AlationError, isAlationError, type AlationErrorKind } from "./errors";
+export { AlationClient, type AlationClientOptions } from "./client";
+export { forgetRefusedFields } from "./undocumented-fields";
+export { AlationError, type AlationErrorKind } from "./errors";
 export { closeHttpPools } from "./http";
 export { clearTokenCache } from "./auth";
-export { redactJson, redactText } from "./redact";
 export * from "./settings";
-export * from "./types";

@@ -1,4 +1,5 @@
 // How to reach one tenant: its address, one way to authenticate, TLS trust and time limits. Plain data.
+import { tenantUrlProblem } from "../domain/urls";
 
 /** A service account's OAuth client, exchanged for a bearer JWT at `/oauth/v2/token/`. */
 export interface ClientCredentials {
@@ -79,47 +80,9 @@ export function credentialsOf(settings: ConnectionSettings): Credentials {
   return found[0];
 }
 
-/** The origin (`https://host:port`) of a base URL; http is refused unless the host is loopback. */
+/** The origin (`https://host:port`) of a base URL (a path is ignored); throws the tenant URL rule's message. */
 export function originOf(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new Error("Alation connection: baseUrl is not an absolute URL");
-  }
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    throw new Error("Alation connection: baseUrl must be https:// (http:// only for localhost, 127.0.0.1 or [::1])");
-  }
-  return url.origin;
-}
-
-/**
- * Why `value` is not a usable tenant address (`https://TENANT`, http only for a loopback host), or undefined; the
- * message starts with `field`, the name the user wrote. With `pathAllowed` a path is accepted (only the origin is
- * used); else only the address is (no path, query or fragment). Never quotes the value: it may hold credentials.
- */
-export function tenantUrlProblem(
-  value: string,
-  field: string,
-  options: { pathAllowed?: boolean } = {},
-): string | undefined {
-  // Without "scheme://" (`acme.alationcloud.com`, `localhost:8765`), URL parsing fails or reads a scheme the user
-  // never meant.
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || !URL.canParse(value)) {
-    return `${field} must be an absolute URL with its scheme, such as https://tenant.alationcloud.com`;
-  }
-  const url = new URL(value);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    return `${field} must use https:// (http:// only for localhost, 127.0.0.1 or [::1])`;
-  }
-  if (url.username || url.password) return `${field} must not hold a user name or password`;
-  if (!options.pathAllowed && (url.pathname !== "/" || url.search || url.hash)) {
-    return `${field} must be the tenant's address only, without a path, query or fragment (https://TENANT)`;
-  }
-  return undefined;
-}
-
-/** Whether a URL host names this machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname === "::1";
+  const problem = tenantUrlProblem(baseUrl, "baseUrl", { pathAllowed: true });
+  if (problem) throw new Error(`Alation connection: ${problem}`);
+  return new URL(baseUrl).origin;
 }

@@ -2,12 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlag } from "../resources/feature-flag";
 import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
-import { tenantUrlProblem } from "../alation/settings";
+import {
+  CLAUDE_REDIRECT_URIS,
+  DEFAULT_CALLBACK_PORT,
+  JWT_FEATURE_FLAG,
+  loopbackRedirectUri,
+} from "../domain/claude-connector";
+import { CONNECTION_KEYS } from "../domain/connection-keys";
+import { tenantUrlProblem } from "../domain/urls";
 import { requireOptionalPeer } from "../peers/optional";
-import { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../verify/types";
-
-/** The tenant flag that makes Alation's v1 OAuth stack issue the JWT access tokens the hosted MCP server accepts. */
-export const JWT_FEATURE_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
 /** The application name the connector guide uses. */
 export const DEFAULT_APPLICATION_NAME = "alation-ai-hosted-mcp-server";
 
@@ -35,8 +38,8 @@ export interface AlationClaudeConnectorArgs {
    */
   shell?: AlationShell;
   /**
-   * The tenant's URL, `https://TENANT`. Default: `connection.baseUrl`, then stack config `alation:baseUrl`,
-   * then `ALATION_BASE_URL`. Needed with `shell` alone, for the MCP URL and the default redirect URI.
+   * The tenant's URL, `https://TENANT`. Default: `connection.baseUrl`, then where `connection` finds its baseUrl
+   * (stack config, then the environment). Needed with `shell` alone, for the MCP URL and the default redirect URI.
    */
   tenantUrl?: pulumi.Input<string>;
   /** Connector Name in Claude's form. Default "Alation". */
@@ -213,15 +216,13 @@ interface TenantUrlSource {
 
 /** Where the tenant URL may come from, in order: the first one set is used (as the runtime does for baseUrl). */
 function tenantUrlSources(args: AlationClaudeConnectorArgs): TenantUrlSource[] {
+  const { config, env } = CONNECTION_KEYS.baseUrl;
+  const [namespace, key] = config.split(":");
   return [
     { field: "tenantUrl", value: args.tenantUrl, pathAllowed: true },
     { field: "connection.baseUrl", value: args.connection?.baseUrl, pathAllowed: false },
-    {
-      field: "stack config alation:baseUrl",
-      value: new pulumi.Config("alation").get("baseUrl") || undefined,
-      pathAllowed: false,
-    },
-    { field: "ALATION_BASE_URL", value: process.env.ALATION_BASE_URL || undefined, pathAllowed: false },
+    { field: `stack config ${config}`, value: new pulumi.Config(namespace).get(key) || undefined, pathAllowed: false },
+    { field: env, value: process.env[env] || undefined, pathAllowed: false },
   ];
 }
 
@@ -239,11 +240,9 @@ function tenantOriginOf(
   // A ResourceError without its stack: the message says all, and Pulumi shows it once, on the component.
   const refuse = (problem: string) =>
     new pulumi.ResourceError(`AlationClaudeConnector ${name}: ${problem}`, component, true);
+  const { config, env } = CONNECTION_KEYS.baseUrl;
   const missing = () =>
-    refuse(
-      "no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config alation:baseUrl or " +
-        "ALATION_BASE_URL",
-    );
+    refuse(`no tenant URL: set connection.baseUrl or tenantUrl (https://TENANT), stack config ${config} or ${env}`);
   const chosen = sources.find((source) => source.value !== undefined);
   if (!chosen) throw missing();
   // connection.baseUrl is judged even when tenantUrl is the one used: the application uses it.

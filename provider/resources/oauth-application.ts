@@ -7,13 +7,10 @@ import { withSecretFields } from "./secret-inputs";
 
 /**
  * How to reach a tenant's REST admin API (as a Server Admin). The OAuth client admin API exists only on cloud-native
- * Alation Cloud (../shared/alation-api.md section 2). Every field may be left out: missing pieces come from
- * stack config (`alation:baseUrl`, `alation:apiAccessToken`, `alation:refreshToken`, `alation:userId`,
- * `alation:clientId` + `alation:clientSecret`, `alation:caCertificate`, `alation:timeoutSeconds`), then from the
- * environment (`ALATION_BASE_URL`, `ALATION_API_ACCESS_TOKEN`, `ALATION_REFRESH_TOKEN`, `ALATION_USER_ID`,
- * `ALATION_CLIENT_ID` + `ALATION_CLIENT_SECRET`, `ALATION_CA_CERTIFICATE`, `ALATION_TIMEOUT_SECONDS`), when an
- * operation runs. Give at most one way to authenticate. Credentials are stored as Pulumi secrets; changing only a
- * credential or a timeout changes nothing in the tenant.
+ * Alation Cloud (../shared/alation-api.md section 2). Every field may be left out: missing pieces come from stack
+ * config `alation:*`, then from the environment `ALATION_*`, when an operation runs (the README's "Authenticating to
+ * Alation" names each key; provider/domain/connection-keys.ts holds them). Give at most one way to authenticate.
+ * Credentials are stored as Pulumi secrets; changing only a credential or a timeout changes nothing in the tenant.
  */
 export interface AlationConnection {
   /** The tenant, `https://TENANT` (no path). `http://` only for localhost, 127.0.0.1 or [::1]. */

@@ -8,8 +8,15 @@
 // destroy get the stack config of the last `up` (the engine configures providers from state), so after a token was
 // rotated: `pulumi up` with the new `alation:apiAccessToken` first, or ALATION_API_ACCESS_TOKEN for that command.
 import { readFileSync } from "node:fs";
-import { isAlationError } from "../alation/errors";
 import { credentialsOf, originOf, type ConnectionSettings } from "../alation/settings";
+import { storeFailureOf } from "../domain/application-store";
+import {
+  CONNECTION_KEYS,
+  CREDENTIAL_WAYS,
+  whereToSet,
+  type ConnectionKey,
+  type ConnectionKeyName,
+} from "../domain/connection-keys";
 import { baseUrlProblem, type ConnectionInputs } from "../schema/connection";
 import { stackConfig } from "./stack-config";
 
@@ -29,6 +36,11 @@ export function resolveConnection(inputs: ConnectionInputs | ConnectionSettings 
   return combine([inputSource(inputs), configSource(), environmentSource()]);
 }
 
+/** The value the stack config, else the environment, gives for a setting (no file is read, nothing is checked). */
+export function fallbackValue(name: ConnectionKeyName): string | undefined {
+  return stackConfig()[name] ?? process.env[CONNECTION_KEYS[name].env];
+}
+
 /**
  * Runs `operation` with the connection recorded in state; if the tenant refuses its credential (401/403) and the
  * stack config or environment holds a different credential, runs it once more with that one.
@@ -42,7 +54,7 @@ export async function withRecordedConnection<T>(
   try {
     return { result: await operation(connection), connection };
   } catch (error) {
-    if (!isAlationError(error) || error.kind !== "auth") throw error;
+    if (storeFailureOf(error) !== "auth") throw error;
     const current = currentCredentials(connection);
     if (!current) throw error;
     return { result: await operation(current), connection: current };
@@ -65,22 +77,11 @@ function combine(sources: ConnectionSource[]): ConnectionSettings {
   const first = <K extends "baseUrl" | "caCertificate" | "timeoutSeconds">(key: K) =>
     sources.find((source) => source[key] !== undefined && source[key] !== "");
   const baseUrlSource = first("baseUrl");
-  if (!baseUrlSource?.baseUrl) {
-    throw new Error(
-      "Alation connection: no baseUrl; set connection.baseUrl, stack config alation:baseUrl or ALATION_BASE_URL",
-    );
-  }
+  if (!baseUrlSource?.baseUrl) throw new Error(`Alation connection: no baseUrl; set ${whereToSet("baseUrl")}`);
   const problem = baseUrlProblem(baseUrlSource.baseUrl);
   if (problem) throw new Error(`Alation connection (${baseUrlSource.name}): ${problem}`);
   const credentialSource = sources.find((source) => hasCredentials(source.credentials));
-  if (!credentialSource) {
-    throw new Error(
-      "Alation connection: no credential; give connection.apiAccessToken (or refreshToken + userId, or " +
-        "clientCredentials), stack config alation:apiAccessToken (alation:refreshToken + alation:userId, " +
-        "alation:clientId + alation:clientSecret), or ALATION_API_ACCESS_TOKEN (ALATION_REFRESH_TOKEN + " +
-        "ALATION_USER_ID, ALATION_CLIENT_ID + ALATION_CLIENT_SECRET)",
-    );
-  }
+  if (!credentialSource) throw new Error(`Alation connection: no credential; ${noCredentialFix()}`);
   const settings: ConnectionSettings = { baseUrl: originOf(baseUrlSource.baseUrl), ...credentialSource.credentials };
   try {
     credentialsOf(settings);
@@ -116,34 +117,46 @@ function inputSource(inputs: ConnectionInputs | ConnectionSettings | undefined):
 
 function configSource(): ConnectionSource {
   const config = stackConfig();
+  return sourceOf("stack config alation:*", (name) => config[name]);
+}
+
+function environmentSource(): ConnectionSource {
+  return sourceOf("environment ALATION_*", (name) => {
+    const value = process.env[CONNECTION_KEYS[name].env];
+    return name === "caCertificate" ? pemOrFile(value) : value;
+  });
+}
+
+/** A source of settings given by name (stack config and environment values are strings). */
+function sourceOf(name: string, valueOf: (name: ConnectionKeyName) => string | undefined): ConnectionSource {
   return {
-    name: "stack config alation:*",
-    baseUrl: config.baseUrl,
-    caCertificate: config.caCertificate,
-    timeoutSeconds: config.timeoutSeconds,
+    name,
+    baseUrl: valueOf("baseUrl"),
+    caCertificate: valueOf("caCertificate"),
+    timeoutSeconds: valueOf("timeoutSeconds"),
     credentials: pickCredentials({
-      apiAccessToken: config.apiAccessToken,
-      refreshToken: config.refreshToken,
-      userId: config.userId,
-      clientCredentials: clientCredentialsOf(config.clientId, config.clientSecret),
+      apiAccessToken: valueOf("apiAccessToken"),
+      refreshToken: valueOf("refreshToken"),
+      userId: valueOf("userId"),
+      clientCredentials: clientCredentialsOf(valueOf("clientId"), valueOf("clientSecret")),
     }),
   };
 }
 
-function environmentSource(): ConnectionSource {
-  const env = process.env;
-  return {
-    name: "environment ALATION_*",
-    baseUrl: env.ALATION_BASE_URL,
-    caCertificate: pemOrFile(env.ALATION_CA_CERTIFICATE),
-    timeoutSeconds: env.ALATION_TIMEOUT_SECONDS,
-    credentials: pickCredentials({
-      apiAccessToken: env.ALATION_API_ACCESS_TOKEN,
-      refreshToken: env.ALATION_REFRESH_TOKEN,
-      userId: env.ALATION_USER_ID,
-      clientCredentials: clientCredentialsOf(env.ALATION_CLIENT_ID, env.ALATION_CLIENT_SECRET),
-    }),
-  };
+/**
+ * What to give when no source has a credential, every way in each source's names: `connection.apiAccessToken (or
+ * refreshToken + userId, or clientCredentials), stack config alation:apiAccessToken (...), or ALATION_... (...)`.
+ */
+function noCredentialFix(): string {
+  const ways = (nameOf: (key: ConnectionKey) => string) =>
+    CREDENTIAL_WAYS.map((way) => [...new Set(way.map((name) => nameOf(CONNECTION_KEYS[name])))].join(" + "));
+  const [field, ...fields] = ways((key) => key.field.split(".")[0]);
+  const [config, ...configs] = ways((key) => key.config);
+  const [env, ...envs] = ways((key) => key.env);
+  return (
+    `give connection.${field} (or ${fields.join(", or ")}), stack config ${config} (${configs.join(", ")}), ` +
+    `or ${env} (${envs.join(", ")})`
+  );
 }
 
 // A half-given pair stays visible (and is then refused by credentialsOf with a clear message).
@@ -160,7 +173,7 @@ function pemOrFile(value: string | undefined): string | undefined {
   try {
     return readFileSync(value, "utf8");
   } catch {
-    throw new Error("ALATION_CA_CERTIFICATE is neither PEM text nor the path of a readable PEM file");
+    throw new Error(`${CONNECTION_KEYS.caCertificate.env} is neither PEM text nor the path of a readable PEM file`);
   }
 }
 

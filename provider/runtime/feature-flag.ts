@@ -1,13 +1,16 @@
 // FeatureFlag's dynamic provider: one alation_conf key held at a value, the value found before put back on delete.
-// Runs in Pulumi's provider process. `check` and `diff` never reach the tenant.
+// Runs in Pulumi's provider process; `check` and `diff` never reach the tenant.
 import { isDeepStrictEqual } from "node:util";
-import type * as pulumi from "@pulumi/pulumi";
 import { checkWithSchema, parseOrThrow } from "../schema/check";
 import { featureFlagSchema, featureFlagShape, type FeatureFlagInputs } from "../schema/feature-flag";
-import { containsUnknown, isUnknown } from "../schema/unknown";
 import type { ShellSettings } from "../schema/shell";
+import { containsUnknown, isUnknown } from "../schema/unknown";
 import { confValueAs, createShellConf, type ConfValue } from "../shell";
 import { claimConfigurationKey, configurationKeyHeldByAnother } from "./claims";
+import type { RuntimeProvider } from "./runtime-provider";
+
+/** Properties as the dynamic-provider server passes them. */
+type Props = Record<string, unknown>;
 
 /** What FeatureFlag keeps in state. `shell` stays so that read and delete can reach the tenant. */
 export interface FeatureFlagOutputs {
@@ -19,19 +22,79 @@ export interface FeatureFlagOutputs {
   previousValue?: ConfValue;
 }
 
-function parseInputs(raw: unknown): FeatureFlagInputs {
+function parseInputs(raw: Props): FeatureFlagInputs {
   return parseOrThrow(featureFlagSchema, raw, "FeatureFlag inputs are invalid");
 }
 
-function outputs(inputs: FeatureFlagInputs, previousValue: ConfValue | undefined): FeatureFlagOutputs {
-  const outs: FeatureFlagOutputs = {
+async function check(_olds: Props, news: Props) {
+  return checkWithSchema(featureFlagSchema, featureFlagShape, news);
+}
+
+async function diff(_id: string, olds: FeatureFlagOutputs, news: Props) {
+  // A resource the program still declares holds this key (on this tenant).
+  claimConfigurationKey({ shell: news.shell, key: news.key, value: news.value, previousValue: olds.previousValue });
+  // Another key is another flag: replace. A new way to reach the same tenant (a rotated kubeconfig, a new pod
+  // name) is an update, so that state holds what read and delete will use.
+  const replaces = isUnknown(news.key) || news.key !== olds.key ? ["key"] : [];
+  const changed = ["value", "restoreOnDelete", "shell"].filter(
+    (field) => containsUnknown(news[field]) || !isDeepStrictEqual(news[field], olds[field as keyof FeatureFlagOutputs]),
+  );
+  return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+async function create(raw: Props) {
+  const inputs = parseInputs(raw);
+  const previousValue = await currentValue(inputs.shell, inputs.key, inputs.value);
+  await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
+  const outs = outputsOf(inputs, previousValue);
+  claimConfigurationKey(outs);
+  return { id: inputs.key, outs };
+}
+
+async function read(id: string, props?: FeatureFlagOutputs) {
+  if (!props?.shell) {
+    throw new Error(
+      `FeatureFlag ${id}: reading needs the resource's state (its shell settings); it cannot be imported by id alone`,
+    );
+  }
+  // Drift shows as a value that differs from the one in state; nothing printed reads as "".
+  const value = (await currentValue(props.shell, props.key, props.value)) ?? "";
+  return { id, props: { ...props, value } };
+}
+
+async function update(_id: string, olds: FeatureFlagOutputs, news: Props) {
+  const inputs = parseInputs(news);
+  if (inputs.value !== olds.value) await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
+  const outs = outputsOf(inputs, olds.previousValue);
+  claimConfigurationKey(outs, olds);
+  return { outs };
+}
+
+async function remove(_id: string, props: FeatureFlagOutputs): Promise<void> {
+  // Nothing to put back when nothing was printed before. Otherwise written even when it seems to be the value
+  // already: setting a value is idempotent, and the tenant may have drifted since the last refresh.
+  if (!props.restoreOnDelete || props.previousValue === undefined) return;
+  // A renamed FeatureFlag is created before the old one is deleted: the new one holds the key now.
+  if (configurationKeyHeldByAnother(props)) {
+    console.warn(
+      `alation:FeatureFlag ${props.key}: not put back to ${JSON.stringify(props.previousValue)}: another ` +
+        "FeatureFlag of this stack holds it now (a rename or a replacement), so it keeps " +
+        JSON.stringify(props.value),
+    );
+    return;
+  }
+  await createShellConf(props.shell).writeConf(props.key, props.previousValue);
+}
+
+function outputsOf(inputs: FeatureFlagInputs, previousValue: ConfValue | undefined): FeatureFlagOutputs {
+  const outputs: FeatureFlagOutputs = {
     shell: inputs.shell,
     key: inputs.key,
     value: inputs.value,
     restoreOnDelete: inputs.restoreOnDelete,
   };
-  if (previousValue !== undefined) outs.previousValue = previousValue;
-  return outs;
+  if (previousValue !== undefined) outputs.previousValue = previousValue;
+  return outputs;
 }
 
 /** The value a key holds, read as the type of `like`. */
@@ -41,65 +104,4 @@ async function currentValue(settings: ShellSettings, key: string, like: ConfValu
 }
 
 /** FeatureFlag's provider methods, as Pulumi's dynamic-provider server calls them. */
-export const featureFlag: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return checkWithSchema(featureFlagSchema, featureFlagShape, news);
-  },
-
-  async diff(_id: string, olds: FeatureFlagOutputs, news: Record<string, unknown>) {
-    // A resource the program still declares holds this key (on this tenant).
-    claimConfigurationKey({ shell: news.shell, key: news.key, value: news.value, previousValue: olds.previousValue });
-    // Another key is another flag: replace. A new way to reach the same tenant (a rotated kubeconfig, a new pod
-    // name) is an update, so that state holds what read and delete will use.
-    const replaces = isUnknown(news.key) || news.key !== olds.key ? ["key"] : [];
-    const changed = ["value", "restoreOnDelete", "shell"].filter(
-      (field) =>
-        containsUnknown(news[field]) || !isDeepStrictEqual(news[field], olds[field as keyof FeatureFlagOutputs]),
-    );
-    return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };
-  },
-
-  async create(raw: Record<string, unknown>) {
-    const inputs = parseInputs(raw);
-    const previousValue = await currentValue(inputs.shell, inputs.key, inputs.value);
-    await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
-    const outs = outputs(inputs, previousValue);
-    claimConfigurationKey(outs);
-    return { id: inputs.key, outs };
-  },
-
-  async read(id: string, props?: FeatureFlagOutputs) {
-    if (!props?.shell) {
-      throw new Error(
-        `FeatureFlag ${id}: reading needs the resource's state (its shell settings); it cannot be imported by id alone`,
-      );
-    }
-    // Drift shows as a value that differs from the one in state; nothing printed reads as "".
-    const value = (await currentValue(props.shell, props.key, props.value)) ?? "";
-    return { id, props: { ...props, value } };
-  },
-
-  async update(_id: string, olds: FeatureFlagOutputs, news: Record<string, unknown>) {
-    const inputs = parseInputs(news);
-    if (inputs.value !== olds.value) await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
-    const outs = outputs(inputs, olds.previousValue);
-    claimConfigurationKey(outs, olds);
-    return { outs };
-  },
-
-  async delete(_id: string, props: FeatureFlagOutputs) {
-    // Nothing to put back when nothing was printed before. Otherwise written even when it seems to be the value
-    // already: setting a value is idempotent, and the tenant may have drifted since the last refresh.
-    if (!props.restoreOnDelete || props.previousValue === undefined) return;
-    // A renamed FeatureFlag is created before the old one is deleted: the new one holds the key now.
-    if (configurationKeyHeldByAnother(props)) {
-      console.warn(
-        `alation:FeatureFlag ${props.key}: not put back to ${JSON.stringify(props.previousValue)}: another ` +
-          "FeatureFlag of this stack holds it now (a rename or a replacement), so it keeps " +
-          JSON.stringify(props.value),
-      );
-      return;
-    }
-    await createShellConf(props.shell).writeConf(props.key, props.previousValue);
-  },
-};
+export const featureFlag = { check, diff, create, read, update, delete: remove } satisfies RuntimeProvider;

@@ -1,44 +1,24 @@
 // The stack's `alation:*` configuration, as the dynamic-provider server hands it to `configure` once per process.
+import { CONNECTION_KEY_NAMES, CONNECTION_KEYS, type ConnectionKeyName } from "../domain/connection-keys";
 
 /** What `configure` receives: Pulumi's ConfigureRequest (only its `config.get` is used). */
 export interface ConfigureRequest {
   config: { get(key: string): unknown };
 }
 
-/** The `alation:*` values of the stack (strings, as Pulumi config values are). */
-export interface StackConfig {
-  baseUrl?: string;
-  apiAccessToken?: string;
-  refreshToken?: string;
-  userId?: string;
-  /** A service account's client id (with clientSecret: client credentials). */
-  clientId?: string;
-  clientSecret?: string;
-  caCertificate?: string;
-  timeoutSeconds?: string;
-}
-
-const KEYS: ReadonlyArray<keyof StackConfig> = [
-  "baseUrl",
-  "apiAccessToken",
-  "refreshToken",
-  "userId",
-  "clientId",
-  "clientSecret",
-  "caCertificate",
-  "timeoutSeconds",
-];
+/** The connection settings the stack config gives (strings, as Pulumi config values are), by their names. */
+export type StackConfig = Partial<Record<ConnectionKeyName, string>>;
 
 let stored: StackConfig = {};
 
 /** Stores the stack's `alation:*` values for this process. */
 export async function configure(req: ConfigureRequest): Promise<void> {
   const values: StackConfig = {};
-  for (const key of KEYS) {
-    const value = req.config.get(`alation:${key}`);
+  for (const name of CONNECTION_KEY_NAMES) {
+    const value = req.config.get(CONNECTION_KEYS[name].config);
     // Config values are strings; a typed value (a number, say) is taken as its text.
     if (typeof value === "string" ? value.length > 0 : typeof value === "number" || typeof value === "boolean") {
-      values[key] = String(value);
+      values[name] = String(value);
     }
   }
   stored = values;

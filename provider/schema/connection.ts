@@ -1,7 +1,7 @@
 // The zod schema of `connection` (AlationConnection) as the runtime receives it. Every field is optional: missing
 // pieces come from stack config and the environment at call time. Messages never quote a credential.
 import { z } from "zod";
-import { tenantUrlProblem } from "../alation/settings";
+import { tenantUrlProblem } from "../domain/urls";
 import { isUnknown } from "./unknown";
 
 /** `https://TENANT`: https (http only for a loopback host), no path, query, fragment or user info. */

@@ -1,8 +1,9 @@
 // The zod schema of FeatureFlag's inputs: one alation_conf key and the value it must hold.
 import { z } from "zod";
+import { JWT_FEATURE_FLAG } from "../domain/claude-connector";
 import { shellSchema } from "./shell";
 
-// Dot-separated parts of letters, digits, '_' and '-' (alation.feature_flags.enable_jwt_in_v1_oauth_stack). A
+// Dot-separated parts of letters, digits, '_' and '-' (such as JWT_FEATURE_FLAG). A
 // whitelist: whitespace, quotes, `$`, backticks and NUL are refused, and the key cannot pass for an option.
 const CONF_KEY = /^[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
@@ -31,9 +32,7 @@ export const confValueSchema = z
 export const featureFlagShape = {
   shell: shellSchema,
   key: z
-    .string({
-      error: "key is required: an Alation configuration key such as alation.feature_flags.enable_jwt_in_v1_oauth_stack",
-    })
+    .string({ error: `key is required: an Alation configuration key such as ${JWT_FEATURE_FLAG}` })
     .max(255, { error: "key must be at most 255 characters" })
     .regex(CONF_KEY, {
       error:

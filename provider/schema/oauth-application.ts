@@ -1,6 +1,7 @@
 // The zod schema of OAuthApplication's inputs, with Alation's own rules and the connector guide's defaults.
 import { z } from "zod";
-import { isLoopbackHost } from "../alation/settings";
+import { CLAUDE_REDIRECT_URIS } from "../domain/claude-connector";
+import { allowsPlainHttp, mustBeAbsolute, mustUseHttps } from "../domain/urls";
 import { connectionSchema } from "./connection";
 import { shellSchema } from "./shell";
 import { isUnknown, UNKNOWN } from "./unknown";
@@ -8,17 +9,6 @@ import { isUnknown, UNKNOWN } from "./unknown";
 /** Alation's limits, in seconds. */
 export const ACCESS_TOKEN_EXPIRY = { min: 3600, max: 259200 };
 export const REFRESH_TOKEN_EXPIRY = { min: 259200, max: 15552000 };
-
-/** The connector guide's values for what the user leaves out (`name` defaults to the resource name). */
-export const APPLICATION_DEFAULTS = {
-  clientType: "confidential",
-  accessTokenExpiry: 86400,
-  refreshTokenExpiry: 15552000,
-  pkceRequired: true,
-  jwtRequired: true,
-  isActive: true,
-  internalApplication: false,
-} as const;
 
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
@@ -40,13 +30,11 @@ export function redirectUriProblem(uri: string): string | undefined {
   try {
     url = new URL(uri);
   } catch {
-    return "a redirect URI must be an absolute URI (https://host/path)";
+    return mustBeAbsolute("a redirect URI", CLAUDE_REDIRECT_URIS[0]);
   }
   if (uri.includes("#")) return "a redirect URI must not hold a fragment (#...)";
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return `a redirect URI must not use the ${url.protocol} scheme`;
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return "a redirect URI must use https:// (http:// only for localhost, 127.0.0.1 or [::1])";
-  }
+  if (url.protocol === "http:" && !allowsPlainHttp(url.hostname)) return mustUseHttps("a redirect URI");
   if ((url.protocol === "https:" || url.protocol === "http:") && !url.hostname)
     return "a redirect URI must name a host";
   return undefined;
@@ -68,7 +56,10 @@ const expiry = (what: string, range: { min: number; max: number }, fallback: num
 const flag = (what: string, fallback: boolean) =>
   z.boolean({ error: `${what} must be true or false` }).default(fallback);
 
-/** OAuthApplication's inputs as the runtime receives them (plain values, defaults applied by parsing). */
+/**
+ * OAuthApplication's inputs as the runtime receives them (plain values, defaults applied by parsing). The defaults
+ * are the connector guide's values for what the user leaves out (`name` defaults to the resource name).
+ */
 export const oauthApplicationShape = {
   name: z
     .string({ error: "name is required (a string, unique in the tenant)" })
@@ -78,7 +69,7 @@ export const oauthApplicationShape = {
     .max(255, { error: "name must be at most 255 characters" }),
   clientType: z
     .enum(["confidential", "public"], { error: 'clientType must be "confidential" or "public"' })
-    .default(APPLICATION_DEFAULTS.clientType),
+    .default("confidential"),
   // May be empty: Alation lets a client be created without redirect URIs and get them later (../shared/alation-api.md
   // section 2, the Copilot Studio steps).
   redirectUris: z
@@ -90,12 +81,12 @@ export const oauthApplicationShape = {
         }
       });
     }),
-  accessTokenExpiry: expiry("accessTokenExpiry", ACCESS_TOKEN_EXPIRY, APPLICATION_DEFAULTS.accessTokenExpiry),
-  refreshTokenExpiry: expiry("refreshTokenExpiry", REFRESH_TOKEN_EXPIRY, APPLICATION_DEFAULTS.refreshTokenExpiry),
-  pkceRequired: flag("pkceRequired", APPLICATION_DEFAULTS.pkceRequired),
-  jwtRequired: flag("jwtRequired", APPLICATION_DEFAULTS.jwtRequired),
-  isActive: flag("isActive", APPLICATION_DEFAULTS.isActive),
-  internalApplication: flag("internalApplication", APPLICATION_DEFAULTS.internalApplication),
+  accessTokenExpiry: expiry("accessTokenExpiry", ACCESS_TOKEN_EXPIRY, 86400),
+  refreshTokenExpiry: expiry("refreshTokenExpiry", REFRESH_TOKEN_EXPIRY, 15552000),
+  pkceRequired: flag("pkceRequired", true),
+  jwtRequired: flag("jwtRequired", true),
+  isActive: flag("isActive", true),
+  internalApplication: flag("internalApplication", false),
   secretVersion: z.string({ error: "secretVersion must be a string" }).optional(),
   adoptClientId: z
     .string({ error: "adoptClientId must be a string (a client id)" })
@@ -104,6 +95,9 @@ export const oauthApplicationShape = {
   connection: connectionSchema.optional(),
   shell: shellSchema.optional(),
 };
+
+/** The connector guide's values for what the user leaves out: the defaults of the shape. */
+export const APPLICATION_DEFAULTS = defaultsOf(oauthApplicationShape);
 
 /** OAuthApplication's inputs, with the rules across fields. Unknown keys (such as `__provider`) pass through. */
 export const oauthApplicationSchema = z
@@ -131,3 +125,14 @@ export const oauthApplicationSchema = z
   );
 
 export type OAuthApplicationInputs = z.infer<typeof oauthApplicationSchema>;
+
+/** The fields of a shape that have a default, each with its default. */
+type Defaults<S> = { [K in keyof S as S[K] extends z.ZodDefault ? K : never]: z.output<S[K]> };
+
+function defaultsOf<S extends Record<string, z.ZodType>>(shape: S): Defaults<S> {
+  const defaults: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(shape)) {
+    if (field instanceof z.ZodDefault) defaults[key] = field.parse(undefined);
+  }
+  return defaults as Defaults<S>;
+}

@@ -3,11 +3,11 @@
 import {
   ALATION_FIELD_NAMES,
   APPLICATION_FIELDS,
-  type ApplicationFields,
+  toAlationFields,
   type ApplicationLookup,
   type ApplicationRecord,
   type ApplicationStore,
-} from "../alation/types";
+} from "../domain/application-store";
 import { runDjangoScript, ScriptResult } from "./django-shell";
 import { ShellError } from "./errors";
 import { Transport } from "./transport";
@@ -39,7 +39,7 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
 
     // Not retried: a create whose answer was lost is recovered by the runtime (looked up by name, secret rotated).
     async create(fields) {
-      const result = await run("create", { fields: toModelFields(fields) }, false);
+      const result = await run("create", { fields: toAlationFields(fields) }, false);
       return {
         application: requireRecord(result.application, "create", transport),
         clientSecret: requireSecret(result, "create", transport),
@@ -52,7 +52,7 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
 
     async update(clientId, changes) {
       // Setting fields to given values twice is the same as once: safe to retry.
-      const result = await run("update", { client_id: clientId, fields: toModelFields(changes) }, true);
+      const result = await run("update", { client_id: clientId, fields: toAlationFields(changes) }, true);
       return requireRecord(result.application, "update", transport);
     },
 
@@ -72,14 +72,6 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
   };
 }
 
-function toModelFields(fields: Partial<ApplicationFields>): Record<string, unknown> {
-  const model: Record<string, unknown> = {};
-  for (const field of APPLICATION_FIELDS) {
-    if (fields[field] !== undefined) model[ALATION_FIELD_NAMES[field]] = fields[field];
-  }
-  return model;
-}
-
 /** An application as the script describes it; fields of unexpected types are left out (reported as unknown). */
 function toRecord(described: unknown): ApplicationRecord | undefined {
   if (typeof described !== "object" || described === null) return undefined;
@@ -95,14 +87,20 @@ function toRecord(described: unknown): ApplicationRecord | undefined {
 
 function requireRecord(described: unknown, op: Operation, transport: Transport): ApplicationRecord {
   const record = toRecord(described);
-  if (!record) throw new ShellError("command", `the ${op} operation on ${transport.target} returned no application`);
+  if (!record) {
+    throw new ShellError("command", `the ${op} operation on ${transport.target} returned no application`, {
+      call: callOf(op),
+    });
+  }
   return record;
 }
 
 function requireSecret(result: ScriptResult, op: Operation, transport: Transport): string {
   const secret = (result as { client_secret?: unknown }).client_secret;
   if (typeof secret !== "string" || secret === "") {
-    throw new ShellError("command", `the ${op} operation on ${transport.target} returned no client secret`);
+    throw new ShellError("command", `the ${op} operation on ${transport.target} returned no client secret`, {
+      call: callOf(op),
+    });
   }
   return secret;
 }
@@ -115,7 +113,12 @@ function scriptError(op: Operation, result: Extract<ScriptResult, { ok: false }>
       : "";
   return new ShellError(
     kind,
-    `the ${op} operation of oauth_application.py on ${transport.target} failed (${result.error}): ` +
-      `${result.message}${hint}`,
+    `the ${op} operation of ${SCRIPT} on ${transport.target} failed (${result.error}): ${result.message}${hint}`,
+    { call: callOf(op), tenantMessage: result.message },
   );
+}
+
+/** The call of a StoreError: the script and its operation. */
+function callOf(op: Operation): string {
+  return `${SCRIPT} ${op}`;
 }

@@ -61,17 +61,10 @@ export async function runDjangoScript(transport: Transport, run: ScriptRun): Pro
   const lines = result.stdout.split(/\r?\n/).filter((line) => line.includes(RESULT_MARKER + " "));
   if (lines.length === 0) {
     if (result.exitCode !== 0) throw commandFailed(transport, argv, result);
-    throw new ShellError(
-      "command",
-      `alation_django_shell on ${transport.target} printed no result line (exit code 0): ` +
-        `${stderrExcerpt(result.stderr)}`,
-    );
+    throw unreadable(transport, `printed no result line (exit code 0): ${stderrExcerpt(result.stderr)}`);
   }
   if (lines.length > 1) {
-    throw new ShellError(
-      "command",
-      `alation_django_shell on ${transport.target} printed ${lines.length} result lines, expected one`,
-    );
+    throw unreadable(transport, `printed ${lines.length} result lines, expected one`);
   }
   return parseResultLine(lines[0], transport);
 }
@@ -83,17 +76,21 @@ function parseResultLine(line: string, transport: Transport): ScriptResult {
   try {
     parsed = JSON.parse(json);
   } catch {
-    throw new ShellError(
-      "command",
-      `alation_django_shell on ${transport.target} printed a result line that is not JSON`,
-    );
+    throw unreadable(transport, "printed a result line that is not JSON");
   }
   if (typeof parsed !== "object" || parsed === null || typeof (parsed as { ok?: unknown }).ok !== "boolean") {
-    throw new ShellError("command", `alation_django_shell on ${transport.target} printed a result line without "ok"`);
+    throw unreadable(transport, 'printed a result line without "ok"');
   }
   const result = parsed as ScriptResult;
   if (!result.ok) {
     return { ok: false, error: String(result.error), message: redact(String(result.message ?? "")) };
   }
   return result;
+}
+
+/** The error for output that is not one result line of the script. */
+function unreadable(transport: Transport, what: string): ShellError {
+  return new ShellError("command", `alation_django_shell on ${transport.target} ${what}`, {
+    call: "alation_django_shell",
+  });
 }

@@ -1,6 +1,8 @@
-// The one error type of the shell path, and the redaction every message goes through.
-// Messages name the command (its program name, never its data), where it ran, and why; never a secret.
-import { redactText } from "../alation/redact";
+// The one error type of the shell path, the shell side of the store error contract (StoreError), and the redaction
+// every message goes through. Messages name the command (its program name, never its data), where it ran, and why;
+// never a secret.
+import type { StoreError, StoreFailure } from "../domain/application-store";
+import { redactText } from "../domain/redact";
 
 /** What went wrong, so callers can decide what to do (retry, report, recover). */
 export type ShellErrorKind =
@@ -21,30 +23,71 @@ export type ShellErrorKind =
   /** The command ran and failed (non-zero exit code), or its output could not be understood. */
   | "command";
 
+/** Each kind in the contract's terms. */
+const FAILURE_OF: Readonly<Record<ShellErrorKind, StoreFailure>> = {
+  config: "validation",
+  "host-key": "auth",
+  auth: "auth",
+  "not-found": "not-found",
+  conflict: "conflict",
+  connection: "network",
+  timeout: "timeout",
+  // The command failed or answered nothing usable: the tenant's side failed, as a 5xx says over REST.
+  command: "unavailable",
+};
+
+// Kinds raised before any command runs: the settings cannot work, or the other side refused us.
+const NEVER_SENT: ReadonlySet<ShellErrorKind> = new Set(["config", "host-key", "auth"]);
+
+/** What a ShellError may tell besides its kind and message. */
+export interface ShellErrorOptions {
+  /** Whether the command may have reached the remote side; see `ShellError.commandSent` for the default. */
+  commandSent?: boolean;
+  /** The command's exit code. */
+  exitCode?: number;
+  /** The command (its program name), or the script's operation. */
+  call?: string;
+  /** What the tenant's side said (the script's message), redacted. */
+  tenantMessage?: string;
+}
+
 /** A failure of the shell path. Its message holds no secret: stderr excerpts are redacted. */
-export class ShellError extends Error {
+export class ShellError extends Error implements StoreError {
   override readonly name = "ShellError";
   /** What went wrong. */
   readonly kind: ShellErrorKind;
+  /** The kind in the store error contract's terms. */
+  readonly failure: StoreFailure;
   /**
-   * For `connection` errors: whether the command may have reached the remote side. A command that was never sent
-   * can be retried safely; one that was sent is retried only when it is idempotent.
+   * Whether the command may have reached the remote side. Never for `config`, `host-key` and `auth` errors (nothing
+   * runs then); `connection` errors say (they happen before and after sending); the others default to true. A
+   * command that was never sent can be retried safely; one that was sent is retried only when it is idempotent.
    */
   readonly commandSent: boolean;
+  /** A sent command's connection was lost or its time ran out: it may have done its work. */
+  readonly outcomeUnknown: boolean;
   /** The command's exit code, for `command` errors that have one. */
   readonly exitCode?: number;
+  /** The command (its program name), or the script's operation, when known. */
+  readonly call?: string;
+  /** What the tenant's side said (the script's message), redacted. */
+  readonly tenantMessage?: string;
 
-  constructor(kind: ShellErrorKind, message: string, options: { commandSent?: boolean; exitCode?: number } = {}) {
+  constructor(kind: ShellErrorKind, message: string, options: ShellErrorOptions = {}) {
     super(message);
     this.kind = kind;
-    this.commandSent = options.commandSent ?? true;
+    this.failure = FAILURE_OF[kind];
+    this.commandSent = options.commandSent ?? !NEVER_SENT.has(kind);
+    this.outcomeUnknown = this.commandSent && (kind === "connection" || kind === "timeout");
     this.exitCode = options.exitCode;
+    this.call = options.call;
+    this.tenantMessage = options.tenantMessage;
   }
 }
 
 /** A `config` error: the settings cannot work, and nothing was sent. */
 export function configError(message: string): ShellError {
-  return new ShellError("config", message, { commandSent: false });
+  return new ShellError("config", message);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The shell path's entry point for the runtime: a transport from AlationShell settings, the OAuth application
 // store over alation_django_shell, and alation_conf for feature flags. No Pulumi here.
-import type { ApplicationStore } from "../alation/types";
+import type { ApplicationStore } from "../domain/application-store";
 import type { ShellSettings } from "../schema/shell";
 import { ConfValue, readConf, writeConf } from "./alation-conf";
 import { createDjangoApplicationStore } from "./application-store";
@@ -23,7 +23,7 @@ export function createShellTransport(settings: ShellSettings): Transport {
   if (settings.kubernetes) return createKubernetesTransport(settings.kubernetes);
   if (settings.ssh) return createSshTransport(settings.ssh);
   if (settings.local) return createLocalTransport();
-  throw new ShellError("config", "shell settings name none of kubernetes, ssh and local", { commandSent: false });
+  throw new ShellError("config", "shell settings name none of kubernetes, ssh and local");
 }
 
 /** An ApplicationStore that works through `alation_django_shell` on the tenant's pod or host. Sets every field. */

@@ -3,8 +3,8 @@
 import { createHash } from "node:crypto";
 import type { Client, ClientChannel, ConnectConfig } from "ssh2";
 import { requireOptionalPeer } from "../peers/optional";
-import { ShellError, configError } from "./errors";
-import { CommandResult, OutputCollector, RunOptions, Transport, commandTimedOut } from "./transport";
+import { ShellError, commandName, configError } from "./errors";
+import { CommandResult, OutputCollector, RunOptions, Settle, Transport, settleOnce } from "./transport";
 
 /** How to reach the host. */
 export interface SshOptions {
@@ -64,81 +64,72 @@ function runOverSsh(
   argv: readonly string[],
   runOptions: RunOptions,
 ): Promise<CommandResult> {
-  const commandLine = sshCommandLine(argv, options.commandPrefix);
   const ssh2 = requireOptionalPeer<typeof import("ssh2")>("ssh2", "shell.ssh", configError);
   const client: Client = new ssh2.Client();
   const pinned = normalizeFingerprint(options.hostKeySha256);
   let offeredFingerprint: string | undefined;
   let commandSent = false;
-
-  return new Promise<CommandResult>((resolve, reject) => {
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      client.end();
-      outcome();
-    };
-    const fail = (error: ShellError) => finish(() => reject(error));
-    const timer = setTimeout(() => {
-      client.destroy();
-      fail(commandTimedOut(transport, argv, runOptions.timeoutMs));
-    }, runOptions.timeoutMs);
-
-    client.on("error", (error: Error & { level?: string }) => {
-      fail(connectionError(transport, error, { offeredFingerprint, pinned, commandSent }));
-    });
-    client.on("close", () => {
-      fail(
-        new ShellError("connection", `the SSH connection to ${transport.target} closed before the command finished`, {
-          commandSent,
-        }),
-      );
-    });
-    client.on("ready", () => {
-      commandSent = true;
-      client.exec(commandLine, (error, channel) => {
-        if (error) {
-          fail(new ShellError("connection", `${transport.target} refused to run a command: ${error.message}`));
-          return;
-        }
-        collect(channel, runOptions.stdin, ({ exitCode, stdout, stderr }) => {
-          if (exitCode === undefined) {
-            fail(
-              new ShellError("connection", `${transport.target} lost the command before it reported an exit status`),
-            );
-          } else {
-            finish(() => resolve({ exitCode, stdout, stderr }));
-          }
-        });
+  return settleOnce(transport, argv, runOptions.timeoutMs, {
+    start(settle) {
+      client.on("error", (error: Error & { level?: string }) => {
+        settle.fail(connectionError(transport, error, { offeredFingerprint, pinned, commandSent }));
       });
-    });
+      client.on("close", () => {
+        const message = `the SSH connection to ${transport.target} closed before the command finished`;
+        settle.fail(new ShellError("connection", message, { commandSent, call: commandName(argv) }));
+      });
+      client.on("ready", () => {
+        commandSent = true;
+        execCommand(client, transport, sshCommandLine(argv, options.commandPrefix), runOptions.stdin, settle);
+      });
+      const config: ConnectConfig = {
+        host: options.host,
+        port: options.port,
+        username: options.username,
+        privateKey: options.privateKey,
+        readyTimeout: Math.min(runOptions.timeoutMs, 20000),
+        hostVerifier: (hostKey: Buffer) => {
+          offeredFingerprint = fingerprintOf(hostKey);
+          return normalizeFingerprint(offeredFingerprint) === pinned;
+        },
+      };
+      try {
+        client.connect(config);
+      } catch {
+        // ssh2 throws here for a key it cannot parse; its message is not shown in case it quotes the key.
+        settle.fail(
+          configError(
+            `the SSH private key for ${transport.target} could not be read (an unencrypted PEM or OpenSSH private ` +
+              `key is expected)`,
+          ),
+        );
+      }
+    },
+    onTimeout: () => client.destroy(),
+    cleanup: () => client.end(),
+  });
+}
 
-    const config: ConnectConfig = {
-      host: options.host,
-      port: options.port,
-      username: options.username,
-      privateKey: options.privateKey,
-      readyTimeout: Math.min(runOptions.timeoutMs, 20000),
-      hostVerifier: (hostKey: Buffer) => {
-        offeredFingerprint = fingerprintOf(hostKey);
-        return normalizeFingerprint(offeredFingerprint) === pinned;
-      },
-    };
-    try {
-      client.connect(config);
-    } catch {
-      // ssh2 throws here for a key it cannot parse; its message is not shown in case it quotes the key.
-      fail(
-        new ShellError(
-          "config",
-          `the SSH private key for ${transport.target} could not be read (an unencrypted PEM or OpenSSH private ` +
-            `key is expected)`,
-          { commandSent: false },
-        ),
-      );
+/** Runs the command line on a ready connection, and ends the run with its result. */
+function execCommand(
+  client: Client,
+  transport: Transport,
+  commandLine: string,
+  stdin: string | undefined,
+  settle: Settle,
+): void {
+  client.exec(commandLine, (error, channel) => {
+    if (error) {
+      settle.fail(new ShellError("connection", `${transport.target} refused to run a command: ${error.message}`));
+      return;
     }
+    collect(channel, stdin, ({ exitCode, stdout, stderr }) => {
+      if (exitCode !== undefined) settle.done({ exitCode, stdout, stderr });
+      else
+        settle.fail(
+          new ShellError("connection", `${transport.target} lost the command before it reported an exit status`),
+        );
+    });
   });
 }
 
@@ -170,13 +161,10 @@ function connectionError(
       "host-key",
       `refused to connect to ${transport.target}: its host key ${context.offeredFingerprint} does not match the ` +
         `pinned hostKeySha256 SHA256:${context.pinned}`,
-      { commandSent: false },
     );
   }
   if (error.level === "client-authentication") {
-    return new ShellError("auth", `${transport.target} refused the SSH key (authentication failed)`, {
-      commandSent: false,
-    });
+    return new ShellError("auth", `${transport.target} refused the SSH key (authentication failed)`);
   }
   const reason = (error as NodeJS.ErrnoException).code ?? error.message;
   return new ShellError("connection", `SSH connection to ${transport.target} failed: ${reason}`, {

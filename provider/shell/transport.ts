@@ -77,7 +77,7 @@ export function commandFailed(transport: Transport, argv: readonly string[], res
     "command",
     `${commandName(argv)} failed on ${transport.target} with exit code ${result.exitCode}${why}: ` +
       stderrExcerpt(result.stderr),
-    { exitCode: result.exitCode },
+    { exitCode: result.exitCode, call: commandName(argv) },
   );
 }
 
@@ -87,6 +87,7 @@ export function commandTimedOut(transport: { target: string }, argv: readonly st
     "timeout",
     `${commandName(argv)} on ${transport.target} did not finish within ${Math.round(timeoutMs / 1000)} s ` +
       "(it may still be running there)",
+    { call: commandName(argv) },
   );
 }
 
@@ -110,6 +111,57 @@ export class OutputCollector {
   text(): string {
     return Buffer.concat(this.chunks).toString("utf8");
   }
+}
+
+/** How a transport ends one command's run: with its result or an error; the first one counts. */
+export interface Settle {
+  done(result: CommandResult): void;
+  fail(error: Error): void;
+}
+
+/** What a transport does to run one command under `settleOnce`. */
+export interface CommandRun {
+  /** Starts the command; it ends the run through `settle`. A throw fails the run. */
+  start(settle: Settle): void;
+  /** Stops the command when its time is up, before the run fails with the timeout error. */
+  onTimeout?(): void;
+  /** Runs once the run has ended, whichever way (closes a connection). */
+  cleanup?(): void;
+}
+
+/**
+ * The scaffold of every transport's run: the run ends once (later results and errors are ignored), and fails with
+ * commandTimedOut when it has not ended within `timeoutMs`.
+ */
+export function settleOnce(
+  transport: { target: string },
+  argv: readonly string[],
+  timeoutMs: number,
+  run: CommandRun,
+): Promise<CommandResult> {
+  return new Promise<CommandResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      run.cleanup?.();
+      outcome();
+    };
+    const timer = setTimeout(() => {
+      run.onTimeout?.();
+      finish(() => reject(commandTimedOut(transport, argv, timeoutMs)));
+    }, timeoutMs);
+    const settle: Settle = {
+      done: (result) => finish(() => resolve(result)),
+      fail: (error) => finish(() => reject(error)),
+    };
+    try {
+      run.start(settle);
+    } catch (error) {
+      settle.fail(error as Error);
+    }
+  });
 }
 
 /** Waits for a promise at most `timeoutMs`, then rejects with the error `onTimeout` makes. */

@@ -3,7 +3,8 @@
 import { parseArgs } from "node:util";
 import { connectorsFromJson, ConnectorInputError } from "./input";
 import { formatReports, reportsToJson } from "./report";
-import { DEFAULT_CALLBACK_PORT, DEFAULT_LOGIN_TIMEOUT_MS, type ConnectorInput, type VerifyOptions } from "./types";
+import { DEFAULT_CALLBACK_PORT } from "../domain/claude-connector";
+import { DEFAULT_LOGIN_TIMEOUT_MS, type ConnectorInput, type VerifyOptions } from "./types";
 import { urlExtras } from "./url-rules";
 import { DEFAULT_TIMEOUT_MS, verifyConnectors } from "./verify";
 

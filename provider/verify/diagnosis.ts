@@ -1,5 +1,6 @@
 // Turns what the tenant answered into a cause and a fix a person can act on. One place for the wording,
 // so every step that meets the same problem names it the same way.
+import { JWT_FEATURE_FLAG } from "../domain/claude-connector";
 import { isObject, isRedirect, readJson, redirectTarget, RedirectNotFollowedError } from "./http";
 
 /** A failure's explanation. */
@@ -35,8 +36,7 @@ export const FINDINGS = {
   opaqueTokens: {
     cause: "the tenant issues opaque access tokens; Alation's hosted MCP server accepts only JWT access tokens",
     fix:
-      "set alation.feature_flags.enable_jwt_in_v1_oauth_stack to True " +
-      "(`alation_conf alation.feature_flags.enable_jwt_in_v1_oauth_stack -s True` in the tenant's shell, " +
+      `set ${JWT_FEATURE_FLAG} to True (\`alation_conf ${JWT_FEATURE_FLAG} -s True\` in the tenant's shell, ` +
       "or AlationClaudeConnector with manageJwtFeatureFlag)",
   },
   wrongSecret: {
@@ -74,8 +74,8 @@ export const FINDINGS = {
   },
   loginNotChecked: {
     cause:
-      "not checked without --login: the JWT flag (alation.feature_flags.enable_jwt_in_v1_oauth_stack) and the user's " +
-      "login; with the flag off every other step passes and Claude's Connect still fails",
+      `not checked without --login: the JWT flag (${JWT_FEATURE_FLAG}) and the user's login; with the flag off ` +
+      "every other step passes and Claude's Connect still fails",
     fix: "run again with --login: a browser opens for the login, and the code comes back to the verifier",
   },
 } satisfies Record<string, Finding>;

@@ -4,12 +4,9 @@ export { connectorsFromStackOutputs, connectorsFromJson, ConnectorInputError } f
 export { formatReports, reportsToJson } from "./report";
 export { runCli, USAGE, type CliIo } from "./cli";
 export { browserCommands, openBrowser } from "./browser";
+export { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
 export {
-  CLAUDE_REDIRECT_URIS,
-  DEFAULT_CALLBACK_PORT,
   DEFAULT_LOGIN_TIMEOUT_MS,
-  EMULATOR_TEST_USER,
-  loopbackRedirectUri,
   STEP_IDS,
   type BrowserLoginOptions,
   type ConnectorInput,

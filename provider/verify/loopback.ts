@@ -2,7 +2,7 @@
 // started for one login, that takes the first request to /callback, answers the browser, and closes.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loopbackRedirectUri } from "./types";
+import { loopbackRedirectUri } from "../domain/claude-connector";
 
 /** A listener waiting for the browser to come back from the authorize endpoint. */
 export interface CallbackListener {

@@ -2,7 +2,7 @@
 // must not be shown (client secret, password, codes, tokens) is registered here the moment it is known,
 // and every report text goes through `redact` before it leaves the step.
 
-import { JWT_PATTERN, REDACTED } from "../alation/redact";
+import { JWT_PATTERN, REDACTED } from "../domain/redact";
 
 /** Query parameters that carry credentials in OAuth URLs. */
 const SECRET_PARAMS =

@@ -18,7 +18,8 @@ import {
   type OAuthErrorAnswer,
 } from "./diagnosis";
 import { fail, pass, warn, type StepDefinition, type StepOutcome, type VerifyContext } from "./step";
-import { CLAUDE_REDIRECT_URIS, type StepId } from "./types";
+import { CLAUDE_REDIRECT_URIS } from "../domain/claude-connector";
+import type { StepId } from "./types";
 
 /** The metadata and server that the discovery steps established (a step that needs them runs only when they did). */
 export function serverOf(ctx: VerifyContext) {

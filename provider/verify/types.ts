@@ -1,33 +1,7 @@
 // The public shapes of the connector verifier: what it takes, what it reports. Plain TypeScript, no Pulumi.
 
-/** Claude's OAuth callbacks; the tenant's application must accept both. */
-export const CLAUDE_REDIRECT_URIS = [
-  "https://claude.ai/api/mcp/auth_callback",
-  "https://claude.com/api/mcp/auth_callback",
-] as const;
-
-/**
- * The port of the verifier's loopback callback, `http://127.0.0.1:38271/callback` (`--callback-port` changes it).
- * Fixed rather than random because the application must list the exact redirect URI, port included.
- */
-export const DEFAULT_CALLBACK_PORT = 38271;
-
 /** How long `verify --login` waits for the browser to come back (`--login-timeout-ms`): five minutes. */
 export const DEFAULT_LOGIN_TIMEOUT_MS = 300_000;
-
-/**
- * The loopback redirect URI on which `verify --login` receives the code (RFC 8252 section 7.3). The literal
- * 127.0.0.1 rather than `localhost`, which may resolve elsewhere (RFC 8252 section 8.3).
- */
-export function loopbackRedirectUri(port: number = DEFAULT_CALLBACK_PORT): string {
-  return `http://127.0.0.1:${port}/callback`;
-}
-
-/** The emulator's test user, for the browserless login of the emulator. */
-export const EMULATOR_TEST_USER: LoginCredentials = {
-  username: "test.user@example.com",
-  password: "emulator-password",
-};
 
 /** Every step of a verification, in the order they run. */
 export const STEP_IDS = [

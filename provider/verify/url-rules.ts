@@ -1,10 +1,5 @@
 // What Claude's backend demands of the URLs it is given, decided without any network call.
-
-/** True for a host that only this machine can reach (127.0.0.0/8, ::1, localhost). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-}
+import { isLoopbackHost } from "../domain/urls";
 
 /** The verdict of a URL rule. */
 export type UrlVerdict =

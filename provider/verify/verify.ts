@@ -5,10 +5,18 @@ import { runSteps, type LoginPlan, type StepDefinition, type VerifyContext } fro
 import { clientSteps } from "./steps-client";
 import { discoverySteps } from "./steps-discovery";
 import { loginSteps } from "./steps-login";
+import { metadataSteps } from "./steps-metadata";
+import { tokenSteps } from "./steps-tokens";
 import type { ConnectorInput, VerifyOptions, VerifyReport } from "./types";
 
 /** Every step, in the order of STEP_IDS. */
-export const ALL_STEPS: readonly StepDefinition[] = [...discoverySteps, ...clientSteps, ...loginSteps];
+export const ALL_STEPS: readonly StepDefinition[] = [
+  ...discoverySteps,
+  ...metadataSteps,
+  ...clientSteps,
+  ...loginSteps,
+  ...tokenSteps,
+];
 
 /** The default bound of each HTTP call and MCP request. */
 export const DEFAULT_TIMEOUT_MS = 10_000;

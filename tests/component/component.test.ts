@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CUSTOM_MCP_SERVER_ID, shellPath } from "../../emulator";
+import { CUSTOM_MCP_SERVER_ID, DEFAULT_TEST_USER as EMULATOR_TEST_USER, shellPath } from "../../emulator";
 import type { ClientRecord } from "../../emulator/store";
 import {
   AlationClaudeConnector,
@@ -15,7 +15,6 @@ import {
 import {
   CLAUDE_REDIRECT_URIS,
   DEFAULT_CALLBACK_PORT,
-  EMULATOR_TEST_USER,
   loopbackRedirectUri,
   verifyConnector,
 } from "../../provider/verify";

@@ -6,13 +6,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { shellPath } from "../../emulator";
-import {
-  connectorsFromJson,
-  EMULATOR_TEST_USER,
-  formatReports,
-  verifyConnectors as verifyAll,
-} from "../../provider/verify";
+import { DEFAULT_TEST_USER as EMULATOR_TEST_USER, shellPath } from "../../emulator";
+import { connectorsFromJson, formatReports, verifyConnectors as verifyAll } from "../../provider/verify";
 import { locatePulumiCli, PulumiCliError, type PulumiCli } from "../../tools/pulumi-cli/locate";
 import type { EmulatorOptions } from "../../emulator";
 import { JWT_FLAG, startTestTenant, type Answer, type CallOptions, type TestTenant } from "../support/test-tenant";

@@ -3,8 +3,8 @@
 // the connector verified the way Claude uses it (hosted and custom MCP server), all through Pulumi's real
 // dynamic-provider server. One parameterised suite, run once per mode.
 import { strict as assert } from "node:assert";
-import { CUSTOM_MCP_SERVER_ID, type EmulatorOptions } from "../../emulator";
-import { EMULATOR_TEST_USER, runCli, verifyConnector } from "../../provider/verify";
+import { CUSTOM_MCP_SERVER_ID, DEFAULT_TEST_USER as EMULATOR_TEST_USER, type EmulatorOptions } from "../../emulator";
+import { runCli, verifyConnector } from "../../provider/verify";
 import { captureIo } from "../support/cli-io";
 import {
   adoptLifecycle,

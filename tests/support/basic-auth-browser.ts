@@ -1,6 +1,7 @@
 // A stand-in for the user's browser, for the tests that need no real one (the component's, the verifier's, and
 // tests/verify/stand-in-browser.ts as a `$BROWSER`).
-import { EMULATOR_TEST_USER, type LoginCredentials } from "../../provider/verify";
+import { DEFAULT_TEST_USER as EMULATOR_TEST_USER } from "../../emulator";
+import type { LoginCredentials } from "../../provider/verify";
 
 /**
  * A stand-in for the user's browser: it opens the authorize URL as a browser would, logs the emulator's user in by

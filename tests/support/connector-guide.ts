@@ -1,7 +1,7 @@
 // Alation's Claude connector guide in its own words: the Django script it has an admin run (alation-api.md section
 // 5), and the application that script makes, as the tests expect it by default. The values are read from the script,
 // not restated: an oracle of the provider's defaults that cannot drift into a copy of them.
-import type { ApplicationFields } from "../../provider/alation/types";
+import type { ApplicationFields } from "../../provider/domain/application-store";
 
 /** The guide's own script, unchanged: it must run as it is in the emulator's alation_django_shell. */
 export const GUIDE_SCRIPT = `import secrets

@@ -3,7 +3,7 @@
 // resources' inputs as the engine registers them.
 import { shellPath, type EmulatorOptions } from "../../emulator";
 import { FeatureFlag, OAuthApplication, type OAuthApplicationArgs } from "../../provider";
-import { CLAUDE_REDIRECT_URIS as CLAUDE_CALLBACKS } from "../../provider/verify";
+import { CLAUDE_REDIRECT_URIS as CLAUDE_CALLBACKS } from "../../provider/domain/claude-connector";
 import { installedPackageProject } from "./installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "./provider-server";
 import { serializeResource } from "./serialized-provider";

@@ -9,10 +9,14 @@ import * as fs from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { shellPath, startEmulator, type RunningEmulator } from "../../emulator";
+import {
+  DEFAULT_TEST_USER as EMULATOR_TEST_USER,
+  shellPath,
+  startEmulator,
+  type RunningEmulator,
+} from "../../emulator";
 import {
   CLAUDE_REDIRECT_URIS,
-  EMULATOR_TEST_USER,
   formatReports,
   loopbackRedirectUri,
   reportsToJson,

@@ -9,11 +9,11 @@ import {
   FINDINGS,
   readErrorAnswer,
 } from "../../provider/verify/diagnosis";
+import { isLoopbackHost } from "../../provider/domain/urls";
 import { SecretRedactor } from "../../provider/verify/redact";
 import {
   checkHttps443,
   checkTrailingSlash,
-  isLoopbackHost,
   pathSpecificResourceMetadataUrl,
   urlExtras,
 } from "../../provider/verify/url-rules";

@@ -1,0 +1,129 @@
+// The application store contract: what one tenant's OAuth applications are, what a store does with them, and how it
+// fails. Implemented by the two ways of reaching a tenant, the REST admin API (provider/alation) and the Django shell
+// (provider/shell); the runtime uses only this. Plain TypeScript: no Pulumi, no HTTP.
+
+/** The fields of one OAuth client application, as Alation's model has them (camelCase of its field names). */
+export interface ApplicationFields {
+  name: string;
+  clientType: "confidential" | "public";
+  redirectUris: string[];
+  accessTokenExpiry: number;
+  refreshTokenExpiry: number;
+  pkceRequired: boolean;
+  jwtRequired: boolean;
+  isActive: boolean;
+  internalApplication: boolean;
+}
+
+/** Alation's own (snake_case) name of each field: the model's, and the REST API's current body field. */
+export const ALATION_FIELD_NAMES: Readonly<Record<keyof ApplicationFields, string>> = {
+  name: "name",
+  clientType: "client_type",
+  redirectUris: "redirect_uris",
+  accessTokenExpiry: "access_token_expiry",
+  refreshTokenExpiry: "refresh_token_expiry",
+  pkceRequired: "pkce_required",
+  jwtRequired: "jwt_required",
+  isActive: "is_active",
+  internalApplication: "internal_application",
+};
+
+/** Every application field, in the order Alation's model lists them. */
+export const APPLICATION_FIELDS = Object.keys(ALATION_FIELD_NAMES) as ReadonlyArray<keyof ApplicationFields>;
+
+/** The given fields under Alation's own names, as a body or a model takes them; undefined ones are left out. */
+export function toAlationFields(
+  fields: Partial<ApplicationFields>,
+  leaveOut: ReadonlyArray<keyof ApplicationFields> = [],
+): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  for (const field of APPLICATION_FIELDS) {
+    if (fields[field] !== undefined && !leaveOut.includes(field)) named[ALATION_FIELD_NAMES[field]] = fields[field];
+  }
+  return named;
+}
+
+/** An application as the tenant reports it. A field the tenant did not report is undefined. */
+export type ApplicationRecord = { clientId: string } & Partial<ApplicationFields>;
+
+/** What a read found. `unsupported`: this tenant or path cannot read (e.g. GET answers 404/405 on a real tenant). */
+export type ApplicationLookup =
+  { status: "found"; application: ApplicationRecord } | { status: "gone" } | { status: "unsupported"; reason: string };
+
+/**
+ * What a delete did. `kept`: the application was left in place because the secret the caller expected no longer
+ * authenticates it, so someone else holds it now (an adoption rotates the secret); `reason` says what was found.
+ */
+export type DeleteOutcome = { status: "deleted" } | { status: "gone" } | { status: "kept"; reason: string };
+
+/** One tenant's OAuth applications, reached one way or another. Every failure is a StoreError (below). */
+export interface ApplicationStore {
+  /** Fields this path really sets on create and update; the others are reported as not enforced. */
+  readonly enforcedFields: ReadonlyArray<keyof ApplicationFields>;
+  /** Create an application; the secret is returned this once. */
+  create(fields: ApplicationFields): Promise<{ application: ApplicationRecord; clientSecret: string }>;
+  get(clientId: string): Promise<ApplicationLookup>;
+  /** Find an application by its (unique) name, e.g. to recover a create whose answer was lost. */
+  findByName(name: string): Promise<ApplicationLookup>;
+  /** Change only the given fields. */
+  update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord>;
+  /** Issue a new secret; the old one stops working at once. */
+  rotateSecret(clientId: string): Promise<string>;
+  /**
+   * Delete; an application that is already gone is success. With `expectedSecret`, only while that secret still
+   * authenticates the application: the caller proves it still owns what it deletes.
+   */
+  delete(clientId: string, options?: { expectedSecret?: string }): Promise<DeleteOutcome>;
+}
+
+/** What went wrong in a store's call, in the terms both stores share. */
+export type StoreFailure =
+  /** The tenant (or the shell's host, cluster or pod) refused the caller's credential or identity. */
+  | "auth"
+  /** The values or settings were refused, or an answer did not have the expected shape. */
+  | "validation"
+  /** No such object, or the tenant does not serve this route. */
+  | "not-found"
+  /** The application's name is taken. */
+  | "conflict"
+  /** Throttled, or a licence quota. */
+  | "throttled"
+  /** The tenant, a gateway in front of it, or the command that reaches it failed. */
+  | "unavailable"
+  /** No connection, or the connection was lost. */
+  | "network"
+  /** No answer in time. */
+  | "timeout";
+
+/**
+ * The one error contract of the application stores: the REST client's AlationError and the shell's ShellError both
+ * implement it, so that callers decide (recover, retry, report) without knowing which store failed. Its texts hold
+ * no token, secret, kubeconfig or key: they are redacted where the error is made.
+ */
+export interface StoreError extends Error {
+  /** What went wrong. */
+  readonly failure: StoreFailure;
+  /**
+   * Whether the call may have taken effect although it failed (a dropped connection or a timeout after sending, a
+   * gateway's 502/504): a create that failed so must not be repeated blindly; look the application up first.
+   */
+  readonly outcomeUnknown: boolean;
+  /** What the tenant said, when it said something. */
+  readonly tenantMessage?: string;
+  /** The tenant's field errors (`{"field": ["message"]}`), when it named fields. */
+  readonly fieldErrors?: Record<string, string[]>;
+  /** The call: `METHOD /path`, or the command (its program name, never its data). */
+  readonly call?: string;
+}
+
+/** Whether `error` implements StoreError (also across copies of the modules loaded twice). */
+export function isStoreError(error: unknown): error is StoreError {
+  if (!(error instanceof Error)) return false;
+  const facts = error as Partial<Record<keyof StoreError, unknown>>;
+  return typeof facts.failure === "string" && typeof facts.outcomeUnknown === "boolean";
+}
+
+/** The failure of a store's error; undefined for any other error. */
+export function storeFailureOf(error: unknown): StoreFailure | undefined {
+  return isStoreError(error) ? error.failure : undefined;
+}

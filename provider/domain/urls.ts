@@ -1,0 +1,53 @@
+// URL rules every layer shares: which hosts are this machine's, when http:// is allowed, and what a tenant's address
+// is. Each rule has one message. Messages never quote the value: a URL may hold credentials.
+
+/** Whether a host is this machine's (localhost and its subdomains, 127.0.0.0/8, ::1): no other machine reaches it. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+// Alation allows http:// only for these hosts (its API doc, for redirect URIs); the provider holds tenant URLs to the
+// same rule, so that a token never travels unencrypted beyond this machine.
+const PLAIN_HTTP_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/** Whether Alation's rule allows http:// for this host. */
+export function allowsPlainHttp(hostname: string): boolean {
+  return PLAIN_HTTP_HOSTS.has(hostname);
+}
+
+/** The message of that rule, for `what` (the field the user wrote, or "a redirect URI"). */
+export function mustUseHttps(what: string): string {
+  return `${what} must use https:// (http:// only for localhost, 127.0.0.1 or [::1])`;
+}
+
+/** The message of a URL that is not absolute, with an example of one. */
+export function mustBeAbsolute(what: string, example: string): string {
+  return `${what} must be an absolute URL with its scheme, such as ${example}`;
+}
+
+/**
+ * Why `value` is not a usable tenant address (`https://TENANT`, http only where Alation's rule allows it), or
+ * undefined; the message starts with `field`, the name the user wrote. With `pathAllowed` a path is accepted (only
+ * the origin is used); else only the address is (no path, query or fragment).
+ */
+export function tenantUrlProblem(
+  value: string,
+  field: string,
+  options: { pathAllowed?: boolean } = {},
+): string | undefined {
+  // Without "scheme://" (`acme.alationcloud.com`, `localhost:8765`), URL parsing fails or reads a scheme the user
+  // never meant.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || !URL.canParse(value)) {
+    return mustBeAbsolute(field, "https://tenant.alationcloud.com");
+  }
+  const url = new URL(value);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && allowsPlainHttp(url.hostname))) {
+    return mustUseHttps(field);
+  }
+  if (url.username || url.password) return `${field} must not hold a user name or password`;
+  if (!options.pathAllowed && (url.pathname !== "/" || url.search || url.hash)) {
+    return `${field} must be the tenant's address only, without a path, query or fragment (https://TENANT)`;
+  }
+  return undefined;
+}
