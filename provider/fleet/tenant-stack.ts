@@ -55,8 +55,9 @@ export async function tenantWorkspace(
       description: `Claude connectors of an Alation fleet, one stack per tenant (alation-fleet, ${fleet.file})`,
       runtime: { name: "nodejs", options: { typescript: false } },
       // The program where the package installed it: the engine starts the provider process in that folder, whose
-      // node_modules (the project's) hold pulumi-alation, as the provider's serialized stub needs.
-      main: context.programDir,
+      // node_modules (the project's) hold pulumi-alation, as the provider's serialized stub needs. The file, not the
+      // folder: given a folder, the language host runs the `main` of the nearest package.json (the package's own).
+      main: path.join(context.programDir, "index.js"),
       backend: { url: fleet.backend },
     },
     // Written as the stack's settings file (no CLI call); the file's values, re-set on every run.
@@ -64,6 +65,12 @@ export async function tenantWorkspace(
     secretsProvider: fleet.secretsProvider,
     envVars: stackEnvironment(context, tenant, withCredential),
   });
+}
+
+/** Makes the folder of a `file://` backend (Pulumi opens it, but does not make it). */
+export function makeLocalBackend(backend: string): void {
+  const dir = /^file:\/\/(\/[^?]*)/.exec(backend)?.[1];
+  if (dir) fs.mkdirSync(dir, { recursive: true });
 }
 
 /** The variables added to the environment of the tenant's CLI runs (see the top of this file). */

@@ -99,7 +99,7 @@ export function temporaryFolder(prefix: string): string {
 }
 
 /** The environment of every CLI command: the CLI and the emulator's shell commands first on PATH. */
-function cliEnvironment(cli: PulumiCli, backendDir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function cliEnvironment(cli: PulumiCli, backendDir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   pulumiHome ??= temporaryFolder("pulumi-home-");
   const env: NodeJS.ProcessEnv = {};
   // Not this test process's settings: ALATION_* would reach the provider, TS_NODE_* (.mocharc.js) would turn the
