@@ -1,7 +1,7 @@
 // What each command does to one tenant's stack: preview, up (then verify, the gate), destroy. Each returns the
 // tenant's result and never throws: a failure is a result, with the phase and the cause, so that the rest of the wave
 // runs to its end and the summary names it.
-import type { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
+import type { OpMap, Stack } from "@pulumi/pulumi/automation";
 import { Stack as AutomationStack } from "@pulumi/pulumi/automation";
 import { redactText } from "../domain/redact";
 import type { FleetTenant } from "./fleet-file";

@@ -3,13 +3,23 @@
 // after that tenant's wave and names the cause; once the flag is on, a rerun completes and leaves the converged
 // stacks alone; `destroy` empties every tenant. No token and no client secret is printed or stored in the state.
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { installedPackageProject } from "../support/installed-package";
 import { freePort } from "../support/ports";
 import { browserCommand } from "../verify/helpers";
-import { cliEnvironment, describeEngine, engineCli, RecordingTenant, readmeQuotes, run, temporaryFolder } from "./harness";
+import {
+  cliEnvironment,
+  describeEngine,
+  engineCli,
+  RecordingTenant,
+  readmeQuotes,
+  repoRoot,
+  temporaryFolder,
+  type CommandResult,
+} from "./harness";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -23,6 +33,7 @@ const WAVES = [
 const FLAG_OFF = "delta";
 
 describeEngine("alation-fleet: six tenants in three waves, verify as the gate", function () {
+  this.timeout(420_000);
   const tenants = new Map<string, RecordingTenant>();
   const tokens = new Map<string, string>();
   let dir: string;
@@ -39,7 +50,11 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     fs.writeFileSync(path.join(dir, "fleet.yaml"), fleetFile(callbackPort));
     const { cli } = engineCli();
     const browser = browserCommand(path.join(__dirname, "..", "verify", "stand-in-browser.ts"));
-    env = cliEnvironment(cli!, path.join(dir, "unused-backend"), { BROWSER: browser });
+    // The stand-in browser is a TypeScript script, run by ts-node wherever the fleet runs: it needs the repo's
+    // tsconfig. The stacks' programs are JavaScript (the installed package's), which ts-node's settings do not touch.
+    const tsNode = { TS_NODE_PROJECT: path.join(repoRoot, "tsconfig.json"), TS_NODE_TRANSPILE_ONLY: "true" };
+    env = cliEnvironment(cli!, path.join(dir, "unused-backend"), { BROWSER: browser, ...tsNode });
+    // The fleet file names the backend (the CLI's PULUMI_BACKEND_URL would take precedence over Pulumi.yaml's).
     delete env.PULUMI_BACKEND_URL;
   });
   after(async function () {
@@ -59,17 +74,18 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
           `        baseUrl: ${tenants.get(name)!.url}`,
           `        apiAccessTokenEnv: ${name.toUpperCase()}_TOKEN`,
           `        connector: { connectorName: "Alation (${name})", verifierLogin: { callbackPort: ${callbackPort} } }`,
-          "        verify: { login: true, emulator: true }",
+          "        verify: { login: true, emulator: true, loginTimeoutMs: 60000 }",
         ]),
       ]),
     ].join("\n") + "\n";
 
-  const tokenEnv = () => Object.fromEntries(WAVES.flat().map((name) => [`${name.toUpperCase()}_TOKEN`, tokens.get(name)]));
+  const tokenEnv = () =>
+    Object.fromEntries(WAVES.flat().map((name) => [`${name.toUpperCase()}_TOKEN`, tokens.get(name)]));
 
   /** Runs the installed package's bin in the fleet's folder. */
   const fleet = async (args: string[], withTokens = true) => {
     const bin = path.join(installedPackageProject(), "node_modules", "pulumi-alation", "dist", "provider", "fleet");
-    const result = await run(process.execPath, [path.join(bin, "cli.js"), ...args, "--pulumi-cli", engineCli().cli!.dir], {
+    const result = await runBounded([path.join(bin, "cli.js"), ...args, "--pulumi-cli", engineCli().cli!.dir], {
       cwd: dir,
       env: { ...env, ...(withTokens ? tokenEnv() : {}) },
     });
@@ -88,7 +104,10 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     assert.match(result.stderr, /^6\/6 previewed$/m);
     assert.deepEqual(requestsTo(WAVES.flat()), []);
     const stacks = path.join(dir, ".fleet-state", ".pulumi", "stacks", "claude-connectors");
-    assert.deepEqual(fs.readdirSync(stacks).filter((file) => file.endsWith(".json")), []);
+    assert.deepEqual(
+      fs.readdirSync(stacks).filter((file) => file.endsWith(".json")),
+      [],
+    );
   });
 
   it("up stops after the wave whose tenant fails verify, naming the tenant and the cause", async function () {
@@ -107,7 +126,7 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     assert.ok(readmeQuotes("stopped after wave wave-2: tenant delta failed (verify); 1 later wave not run"));
   });
 
-  it("after the flag is fixed, a rerun completes, leaves converged stacks alone, and duplicates nothing", async function () {
+  it("once the flag is fixed, a rerun completes, leaves converged stacks alone, duplicates nothing", async function () {
     await tenants.get(FLAG_OFF)!.tenant.setJwtFlag(true);
     resetAll();
     const result = await fleet(["up", "--json"]);
@@ -115,7 +134,14 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     const report: Json = JSON.parse(result.stdout);
     assert.equal(report.ok, true);
     const status = Object.fromEntries(report.tenants.map((tenant: Json) => [tenant.tenant, tenant.status]));
-    assert.deepEqual(status, { acme: "unchanged", beta: "unchanged", gamma: "unchanged", delta: "done", epsilon: "done", zeta: "done" });
+    assert.deepEqual(status, {
+      acme: "unchanged",
+      beta: "unchanged",
+      gamma: "unchanged",
+      delta: "done",
+      epsilon: "done",
+      zeta: "done",
+    });
     assert.deepEqual(requestsTo(["acme", "beta", "gamma"]), [], "a converged stack was touched");
     assert.equal(report.tenants.find((tenant: Json) => tenant.tenant === "delta").verify.ok, true);
     for (const name of WAVES.flat()) {
@@ -144,3 +170,16 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
       .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"))
       .join("\n");
 });
+
+/** Runs node with `args`; a run that outlives the test is killed (its stacks' CLI runs end with it). */
+function runBounded(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"], timeout: 400_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
