@@ -6,12 +6,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { FleetFileError, loadFleetFile } from "./fleet-file";
+import { FleetFileError, loadFleetFile, type Fleet } from "./fleet-file";
 import { checkEnvironment, runFleet, type FleetCommand } from "./rollout";
 import { summaryJson, summaryTable } from "./summary";
 import { makeLocalBackend, PROGRAM_DIR } from "./tenant-stack";
 
-export const FLEET_USAGE = `Usage: alation-fleet preview|up|destroy [--file FLEET] [--json] [--pulumi-cli DIR]
+export const FLEET_USAGE = `Usage: alation-fleet preview|up|destroy [options]
 
 Runs one Pulumi stack per tenant of the fleet file, wave by wave, up to \`parallel\` stacks at once.
 
@@ -23,6 +23,7 @@ Commands:
 
 Options:
   --file FLEET       the fleet file, YAML or JSON (default fleet.yaml)
+  --wave NAME        only this wave (one CI job per wave)
   --json             print one JSON document for CI instead of the summary table
   --pulumi-cli DIR   the folder that holds pulumi and its plugins (default: pulumi on PATH)
   -h, --help         print this help
@@ -48,6 +49,7 @@ export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Prom
       allowPositionals: true,
       options: {
         file: { type: "string", default: "fleet.yaml" },
+        wave: { type: "string" },
         json: { type: "boolean", default: false },
         "pulumi-cli": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -67,7 +69,7 @@ export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Prom
   }
   let fleet;
   try {
-    fleet = loadFleetFile(values.file);
+    fleet = onlyWave(loadFleetFile(values.file), values.wave);
     checkEnvironment(fleet, command, io.env);
   } catch (error) {
     if (!(error instanceof FleetFileError)) throw error;
@@ -86,6 +88,17 @@ export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Prom
   } finally {
     fs.rmSync(workRoot, { recursive: true, force: true });
   }
+}
+
+/** The fleet with only the wave `name` (all of them without a name). */
+function onlyWave(fleet: Fleet, name: string | undefined): Fleet {
+  if (name === undefined) return fleet;
+  const waves = fleet.waves.filter((wave) => wave.name === name);
+  if (waves.length === 0) {
+    const known = fleet.waves.map((wave) => wave.name).join(", ");
+    throw new FleetFileError(fleet.file, [`has no wave ${JSON.stringify(name)} (--wave; its waves: ${known})`]);
+  }
+  return { ...fleet, waves };
 }
 
 /** The environment with `--pulumi-cli`'s folder first on PATH, where the CLI finds its plugins too. */

@@ -219,6 +219,12 @@ describe("alation-fleet refuses bad input before anything runs", () => {
     }
   });
 
+  it("--wave names a wave of the file", async () => {
+    const result = await runWith(GOOD, ["preview", "--wave", "later"]);
+    assert.equal(result.code, 2);
+    assert.match(result.err, /^has no wave "later" \(--wave; its waves: canary, rest\)\n/);
+  });
+
   it("usage: a command is needed", async () => {
     const result = await runWith(GOOD, ["deploy"]);
     assert.equal(result.code, 2);
