@@ -3,7 +3,6 @@
 // after that tenant's wave and names the cause; once the flag is on, a rerun completes and leaves the converged
 // stacks alone; `destroy` empties every tenant. No token and no client secret is printed or stored in the state.
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,8 +16,8 @@ import {
   RecordingTenant,
   readmeQuotes,
   repoRoot,
+  run,
   temporaryFolder,
-  type CommandResult,
 } from "./harness";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -86,10 +85,16 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
   /** Runs the installed package's bin in the fleet's folder. */
   const fleet = async (args: string[], withTokens = true) => {
     const bin = path.join(installedPackageProject(), "node_modules", "pulumi-alation", "dist", "provider", "fleet");
-    const result = await runBounded([path.join(bin, "cli.js"), ...args, "--pulumi-cli", engineCli().cli!.dir], {
-      cwd: dir,
-      env: { ...env, ...(withTokens ? tokenEnv() : {}) },
-    });
+    const result = await run(
+      process.execPath,
+      [path.join(bin, "cli.js"), ...args, "--pulumi-cli", engineCli().cli!.dir],
+      {
+        cwd: dir,
+        env: { ...env, ...(withTokens ? tokenEnv() : {}) },
+        // A run that outlives its test is stopped (the stacks' CLI runs end with it).
+        timeoutMs: 400_000,
+      },
+    );
     for (const [name, token] of tokens) {
       assert.ok(!`${result.stdout}${result.stderr}`.includes(token), `the output holds ${name}'s token`);
     }
@@ -178,16 +183,3 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
       .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"))
       .join("\n");
 });
-
-/** Runs node with `args`; a run that outlives the test is killed (its stacks' CLI runs end with it). */
-function runBounded(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"], timeout: 400_000 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
