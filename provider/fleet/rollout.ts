@@ -35,7 +35,10 @@ export interface RolloutIo {
   progress(line: string): void;
 }
 
-const COMMANDS = { preview: previewTenant, up: upTenant, destroy: destroyTenant };
+/** What a command does to one tenant. */
+export type TenantCommand = (context: StackContext, tenant: FleetTenant, io: TenantIo) => Promise<TenantResult>;
+
+const COMMANDS: Record<FleetCommand, TenantCommand> = { preview: previewTenant, up: upTenant, destroy: destroyTenant };
 /** The counter's word for a tenant the command is through with: `3/6 up`. */
 export const COUNTER_WORDS: Record<FleetCommand, string> = { preview: "previewed", up: "up", destroy: "destroyed" };
 
@@ -59,8 +62,16 @@ export function checkEnvironment(fleet: Fleet, command: FleetCommand, env: NodeJ
   if (problems.length > 0) throw new FleetFileError(fleet.file, problems);
 }
 
-/** Runs `command` over the fleet. Never throws for a tenant's failure: the report holds it. */
-export async function runFleet(command: FleetCommand, context: StackContext, io: RolloutIo): Promise<RolloutReport> {
+/**
+ * Runs `command` over the fleet (`tenantCommand` does it to each tenant: the command's own, unless a test gives
+ * another). Never throws for a tenant's failure: the report holds it.
+ */
+export async function runFleet(
+  command: FleetCommand,
+  context: StackContext,
+  io: RolloutIo,
+  tenantCommand: TenantCommand = COMMANDS[command],
+): Promise<RolloutReport> {
   const { fleet } = context;
   const waves = command === "destroy" ? [...fleet.waves].reverse() : fleet.waves;
   const total = waves.reduce((sum, wave) => sum + wave.tenants.length, 0);
@@ -78,7 +89,7 @@ export async function runFleet(command: FleetCommand, context: StackContext, io:
     }
     io.progress(`wave ${wave.name} (${index + 1}/${waves.length}): ${tenantsText(wave)}`);
     const results = await atMost(fleet.parallel, wave.tenants, async (tenant) => {
-      const result = await COMMANDS[command](context, tenant, tenantIo);
+      const result = await tenantCommand(context, tenant, tenantIo);
       if (result.status !== "failed") io.progress(`${++through}/${total} ${COUNTER_WORDS[command]}`);
       return result;
     });
