@@ -4,6 +4,7 @@ import type { AlationShell } from "./alation-shell";
 import { dynamicProviderStub } from "./provider-stub";
 import { dynamicResourceOptions } from "./resource-options";
 import { withSecretFields } from "./secret-inputs";
+import { SHELL_CREDENTIAL_FIELDS } from "../domain/credential-fields";
 
 /** The arguments of a FeatureFlag. */
 export interface FeatureFlagArgs {
@@ -22,9 +23,6 @@ export interface FeatureFlagArgs {
   /** On delete, put back the value found when the resource was created. Default true. */
   restoreOnDelete?: pulumi.Input<boolean>;
 }
-
-/** The secret fields of shell settings. */
-const SHELL_SECRETS = ["kubernetes.kubeconfig", "ssh.privateKey"];
 
 /**
  * A configuration value of an Alation tenant, held through `alation_conf` in the tenant's shell. `pulumi refresh`
@@ -46,7 +44,7 @@ export class FeatureFlag extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: FeatureFlagArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
-      shell: withSecretFields(args.shell, SHELL_SECRETS),
+      shell: withSecretFields(args.shell, SHELL_CREDENTIAL_FIELDS),
       key: args.key,
       value: args.value,
       restoreOnDelete: args.restoreOnDelete,

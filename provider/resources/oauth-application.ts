@@ -4,6 +4,7 @@ import type { AlationShell } from "./alation-shell";
 import { dynamicProviderStub } from "./provider-stub";
 import { dynamicResourceOptions } from "./resource-options";
 import { withSecretFields } from "./secret-inputs";
+import { CONNECTION_CREDENTIAL_FIELDS, SHELL_CREDENTIAL_FIELDS } from "../domain/credential-fields";
 
 /**
  * How to reach a tenant's REST admin API (as a Server Admin). The OAuth client admin API exists only on cloud-native
@@ -80,11 +81,6 @@ export interface OAuthApplicationArgs {
   adoptClientId?: pulumi.Input<string>;
 }
 
-/** The credential fields of a connection, stored as secrets. */
-const CONNECTION_SECRETS = ["apiAccessToken", "refreshToken", "clientCredentials"];
-/** The secret fields of shell settings. */
-const SHELL_SECRETS = ["kubernetes.kubeconfig", "ssh.privateKey"];
-
 /**
  * An OAuth client application of an Alation tenant, managed through the REST admin API or the tenant's shell.
  * Type `pulumi-nodejs:dynamic/alation:OAuthApplication`.
@@ -121,8 +117,8 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: OAuthApplicationArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
-      connection: withSecretFields(args.connection, CONNECTION_SECRETS),
-      shell: withSecretFields(args.shell, SHELL_SECRETS),
+      connection: withSecretFields(args.connection, CONNECTION_CREDENTIAL_FIELDS),
+      shell: withSecretFields(args.shell, SHELL_CREDENTIAL_FIELDS),
       name: args.name ?? name,
       clientType: args.clientType,
       redirectUris: args.redirectUris,

@@ -99,7 +99,7 @@ export function temporaryFolder(prefix: string): string {
 }
 
 /** The environment of every CLI command: the CLI and the emulator's shell commands first on PATH. */
-function cliEnvironment(cli: PulumiCli, backendDir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function cliEnvironment(cli: PulumiCli, backendDir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   pulumiHome ??= temporaryFolder("pulumi-home-");
   const env: NodeJS.ProcessEnv = {};
   // Not this test process's settings: ALATION_* would reach the provider, TS_NODE_* (.mocharc.js) would turn the
@@ -300,14 +300,22 @@ export class EngineStack {
   }
 }
 
-/** Runs a command without blocking this process (it serves the emulators the command's providers call). */
+/**
+ * Runs a command without blocking this process (it serves the emulators the command's providers call). With
+ * `timeoutMs`, a command that runs longer is killed (SIGTERM), so that it cannot outlive its test.
+ */
 export function run(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["pipe", "pipe", "pipe"],
+      timeout: options.timeoutMs,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

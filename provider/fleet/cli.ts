@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// `alation-fleet preview|up|destroy --file FLEET`: one stack per tenant, in waves, with verify as the gate, through
+// Pulumi's Automation API. Progress goes to stderr, the summary (a table, or `--json`) to stdout.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { FleetFileError, loadFleetFile, type Fleet } from "./fleet-file";
+import { checkEnvironment, runFleet, type FleetCommand } from "./rollout";
+import { summaryJson, summaryTable } from "./summary";
+import { makeLocalBackend, PROGRAM_DIR } from "./tenant-stack";
+
+export const FLEET_USAGE = `Usage: alation-fleet preview|up|destroy [options]
+
+Runs one Pulumi stack per tenant of the fleet file, wave by wave, up to \`parallel\` stacks at once.
+
+Commands:
+  preview   previews every stack; needs no credentials and makes no request to any tenant
+  up        applies wave by wave; after each tenant's up, verifies its connector (the tenant's \`verify\`);
+            a failed up or verify stops the later waves; converged stacks are left alone on a rerun
+  destroy   destroys every stack, wave by wave in reverse order, and removes it from the backend
+
+Options:
+  --file FLEET       the fleet file, YAML or JSON (default fleet.yaml)
+  --wave NAME        only this wave (one CI job per wave)
+  --json             print one JSON document for CI instead of the summary table
+  --pulumi-cli DIR   the folder that holds pulumi and its plugins (default: pulumi on PATH)
+  -h, --help         print this help
+
+Exit status: 0 when every tenant is done, 1 when a tenant failed, 2 for bad usage or a bad fleet file.
+`;
+
+const COMMANDS: readonly FleetCommand[] = ["preview", "up", "destroy"];
+
+/** What the CLI writes to, and the environment it reads tokens, PATH and \`$BROWSER\` from. */
+export interface FleetCliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs the CLI with its arguments (without node and script); resolves to the exit status. */
+export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        file: { type: "string", default: "fleet.yaml" },
+        wave: { type: "string" },
+        json: { type: "boolean", default: false },
+        "pulumi-cli": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    return usageError(io, (error as Error).message.split(". ")[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(FLEET_USAGE);
+    return 0;
+  }
+  const command = positionals[0] as FleetCommand;
+  if (positionals.length !== 1 || !COMMANDS.includes(command)) {
+    return usageError(io, "the command is one of `alation-fleet preview`, `up` or `destroy`");
+  }
+  let fleet;
+  try {
+    fleet = onlyWave(loadFleetFile(values.file), values.wave);
+    checkEnvironment(fleet, command, io.env);
+  } catch (error) {
+    if (!(error instanceof FleetFileError)) throw error;
+    io.stderr(`${error.message}\nalation-fleet: nothing was run\n`);
+    return 2;
+  }
+  const env = withCliOnPath(io.env, values["pulumi-cli"]);
+  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "alation-fleet-"));
+  try {
+    const pulumi = await pulumiCommand(env);
+    makeLocalBackend(fleet.backend);
+    const context = { fleet, pulumi, workRoot, programDir: PROGRAM_DIR, env };
+    const report = await runFleet(command, context, { env, progress: (line) => io.stderr(`${line}\n`) });
+    io.stdout(values.json ? summaryJson(report) : summaryTable(report));
+    return report.ok ? 0 : 1;
+  } finally {
+    fs.rmSync(workRoot, { recursive: true, force: true });
+  }
+}
+
+/** The fleet with only the wave `name` (all of them without a name). */
+function onlyWave(fleet: Fleet, name: string | undefined): Fleet {
+  if (name === undefined) return fleet;
+  const waves = fleet.waves.filter((wave) => wave.name === name);
+  if (waves.length === 0) {
+    const known = fleet.waves.map((wave) => wave.name).join(", ");
+    throw new FleetFileError(fleet.file, [`has no wave ${JSON.stringify(name)} (--wave; its waves: ${known})`]);
+  }
+  return { ...fleet, waves };
+}
+
+/** The environment with `--pulumi-cli`'s folder first on PATH, where the CLI finds its plugins too. */
+function withCliOnPath(env: NodeJS.ProcessEnv, dir: string | undefined): NodeJS.ProcessEnv {
+  if (!dir) return env;
+  return { ...env, PATH: [path.resolve(dir), env.PATH ?? ""].join(path.delimiter) };
+}
+
+/**
+ * The CLI the Automation API runs: `pulumi` as PATH finds it. The Automation API spawns it with this process's
+ * environment, so PATH is set here for the whole process (the bin's own).
+ */
+async function pulumiCommand(env: NodeJS.ProcessEnv): Promise<PulumiCommand> {
+  process.env.PATH = env.PATH;
+  return PulumiCommand.get();
+}
+
+function usageError(io: FleetCliIo, message: string): number {
+  io.stderr(`alation-fleet: ${message}\nalation-fleet --help for usage\n`);
+  return 2;
+}
+
+if (require.main === module) {
+  runFleetCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+  }).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      process.stderr.write(`alation-fleet: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

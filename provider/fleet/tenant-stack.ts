@@ -1,0 +1,133 @@
+// One tenant's stack, through Pulumi's Automation API: a local program (program/index.ts, shipped in the package),
+// never an inline one, so that each stack is a CLI run of its own, with a program process and a provider process of
+// its own. Inline Node.js programs share the SDK's global runtime state in the calling process, so running several at
+// once (`parallel`) would be unsafe.
+//
+// The credential reaches the stack only through the environment of its CLI run (ALATION_API_ACCESS_TOKEN, from the
+// variable the file names), never through stack config. `refresh` and `destroy` configure providers from the state of
+// the last `up` (README "After a token was rotated"): a token in secret stack config would be recorded there and a
+// rotated one would have to be `up`-ed first, whereas the environment holds the current token for every command, and
+// the state holds no token at all. The other ALATION_* connection variables are blanked (the provider reads an empty
+// value as unset), so that each stack sees its own tenant's credential and address only.
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalWorkspace, Stack, StackNotFoundError, type PulumiCommand } from "@pulumi/pulumi/automation";
+import { CONNECTION_KEYS, CREDENTIAL_WAYS } from "../domain/connection-keys";
+import type { Fleet, FleetTenant } from "./fleet-file";
+import { TENANT_CONFIG_KEY, type StackTenantConfig } from "./stack-config";
+
+/** The stack tag that records the inputs a tenant last converged with (up, then verify, both fine). */
+export const CONVERGED_TAG = "alation-fleet:converged";
+
+/** Where the fleet runs its stacks from: the CLI, a scratch folder, the program, the fleet process's environment. */
+export interface StackContext {
+  fleet: Fleet;
+  pulumi: PulumiCommand;
+  /** A scratch folder of this run: each tenant's Pulumi.yaml and Pulumi.<stack>.yaml (the state is the backend's). */
+  workRoot: string;
+  /** The folder of the per-tenant program. */
+  programDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The per-tenant program's folder, beside this file (in the package: dist/provider/fleet/program). */
+export const PROGRAM_DIR = path.join(__dirname, "program");
+
+/**
+ * A workspace of one tenant's stack, in a folder of its own. With `withCredential`, its CLI runs get the tenant's
+ * token (up and destroy); without, none (preview needs none).
+ */
+export async function tenantWorkspace(
+  context: StackContext,
+  tenant: FleetTenant,
+  withCredential: boolean,
+): Promise<LocalWorkspace> {
+  const { fleet } = context;
+  const workDir = path.join(context.workRoot, tenant.name);
+  fs.mkdirSync(workDir, { recursive: true });
+  const config: StackTenantConfig = { baseUrl: tenant.baseUrl, connector: tenant.connector };
+  return LocalWorkspace.create({
+    workDir,
+    pulumiCommand: context.pulumi,
+    projectSettings: {
+      name: fleet.project,
+      description: `Claude connectors of an Alation fleet, one stack per tenant (alation-fleet, ${fleet.file})`,
+      runtime: { name: "nodejs", options: { typescript: false } },
+      // The program where the package installed it: the engine starts the provider process in that folder, whose
+      // node_modules (the project's) hold pulumi-alation, as the provider's serialized stub needs. The file, not the
+      // folder: given a folder, the language host runs the `main` of the nearest package.json (the package's own).
+      main: path.join(context.programDir, "index.js"),
+      backend: { url: fleet.backend },
+    },
+    // Written as the stack's settings file (no CLI call); the file's values, re-set on every run.
+    stackSettings: { [tenant.name]: { config: { [`${fleet.project}:${TENANT_CONFIG_KEY}`]: JSON.stringify(config) } } },
+    secretsProvider: fleet.secretsProvider,
+    envVars: stackEnvironment(context, tenant, withCredential),
+  });
+}
+
+/** Makes the folder of a `file://` backend (Pulumi opens it, but does not make it). */
+export function makeLocalBackend(backend: string): void {
+  const dir = /^file:\/\/(\/[^?]*)/.exec(backend)?.[1];
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+}
+
+/** The variables added to the environment of the tenant's CLI runs (see the top of this file). */
+function stackEnvironment(context: StackContext, tenant: FleetTenant, withCredential: boolean): Record<string, string> {
+  const env: Record<string, string> = {
+    // The fleet's backend, whatever PULUMI_BACKEND_URL the caller has set (it would take precedence over Pulumi.yaml).
+    PULUMI_BACKEND_URL: context.fleet.backend,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  for (const name of ["baseUrl", ...CREDENTIAL_WAYS.flat()] as const) env[CONNECTION_KEYS[name].env] = "";
+  if (withCredential) env[CONNECTION_KEYS.apiAccessToken.env] = context.env[tenant.apiAccessTokenEnv] ?? "";
+  return env;
+}
+
+/** The tenant's stack, or undefined when the backend has none of that name. */
+export async function existingStack(workspace: LocalWorkspace, tenant: FleetTenant): Promise<Stack | undefined> {
+  try {
+    return await Stack.select(tenant.name, workspace);
+  } catch (error) {
+    if (error instanceof StackNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * What the tenant's converged tag holds when it converged with the current inputs: a digest of everything that
+ * decides the outcome (the package's version, the tenant's address, connector inputs and verify options), keys
+ * sorted, so that a reordered file is the same fleet. The token is not in it: the environment gives the current one.
+ */
+export function convergedFingerprint(tenant: FleetTenant): string {
+  const inputs = {
+    version: packageVersion(),
+    baseUrl: tenant.baseUrl,
+    connector: tenant.connector,
+    verify: tenant.verify,
+  };
+  return createHash("sha256").update(canonicalJson(inputs)).digest("hex");
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+let version: string | undefined;
+
+/** pulumi-alation's version, from the package.json above this file (in dist/ or in the sources). */
+function packageVersion(): string {
+  if (version === undefined) {
+    let dir = __dirname;
+    while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    version = String(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version);
+  }
+  return version;
+}

@@ -1,0 +1,191 @@
+// `alation-fleet` through the real CLI, from the installed package: six emulated tenants in three waves, one of which
+// needs the JWT flag and has it off (with no shell to set it), so that its verification fails. The rollout stops
+// after that tenant's wave and names the cause; once the flag is on, a rerun completes and leaves the converged
+// stacks alone; `destroy` empties every tenant. No token and no client secret is printed or stored in the state.
+import * as assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { installedPackageProject } from "../support/installed-package";
+import { freePort } from "../support/ports";
+import { browserCommand } from "../verify/helpers";
+import {
+  cliEnvironment,
+  describeEngine,
+  engineCli,
+  RecordingTenant,
+  readmeQuotes,
+  repoRoot,
+  run,
+  temporaryFolder,
+} from "./harness";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const WAVES = [
+  ["acme", "beta"],
+  ["gamma", "delta"],
+  ["epsilon", "zeta"],
+];
+const WAVE_NAMES = ["canary", "early", "rest"];
+/** The tenant whose connector is not verified (`verify: false`). */
+const UNVERIFIED = "zeta";
+/** The tenant that needs the JWT flag, which is off. */
+const FLAG_OFF = "delta";
+
+describeEngine("alation-fleet: six tenants in three waves, verify as the gate", function () {
+  this.timeout(420_000);
+  const tenants = new Map<string, RecordingTenant>();
+  const tokens = new Map<string, string>();
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async function () {
+    for (const name of WAVES.flat()) {
+      const token = `fleet-token-${name}-${randomBytes(12).toString("hex")}`;
+      tokens.set(name, token);
+      tenants.set(name, await RecordingTenant.start(token, { jwtFlag: name === FLAG_OFF ? "required" : "optional" }));
+    }
+    const callbackPort = await freePort();
+    dir = temporaryFolder("alation-fleet-");
+    fs.writeFileSync(path.join(dir, "fleet.yaml"), fleetFile(callbackPort));
+    const { cli } = engineCli();
+    const browser = browserCommand(path.join(__dirname, "..", "verify", "stand-in-browser.ts"));
+    // The stand-in browser is a TypeScript script, run by ts-node wherever the fleet runs: it needs the repo's
+    // tsconfig. The stacks' programs are JavaScript (the installed package's), which ts-node's settings do not touch.
+    const tsNode = { TS_NODE_PROJECT: path.join(repoRoot, "tsconfig.json"), TS_NODE_TRANSPILE_ONLY: "true" };
+    env = cliEnvironment(cli!, path.join(dir, "unused-backend"), { BROWSER: browser, ...tsNode });
+    // The fleet file names the backend (the CLI's PULUMI_BACKEND_URL would take precedence over Pulumi.yaml's).
+    delete env.PULUMI_BACKEND_URL;
+  });
+  after(async function () {
+    await Promise.all([...tenants.values()].map((tenant) => tenant.stop()));
+  });
+
+  const fleetFile = (callbackPort: number) =>
+    [
+      "project: claude-connectors",
+      "parallel: 2",
+      "waves:",
+      ...WAVES.flatMap((names, w) => [
+        `  - name: ${WAVE_NAMES[w]}`,
+        "    tenants:",
+        ...names.flatMap((name) => [
+          `      - name: ${name}`,
+          `        baseUrl: ${tenants.get(name)!.url}`,
+          `        apiAccessTokenEnv: ${name.toUpperCase()}_TOKEN`,
+          `        connector: { connectorName: "Alation (${name})", verifierLogin: { callbackPort: ${callbackPort} } }`,
+          name === UNVERIFIED
+            ? "        verify: false"
+            : "        verify: { login: true, emulator: true, loginTimeoutMs: 60000 }",
+        ]),
+      ]),
+    ].join("\n") + "\n";
+
+  const tokenEnv = () =>
+    Object.fromEntries(WAVES.flat().map((name) => [`${name.toUpperCase()}_TOKEN`, tokens.get(name)]));
+
+  /** Runs the installed package's bin in the fleet's folder. */
+  const fleet = async (args: string[], withTokens = true) => {
+    const bin = path.join(installedPackageProject(), "node_modules", "pulumi-alation", "dist", "provider", "fleet");
+    const result = await run(
+      process.execPath,
+      [path.join(bin, "cli.js"), ...args, "--pulumi-cli", engineCli().cli!.dir],
+      {
+        cwd: dir,
+        env: { ...env, ...(withTokens ? tokenEnv() : {}) },
+        // A run that outlives its test is stopped (the stacks' CLI runs end with it).
+        timeoutMs: 400_000,
+      },
+    );
+    for (const [name, token] of tokens) {
+      assert.ok(!`${result.stdout}${result.stderr}`.includes(token), `the output holds ${name}'s token`);
+    }
+    return result;
+  };
+  const requestsTo = (names: string[]) => names.flatMap((name) => tenants.get(name)!.requests());
+  const resetAll = () => tenants.forEach((tenant) => tenant.reset());
+
+  it("preview needs no credentials and makes no request to any tenant; it leaves no stack behind", async function () {
+    const result = await fleet(["preview"], false);
+    assert.equal(result.code, 0, result.stderr);
+    for (const name of WAVES.flat()) assert.match(result.stdout, new RegExp(`^${name} .* done .*to create`, "m"));
+    assert.match(result.stderr, /^6\/6 previewed$/m);
+    assert.deepEqual(requestsTo(WAVES.flat()), []);
+    const stacks = path.join(dir, ".fleet-state", ".pulumi", "stacks", "claude-connectors");
+    assert.deepEqual(
+      fs.readdirSync(stacks).filter((file) => file.endsWith(".json")),
+      [],
+    );
+  });
+
+  it("up stops after the wave whose tenant fails verify, naming the tenant and the cause", async function () {
+    resetAll();
+    const result = await fleet(["up"]);
+    assert.equal(result.code, 1, result.stderr);
+    const outcome = result.stdout.trim().split("\n").pop() as string;
+    const [start, end] = [
+      "alation-fleet up: failed: tenant delta, verify: access-token-jwt:",
+      "(3/6 tenants done; stopped after wave early)",
+    ];
+    assert.match(outcome, /^alation-fleet up: failed: tenant delta, verify: access-token-jwt: /);
+    assert.match(outcome, /\(3\/6 tenants done; stopped after wave early\)$/);
+    const stopLine = "stopped after wave early: tenant delta failed (verify); 1 later wave not run";
+    assert.ok(result.stderr.split("\n").includes(stopLine), result.stderr);
+    const failureLine = result.stderr.split("\n").find((line) => line.startsWith("delta (early): verify failed: "));
+    assert.match(failureLine ?? "", /: access-token-jwt: the tenant issues opaque access tokens; /);
+    assert.match(result.stderr, /^3\/6 up$/m);
+    assert.match(result.stdout, /^epsilon +rest +not run/m);
+    assert.deepEqual(requestsTo(WAVES[2]), [], "the later wave made requests");
+    for (const name of WAVES.slice(0, 2).flat()) assert.equal((await tenants.get(name)!.clients()).length, 1, name);
+    // The README quotes this run's lines.
+    for (const line of [failureLine as string, stopLine, start, end]) assert.ok(readmeQuotes(line), line);
+  });
+
+  it("once the flag is fixed, a rerun completes, leaves converged stacks alone, duplicates nothing", async function () {
+    await tenants.get(FLAG_OFF)!.tenant.setJwtFlag(true);
+    resetAll();
+    const result = await fleet(["up", "--json"]);
+    assert.equal(result.code, 0, result.stderr);
+    const report: Json = JSON.parse(result.stdout);
+    assert.equal(report.ok, true);
+    const status = Object.fromEntries(report.tenants.map((tenant: Json) => [tenant.tenant, tenant.status]));
+    assert.deepEqual(status, {
+      acme: "unchanged",
+      beta: "unchanged",
+      gamma: "unchanged",
+      delta: "done",
+      epsilon: "done",
+      zeta: "done",
+    });
+    assert.deepEqual(requestsTo(["acme", "beta", "gamma"]), [], "a converged stack was touched");
+    const verifyOf = (name: string) => report.tenants.find((tenant: Json) => tenant.tenant === name).verify;
+    assert.equal(verifyOf("delta").ok, true);
+    assert.equal(verifyOf(UNVERIFIED), "skipped");
+    for (const name of WAVES.flat()) {
+      const clients = await tenants.get(name)!.clients();
+      assert.equal(clients.length, 1, name);
+      assert.ok(!result.stdout.includes(clients[0].client_secret), `the JSON holds ${name}'s client secret`);
+      assert.ok(!stateText().includes(clients[0].client_secret), `the state holds ${name}'s client secret`);
+      assert.ok(!stateText().includes(tokens.get(name)!), `the state holds ${name}'s token`);
+    }
+  });
+
+  it("destroy goes in reverse wave order and empties every tenant", async function () {
+    const result = await fleet(["destroy"]);
+    assert.equal(result.code, 0, result.stderr);
+    const waves = [...result.stderr.matchAll(/^wave (\S+) /gm)].map((match) => match[1]);
+    assert.deepEqual(waves, [...WAVE_NAMES].reverse());
+    for (const name of WAVES.flat()) assert.deepEqual(await tenants.get(name)!.clients(), [], name);
+    assert.match(result.stderr, /^6\/6 destroyed$/m);
+  });
+
+  /** Every file of the fleet's backend, as one text. */
+  const stateText = () =>
+    fs
+      .readdirSync(path.join(dir, ".fleet-state"), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"))
+      .join("\n");
+});
