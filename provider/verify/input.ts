@@ -1,5 +1,8 @@
 // Reads connectors out of what `pulumi stack output --json --show-secrets` prints: one tenant's four fields,
-// or many tenants under any nesting (`{tenants: {acme: {...}}}`, `{acme: {...}}`, `[{...}, ...]`).
+// or many tenants under any nesting (`{tenants: {acme: {...}}}`, `{acme: {...}}`, `[{...}, ...]`), each with the
+// MCP client it is for when the outputs say (`client`, as AlationMcpConnector takes it).
+import { clientProblems, describeProblem } from "../domain/mcp-client-spec";
+import type { McpClient } from "../domain/mcp-clients";
 import { isObject } from "./http";
 import type { ConnectorInput } from "./types";
 
@@ -21,6 +24,7 @@ const FIELD_NAMES = {
   clientSecret: ["clientSecret", "client_secret"],
   connectorName: ["connectorName", "connector_name"],
   accessTokenExpiry: ["accessTokenExpiry", "access_token_expiry"],
+  client: ["client", "mcpClient"],
 } as const;
 
 /** Stack outputs are shallow; deeper nesting is not a connector list. */
@@ -91,6 +95,7 @@ function toConnector(value: Record<string, unknown>, path: string[]): ConnectorI
   if (expiry !== undefined && !isSeconds(expiry)) {
     throw new ConnectorInputError(`${where}: accessTokenExpiry is not a positive whole number of seconds`);
   }
+  const client = field(value, FIELD_NAMES.client);
   return {
     name,
     connectorName: typeof connectorName === "string" ? connectorName : undefined,
@@ -98,7 +103,15 @@ function toConnector(value: Record<string, unknown>, path: string[]): ConnectorI
     clientId: text(FIELD_NAMES.clientId, "clientId"),
     clientSecret: text(FIELD_NAMES.clientSecret, "clientSecret"),
     ...(expiry !== undefined ? { accessTokenExpiry: expiry } : {}),
+    ...(client !== undefined ? { client: checkedClient(client, `${where}: client`) } : {}),
   };
+}
+
+/** A client as the input gives it (a preset's name, or JSON of a preset with options), or a ConnectorInputError. */
+export function checkedClient(client: unknown, what: string): McpClient {
+  const problems = clientProblems(client);
+  if (problems.length === 0) return client as McpClient;
+  throw new ConnectorInputError(problems.map((problem) => describeProblem(what, problem)).join("; "));
 }
 
 /** A lifetime in seconds: a positive whole number. */
