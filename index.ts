@@ -1,11 +1,14 @@
-// The root stack: one Claude connector per Alation tenant, configured by stack config.
+// The root stack: connectors of Alation tenants for MCP clients (Claude's, unless told), configured by stack config.
 //   one tenant:   alation:baseUrl + alation:apiAccessToken (secret), or any other way to authenticate (README)
-//   many tenants: alation:tenants, a list of {name, baseUrl, apiAccessToken?, connectorName?}
+//   many tenants: alation:tenants, a list of {name, baseUrl, apiAccessToken?, connectorName?, clients?}
+//   alation:clients (optional): the MCP clients of every tenant, e.g. ["claude", "vscode",
+//     {"preset": "claude-code", "callbackPort": 3118}] (README "MCP clients"); default ["claude"]
 //   alation:shell (optional, e.g. {"local": {}}): also set the JWT feature flag through the tenant's shell
 //   alation:accessTokenExpiry, alation:refreshTokenExpiry, alation:secretVersion (optional): for every connector
-// Its outputs are the fields of Claude's "Add custom connector" form (clientSecret is a secret).
+// Its outputs are the fields of Claude's "Add custom connector" form (clientSecret is a secret), and, for other
+// clients, mcpClients: each client's fields, client and clientConfig.
 import * as pulumi from "@pulumi/pulumi";
-import { AlationClaudeConnector, AlationShell } from "./provider";
+import { AlationShell, connectorsFor, McpClient, RolledOutConnector } from "./provider";
 
 interface TenantConfig {
   /** Stack-unique name of the tenant (used in resource names and output keys). */
@@ -16,17 +19,21 @@ interface TenantConfig {
   apiAccessToken?: string;
   /** Connector Name shown in Claude. */
   connectorName?: string;
+  /** This tenant's MCP clients; default alation:clients, then ["claude"]. */
+  clients?: McpClient[];
 }
 
 const config = new pulumi.Config("alation");
 const tenants = config.getObject<TenantConfig[]>("tenants");
+const clients = config.getObject<McpClient[]>("clients") ?? ["claude"];
 const shell = config.getObject<AlationShell>("shell");
 const accessTokenExpiry = config.getNumber("accessTokenExpiry");
 const refreshTokenExpiry = config.getNumber("refreshTokenExpiry");
 const secretVersion = config.get("secretVersion");
 
-function connectorFor(tenant: TenantConfig): AlationClaudeConnector {
-  return new AlationClaudeConnector(tenant.name, {
+/** A tenant's connectors; Claude's is named as the only connector was before other clients (nothing changes). */
+function connectorsOf(tenant: TenantConfig): RolledOutConnector[] {
+  return connectorsFor(tenant.name, tenant.clients ?? clients, {
     connection: {
       baseUrl: tenant.baseUrl,
       apiAccessToken: tenant.apiAccessToken === undefined ? undefined : pulumi.secret(tenant.apiAccessToken),
@@ -39,22 +46,33 @@ function connectorFor(tenant: TenantConfig): AlationClaudeConnector {
   });
 }
 
-function fieldsOf(connector: AlationClaudeConnector) {
+/** Claude's fields, and the other clients' by key (undefined when there are none). */
+function outputsOf(connectors: RolledOutConnector[]) {
+  const others = connectors.filter((connector) => connector.key !== "claude");
   return {
-    connectorName: connector.connectorName,
-    remoteMcpServerUrl: connector.remoteMcpServerUrl,
-    clientId: connector.clientId,
-    clientSecret: connector.clientSecret,
+    claude: connectors.find((connector) => connector.key === "claude")?.outputs,
+    others: others.length
+      ? Object.fromEntries(others.map((connector) => [connector.key, connector.outputs]))
+      : undefined,
   };
 }
 
-const single = tenants ? undefined : fieldsOf(connectorFor({ name: "alation", baseUrl: config.require("baseUrl") }));
+const single = tenants ? undefined : outputsOf(connectorsOf({ name: "alation", baseUrl: config.require("baseUrl") }));
+const several = tenants?.map((tenant) => ({ name: tenant.name, ...outputsOf(connectorsOf(tenant)) }));
 
-export const connectorName = single?.connectorName;
-export const remoteMcpServerUrl = single?.remoteMcpServerUrl;
-export const clientId = single?.clientId;
-export const clientSecret = single?.clientSecret;
-/** With alation:tenants, the connector fields per tenant name. */
-export const connectors = tenants
-  ? Object.fromEntries(tenants.map((tenant) => [tenant.name, fieldsOf(connectorFor(tenant))]))
+export const connectorName = single?.claude?.connectorName;
+export const remoteMcpServerUrl = single?.claude?.remoteMcpServerUrl;
+export const clientId = single?.claude?.clientId;
+export const clientSecret = single?.claude?.clientSecret;
+/** With alation:tenants, Claude's connector fields per tenant name. */
+export const connectors = several
+  ? Object.fromEntries(several.flatMap((tenant) => (tenant.claude ? [[tenant.name, tenant.claude]] : [])))
   : undefined;
+/** The other clients' connectors: by client key (one tenant), or by tenant name, then client key. */
+export const mcpClients = several
+  ? nonEmpty(Object.fromEntries(several.flatMap((tenant) => (tenant.others ? [[tenant.name, tenant.others]] : []))))
+  : single?.others;
+
+function nonEmpty<T extends object>(value: T): T | undefined {
+  return Object.keys(value).length > 0 ? value : undefined;
+}
