@@ -51,28 +51,38 @@ function outputsOf(connectors: RolledOutConnector[]) {
   const others = connectors.filter((connector) => connector.key !== "claude");
   return {
     claude: connectors.find((connector) => connector.key === "claude")?.outputs,
-    others: others.length
-      ? Object.fromEntries(others.map((connector) => [connector.key, connector.outputs]))
-      : undefined,
+    others: nonEmpty(Object.fromEntries(others.map((connector) => [connector.key, connector.outputs]))),
   };
 }
 
-const single = tenants ? undefined : outputsOf(connectorsOf({ name: "alation", baseUrl: config.require("baseUrl") }));
-const several = tenants?.map((tenant) => ({ name: tenant.name, ...outputsOf(connectorsOf(tenant)) }));
-
-export const connectorName = single?.claude?.connectorName;
-export const remoteMcpServerUrl = single?.claude?.remoteMcpServerUrl;
-export const clientId = single?.claude?.clientId;
-export const clientSecret = single?.claude?.clientSecret;
-/** With alation:tenants, Claude's connector fields per tenant name. */
-export const connectors = several
-  ? Object.fromEntries(several.flatMap((tenant) => (tenant.claude ? [[tenant.name, tenant.claude]] : [])))
-  : undefined;
-/** The other clients' connectors: by client key (one tenant), or by tenant name, then client key. */
-export const mcpClients = several
-  ? nonEmpty(Object.fromEntries(several.flatMap((tenant) => (tenant.others ? [[tenant.name, tenant.others]] : []))))
-  : single?.others;
-
+/** The object, or undefined when it has no key. */
 function nonEmpty<T extends object>(value: T): T | undefined {
   return Object.keys(value).length > 0 ? value : undefined;
 }
+
+/** Only the outputs that have a value: Pulumi warns of each undefined one on every run. */
+function definedOnly(outputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));
+}
+
+function singleTenantOutputs() {
+  const { claude, others } = outputsOf(connectorsOf({ name: "alation", baseUrl: config.require("baseUrl") }));
+  // The four fields at the top, as Claude's form has them; the other clients' connectors by client key.
+  return { ...claude, mcpClients: others };
+}
+
+function multiTenantOutputs(list: TenantConfig[]) {
+  const several = list.map((tenant) => ({ name: tenant.name, ...outputsOf(connectorsOf(tenant)) }));
+  const by = (pick: (tenant: (typeof several)[number]) => unknown) =>
+    nonEmpty(Object.fromEntries(several.flatMap((tenant) => (pick(tenant) ? [[tenant.name, pick(tenant)]] : []))));
+  return {
+    /** Claude's connector fields per tenant name. */
+    connectors: by((tenant) => tenant.claude),
+    /** The other clients' connectors per tenant name, then client key. */
+    mcpClients: by((tenant) => tenant.others),
+  };
+}
+
+// One tenant: connectorName, remoteMcpServerUrl, clientId, clientSecret (Claude's), mcpClients (the others'). Many:
+// connectors and mcpClients, by tenant name. An output with nothing in it is left out.
+export = definedOnly(tenants ? multiTenantOutputs(tenants) : singleTenantOutputs());

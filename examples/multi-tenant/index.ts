@@ -11,15 +11,18 @@ const tokens = config.getSecretObject<Record<string, string>>("tokens");
 const clients = config.getObject<McpClient[]>("clients") ?? ["claude"];
 
 /** Claude's connector fields by tenant host. */
-export const connectors: Record<string, pulumi.Output<unknown>> = {};
-const others: Record<string, Record<string, pulumi.Output<unknown>>> = {};
+const connectors: Record<string, pulumi.Output<unknown>> = {};
+/** The other clients' connectors by tenant host, then client (fields, client, clientConfig). */
+const mcpClients: Record<string, Record<string, pulumi.Output<unknown>>> = {};
 for (const baseUrl of tenantUrls) {
   const host = new URL(baseUrl).host;
   const connection = { baseUrl, apiAccessToken: tokens?.apply((byHost) => byHost[host]) };
   for (const { key, outputs } of connectorsFor(host, clients, { connection })) {
     if (key === "claude") connectors[host] = pulumi.output(outputs);
-    else (others[host] ??= {})[key] = pulumi.output(outputs);
+    else (mcpClients[host] ??= {})[key] = pulumi.output(outputs);
   }
 }
-/** The other clients' connectors by tenant host, then client (fields, client, clientConfig); none: no output. */
-export const mcpClients = Object.keys(others).length > 0 ? others : undefined;
+// An empty output is left out: Pulumi would warn of an undefined one on every run.
+export = Object.fromEntries(
+  Object.entries({ connectors, mcpClients }).filter(([, value]) => Object.keys(value).length > 0),
+);
