@@ -86,7 +86,7 @@ export const MCP_CLIENT_TABLE: Readonly<Record<McpClientPreset, PresetDefinition
     options: {},
     callbacks: (_options, origin) =>
       origin ? [`${origin}/oauth/callback`, ...CLAUDE_REDIRECT_URIS] : [...CLAUDE_REDIRECT_URIS],
-    callbackSource: "the connector guide of 2025-12-10 (../shared/alation-api.md section 1)",
+    callbackSource: "Alation's connector guide for Claude of 2025-12-10 (Claude's two callbacks and the tenant's)",
     config: formats.FORM_FIELDS,
     configSource: "Claude's Add custom connector form (the connector guide, step 3)",
   },
