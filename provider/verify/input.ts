@@ -27,6 +27,9 @@ const FIELD_NAMES = {
   client: ["client", "mcpClient"],
 } as const;
 
+/** Keys of a connector's outputs that hold no other connector: its fields, its client, what that client is given. */
+const CONNECTOR_OWN_KEYS: ReadonlySet<string> = new Set([...Object.values(FIELD_NAMES).flat(), "clientConfig"]);
+
 /** Stack outputs are shallow; deeper nesting is not a connector list. */
 const MAX_DEPTH = 6;
 
@@ -70,11 +73,13 @@ function collect(value: unknown, path: string[], found: ConnectorInput[], depth:
   if (!isObject(value)) return;
   const mcpUrl = field(value, FIELD_NAMES.mcpUrl);
   const clientId = field(value, FIELD_NAMES.clientId);
-  if (mcpUrl !== undefined || clientId !== undefined) {
-    found.push(toConnector(value, path));
-    return;
+  const isConnector = mcpUrl !== undefined || clientId !== undefined;
+  if (isConnector) found.push(toConnector(value, path));
+  // Beside a connector's fields, other connectors may follow: the root stack of one tenant has Claude's fields at
+  // the top and the other clients' connectors under `mcpClients`.
+  for (const [key, child] of Object.entries(value)) {
+    if (!isConnector || !CONNECTOR_OWN_KEYS.has(key)) collect(child, [...path, key], found, depth + 1);
   }
-  for (const [key, child] of Object.entries(value)) collect(child, [...path, key], found, depth + 1);
 }
 
 function toConnector(value: Record<string, unknown>, path: string[]): ConnectorInput {

@@ -109,8 +109,10 @@ describeEngine("MCP clients: the root stack rolls out every preset on one tenant
     const cli = await verifyConnectors(stack, { login: false });
     assert.equal(cli.code, 0, cli.stdout + cli.stderr);
     for (const key of ["claude-code", "vscode", "cursor", "gemini-cli", "mcp-inspector", "chatgpt", "custom"]) {
-      assert.ok(cli.stdout.includes(`MCP client ${key})`), `${key} was verified as itself`);
+      assert.ok(cli.stdout.includes(`MCP client ${key})`), `${key} was verified as itself:\n${cli.stdout}`);
     }
+    assert.equal(cli.stdout.match(/^Connector /gm)?.length, CLIENTS.length, "one report per connector");
+    assert.equal(library.stdout.match(/^Connector /gm)?.length, CLIENTS.length, "one report per connector");
     assert.match(cli.stdout, /redirect-uri-client/);
   });
 

@@ -3,7 +3,14 @@
 // then fails; a bad `--client` is one usage error naming it. Against the emulator, through runCli.
 import * as assert from "node:assert/strict";
 import { resolveClient } from "../../provider/domain/mcp-client-spec";
-import { CLIENT_REDIRECT_STEP_ID, runCli, stepIdsFor, STEP_IDS, type McpClient } from "../../provider/verify";
+import {
+  CLIENT_REDIRECT_STEP_ID,
+  connectorsFromStackOutputs,
+  runCli,
+  stepIdsFor,
+  STEP_IDS,
+  type McpClient,
+} from "../../provider/verify";
 import { captureIo } from "../support/cli-io";
 import { startTestTenant, type TestTenant } from "../support/test-tenant";
 
@@ -93,6 +100,26 @@ describe("verify: the callbacks of the connector's MCP client", function () {
     const { code, reports } = await verify({ mcpClients: { acme: { cursor, chatgpt } } });
     assert.equal(code, 0, JSON.stringify(reports));
     assert.deepEqual(reports.map((report) => report.client).sort(), ["chatgpt", "cursor"]);
+  });
+
+  it("one tenant's root stack: Claude's fields at the top, the others under mcpClients (not clientConfig)", () => {
+    const fields = { remoteMcpServerUrl: "https://acme.example/ai/mcp/", clientId: "id", clientSecret: "s" };
+    const formFields = { connectorName: "Alation", ...fields };
+    const inputs = connectorsFromStackOutputs({
+      ...formFields,
+      mcpClients: {
+        custom: { ...formFields, client: { redirectUris: ["https://a.example/cb"] }, clientConfig: formFields },
+        vscode: { ...fields, client: "vscode", clientConfig: { servers: { alation: { url: "u" } } } },
+      },
+    });
+    assert.deepEqual(
+      inputs.map((input) => [input.name ?? "", input.client ?? "claude"]),
+      [
+        ["Alation", "claude"],
+        ["mcpClients.custom", { redirectUris: ["https://a.example/cb"] }],
+        ["mcpClients.vscode", "vscode"],
+      ],
+    );
   });
 
   it("a bad --client is one usage error naming the field", async function () {
