@@ -41,6 +41,14 @@ interface PresetCase {
   holdsSecret: boolean;
 }
 
+/** Claude's form's four fields (and any client's given by its redirect URIs). */
+const formFields: PresetCase["config"] = (f) => ({
+  connectorName: "Alation",
+  remoteMcpServerUrl: f.url,
+  clientId: f.clientId,
+  clientSecret: f.clientSecret,
+});
+
 const CASES: PresetCase[] = [
   {
     client: "claude",
@@ -50,12 +58,7 @@ const CASES: PresetCase[] = [
       "https://claude.ai/api/mcp/auth_callback",
       "https://claude.com/api/mcp/auth_callback",
     ],
-    config: (f) => ({
-      connectorName: "Alation",
-      remoteMcpServerUrl: f.url,
-      clientId: f.clientId,
-      clientSecret: f.clientSecret,
-    }),
+    config: formFields,
     holdsSecret: true,
   },
   {
@@ -140,12 +143,7 @@ const CASES: PresetCase[] = [
     client: { redirectUris: ["https://agents.example.com/oauth/callback"] },
     key: "custom",
     callbacks: () => ["https://agents.example.com/oauth/callback"],
-    config: (f) => ({
-      connectorName: "Alation",
-      remoteMcpServerUrl: f.url,
-      clientId: f.clientId,
-      clientSecret: f.clientSecret,
-    }),
+    config: formFields,
     holdsSecret: true,
   },
 ];
