@@ -45,7 +45,8 @@ export function connectorsFor(
   return clients.map((client, index) => {
     const key = keys[index];
     const own = { ...args, manageJwtFeatureFlag: index === flagHolder ? args.manageJwtFeatureFlag : false };
-    if (client === "claude") {
+    // `{ preset: "claude" }` has no options: it is "claude".
+    if (key === "claude") {
       const connector = new AlationClaudeConnector(name, own, opts);
       return { key, connector, outputs: fieldsOf(connector) };
     }

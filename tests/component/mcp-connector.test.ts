@@ -11,6 +11,7 @@ import type { ClientRecord } from "../../emulator/store";
 import {
   AlationClaudeConnector,
   AlationMcpConnector,
+  connectorsFor,
   DEFAULT_APPLICATION_NAME,
   MCP_CLIENT_PRESETS,
   type McpClientInput,
@@ -234,6 +235,37 @@ describe("AlationMcpConnector (mocks + real providers + emulator)", function () 
         claudeClient?.redirect_uris.map((uri) => uri.replace(other.url, "TENANT")),
       );
       assert.equal("clientConfig" in claude, false, "AlationClaudeConnector has no clientConfig");
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("connectorsFor: Claude's AlationClaudeConnector named as the tenant, the others <tenant>-<preset>", async () => {
+    const other = await startTestTenant();
+    try {
+      const args = { connection: { baseUrl: other.url } };
+      const rolled = connectorsFor("acme", [{ preset: "claude" }, "vscode"], args);
+      assert.deepEqual(
+        rolled.map(({ key, connector }) => [key, connector.constructor.name]),
+        [
+          ["claude", "AlationClaudeConnector"],
+          ["vscode", "AlationMcpConnector"],
+        ],
+      );
+      assert.deepEqual(Object.keys(rolled[0].outputs), [
+        "connectorName",
+        "remoteMcpServerUrl",
+        "clientId",
+        "clientSecret",
+      ]);
+      assert.equal(rolled[1].outputs.client, "vscode");
+      await Promise.all(rolled.map(({ connector }) => settle(connector.clientId)));
+      const names = mocks.registered.filter((r) => r.type.startsWith("pulumi-nodejs:")).map((r) => r.name);
+      assert.deepEqual(names.sort(), ["acme-application", "acme-vscode-application"]);
+      assert.throws(
+        () => connectorsFor("twice", ["vscode", { preset: "vscode" }], args),
+        /^Error: twice: clients lists vscode twice \(one connector per client and tenant; its key names it\)$/,
+      );
     } finally {
       await other.stop();
     }
