@@ -2,7 +2,7 @@
 // `alation:clients` (each its own application with its client's callbacks; clientConfig a secret wherever it holds
 // the secret; every connector verifies with its client's callbacks; a no-change up; a bad option refused naming the
 // field); examples/multi-tenant rolls out several clients per tenant; and a stack of AlationClaudeConnector made by the
-// code of main shows no change after the upgrade to this code, until clients are added.
+// code before MCP clients shows no change after the upgrade to this code, until clients are added.
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,6 +19,22 @@ import {
   temporaryFolder,
   verifyConnectors,
 } from "./harness";
+
+/**
+ * The last commit before AlationMcpConnector (issue 17 branched off it): the code whose stacks must upgrade with no
+ * change. A fixed commit, not `main`, which holds this code once merged.
+ */
+const BEFORE_MCP_CLIENTS = "9331647ff39ea9be528d48e905249d7bdcec8f5f";
+
+/** Whether this clone has that commit (a shallow one may not): the upgrade tests say so and skip without it. */
+function hasCommitBefore(context: Mocha.Context): void {
+  try {
+    execFileSync("git", ["cat-file", "-e", `${BEFORE_MCP_CLIENTS}^{commit}`], { cwd: repoRoot, stdio: "ignore" });
+  } catch {
+    console.log(`upgrade test skipped: this clone lacks commit ${BEFORE_MCP_CLIENTS} (git fetch --unshallow)`);
+    context.skip();
+  }
+}
 
 const UNDEFINED_OUTPUT = /Undefined value \(\w+\) will not show as a stack output/;
 const CHATGPT_CALLBACK = "https://chatgpt.com/connector/oauth/cb_engine0123";
@@ -155,14 +171,18 @@ describeEngine("MCP clients: examples/multi-tenant rolls out several clients per
   const tenants: RecordingTenant[] = [];
   after(() => Promise.all(tenants.map((tenant) => tenant.stop())));
 
-  it("its old program's stack shows no change under the new one; `clients` then adds connectors", async () => {
+  it("its old program's stack shows no change under the new one; `clients` then adds connectors", async function () {
+    hasCommitBefore(this);
     for (let i = 0; i < 2; i++) tenants.push(await RecordingTenant.start(token));
     const project = EngineProject.example("multi-tenant");
-    // The program as it was before MCP clients (main's), then this one: a user's upgrade of the example.
+    // The program as it was before MCP clients, then this one: a user's upgrade of the example.
     const current = fs.readFileSync(path.join(project.dir, "index.ts"), "utf8");
     project.write(
       "index.ts",
-      execFileSync("git", ["show", "main:examples/multi-tenant/index.ts"], { cwd: repoRoot, encoding: "utf8" }),
+      execFileSync("git", ["show", `${BEFORE_MCP_CLIENTS}:examples/multi-tenant/index.ts`], {
+        cwd: repoRoot,
+        encoding: "utf8",
+      }),
     );
     const stack = await project.stack();
     for (const [index, tenant] of tenants.entries()) {
@@ -199,12 +219,12 @@ describeEngine("MCP clients: examples/multi-tenant rolls out several clients per
 });
 
 /**
- * main's tree (the code before AlationMcpConnector), built, with its own node_modules: the repo's packages, and
- * `pulumi-alation` itself (which its serialized providers require at run time) linked to that tree.
+ * The tree of BEFORE_MCP_CLIENTS (the code before AlationMcpConnector), built, with its own node_modules: the repo's
+ * packages, and `pulumi-alation` itself (which its serialized providers require at run time) linked to that tree.
  */
-function mainTree(): string {
-  const dir = temporaryFolder("pulumi-alation-main-");
-  const archive = execFileSync("git", ["archive", "main"], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
+function treeBefore(): string {
+  const dir = temporaryFolder("pulumi-alation-before-");
+  const archive = execFileSync("git", ["archive", BEFORE_MCP_CLIENTS], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
   execFileSync("tar", ["-x", "-C", dir], { input: archive });
   fs.mkdirSync(path.join(dir, "node_modules"));
   for (const entry of fs.readdirSync(path.join(repoRoot, "node_modules"))) {
@@ -222,9 +242,10 @@ describeEngine("MCP clients: a stack of AlationClaudeConnector upgrades to this 
   let tenant: RecordingTenant;
   after(() => tenant?.stop());
 
-  it("up with main's root stack, then preview and up with this one: nothing changes, no request", async () => {
+  it("up with the old root stack, then preview and up with this one: no change, no request", async function () {
+    hasCommitBefore(this);
     tenant = await RecordingTenant.start(token);
-    const old = EngineProject.at(mainTree());
+    const old = EngineProject.at(treeBefore());
     const stack = await old.stack(
       {
         "alation:baseUrl": tenant.url,
@@ -236,7 +257,7 @@ describeEngine("MCP clients: a stack of AlationClaudeConnector upgrades to this 
     await stack.up();
     const before = await stack.outputs(true);
     const resourcesBefore = await stack.resources();
-    assert.match(printed(stack), UNDEFINED_OUTPUT, "main's root stack warned of its undefined output");
+    assert.match(printed(stack), UNDEFINED_OUTPUT, "the old root stack warned of its undefined output");
     const runsBefore = stack.transcript.length;
 
     // The same stack, now run by this code (its providers too: the state's serialized ones require the new runtime).
