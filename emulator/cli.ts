@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // alation-emulator: serve a stand-in Alation tenant on 127.0.0.1, or print where its shell commands live.
 //   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--documented-only] [--strict-fields]
-//     [--jwt-flag required|optional] [--fault-rate R
+//     [--web-redirect-uris-only] [--jwt-flag required|optional] [--fault-rate R
 //     --fault-kinds 500,429,drop --fault-seed S --latency-ms M --retry-after S --fault-routes REGEX] [--verbose]
 //   alation-emulator shell-path
 import * as fs from "node:fs";
@@ -18,7 +18,7 @@ import {
 } from "./types";
 
 const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN [--documented-only]
-         [--strict-fields] [--jwt-flag required|optional]
+         [--strict-fields] [--web-redirect-uris-only] [--jwt-flag required|optional]
          [--fault-rate R] [--fault-kinds K1,K2] [--fault-seed S] [--latency-ms M] [--retry-after S]
          [--fault-routes REGEX]
          [--verbose]
@@ -74,6 +74,7 @@ function parseFlags(argv: string[]) {
         "admin-token": { type: "string" },
         "documented-only": { type: "boolean", default: false },
         "strict-fields": { type: "boolean", default: false },
+        "web-redirect-uris-only": { type: "boolean", default: false },
         "jwt-flag": { type: "string", default: "required" },
         "fault-rate": { type: "string" },
         "fault-kinds": { type: "string" },
@@ -112,6 +113,7 @@ function emulatorOptions(flags: Flags): EmulatorOptions {
     adminToken,
     documentedOnly: flags["documented-only"],
     strictFields: flags["strict-fields"],
+    webRedirectUrisOnly: flags["web-redirect-uris-only"],
     jwtFlag,
     faults: faultOptions(flags),
     log: flags.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,

@@ -68,7 +68,7 @@ const FALSE_VALUES = new Set([false, "false", "False", "FALSE", 0, "0"]);
  */
 export function readClientFields(
   body: Record<string, unknown>,
-  mode: { api: boolean; create: boolean; strict?: boolean },
+  mode: { api: boolean; create: boolean; strict?: boolean; webRedirectUrisOnly?: boolean },
 ): { values: Partial<ClientFields>; errors: FieldErrors } {
   const values: Record<string, unknown> = {};
   const errors: FieldErrors = {};
@@ -81,7 +81,7 @@ export function readClientFields(
       if (mode.api && mode.create && REQUIRED_ON_CREATE.includes(name)) errors[name] = ["This field is required."];
       continue;
     }
-    const result = readField(FIELD_SPECS[name], body[name], mode.api);
+    const result = readField(FIELD_SPECS[name], body[name], mode);
     if ("errors" in result) errors[name] = result.errors;
     else values[name] = result.value;
   }
@@ -111,7 +111,12 @@ export function withCrossFieldErrors(
   return errors;
 }
 
-function readField(spec: FieldSpec, value: unknown, api: boolean): { value: unknown } | { errors: string[] } {
+function readField(
+  spec: FieldSpec,
+  value: unknown,
+  mode: { api: boolean; webRedirectUrisOnly?: boolean },
+): { value: unknown } | { errors: string[] } {
+  const { api } = mode;
   if (value === null) return { errors: ["This field may not be null."] };
   switch (spec.kind) {
     case "string":
@@ -130,7 +135,9 @@ function readField(spec: FieldSpec, value: unknown, api: boolean): { value: unkn
       if (!Array.isArray(value)) return { errors: [`Expected a list of items but got type "${pythonType(value)}".`] };
       if (value.some((item) => typeof item !== "string")) return { errors: ["Not a valid string."] };
       if (!api) return { value };
-      const problems = (value as string[]).map(redirectUriProblem).filter((p): p is string => p !== undefined);
+      const problems = (value as string[])
+        .map((uri) => redirectUriProblem(uri, mode.webRedirectUrisOnly))
+        .filter((p): p is string => p !== undefined);
       return problems.length > 0 ? { errors: problems } : { value };
     }
     case "integer": {
@@ -155,8 +162,8 @@ function readField(spec: FieldSpec, value: unknown, api: boolean): { value: unkn
   }
 }
 
-/** Why a redirect URI is refused, or undefined when it is fine. */
-export function redirectUriProblem(uri: string): string | undefined {
+/** Why a redirect URI is refused, or undefined when it is fine; `webOnly`: http and https only. */
+export function redirectUriProblem(uri: string, webOnly = false): string | undefined {
   let url: URL;
   try {
     url = new URL(uri);
@@ -165,7 +172,8 @@ export function redirectUriProblem(uri: string): string | undefined {
   }
   const scheme = url.protocol.slice(0, -1);
   if (url.hash) return `Redirect URIs must not contain fragments: "${uri}".`;
-  if (FORBIDDEN_SCHEMES.has(scheme)) return `Redirect URI scheme is not allowed: "${uri}".`;
+  if (FORBIDDEN_SCHEMES.has(scheme) || (webOnly && scheme !== "http" && scheme !== "https"))
+    return `Redirect URI scheme is not allowed: "${uri}".`;
   if ((scheme === "http" || scheme === "https") && !url.hostname) return `Enter a valid URI: "${uri}".`;
   if (scheme === "http" && !LOOPBACK_HOSTS.has(url.hostname)) {
     return `http redirect URIs are allowed only for localhost and 127.0.0.1: "${uri}".`;

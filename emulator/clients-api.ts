@@ -83,8 +83,8 @@ function inAlationShape(handle: Route["handle"]): Route["handle"] {
 async function createClient(ctx: RequestContext): Promise<void> {
   await requireServerAdmin(ctx);
   const body = objectBody(parseJsonBody(ctx.req, await ctx.body()));
-  const strict = ctx.tenant.options.strictFields;
-  const { values, errors } = readClientFields(body, { api: true, create: true, strict });
+  const { strictFields: strict, webRedirectUrisOnly } = ctx.tenant.options;
+  const { values, errors } = readClientFields(body, { api: true, create: true, strict, webRedirectUrisOnly });
   const created = await ctx.tenant.store.update((draft) => {
     const fields = withCreateDefaults(values);
     throwIfErrors(withCrossFieldErrors(errors, fields, Object.values(draft.clients)));
@@ -105,8 +105,8 @@ async function updateClient(ctx: RequestContext): Promise<void> {
   const clientId = ctx.params.client_id;
   existingClient(ctx.tenant.store.state, clientId);
   const body = objectBody(parseJsonBody(ctx.req, await ctx.body()));
-  const strict = ctx.tenant.options.strictFields;
-  const { values, errors } = readClientFields(body, { api: true, create: false, strict });
+  const { strictFields: strict, webRedirectUrisOnly } = ctx.tenant.options;
+  const { values, errors } = readClientFields(body, { api: true, create: false, strict, webRedirectUrisOnly });
   const updated = await ctx.tenant.store.update((draft) => {
     const current = existingClient(draft, clientId);
     const merged: ClientRecord = { ...current, ...values };

@@ -18,6 +18,12 @@ export interface EmulatorOptions {
    */
   strictFields?: boolean;
   /**
+   * The admin API accepts only http and https redirect URIs, as Django's URLValidator does with its default schemes:
+   * a private-use scheme (`cursor://...`) gets a 400 naming redirect_uris. Whether Alation accepts such schemes is
+   * not documented; by default the emulator does (its API doc names no scheme rule but http's).
+   */
+  webRedirectUrisOnly?: boolean;
+  /**
    * Whether the v1 OAuth stack needs `alation.feature_flags.enable_jwt_in_v1_oauth_stack` to issue JWT access
    * tokens: `required` (the default, as the connector guide of 2025-12-10 has it) or `optional` (JWTs whatever the
    * flag, as Alation's later guides have it).

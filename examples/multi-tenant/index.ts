@@ -1,26 +1,28 @@
-// Tens of tenants, one AlationClaudeConnector each. The tenant list is plain config; each tenant's API token is a
-// secret in config (`tokens.<host>`), else ALATION_API_ACCESS_TOKEN at `pulumi up` time. `pulumi preview` in CI
-// needs no token at all: the provider's check and diff never touch the network.
+// Tens of tenants, one connector per tenant and MCP client. The tenant list is plain config; each tenant's API token
+// is a secret in config (`tokens.<host>`), else ALATION_API_ACCESS_TOKEN at `pulumi up` time. `clients` lists the
+// MCP clients of every tenant (default ["claude"]: one AlationClaudeConnector each). `pulumi preview` in CI needs no
+// token at all: the provider's check and diff never touch the network.
 import * as pulumi from "@pulumi/pulumi";
-import { AlationClaudeConnector } from "pulumi-alation";
+import { connectorsFor, type McpClient } from "pulumi-alation";
 
 const config = new pulumi.Config();
 const tenantUrls = config.requireObject<string[]>("tenants");
 const tokens = config.getSecretObject<Record<string, string>>("tokens");
+const clients = config.getObject<McpClient[]>("clients") ?? ["claude"];
 
-export const connectors: Record<string, pulumi.Output<Record<string, string>>> = {};
+/** Claude's connector fields by tenant host. */
+const connectors: Record<string, pulumi.Output<unknown>> = {};
+/** The other clients' connectors by tenant host, then client (fields, client, clientConfig). */
+const mcpClients: Record<string, Record<string, pulumi.Output<unknown>>> = {};
 for (const baseUrl of tenantUrls) {
   const host = new URL(baseUrl).host;
-  const connector = new AlationClaudeConnector(host, {
-    connection: {
-      baseUrl,
-      apiAccessToken: tokens?.apply((byHost) => byHost[host]),
-    },
-  });
-  connectors[host] = pulumi.all({
-    connectorName: connector.connectorName,
-    remoteMcpServerUrl: connector.remoteMcpServerUrl,
-    clientId: connector.clientId,
-    clientSecret: connector.clientSecret,
-  });
+  const connection = { baseUrl, apiAccessToken: tokens?.apply((byHost) => byHost[host]) };
+  for (const { key, outputs } of connectorsFor(host, clients, { connection })) {
+    if (key === "claude") connectors[host] = pulumi.output(outputs);
+    else (mcpClients[host] ??= {})[key] = pulumi.output(outputs);
+  }
 }
+// An empty output is left out: Pulumi would warn of an undefined one on every run.
+export = Object.fromEntries(
+  Object.entries({ connectors, mcpClients }).filter(([, value]) => Object.keys(value).length > 0),
+);

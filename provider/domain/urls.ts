@@ -1,5 +1,7 @@
 // URL rules every layer shares: which hosts are this machine's, when http:// is allowed, and what a tenant's address
-// is. Each rule has one message. Messages never quote the value: a URL may hold credentials.
+// is, and what a redirect URI may be. Each rule has one message. Messages never quote the value: a URL may hold
+// credentials.
+import { CLAUDE_REDIRECT_URIS } from "./claude-connector";
 
 /** Whether a host is this machine's (localhost and its subdomains, 127.0.0.0/8, ::1): no other machine reaches it. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -49,5 +51,36 @@ export function tenantUrlProblem(
   if (!options.pathAllowed && (url.pathname !== "/" || url.search || url.hash)) {
     return `${field} must be the tenant's address only, without a path, query or fragment (https://TENANT)`;
   }
+  return undefined;
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+
+// Schemes a browser must never be sent to with an authorization code.
+const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "file:", "vbscript:"]);
+
+/**
+ * Why `uri` cannot be a redirect URI, or undefined. Alation's rule (its API doc): absolute, no fragment, http only
+ * for localhost/127.0.0.1 ([::1] too); we add: no wildcard. Private-use schemes of native apps (RFC 8252 section
+ * 7.1, e.g. Cursor's `cursor://...`) pass: no Alation document says whether a tenant accepts them, so the tenant
+ * decides, and its refusal is explained (privateUseRefusalHint, provider/domain/mcp-clients.ts).
+ */
+export function redirectUriProblem(uri: string): string | undefined {
+  if (uri.includes("*")) return "a redirect URI must not hold a wildcard (*)";
+  // URL parsing drops a trailing newline (a value read from a file) and encodes spaces and control characters, so
+  // such a URI would pass, be stored as given, and never equal the URI a client sends: refuse it here.
+  if (WHITESPACE_OR_CONTROL.test(uri)) return "a redirect URI must not hold spaces, newlines or control characters";
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return mustBeAbsolute("a redirect URI", CLAUDE_REDIRECT_URIS[0]);
+  }
+  if (uri.includes("#")) return "a redirect URI must not hold a fragment (#...)";
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) return `a redirect URI must not use the ${url.protocol} scheme`;
+  if (url.protocol === "http:" && !allowsPlainHttp(url.hostname)) return mustUseHttps("a redirect URI");
+  if ((url.protocol === "https:" || url.protocol === "http:") && !url.hostname)
+    return "a redirect URI must name a host";
   return undefined;
 }

@@ -22,7 +22,7 @@ import {
 import { describeTarget, storeOf, targetOf, tenantChanged, withStateTarget } from "./application-target";
 import { applicationHeldByAnother, claimApplication } from "./claims";
 import { adopt, createRecovering } from "./create-recovery";
-import { messageOf, ResourceInitError } from "./errors";
+import { explainRefusal, messageOf, ResourceInitError } from "./errors";
 import type { RuntimeProvider } from "./runtime-provider";
 
 function parseInputs(raw: Props): OAuthApplicationInputs {
@@ -64,9 +64,11 @@ async function create(raw: Props) {
   const target = targetOf(inputs);
   const store = storeOf(target);
   const fields = applicationFieldsOf(inputs);
-  const { application, clientSecret } = inputs.adoptClientId
-    ? await adopt(store, inputs.adoptClientId, fields, target, inputs)
-    : await createRecovering(store, fields, target, inputs);
+  const { application, clientSecret } = await (
+    inputs.adoptClientId
+      ? adopt(store, inputs.adoptClientId, fields, target, inputs)
+      : createRecovering(store, fields, target, inputs)
+  ).catch((error: unknown) => Promise.reject(explainRefusal(error, fields.redirectUris)));
   claimApplication(application.clientId, clientSecret);
   const notEnforced = notEnforcedOf(store.enforcedFields, fields, application);
   warnNotEnforced(fields.name, notEnforced);
@@ -103,7 +105,12 @@ async function update(id: string, olds: Props, news: Props) {
   const fields = applicationFieldsOf(inputs);
   const changes = changesOf(olds, fields);
   const previous = olds as unknown as Partial<OAuthApplicationOutputs>;
-  const answer = Object.keys(changes).length > 0 ? await store.update(id, changes) : undefined;
+  const answer =
+    Object.keys(changes).length > 0
+      ? await store
+          .update(id, changes)
+          .catch((error: unknown) => Promise.reject(explainRefusal(error, fields.redirectUris)))
+      : undefined;
   const keptNotEnforced = (previous.notEnforced ?? []).filter((field) => !(field in changes));
   const notEnforced = [...keptNotEnforced, ...notEnforcedOf(store.enforcedFields, changes, answer)];
   let clientSecret = String(previous.clientSecret ?? "");

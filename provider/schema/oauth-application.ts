@@ -1,44 +1,16 @@
 // The zod schema of OAuthApplication's inputs, with Alation's own rules and the connector guide's defaults.
 import { z } from "zod";
-import { CLAUDE_REDIRECT_URIS } from "../domain/claude-connector";
-import { allowsPlainHttp, mustBeAbsolute, mustUseHttps } from "../domain/urls";
+import { redirectUriProblem } from "../domain/urls";
 import { connectionSchema } from "./connection";
 import { shellSchema } from "./shell";
 import { isUnknown, UNKNOWN } from "./unknown";
 
+// Alation's rule for one redirect URI lives with the other URL rules (the MCP client presets use it too).
+export { redirectUriProblem };
+
 /** Alation's limits, in seconds. */
 export const ACCESS_TOKEN_EXPIRY = { min: 3600, max: 259200 };
 export const REFRESH_TOKEN_EXPIRY = { min: 259200, max: 15552000 };
-
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
-
-// Schemes a browser must never be sent to with an authorization code.
-const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "file:", "vbscript:"]);
-
-/**
- * Why `uri` cannot be a redirect URI, or undefined. Alation's rule (its API doc): absolute, no fragment, http only
- * for localhost/127.0.0.1 ([::1] too); we add: no wildcard. Private-use schemes of native apps (RFC 8252, e.g.
- * Cursor's `cursor://...`) are accepted, as Alation documents such callbacks.
- */
-export function redirectUriProblem(uri: string): string | undefined {
-  if (uri.includes("*")) return "a redirect URI must not hold a wildcard (*)";
-  // URL parsing drops a trailing newline (a value read from a file) and encodes spaces and control characters, so
-  // such a URI would pass, be stored as given, and never equal the URI a client sends: refuse it here.
-  if (WHITESPACE_OR_CONTROL.test(uri)) return "a redirect URI must not hold spaces, newlines or control characters";
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return mustBeAbsolute("a redirect URI", CLAUDE_REDIRECT_URIS[0]);
-  }
-  if (uri.includes("#")) return "a redirect URI must not hold a fragment (#...)";
-  if (FORBIDDEN_SCHEMES.has(url.protocol)) return `a redirect URI must not use the ${url.protocol} scheme`;
-  if (url.protocol === "http:" && !allowsPlainHttp(url.hostname)) return mustUseHttps("a redirect URI");
-  if ((url.protocol === "https:" || url.protocol === "http:") && !url.hostname)
-    return "a redirect URI must name a host";
-  return undefined;
-}
 
 const redirectUriSchema = z.string({ error: "a redirect URI must be a string" }).superRefine((uri, ctx) => {
   const problem = redirectUriProblem(uri);

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // `alation-connector verify`: checks connectors the way Claude uses them and exits 0 only when no step failed.
 import { parseArgs } from "node:util";
-import { connectorsFromJson, ConnectorInputError } from "./input";
+import { checkedClient, connectorsFromJson, ConnectorInputError } from "./input";
 import { formatReports, reportsToJson } from "./report";
 import { DEFAULT_CALLBACK_PORT } from "../domain/claude-connector";
+import { MCP_CLIENT_PRESETS, type McpClient } from "../domain/mcp-clients";
 import { DEFAULT_LOGIN_TIMEOUT_MS, type ConnectorInput, type VerifyOptions } from "./types";
 import { urlExtras } from "./url-rules";
 import { DEFAULT_TIMEOUT_MS, verifyConnectors } from "./verify";
 
 export const USAGE = `Usage: alation-connector verify [options]
 
-Checks a Claude custom connector to Alation's hosted MCP server the way Claude uses it.
+Checks a connector to Alation's hosted MCP server the way its MCP client (Claude, unless told) uses it.
 
 Input, either:
   --mcp-url URL             Remote MCP server URL (https://TENANT/ai/mcp/)
@@ -28,6 +29,9 @@ Options:
   --login-timeout-ms N      how long to wait for the browser to come back (default ${DEFAULT_LOGIN_TIMEOUT_MS})
   --access-token-expiry N   the application's accessTokenExpiry in seconds, compared with the token's
                             lifetime (default: from the input, else 86400)
+  --client CLIENT           the MCP client whose callbacks to check: a preset (${MCP_CLIENT_PRESETS.join(", ")}),
+                            or JSON as AlationMcpConnector's client takes it, e.g.
+                            '{"preset":"claude-code","callbackPort":3118}' (default: the input's client, else claude)
   --emulator                the tenant is the local emulator: loopback http passes with a warning
   --timeout-ms N            bound of each HTTP call and MCP request (default ${DEFAULT_TIMEOUT_MS})
   --json                    print JSON for CI
@@ -58,6 +62,7 @@ const CLI_OPTIONS = {
   "callback-port": { type: "string" },
   "login-timeout-ms": { type: "string" },
   "access-token-expiry": { type: "string" },
+  client: { type: "string" },
   emulator: { type: "boolean" },
   "timeout-ms": { type: "string" },
   json: { type: "boolean" },
@@ -101,9 +106,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const timeoutMs = wholeNumber(values["timeout-ms"], "--timeout-ms", 1) ?? DEFAULT_TIMEOUT_MS;
     const accessTokenExpiry = wholeNumber(values["access-token-expiry"], "--access-token-expiry", 1);
     const browser = browserOptions(values, io);
+    const client = clientOption(values.client);
     options = { emulator: values.emulator ?? false, timeoutMs, login: values.login ?? false, browser };
-    // The flag is the default of the connectors whose input does not say.
-    inputs = (await readInputs(values, io)).map((input) => ({ accessTokenExpiry, ...input }));
+    // The flags are the defaults of the connectors whose input does not say.
+    inputs = (await readInputs(values, io)).map((input) => ({ accessTokenExpiry, client, ...input }));
   } catch (error) {
     if (error instanceof ConnectorInputError) return usageError(io, error.message);
     throw error;
@@ -152,6 +158,22 @@ function browserOptions(values: ParsedValues, io: CliIo): NonNullable<VerifyOpti
     onUrl: (url) =>
       io.stderr(`alation-connector: log in with the browser that opens; if none does, open this URL:\n  ${url}\n`),
   };
+}
+
+/** `--client`: a preset's name, or JSON of a preset with options (or of explicit redirect URIs). */
+function clientOption(text: string | undefined): McpClient | undefined {
+  if (text === undefined) return undefined;
+  let client: unknown = text;
+  if (text.trim().startsWith("{")) {
+    try {
+      client = JSON.parse(text);
+    } catch {
+      throw new ConnectorInputError(
+        '--client is not valid JSON (e.g. \'{"preset":"claude-code","callbackPort":3118}\')',
+      );
+    }
+  }
+  return checkedClient(client, "--client");
 }
 
 /** The value of a whole-number option within [min, max], or undefined when not given. */

@@ -1,7 +1,8 @@
 // Turns what the tenant answered into a cause and a fix a person can act on. One place for the wording,
 // so every step that meets the same problem names it the same way.
 import { JWT_FEATURE_FLAG } from "../domain/claude-connector";
-import { isObject, isRedirect, readJson, redirectTarget, RedirectNotFollowedError } from "./http";
+import type { ResolvedClient } from "../domain/mcp-client-spec";
+import { isObject, isRedirect, readJson, redirectTarget, RedirectNotFollowedError, withoutQuery } from "./http";
 
 /** A failure's explanation. */
 export interface Finding {
@@ -80,13 +81,17 @@ export const FINDINGS = {
   },
 } satisfies Record<string, Finding>;
 
-/** The finding of a redirect URI that the application does not list. */
-export function missingRedirectUri(uri: string): Finding {
+/** The finding of callbacks of the client that the application does not list. */
+export function missingRedirectUri(uris: readonly string[], client: Pick<ResolvedClient, "key" | "title">): Finding {
+  const listed = uris.join(", ");
+  const claude = client.key === "claude";
+  const fails = claude ? "Claude's Connect fails there" : `${client.title}'s sign-in fails there`;
+  const component = claude ? "AlationClaudeConnector's default redirectUris" : "AlationMcpConnector's client";
   return {
-    cause: `the OAuth application does not list ${uri} among its redirect_uris, so Claude's Connect fails there`,
+    cause: `the OAuth application does not list ${listed} among its redirect_uris, so ${fails}`,
     fix:
-      `add ${uri} to the application's redirect_uris (${CLIENTS_API} {"redirect_uris": [...]}, ` +
-      "or AlationClaudeConnector's default redirectUris) and run `pulumi up`",
+      `add ${listed} to the application's redirect_uris (${CLIENTS_API} {"redirect_uris": [...]}, ` +
+      `or ${component}) and run \`pulumi up\``,
   };
 }
 
@@ -220,12 +225,13 @@ export async function classifyAuthorizeAnswer(
     const location = response.headers.get("location");
     const target = location ? new URL(location, requestUrl) : undefined;
     const error = target?.searchParams.get("error") ?? undefined;
-    const toCallback = target !== undefined && `${target.origin}${target.pathname}` === redirectUri;
+    // Compared without the query: a private-use scheme (cursor://) has no origin to compare.
+    const toCallback = target !== undefined && withoutQuery(target.href) === redirectUri;
     if (error && !NEEDS_USER.has(error)) {
       const answer = { error, description: target?.searchParams.get("error_description") ?? undefined };
       return { verdict: "refused", subject: errorSubject(answer), answer };
     }
-    const where = toCallback ? "to Claude's callback" : `to ${redirectTarget(response, requestUrl)}`;
+    const where = toCallback ? "to the client's callback" : `to ${redirectTarget(response, requestUrl)}`;
     return { verdict: "accepted", detail: `HTTP ${response.status} ${where}${error ? ` (${error})` : ""}` };
   }
   const asksForLogin = response.status === 401 && /^\s*basic/i.test(response.headers.get("www-authenticate") ?? "");

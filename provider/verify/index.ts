@@ -1,13 +1,16 @@
 // The connector verifier's public face (no Pulumi): the library behind `alation-connector verify`.
 export { verifyConnector, verifyConnectors, ALL_STEPS, DEFAULT_TIMEOUT_MS } from "./verify";
+export { MCP_CLIENT_PRESETS, MCP_CLIENT_TABLE, type McpClient, type McpClientPreset } from "../domain/mcp-clients";
 export { connectorsFromStackOutputs, connectorsFromJson, ConnectorInputError } from "./input";
 export { formatReports, reportsToJson } from "./report";
 export { runCli, USAGE, type CliIo } from "./cli";
 export { browserCommands, openBrowser } from "./browser";
 export { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
 export {
+  CLIENT_REDIRECT_STEP_ID,
   DEFAULT_LOGIN_TIMEOUT_MS,
   STEP_IDS,
+  stepIdsFor,
   type BrowserLoginOptions,
   type ConnectorInput,
   type FetchFn,

@@ -1,5 +1,8 @@
 // Reads connectors out of what `pulumi stack output --json --show-secrets` prints: one tenant's four fields,
-// or many tenants under any nesting (`{tenants: {acme: {...}}}`, `{acme: {...}}`, `[{...}, ...]`).
+// or many tenants under any nesting (`{tenants: {acme: {...}}}`, `{acme: {...}}`, `[{...}, ...]`), each with the
+// MCP client it is for when the outputs say (`client`, as AlationMcpConnector takes it).
+import { clientProblems, describeProblem } from "../domain/mcp-client-spec";
+import type { McpClient } from "../domain/mcp-clients";
 import { isObject } from "./http";
 import type { ConnectorInput } from "./types";
 
@@ -21,7 +24,11 @@ const FIELD_NAMES = {
   clientSecret: ["clientSecret", "client_secret"],
   connectorName: ["connectorName", "connector_name"],
   accessTokenExpiry: ["accessTokenExpiry", "access_token_expiry"],
+  client: ["client", "mcpClient"],
 } as const;
+
+/** Keys of a connector's outputs that hold no other connector: its fields, its client, what that client is given. */
+const CONNECTOR_OWN_KEYS: ReadonlySet<string> = new Set([...Object.values(FIELD_NAMES).flat(), "clientConfig"]);
 
 /** Stack outputs are shallow; deeper nesting is not a connector list. */
 const MAX_DEPTH = 6;
@@ -66,11 +73,13 @@ function collect(value: unknown, path: string[], found: ConnectorInput[], depth:
   if (!isObject(value)) return;
   const mcpUrl = field(value, FIELD_NAMES.mcpUrl);
   const clientId = field(value, FIELD_NAMES.clientId);
-  if (mcpUrl !== undefined || clientId !== undefined) {
-    found.push(toConnector(value, path));
-    return;
+  const isConnector = mcpUrl !== undefined || clientId !== undefined;
+  if (isConnector) found.push(toConnector(value, path));
+  // Beside a connector's fields, other connectors may follow: the root stack of one tenant has Claude's fields at
+  // the top and the other clients' connectors under `mcpClients`.
+  for (const [key, child] of Object.entries(value)) {
+    if (!isConnector || !CONNECTOR_OWN_KEYS.has(key)) collect(child, [...path, key], found, depth + 1);
   }
-  for (const [key, child] of Object.entries(value)) collect(child, [...path, key], found, depth + 1);
 }
 
 function toConnector(value: Record<string, unknown>, path: string[]): ConnectorInput {
@@ -91,6 +100,7 @@ function toConnector(value: Record<string, unknown>, path: string[]): ConnectorI
   if (expiry !== undefined && !isSeconds(expiry)) {
     throw new ConnectorInputError(`${where}: accessTokenExpiry is not a positive whole number of seconds`);
   }
+  const client = field(value, FIELD_NAMES.client);
   return {
     name,
     connectorName: typeof connectorName === "string" ? connectorName : undefined,
@@ -98,7 +108,15 @@ function toConnector(value: Record<string, unknown>, path: string[]): ConnectorI
     clientId: text(FIELD_NAMES.clientId, "clientId"),
     clientSecret: text(FIELD_NAMES.clientSecret, "clientSecret"),
     ...(expiry !== undefined ? { accessTokenExpiry: expiry } : {}),
+    ...(client !== undefined ? { client: checkedClient(client, `${where}: client`) } : {}),
   };
+}
+
+/** A client as the input gives it (a preset's name, or JSON of a preset with options), or a ConnectorInputError. */
+export function checkedClient(client: unknown, what: string): McpClient {
+  const problems = clientProblems(client);
+  if (problems.length === 0) return client as McpClient;
+  throw new ConnectorInputError(problems.map((problem) => describeProblem(what, problem)).join("; "));
 }
 
 /** A lifetime in seconds: a positive whole number. */

@@ -10,7 +10,9 @@ export function formatReports(reports: readonly VerifyReport[]): string {
 
 function formatReport(report: VerifyReport): string {
   const width = Math.max(...report.steps.map((step) => step.id.length));
-  const lines = [`Connector ${report.name ? `${report.name} ` : ""}(${report.mcpUrl}, client id ${report.clientId})`];
+  const client = report.client === "claude" ? "" : `, MCP client ${report.client}`;
+  const name = report.name ? `${report.name} ` : "";
+  const lines = [`Connector ${name}(${report.mcpUrl}, client id ${report.clientId}${client})`];
   for (const step of report.steps) {
     lines.push(
       `  ${LABELS[step.status]}  ${step.id.padEnd(width)}  ${step.title}${step.detail ? `: ${step.detail}` : ""}`,

@@ -5,6 +5,7 @@ import { errorFinding, type AuthorizeAnswer, type Finding } from "./diagnosis";
 import type { VerifierHttp } from "./http";
 import type { CallbackListener } from "./loopback";
 import type { SecretRedactor } from "./redact";
+import type { ResolvedClient } from "../domain/mcp-client-spec";
 import type { BrowserLoginOptions, ConnectorInput, LoginCredentials, StepId, StepResult, StepStatus } from "./types";
 
 /** How the user logs in: through a browser back to the verifier's loopback listener, or the emulator's HTTP Basic. */
@@ -15,6 +16,9 @@ export type LoginPlan =
 export interface VerifyContext {
   /** The connector under test. */
   readonly input: ConnectorInput;
+  /** The client it is for, and so the callbacks that are checked (its own: for Claude, Claude's two). */
+  readonly client: ResolvedClient;
+  readonly callbacks: readonly string[];
   /** Loopback http and ports are tolerated (with a warning). */
   readonly emulator: boolean;
   /** How the user logs in; undefined when no login was asked for. */
@@ -37,7 +41,7 @@ export interface VerifyContext {
   authorizationServer?: string;
   /** The authorization server's RFC 8414 metadata. */
   asMetadata?: AuthorizationServerMetadata;
-  /** How the authorize endpoint answered, per Claude redirect URI, without a user. */
+  /** How the authorize endpoint answered, per callback of the client, without a user. */
   authorizeAnswers: Map<string, AuthorizeAnswer>;
   /** Which ways of sending the client secret the token endpoint accepted (set by the client-secret step). */
   secretAccepted?: { post: boolean; basic: boolean };

@@ -1,5 +1,6 @@
-// The client's registration as Claude meets it, still without a user: does the authorize endpoint accept
-// the client id with each of Claude's callbacks, and does the token endpoint accept its secret?
+// The client's registration as its MCP client meets it, still without a user: does the authorize endpoint accept
+// the client id with each of the client's callbacks (Claude's, unless told otherwise), and does the token endpoint
+// accept its secret?
 import { randomBytes } from "node:crypto";
 import {
   exchangeAuthorization,
@@ -19,7 +20,8 @@ import {
 } from "./diagnosis";
 import { fail, pass, warn, type StepDefinition, type StepOutcome, type VerifyContext } from "./step";
 import { CLAUDE_REDIRECT_URIS } from "../domain/claude-connector";
-import type { StepId } from "./types";
+import type { ResolvedClient } from "../domain/mcp-client-spec";
+import { CLIENT_REDIRECT_STEP_ID, type StepId } from "./types";
 
 /** The metadata and server that the discovery steps established (a step that needs them runs only when they did). */
 export function serverOf(ctx: VerifyContext) {
@@ -100,7 +102,7 @@ async function probeSecret(ctx: VerifyContext, method: SecretMethod): Promise<Se
       clientInformation: { client_id: ctx.input.clientId, client_secret: ctx.input.clientSecret },
       authorizationCode: randomToken(),
       codeVerifier: randomToken() + randomToken(),
-      redirectUri: CLAUDE_REDIRECT_URIS[0],
+      redirectUri: ctx.callbacks[0],
       resource: resourceOf(ctx),
       addClientAuthentication: clientAuthentication(ctx, method),
       fetchFn: ctx.http.strict,
@@ -128,57 +130,77 @@ export function oauthAnswerOf(error: unknown): OAuthErrorAnswer | undefined {
   return { error: error.errorCode, description: error.message };
 }
 
-/** The step of one of Claude's callbacks: passes when the authorize endpoint accepted it. */
-function redirectUriStep(id: StepId, redirectUri: string): StepDefinition {
+/**
+ * The step of some of the client's callbacks (one of Claude's, or all of another client's): passes when the
+ * authorize endpoint accepted each.
+ */
+function redirectUriStep(id: StepId, redirectUris: readonly string[], client: ResolvedClient): StepDefinition {
   return {
     id,
-    title: `authorize accepts ${redirectUri}`,
+    title: `authorize accepts ${redirectUris.join(", ")}`,
     needs: ["client-id-accepted"],
     run(ctx) {
-      const answer = ctx.authorizeAnswers.get(redirectUri);
-      if (!answer) throw new Error("the authorize endpoint was not asked");
-      if (answer.verdict === "accepted") return pass(answer.detail);
-      if (answer.subject === "redirect") return fail(missingRedirectUri(redirectUri), describeAnswer(answer.answer));
-      return failedAuthorize(answer.answer, redirectUri);
+      const answers = redirectUris.map((uri) => {
+        const answer = ctx.authorizeAnswers.get(uri);
+        if (!answer) throw new Error("the authorize endpoint was not asked");
+        return { uri, answer };
+      });
+      const refused = answers.flatMap(({ uri, answer }) => (answer.verdict === "refused" ? [{ uri, answer }] : []));
+      if (refused.length === 0)
+        return pass(answers.map(({ answer }) => (answer as { detail: string }).detail).join("; "));
+      const other = refused.find(({ answer }) => answer.subject !== "redirect");
+      if (other) return failedAuthorize(other.answer.answer, other.uri);
+      const uris = refused.map(({ uri }) => uri);
+      return fail(missingRedirectUri(uris, client), describeAnswer(refused[0].answer.answer));
     },
   };
+}
+
+/** The steps of the client's callbacks: Claude's two, each its own (their ids are a contract), or one for others. */
+export function redirectUriSteps(client: ResolvedClient): StepDefinition[] {
+  if (client.key !== "claude") return [redirectUriStep(CLIENT_REDIRECT_STEP_ID, client.callbacks(), client)];
+  return [
+    redirectUriStep("redirect-uri-claude-ai", [CLAUDE_REDIRECT_URIS[0]], client),
+    redirectUriStep("redirect-uri-claude-com", [CLAUDE_REDIRECT_URIS[1]], client),
+  ];
 }
 
 export function failedAuthorize(answer: OAuthErrorAnswer, redirectUri: string): StepOutcome {
   if (errorSubject(answer) === "client") return fail(clientFinding(answer, false), describeAnswer(answer));
   return fail(
     {
-      cause: `the authorize endpoint refused Claude's request with ${redirectUri}`,
-      fix: "see the tenant's answer; Claude sends exactly this request",
+      cause: `the authorize endpoint refused the client's request with ${redirectUri}`,
+      fix: "see the tenant's answer; the client sends this request (as Claude does)",
     },
     describeAnswer(answer),
   );
 }
 
-export const clientSteps: StepDefinition[] = [
-  {
-    id: "client-id-accepted",
-    title: "authorize endpoint accepts the client id",
-    needs: ["authorization-code-grant", "pkce-s256"],
-    async run(ctx) {
-      for (const redirectUri of CLAUDE_REDIRECT_URIS) {
-        ctx.authorizeAnswers.set(redirectUri, await probeAuthorize(ctx, redirectUri));
-      }
-      const answers = [...ctx.authorizeAnswers.values()];
-      const accepted = answers.find(
-        (a): a is Extract<AuthorizeAnswer, { verdict: "accepted" }> => a.verdict === "accepted",
-      );
-      if (accepted) return pass(`client ${ctx.input.clientId}: ${accepted.detail}`);
-      const refusals = answers.flatMap((a) => (a.verdict === "refused" ? [a] : []));
-      // Refusals that blame only the redirect URIs prove that the client itself is known: the redirect steps say more.
-      if (refusals.every((r) => r.subject === "redirect"))
-        return pass(`client ${ctx.input.clientId} is known; its redirect URIs are refused`);
-      const notRedirect = refusals.find((r) => r.subject !== "redirect")?.answer as OAuthErrorAnswer;
-      return failedAuthorize(notRedirect, CLAUDE_REDIRECT_URIS[0]);
-    },
+/** Does the authorize endpoint know the client? Asked with each of the client's callbacks, whose steps then tell. */
+export const clientIdStep: StepDefinition = {
+  id: "client-id-accepted",
+  title: "authorize endpoint accepts the client id",
+  needs: ["authorization-code-grant", "pkce-s256"],
+  async run(ctx) {
+    for (const redirectUri of ctx.callbacks) {
+      ctx.authorizeAnswers.set(redirectUri, await probeAuthorize(ctx, redirectUri));
+    }
+    const answers = [...ctx.authorizeAnswers.values()];
+    const accepted = answers.find(
+      (a): a is Extract<AuthorizeAnswer, { verdict: "accepted" }> => a.verdict === "accepted",
+    );
+    if (accepted) return pass(`client ${ctx.input.clientId}: ${accepted.detail}`);
+    const refusals = answers.flatMap((a) => (a.verdict === "refused" ? [a] : []));
+    // Refusals that blame only the redirect URIs prove that the client itself is known: the redirect steps say more.
+    if (refusals.every((r) => r.subject === "redirect"))
+      return pass(`client ${ctx.input.clientId} is known; its redirect URIs are refused`);
+    const notRedirect = refusals.find((r) => r.subject !== "redirect")?.answer as OAuthErrorAnswer;
+    return failedAuthorize(notRedirect, ctx.callbacks[0]);
   },
-  redirectUriStep("redirect-uri-claude-ai", CLAUDE_REDIRECT_URIS[0]),
-  redirectUriStep("redirect-uri-claude-com", CLAUDE_REDIRECT_URIS[1]),
+};
+
+/** Does the token endpoint take the client's secret, and the way Claude (and the SDK's clients) send it? */
+export const secretSteps: StepDefinition[] = [
   {
     id: "client-secret",
     title: "token endpoint accepts the client secret",

@@ -1,25 +1,23 @@
 // The second half of Claude's path, with a user (`--login`): the user logs in through a browser and the code
 // comes back to the verifier's loopback listener (RFC 8252 section 7.3), or, on the emulator only, the user logs
 // in without a browser. What the code brings is steps-tokens.ts.
-import { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
+import { DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
 import { openBrowser } from "./browser";
 import { describeAnswer, FINDINGS, missingLoopbackRedirectUri, type Finding } from "./diagnosis";
-import { isObject, isRedirect, redirectTarget } from "./http";
+import { isObject, isRedirect, redirectTarget, withoutQuery } from "./http";
 import { listenForCallback } from "./loopback";
 import { claudeAuthorizeRequest, failedAuthorize, probeAuthorize, randomToken } from "./steps-client";
 import { fail, pass, warn, type LoginPlan, type StepDefinition, type StepOutcome, type VerifyContext } from "./step";
-import { DEFAULT_LOGIN_TIMEOUT_MS, type StepId, type StepResult } from "./types";
+import { DEFAULT_LOGIN_TIMEOUT_MS } from "./types";
 
 /** The steps of a login, and of what its code brings, are skipped unless a login was asked for. */
 export function notRequested(ctx: VerifyContext): string | undefined {
   return ctx.login ? undefined : "not requested (pass --login)";
 }
 
-/** The Claude callback to log in with: the first one the authorize endpoint accepted. */
-function acceptedRedirectUri(results: ReadonlyMap<StepId, StepResult>): string | undefined {
-  const steps: StepId[] = ["redirect-uri-claude-ai", "redirect-uri-claude-com"];
-  const index = steps.findIndex((id) => results.get(id)?.status === "pass");
-  return index < 0 ? undefined : CLAUDE_REDIRECT_URIS[index];
+/** The client's callback to log in with: the first one the authorize endpoint accepted. */
+function acceptedRedirectUri(ctx: VerifyContext): string | undefined {
+  return ctx.callbacks.find((uri) => ctx.authorizeAnswers.get(uri)?.verdict === "accepted");
 }
 
 /** The finding of a loopback listener that could not start. */
@@ -43,9 +41,11 @@ function listenFinding(error: unknown, port: number): Finding {
  */
 function readCallback(target: URL, redirectUri: string, state: string): { code: string } | Finding {
   const seeAnswer = "see the tenant's answer; the user may lack access to the application";
-  if (`${target.origin}${target.pathname}` !== redirectUri) {
+  // Compared without the query: a private-use scheme (cursor://) has no origin to compare.
+  const sentTo = withoutQuery(target.href);
+  if (sentTo !== redirectUri) {
     return {
-      cause: `the authorize endpoint sent the user to ${target.origin}${target.pathname}, not to ${redirectUri}`,
+      cause: `the authorize endpoint sent the user to ${sentTo}, not to ${redirectUri}`,
       fix: seeAnswer,
     };
   }
@@ -109,16 +109,15 @@ async function browserLogin(
 }
 
 /**
- * The emulator's user logs in without a browser (HTTP Basic on the authorize request); the code goes to one of
- * Claude's callbacks, where the redirect is read rather than followed.
+ * The emulator's user logs in without a browser (HTTP Basic on the authorize request); the code goes to one of the
+ * client's callbacks, where the redirect is read rather than followed.
  */
 async function credentialsLogin(
   ctx: VerifyContext,
   credentials: Extract<LoginPlan, { kind: "credentials" }>["credentials"],
-  results: ReadonlyMap<StepId, StepResult>,
 ): Promise<LoginResult> {
-  const redirectUri = acceptedRedirectUri(results);
-  if (!redirectUri) return { status: "skip", detail: "no Claude redirect URI is accepted" };
+  const redirectUri = acceptedRedirectUri(ctx);
+  if (!redirectUri) return { status: "skip", detail: `no callback of ${ctx.client.title} is accepted` };
   const state = randomToken();
   const { authorizationUrl, codeVerifier } = await claudeAuthorizeRequest(ctx, redirectUri, state);
   const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64");
@@ -154,7 +153,7 @@ export const loginSteps: StepDefinition[] = [
     needs: ["client-id-accepted"],
     skipReason: (ctx) =>
       notRequested(ctx) ??
-      (ctx.login?.kind === "browser" ? undefined : "the browserless emulator login uses one of Claude's callbacks"),
+      (ctx.login?.kind === "browser" ? undefined : "the browserless emulator login uses one of the client's callbacks"),
     async run(ctx) {
       const options = (ctx.login as Extract<LoginPlan, { kind: "browser" }>).options;
       const port = options.callbackPort ?? DEFAULT_CALLBACK_PORT;
@@ -180,13 +179,13 @@ export const loginSteps: StepDefinition[] = [
     id: "login",
     title: "user logs in and the authorize endpoint returns a code",
     needs: ["client-secret-post"],
-    async run(ctx, results) {
+    async run(ctx) {
       // Without --login this is where the report says, as a warning, what was not checked.
       if (!ctx.login) return warn(FINDINGS.loginNotChecked, "not requested");
       const result =
         ctx.login.kind === "browser"
           ? await browserLogin(ctx, ctx.login.options)
-          : await credentialsLogin(ctx, ctx.login.credentials, results);
+          : await credentialsLogin(ctx, ctx.login.credentials);
       if ("status" in result) return result;
       ctx.authorization = { code: result.code, codeVerifier: result.codeVerifier, redirectUri: result.redirectUri };
       return pass(result.detail);

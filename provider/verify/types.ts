@@ -1,9 +1,13 @@
 // The public shapes of the connector verifier: what it takes, what it reports. Plain TypeScript, no Pulumi.
+import type { McpClient } from "../domain/mcp-clients";
 
 /** How long `verify --login` waits for the browser to come back (`--login-timeout-ms`): five minutes. */
 export const DEFAULT_LOGIN_TIMEOUT_MS = 300_000;
 
-/** Every step of a verification, in the order they run. */
+/**
+ * Every step of a Claude connector's verification, in the order they run. Another client's replaces the two steps
+ * of Claude's callbacks with one, `redirect-uri-client`, over that client's callbacks (stepIdsFor).
+ */
 export const STEP_IDS = [
   "mcp-url",
   "mcp-url-trailing-slash",
@@ -33,8 +37,20 @@ export const STEP_IDS = [
   "refresh-token",
 ] as const;
 
+/** The step of another client's callbacks, in place of Claude's two. */
+export const CLIENT_REDIRECT_STEP_ID = "redirect-uri-client";
+
 /** The name of one step. */
-export type StepId = (typeof STEP_IDS)[number];
+export type StepId = (typeof STEP_IDS)[number] | typeof CLIENT_REDIRECT_STEP_ID;
+
+/** The steps of a verification for a client (`claude` unless told): STEP_IDS, or their variant for other clients. */
+export function stepIdsFor(clientKey: string = "claude"): StepId[] {
+  if (clientKey === "claude") return [...STEP_IDS];
+  const claudeSteps: readonly StepId[] = ["redirect-uri-claude-ai", "redirect-uri-claude-com"];
+  const ids: StepId[] = STEP_IDS.filter((id) => !claudeSteps.includes(id));
+  ids.splice(ids.indexOf("client-id-accepted") + 1, 0, CLIENT_REDIRECT_STEP_ID);
+  return ids;
+}
 
 /**
  * pass: checked and fine. warn: fine for Claude but worth knowing. fail: Claude's connector breaks here. skip: not
@@ -66,13 +82,15 @@ export interface VerifyReport {
   mcpUrl: string;
   /** The OAuth client id (an identifier, not a secret). */
   clientId: string;
+  /** The MCP client whose callbacks were checked: a preset's name, or "custom". */
+  client: string;
   /** True when no step failed (warnings and skips allowed). */
   ok: boolean;
-  /** One result per step, in STEP_IDS order. */
+  /** One result per step, in the order of stepIdsFor(client). */
   steps: StepResult[];
 }
 
-/** The four fields of Claude's "Add custom connector" form (the component's outputs). */
+/** The four fields of a connector (the component's outputs), and the client it is for. */
 export interface ConnectorInput {
   /** A label for the report, e.g. the tenant's key in the stack outputs. */
   name?: string;
@@ -89,6 +107,11 @@ export interface ConnectorInput {
    * Default: the component's default, 86400.
    */
   accessTokenExpiry?: number;
+  /**
+   * The MCP client the connector is for, as AlationMcpConnector's `client` takes it (plain values): its callbacks are
+   * the ones the redirect-URI steps check. Default `"claude"`.
+   */
+  client?: McpClient;
 }
 
 /** A user of the emulator that `login` signs in without a browser (HTTP Basic on the authorize request). */

@@ -1,36 +1,51 @@
-// verifyConnector: walks the path Claude walks for one connector and reports one line per step.
+// verifyConnector: walks the path Claude (or the connector's MCP client) walks for one connector and reports one line
+// per step.
+import { clientProblems, describeProblem, resolveClient, type ResolvedClient } from "../domain/mcp-client-spec";
 import { createVerifierHttp, withoutQuery } from "./http";
+import { ConnectorInputError } from "./input";
 import { SecretRedactor } from "./redact";
 import { runSteps, type LoginPlan, type StepDefinition, type VerifyContext } from "./step";
-import { clientSteps } from "./steps-client";
+import { clientIdStep, redirectUriSteps, secretSteps } from "./steps-client";
 import { discoverySteps } from "./steps-discovery";
 import { loginSteps } from "./steps-login";
 import { metadataSteps } from "./steps-metadata";
 import { tokenSteps } from "./steps-tokens";
 import type { ConnectorInput, VerifyOptions, VerifyReport } from "./types";
 
-/** Every step, in the order of STEP_IDS. */
-export const ALL_STEPS: readonly StepDefinition[] = [
-  ...discoverySteps,
-  ...metadataSteps,
-  ...clientSteps,
-  ...loginSteps,
-  ...tokenSteps,
-];
+/** Every step for a client, in the order of stepIdsFor(client.key). */
+export function stepsFor(client: ResolvedClient): StepDefinition[] {
+  return [
+    ...discoverySteps,
+    ...metadataSteps,
+    clientIdStep,
+    ...redirectUriSteps(client),
+    ...secretSteps,
+    ...loginSteps,
+    ...tokenSteps,
+  ];
+}
+
+/** Every step of a Claude connector, in the order of STEP_IDS. */
+export const ALL_STEPS: readonly StepDefinition[] = stepsFor(resolveClient("claude"));
 
 /** The default bound of each HTTP call and MCP request. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
- * Verifies one connector the way Claude uses it. Never throws for a finding: every problem is a failed
- * step of the report, whose texts hold no secret or token.
+ * Verifies one connector the way its client (Claude unless `input.client` says) uses it. Never throws for a finding:
+ * every problem is a failed step of the report, whose texts hold no secret or token. A `client` that is not one
+ * throws a ConnectorInputError naming the field.
  */
 export async function verifyConnector(input: ConnectorInput, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const client = clientOf(input);
   const redactor = new SecretRedactor();
   const login = loginPlanOf(options);
   redactor.add(input.clientSecret, login?.kind === "credentials" ? login.credentials.password : undefined);
   const ctx: VerifyContext = {
     input,
+    client,
+    // The client's own callbacks: the tenant's /oauth/callback that the connector guide adds for Claude is not one.
+    callbacks: client.callbacks(),
     emulator: options.emulator ?? false,
     login,
     http: createVerifierHttp(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.fetch),
@@ -38,12 +53,13 @@ export async function verifyConnector(input: ConnectorInput, options: VerifyOpti
     authorizeAnswers: new Map(),
     cleanups: [],
   };
-  const steps = await runSteps(ALL_STEPS, ctx);
+  const steps = await runSteps(stepsFor(client), ctx);
   return {
     name: input.name ?? input.connectorName,
     // Without userinfo or query: a URL pasted with credentials in it must not print them.
     mcpUrl: redactor.redact(withoutQuery(input.remoteMcpServerUrl)),
     clientId: input.clientId,
+    client: client.key,
     ok: steps.every((step) => step.status !== "fail"),
     steps,
   };
@@ -57,6 +73,15 @@ export async function verifyConnectors(
   const reports: VerifyReport[] = [];
   for (const input of inputs) reports.push(await verifyConnector(input, options));
   return reports;
+}
+
+/** The connector's client, read: Claude's unless the input names another. */
+function clientOf(input: ConnectorInput): ResolvedClient {
+  const problems = clientProblems(input.client ?? "claude");
+  if (problems.length === 0) return resolveClient(input.client ?? "claude");
+  const where = input.name ? `connector ${input.name}` : "the connector";
+  const reasons = problems.map((problem) => describeProblem("client", problem)).join("; ");
+  throw new ConnectorInputError(`${where}: ${reasons}`);
 }
 
 function loginPlanOf(options: VerifyOptions): LoginPlan | undefined {

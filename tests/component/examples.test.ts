@@ -197,4 +197,30 @@ describe("examples and the root program (mocks + real providers + emulator)", fu
     const second = await settle(connectors.second.clientId);
     assert.ok((await clientsOf(tenants[2])).some((c) => c.client_id === second.value));
   });
+
+  it("the root program: several clients per tenant, from alation:clients or a tenant's own clients", async function () {
+    const program = runRootProgram({
+      "alation:clients": JSON.stringify(["claude", "vscode"]),
+      "alation:tenants": JSON.stringify([
+        { name: "first", baseUrl: tenants[0].url },
+        { name: "second", baseUrl: tenants[1].url, clients: [{ preset: "claude-code", callbackPort: 3118 }] },
+      ]),
+    });
+    const connectors = program.connectors as Record<string, Record<string, pulumi.Output<string>>>;
+    const mcpClients = program.mcpClients as Record<string, Record<string, Record<string, pulumi.Output<unknown>>>>;
+    assert.deepEqual(Object.keys(connectors), ["first"], "only the first tenant has Claude's connector");
+    assert.deepEqual(Object.keys(mcpClients.first), ["vscode"]);
+    assert.deepEqual(Object.keys(mcpClients.second), ["claude-code"]);
+    const code = await settle(mcpClients.second["claude-code"].clientConfig as pulumi.Output<{ command: string }>);
+    assert.match(
+      code.value.command,
+      /^claude mcp add --transport http --client-id \S+ --client-secret --callback-port 3118 /,
+    );
+    const ids = await Promise.all(
+      [connectors.first.clientId, mcpClients.first.vscode.clientId].map((id) => settle(id as pulumi.Output<string>)),
+    );
+    const first = await clientsOf(tenants[0]);
+    assert.deepEqual(first.map((c) => c.client_id).sort(), ids.map((id) => id.value).sort(), "one application each");
+    assert.equal((await clientsOf(tenants[1])).length, 1);
+  });
 });

@@ -346,3 +346,35 @@ describe("emulator: OAuth client admin API, --strict-fields", function () {
     assert.deepEqual(kept, [7200, true, false], "the model's defaults");
   });
 });
+
+describe("emulator: OAuth client admin API, --web-redirect-uris-only", function () {
+  let tenant: TestTenant;
+  before(async () => (tenant = await startTestTenant({ webRedirectUrisOnly: true })));
+  after(() => tenant.stop());
+
+  it("refuses a private-use scheme (cursor://) on create and update naming redirect_uris; http(s) pass", async () => {
+    const cursor = "cursor://anysphere.cursor-mcp/oauth/callback";
+    const refused = await tenant.call("POST", CLIENTS_PATH, {
+      json: guideClient({ name: "cursor", redirect_uris: ["https://a.example/cb", cursor] }),
+    });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.json.errors, { redirect_uris: [`Redirect URI scheme is not allowed: "${cursor}".`] });
+    assert.equal((await tenant.state()).clients.length, 0);
+    const web = ["https://a.example/cb", "http://localhost:8787/callback"];
+    const created = await tenant.createClient({ name: "web", redirect_uris: web });
+    assert.deepEqual(created.redirect_uris, web);
+    const item = `${CLIENTS_PATH}${created.client_id}/`;
+    const patched = await tenant.call("PATCH", item, { json: { redirect_uris: [cursor] } });
+    assert.deepEqual([patched.status, Object.keys(patched.json.errors)], [400, ["redirect_uris"]]);
+  });
+
+  it("without the mode, the same scheme is accepted", async () => {
+    const open = await startTestTenant();
+    try {
+      const created = await open.createClient({ name: "cursor", redirect_uris: ["cursor://anysphere.cursor-mcp/cb"] });
+      assert.deepEqual(created.redirect_uris, ["cursor://anysphere.cursor-mcp/cb"]);
+    } finally {
+      await open.stop();
+    }
+  });
+});

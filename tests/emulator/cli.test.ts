@@ -257,7 +257,7 @@ describe("emulator: alation-emulator CLI", function () {
     assert.equal(printed.match(/listening/g)?.length, 1, printed);
   });
 
-  it("takes --strict-fields and --jwt-flag optional, and refuses another --jwt-flag", async () => {
+  it("takes --strict-fields, --web-redirect-uris-only, --jwt-flag optional; refuses another --jwt-flag", async () => {
     const started = await startCli(["--admin-token", "t", "--strict-fields", "--jwt-flag", "optional"]);
     children.push(started.child);
     const body = guideClient({ name: "strict", jwt_required: true });
@@ -265,6 +265,13 @@ describe("emulator: alation-emulator CLI", function () {
     assert.deepEqual([refused.status, Object.keys(refused.json.errors)], [400, ["jwt_required"]]);
     started.child.kill("SIGTERM");
     await exited(started.child);
+    const webOnly = await startCli(["--admin-token", "t", "--web-redirect-uris-only"]);
+    children.push(webOnly.child);
+    const cursor = guideClient({ name: "cursor", redirect_uris: ["cursor://anysphere.cursor-mcp/oauth/callback"] });
+    const refusedScheme = await call(webOnly.url, "POST", CLIENTS_PATH, "t", cursor);
+    assert.deepEqual([refusedScheme.status, Object.keys(refusedScheme.json.errors)], [400, ["redirect_uris"]]);
+    webOnly.child.kill("SIGTERM");
+    await exited(webOnly.child);
     const args = [...NODE_ARGS, "--admin-token", "t", "--jwt-flag", "sometimes"];
     const wrong = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 20000 });
     assert.equal(wrong.status, 2);

@@ -1,7 +1,7 @@
 // Shared by the verifier's tests: the assertion on every step's status, and the verifier's command lines. (The
 // captured CLI io, free ports and the stand-in browser are in tests/support/.)
 import * as assert from "node:assert/strict";
-import { STEP_IDS, type StepId, type StepStatus, type VerifyReport } from "../../provider/verify";
+import { STEP_IDS, stepIdsFor, type StepId, type StepStatus, type VerifyReport } from "../../provider/verify";
 
 /** Expected statuses: the listed steps, every other one `default`. */
 export type ExpectedStatuses = Partial<Record<StepId, StepStatus>> & { default: StepStatus };
@@ -19,14 +19,14 @@ export const WITHOUT_LOGIN: Partial<Record<StepId, StepStatus>> = { ...LOGIN_SKI
 
 /** Every step before `id` passes, `id` fails, every later one is skipped; `overrides` adjust that. */
 export function failsAt(id: StepId, overrides: Partial<Record<StepId, StepStatus>> = {}): ExpectedStatuses {
-  const index = STEP_IDS.indexOf(id);
-  const before = Object.fromEntries(STEP_IDS.slice(0, index).map((step) => [step, "pass" as StepStatus]));
+  const ids: readonly StepId[] = STEP_IDS;
+  const before = Object.fromEntries(ids.slice(0, ids.indexOf(id)).map((step) => [step, "pass" as StepStatus]));
   return { default: "skip", ...before, [id]: "fail", ...overrides };
 }
 
-/** Asserts the status of every step at once, so a test sees what else failed. */
+/** Asserts the status of every step (of the report's client) at once, so a test sees what else failed. */
 export function expectStatuses(report: VerifyReport, expected: ExpectedStatuses): void {
-  const want = Object.fromEntries(STEP_IDS.map((id) => [id, expected[id] ?? expected.default]));
+  const want = Object.fromEntries(stepIdsFor(report.client).map((id) => [id, expected[id] ?? expected.default]));
   const got = Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
   const explain = report.steps
     .filter((step) => step.status !== want[step.id])

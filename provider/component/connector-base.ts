@@ -1,0 +1,224 @@
+// What every connector component is made of, whatever its client: the JWT feature flag (when managed), one OAuth
+// application with the client's callbacks, the four fields every client is given, and the optional Kubernetes
+// Secret. AlationClaudeConnector and AlationMcpConnector differ only in their type, their callbacks and what else
+// they output; their children are named alike (`NAME-jwt-flag`, `NAME-application`, `NAME-connector-secret`).
+import * as pulumi from "@pulumi/pulumi";
+import { FeatureFlag } from "../resources/feature-flag";
+import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
+import type { AlationShell } from "../resources/alation-shell";
+import { DEFAULT_CALLBACK_PORT, JWT_FEATURE_FLAG, loopbackRedirectUri } from "../domain/claude-connector";
+import { requireOptionalPeer } from "../peers/optional";
+import { mcpServerUrlOf, tenantOriginOf } from "./tenant-origin";
+
+/** The application name the connector guide uses. */
+export const DEFAULT_APPLICATION_NAME = "alation-ai-hosted-mcp-server";
+
+/** Where to publish the connector's fields as a Kubernetes Secret. */
+export interface ConnectorKubernetesSecret {
+  /** Namespace of the Secret. */
+  namespace: pulumi.Input<string>;
+  /** Name of the Secret. */
+  name: pulumi.Input<string>;
+  /** The Kubernetes provider to create it with (default: the ambient one). */
+  provider?: pulumi.ProviderResource;
+}
+
+/** The arguments every connector takes. */
+export interface ConnectorArgs {
+  /**
+   * How to reach the tenant's REST admin API (it exists only on cloud-native Alation Cloud, as does the hosted MCP
+   * server). Missing pieces come from stack config `alation:*`, then `ALATION_*`.
+   */
+  connection?: AlationConnection;
+  /**
+   * How to reach the tenant's pod or host, for the connector guide's "contact Alation Engineers" step: Alation's own
+   * people, or a support session in the tenant's pod, run it. The JWT feature flag is set through `alation_conf`, and,
+   * when no `connection` is given, the OAuth application is managed through `alation_django_shell` (every field
+   * enforced).
+   */
+  shell?: AlationShell;
+  /**
+   * The tenant's URL, `https://TENANT`. Default: `connection.baseUrl`, then where `connection` finds its baseUrl
+   * (stack config, then the environment). Needed with `shell` alone, for the MCP URL and the default redirect URI.
+   */
+  tenantUrl?: pulumi.Input<string>;
+  /** Connector Name in Claude's form (and the name other clients show). Default "Alation". */
+  connectorName?: pulumi.Input<string>;
+  /** Name of the OAuth application in Alation (unique per tenant). */
+  applicationName?: pulumi.Input<string>;
+  /**
+   * Set the tenant flag `alation.feature_flags.enable_jwt_in_v1_oauth_stack` to True through the shell, as step 1
+   * of Alation's connector guide of 2025-12-10 does: on tenants that need it, the v1 OAuth stack issues the JWT access
+   * tokens the hosted MCP server requires only while it is True. Alation's API guide of 2025-12-15 and its current
+   * docs no longer set it (../shared/alation-api.md section 1): a tenant that issues JWTs without it needs no flag
+   * (`alation-connector verify` tells: its access-token-jwt step). Default: true when `shell` is given; needs `shell`
+   * (the flag has no REST API).
+   */
+  manageJwtFeatureFlag?: boolean;
+  /**
+   * A custom MCP server of the tenant, served at `https://TENANT/ai/mcp/<mcpServerId>/` (../shared/alation-api.md
+   * section 4): `remoteMcpServerUrl` is then that URL. Default: the hosted MCP server, `https://TENANT/ai/mcp/`.
+   */
+  mcpServerId?: pulumi.Input<string>;
+  /** Redirect URIs added to the client's. */
+  extraRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Also register `http://127.0.0.1:38271/callback` (or the given `callbackPort`), the loopback redirect URI on
+   * which `alation-connector verify --login` receives the code, so that an admin can prove the connector end to
+   * end through a browser before anyone clicks Connect. Off by default.
+   *
+   * Safe, as RFC 8252 (OAuth for native apps) argues for loopback redirects (sections 7.3 and 8.3): a browser
+   * delivers the code only to a listener on the machine where the user logs in, never across the network, and
+   * the code is worthless without the PKCE verifier and the client secret, which stay with the verifier. Alation
+   * allows http redirect URIs for loopback hosts only.
+   */
+  verifierLogin?: boolean | { callbackPort: number };
+  /** Access token lifetime in seconds (3600 to 259200). Default 86400 (1 day). */
+  accessTokenExpiry?: pulumi.Input<number>;
+  /** Refresh token lifetime in seconds (259200 to 15552000). Default 15552000 (180 days). */
+  refreshTokenExpiry?: pulumi.Input<number>;
+  /** Any string; changing it rotates the client secret. */
+  secretVersion?: pulumi.Input<string>;
+  /** Take over an existing application (its secret is rotated) instead of creating one. */
+  adoptClientId?: pulumi.Input<string>;
+  /** Also publish the connector's four fields as a Kubernetes Secret (needs @pulumi/kubernetes). */
+  kubernetesSecret?: ConnectorKubernetesSecret;
+}
+
+/** What a connector component is: its type, the name its messages use, and its client's callbacks. */
+export interface ConnectorKind {
+  /** The component's type token. */
+  type: string;
+  /** The class's name, which starts its messages. */
+  className: string;
+  /** The application's name when `applicationName` is not given. */
+  applicationName: string;
+  /** The client's redirect URIs (the application's before the extras and the verifier's), from the tenant. */
+  callbacks(
+    component: pulumi.Resource,
+    origin: pulumi.Output<string | undefined>,
+  ): pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** One tenant's connector for one MCP client: the flag, the application, and the four fields. */
+export abstract class ConnectorComponent extends pulumi.ComponentResource {
+  /** Connector Name. */
+  public readonly connectorName: pulumi.Output<string>;
+  /** Remote MCP server URL: `https://TENANT/ai/mcp/`, or `.../ai/mcp/<mcpServerId>/` (with the trailing slash). */
+  public readonly remoteMcpServerUrl: pulumi.Output<string>;
+  /** Client ID. */
+  public readonly clientId: pulumi.Output<string>;
+  /** Client Secret (a Pulumi secret). */
+  public readonly clientSecret: pulumi.Output<string>;
+  /** The OAuth application. */
+  public readonly application: OAuthApplication;
+  /** The JWT feature flag, when managed. */
+  public readonly featureFlag?: FeatureFlag;
+  /** The Kubernetes Secret holding the fields, when asked for. */
+  public readonly kubernetesSecret?: pulumi.CustomResource;
+  /** `https://TENANT`, or undefined when connection.baseUrl is invalid (its check reports it). */
+  protected readonly tenantOrigin: pulumi.Output<string | undefined>;
+
+  protected constructor(
+    kind: ConnectorKind,
+    name: string,
+    args: ConnectorArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(kind.type, name, {}, opts);
+    const label = `${kind.className} ${name}`;
+    const manageFlag = args.manageJwtFeatureFlag ?? args.shell !== undefined;
+    if (manageFlag && args.shell === undefined) {
+      throw new Error(`${label}: manageJwtFeatureFlag needs shell (the flag has no REST API)`);
+    }
+    // Before any child is registered: a missing optional package fails the program with nothing half made.
+    const kubernetes = args.kubernetesSecret ? requireKubernetesSdk(label) : undefined;
+    this.tenantOrigin = tenantOriginOf(this, label, args);
+    const verifierRedirectUris = verifierRedirectUrisOf(label, args.verifierLogin);
+
+    this.featureFlag = manageFlag
+      ? new FeatureFlag(
+          `${name}-jwt-flag`,
+          { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true },
+          { parent: this },
+        )
+      : undefined;
+    const redirectUris = pulumi
+      .all([kind.callbacks(this, this.tenantOrigin), args.extraRedirectUris ?? []])
+      .apply(([base, extra]) => [...new Set([...base, ...extra, ...verifierRedirectUris])]);
+    this.application = new OAuthApplication(
+      `${name}-application`,
+      {
+        // REST when a connection is given; else the shell when given; else REST configured by stack config/env.
+        connection: args.connection,
+        shell: args.connection === undefined ? args.shell : undefined,
+        name: args.applicationName ?? kind.applicationName,
+        redirectUris,
+        accessTokenExpiry: args.accessTokenExpiry,
+        refreshTokenExpiry: args.refreshTokenExpiry,
+        secretVersion: args.secretVersion,
+        adoptClientId: args.adoptClientId,
+      },
+      { parent: this, dependsOn: this.featureFlag ? [this.featureFlag] : [] },
+    );
+
+    this.connectorName = pulumi.output(args.connectorName ?? "Alation");
+    // Without a valid origin the application's check has failed, naming connection.baseUrl: then this output waits
+    // on the application, which never comes, instead of failing a second time with the same cause.
+    this.remoteMcpServerUrl = pulumi
+      .all([this.tenantOrigin, args.mcpServerId])
+      .apply(([origin, serverId]) =>
+        origin ? pulumi.output(mcpServerUrlOf(label, origin, serverId)) : this.application.clientId.apply(() => ""),
+      );
+    this.clientId = this.application.clientId;
+    // Mocks (and some engines' component paths) do not apply additionalSecretOutputs: wrap explicitly.
+    this.clientSecret = pulumi.secret(this.application.clientSecret);
+
+    if (args.kubernetesSecret && kubernetes) {
+      this.kubernetesSecret = this.publishKubernetesSecret(name, args.kubernetesSecret, kubernetes);
+    }
+  }
+
+  /** The four fields of a connector, as its outputs. */
+  protected fields(): Record<string, pulumi.Output<string>> {
+    return {
+      connectorName: this.connectorName,
+      remoteMcpServerUrl: this.remoteMcpServerUrl,
+      clientId: this.clientId,
+      clientSecret: this.clientSecret,
+    };
+  }
+
+  private publishKubernetesSecret(
+    name: string,
+    target: ConnectorKubernetesSecret,
+    k8s: KubernetesSdk,
+  ): pulumi.CustomResource {
+    return new k8s.core.v1.Secret(
+      `${name}-connector-secret`,
+      {
+        metadata: { namespace: target.namespace, name: target.name },
+        type: "Opaque",
+        stringData: pulumi.secret(this.fields()),
+      },
+      { parent: this, provider: target.provider },
+    );
+  }
+}
+
+type KubernetesSdk = typeof import("@pulumi/kubernetes");
+
+/** @pulumi/kubernetes, an optional peer dependency: loaded only when a Kubernetes Secret is asked for. */
+function requireKubernetesSdk(label: string): KubernetesSdk {
+  return requireOptionalPeer<KubernetesSdk>("@pulumi/kubernetes", `${label}: kubernetesSecret`);
+}
+
+/** The verifier's loopback redirect URI, when verifierLogin asks for it. */
+function verifierRedirectUrisOf(label: string, login: ConnectorArgs["verifierLogin"]): string[] {
+  const callbackPort = login === true ? DEFAULT_CALLBACK_PORT : login ? login.callbackPort : undefined;
+  if (callbackPort === undefined) return [];
+  if (!(Number.isInteger(callbackPort) && callbackPort >= 1 && callbackPort <= 65535)) {
+    throw new Error(`${label}: verifierLogin.callbackPort must be a whole number from 1 to 65535`);
+  }
+  return [loopbackRedirectUri(callbackPort)];
+}

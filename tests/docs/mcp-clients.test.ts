@@ -1,0 +1,67 @@
+// The README's "MCP clients" table is the preset table of provider/domain/mcp-clients.ts: one row per preset, with
+// its options and defaults, the callbacks its application registers, their source, and its clientConfig's format (and
+// whether it holds the secret); and nothing else. The code comments cite the same sources.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FORM_FIELDS } from "../../provider/domain/mcp-client-configs";
+import { MCP_CLIENT_PRESETS, MCP_CLIENT_TABLE, type McpClientPreset } from "../../provider/domain/mcp-clients";
+
+const README = path.resolve(__dirname, "..", "..", "README.md");
+const HEADER = "| preset | options | callbacks | callbacks' source | clientConfig |";
+
+/** The row the README must have for a preset. */
+function expectedRow(preset: McpClientPreset): string {
+  const row = MCP_CLIENT_TABLE[preset];
+  const options = Object.entries(row.options).map(([name, option]) =>
+    option.default === undefined ? `\`${name}\` (required)` : `\`${name}\` (default \`${String(option.default)}\`)`,
+  );
+  const shown = Object.fromEntries(Object.entries(row.options).map(([name, option]) => [name, option.shownAs]));
+  const callbacks = row.callbacks(shown, "https://TENANT").map((uri) => `\`${uri}\``);
+  const secret = row.config.holdsSecret ? "a Pulumi secret" : "no secret";
+  const config = `${row.config.format}; ${secret} (${row.configSource})`;
+  const cells = [
+    `\`${preset}\`: ${row.title}`,
+    options.join(", ") || "none",
+    callbacks.join(", "),
+    row.callbackSource,
+    config,
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+
+/** The row of a client given by its redirect URIs. */
+const CUSTOM_ROW =
+  "| `{ redirectUris: [...] }`: any other MCP client | none | the given URIs | the client's own docs | " +
+  `${FORM_FIELDS.format}; a Pulumi secret (what any client's form asks for) |`;
+
+function tableOf(markdown: string): string[] {
+  const section = markdown.split(/^## MCP clients$/m)[1]?.split(/^## /m)[0];
+  if (!section) throw new Error("README.md has no section MCP clients");
+  const rows = section.split("\n").filter((line) => line.startsWith("|"));
+  assert.equal(rows[0], HEADER, "the table's header");
+  return rows.slice(2);
+}
+
+describe("README: the MCP clients table", () => {
+  const rows = tableOf(fs.readFileSync(README, "utf8"));
+
+  it("has one row per preset, exactly as the preset table says, and no other", () => {
+    const expected = [...MCP_CLIENT_PRESETS.map(expectedRow), CUSTOM_ROW];
+    assert.deepEqual(
+      rows,
+      expected,
+      `the table should read:\n${HEADER}\n|---|---|---|---|---|\n${expected.join("\n")}`,
+    );
+  });
+
+  it("cites a source for every preset's callbacks and format, in the code too", () => {
+    const source = fs.readFileSync(path.resolve(__dirname, "..", "..", "provider/domain/mcp-clients.ts"), "utf8");
+    for (const preset of MCP_CLIENT_PRESETS) {
+      const row = MCP_CLIENT_TABLE[preset];
+      assert.match(row.callbackSource, /issue|docs|guide|pull request|\.tsx?|\.md/, `${preset}: a source`);
+      assert.match(row.configSource, /issue|docs|guide|pull request|form|\.tsx?|\.md/, `${preset}: a source`);
+      assert.ok(source.includes(`${JSON.stringify(preset)}:`) || source.includes(`${preset}:`), preset);
+    }
+  });
+});
