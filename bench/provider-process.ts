@@ -19,6 +19,8 @@ export interface ProbedServer {
   spawnToListeningMs: number;
   /** The files of every module the server has loaded so far (absolute paths). */
   loadedModules(): Promise<string[]>;
+  /** The server's heap in use after a full garbage collection, MiB (the collection costs the server some CPU). */
+  liveHeapMiB(): Promise<number>;
   /** The process's peak resident memory so far (VmHWM), in MiB. */
   peakMemoryMiB(): number;
   /** CPU time (user + system) the process has used so far, ms (10 ms resolution on most kernels). */
@@ -31,6 +33,7 @@ interface ProbeFile {
   pid: number;
   snapshot: number;
   modules: string[];
+  heapUsedBytes: number;
 }
 
 /**
@@ -58,22 +61,24 @@ export async function startProbedServer(cwd: string, env: Record<string, string>
   const spawnToListeningMs = performance.now() - spawnedAt;
   const read = (): ProbeFile => JSON.parse(fs.readFileSync(probeFile, "utf8"));
   const { pid } = read();
+  const snapshot = async (): Promise<ProbeFile> => {
+    const before = read().snapshot;
+    process.kill(pid, "SIGUSR2");
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const probe = read();
+      if (probe.snapshot > before) return probe;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error("the provider server's probe wrote no snapshot within 5 s");
+  };
   return {
     server,
     pid,
     spawnedAt,
     spawnToListeningMs,
-    async loadedModules() {
-      const before = read().snapshot;
-      process.kill(pid, "SIGUSR2");
-      const deadline = Date.now() + 5000;
-      while (Date.now() < deadline) {
-        const probe = read();
-        if (probe.snapshot > before) return probe.modules;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error("the provider server's probe wrote no module list within 5 s");
-    },
+    loadedModules: async () => (await snapshot()).modules,
+    liveHeapMiB: async () => (await snapshot()).heapUsedBytes / 2 ** 20,
     peakMemoryMiB: () => peakMemoryMiB(pid),
     cpuMs: () => cpuMs(pid),
     async stop() {
