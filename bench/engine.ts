@@ -35,6 +35,8 @@ export interface PhaseFigures {
   requestsPerConnector: number;
   /** CPU time of the dynamic-provider process(es) the command started, in all (from their start to their end). */
   providerCpuMs: number;
+  /** CPU time of the program's node process (none in refresh and destroy, which do not run the program). */
+  programCpuMs: number;
   /** The wall time of every repetition, in order. */
   wallMsSamples: number[];
 }
@@ -110,6 +112,7 @@ interface Sample {
   wallMs: number;
   requests: number;
   providerCpuMs: number;
+  programCpuMs: number;
 }
 
 /** A new stack of `project` whose dynamic-provider processes report their CPU time into a folder of its own. */
@@ -139,18 +142,22 @@ async function runPhase(stack: EngineStack, phase: EnginePhase, tenants: TestTen
   return {
     wallMs,
     requests: counts.reduce((sum, count) => sum + count.requests, 0),
-    providerCpuMs: takeReportedCpuMs(String(stack.env.BENCH_CPU_DIR)),
+    ...takeReportedCpuMs(String(stack.env.BENCH_CPU_DIR)),
   };
 }
 
-/** The CPU time the provider processes reported into `dir` since the last call (their reports are removed). */
-function takeReportedCpuMs(dir: string): number {
-  let cpuMs = 0;
+/** The CPU time the provider and program processes reported into `dir` since the last call (reports removed). */
+function takeReportedCpuMs(dir: string): Pick<Sample, "providerCpuMs" | "programCpuMs"> {
+  const cpuMs = { provider: 0, program: 0 };
   for (const file of fs.readdirSync(dir)) {
-    cpuMs += (JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { cpuMs: number }).cpuMs;
+    const report = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as {
+      role: "provider" | "program";
+      cpuMs: number;
+    };
+    cpuMs[report.role] += report.cpuMs;
     fs.rmSync(path.join(dir, file));
   }
-  return cpuMs;
+  return { providerCpuMs: cpuMs.provider, programCpuMs: cpuMs.program };
 }
 
 function summarize(samples: Sample[], connectors: number): PhaseFigures {
@@ -160,6 +167,7 @@ function summarize(samples: Sample[], connectors: number): PhaseFigures {
     requests,
     requestsPerConnector: round(requests / connectors, 2),
     providerCpuMs: round(median(samples.map((sample) => sample.providerCpuMs))),
+    programCpuMs: round(median(samples.map((sample) => sample.programCpuMs))),
     wallMsSamples: samples.map((sample) => round(sample.wallMs)),
   };
 }

@@ -23,8 +23,10 @@ export interface ProbedServer {
   liveHeapMiB(): Promise<number>;
   /** The process's peak resident memory so far (VmHWM), in MiB. */
   peakMemoryMiB(): number;
-  /** CPU time (user + system) the process has used so far, ms (10 ms resolution on most kernels). */
+  /** CPU time (user + system) the process has used so far, all threads, ms (10 ms resolution on most kernels). */
   cpuMs(): number;
+  /** The same for the main thread alone, where JavaScript runs (the rest: V8's compiler and GC threads, libuv). */
+  mainThreadCpuMs(): number;
   /** Stops the server and removes the probe's file. */
   stop(): Promise<void>;
 }
@@ -80,7 +82,8 @@ export async function startProbedServer(cwd: string, env: Record<string, string>
     loadedModules: async () => (await snapshot()).modules,
     liveHeapMiB: async () => (await snapshot()).heapUsedBytes / 2 ** 20,
     peakMemoryMiB: () => peakMemoryMiB(pid),
-    cpuMs: () => cpuMs(pid),
+    cpuMs: () => cpuMs(`/proc/${pid}/stat`),
+    mainThreadCpuMs: () => cpuMs(`/proc/${pid}/task/${pid}/stat`),
     async stop() {
       await server.kill();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -98,11 +101,11 @@ function peakMemoryMiB(pid: number): number {
 
 let clockTicksPerSecond: number | undefined;
 
-/** utime + stime of a live process, ms (Linux: fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
-function cpuMs(pid: number): number {
+/** utime + stime of a live process or thread, ms (Linux: fields 14 and 15 of its `stat` file, in clock ticks). */
+function cpuMs(statFile: string): number {
   clockTicksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
   // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const stat = fs.readFileSync(statFile, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / clockTicksPerSecond;

@@ -18,12 +18,13 @@ function rolloutSection({ rollout }: BenchReport, table: Table): string {
     run.wallMs,
     run.cpuMs,
     run.cpuMsPerConnector,
+    run.mainThreadCpuMsPerConnector,
     run.requestsPerConnector,
     run.peakMemoryMiB,
   ];
   return table(
     "rollout against Pulumi's floor: the minimal provider through the same server, same tenants, same run",
-    ["provider", "wall ms", "provider CPU ms", "CPU ms/connector", "requests/connector", "peak MiB"],
+    ["provider", "wall ms", "provider CPU ms", "CPU ms/connector", "main thread", "requests/connector", "peak MiB"],
     [
       row("pulumi-alation", provider),
       row("minimal", minimal),
@@ -32,6 +33,7 @@ function rolloutSection({ rollout }: BenchReport, table: Table): string {
         providerToMinimal.wallTime,
         "",
         `${providerToMinimal.cpuPerConnector}x, +${providerToMinimal.cpuMsPerConnectorAdded} ms`,
+        `+${providerToMinimal.mainThreadCpuMsPerConnectorAdded} ms`,
         "",
         "",
       ],
@@ -73,7 +75,14 @@ function engineSection({ engine }: BenchReport, table: Table): string {
     `the engine (Pulumi CLI ${engine.cli}): ${engine.connectors} connectors over ${engine.tenants} tenants, ` +
       `+${engine.latencyMs} ms, median of ${engine.repetitions}; provider = OAuthApplication, ` +
       "connector = AlationClaudeConnector",
-    ["phase", "wall ms (provider, connector, minimal)", "x minimal", "requests/connector", "provider process CPU ms"],
+    [
+      "phase",
+      "wall ms (provider, connector, minimal)",
+      "x minimal",
+      "requests/connector",
+      "provider CPU ms",
+      "program CPU ms",
+    ],
     ENGINE_PHASES.map((phase) => {
       const result = engine[phase];
       return [
@@ -82,6 +91,7 @@ function engineSection({ engine }: BenchReport, table: Table): string {
         `${result.providerToMinimal}, ${result.connectorToMinimal}`,
         kinds.map((kind) => result[kind].requestsPerConnector).join(", "),
         kinds.map((kind) => result[kind].providerCpuMs).join(", "),
+        kinds.map((kind) => result[kind].programCpuMs).join(", "),
       ];
     }),
   );

@@ -54,7 +54,13 @@ export interface RolloutResult extends RolloutOptions {
   /** Through the same server, the minimal provider (bench/minimal-provider.js): Pulumi's own floor. */
   minimal: ServerRollout;
   /** provider / minimal: wall time and CPU per connector as ratios, and the CPU per connector ours adds, ms. */
-  providerToMinimal: { wallTime: number; cpuPerConnector: number; cpuMsPerConnectorAdded: number };
+  providerToMinimal: {
+    wallTime: number;
+    cpuPerConnector: number;
+    cpuMsPerConnectorAdded: number;
+    /** What ours adds on the main thread alone, ms per connector. */
+    mainThreadCpuMsPerConnectorAdded: number;
+  };
   /** A client opening a new connection for every request, the same creates at the same parallelism. */
   naive: RolloutRun;
   /** provider / naive. */
@@ -110,6 +116,10 @@ export async function measureRollout(project: string, options: RolloutOptions): 
         wallTime: ratio(provider.wallMs, minimal.wallMs),
         cpuPerConnector: ratio(provider.cpuMsPerConnector, minimal.cpuMsPerConnector),
         cpuMsPerConnectorAdded: round(provider.cpuMsPerConnector - minimal.cpuMsPerConnector, 2),
+        mainThreadCpuMsPerConnectorAdded: round(
+          provider.mainThreadCpuMsPerConnector - minimal.mainThreadCpuMsPerConnector,
+          2,
+        ),
       },
       naive,
       providerToNaive: {

@@ -14,6 +14,8 @@ import { ratio, round } from "./stats";
 export interface ServerRun extends RolloutRun {
   /** CPU time of the provider process during the rollout, ms: a floor for wallMs, since it runs on one thread. */
   cpuMs: number;
+  /** The main thread's share of cpuMs (JavaScript; the rest is V8's compiler and GC threads and libuv), ms. */
+  mainThreadCpuMs: number;
   /** The provider process's peak resident memory (VmHWM) at the end of the run, MiB. */
   peakMemoryMiB: number;
 }
@@ -26,6 +28,9 @@ export interface ServerRollout extends RolloutRun {
   cpuMs: number;
   /** cpuMs / connectors. */
   cpuMsPerConnector: number;
+  /** The main thread's CPU time (median run), ms, and per connector. */
+  mainThreadCpuMs: number;
+  mainThreadCpuMsPerConnector: number;
   /** wallMs / max(lowerBoundMs, cpuMs): how far from what latency and the provider's own CPU allow. */
   ratioToCpuAwareBound: number;
 }
@@ -42,12 +47,18 @@ export async function runThroughServer(
     await probed.server.configure({});
     await probed.server.check({}, { ...inputsOf(0), name: "warm-up" });
     const cpuBefore = probed.cpuMs();
+    const mainThreadBefore = probed.mainThreadCpuMs();
     const run = await timed(async (i) => {
       const checked = await probed.server.check({}, inputsOf(i));
       if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
       await probed.server.create(checked.inputs);
     });
-    return { ...run, cpuMs: probed.cpuMs() - cpuBefore, peakMemoryMiB: probed.peakMemoryMiB() };
+    return {
+      ...run,
+      cpuMs: probed.cpuMs() - cpuBefore,
+      mainThreadCpuMs: probed.mainThreadCpuMs() - mainThreadBefore,
+      peakMemoryMiB: probed.peakMemoryMiB(),
+    };
   } finally {
     await probed.stop();
   }
@@ -63,6 +74,8 @@ export function summarizeServerRuns(runs: ServerRun[], connectors: number, lower
     peakMemoryMiB: round(Math.max(...runs.map((run) => run.peakMemoryMiB))),
     cpuMs: round(median.cpuMs),
     cpuMsPerConnector: round(median.cpuMs / connectors, 2),
+    mainThreadCpuMs: round(median.mainThreadCpuMs),
+    mainThreadCpuMsPerConnector: round(median.mainThreadCpuMs / connectors, 2),
     ratioToCpuAwareBound: ratio(median.wallMs, Math.max(lowerBoundMs, median.cpuMs)),
   };
 }

@@ -82,6 +82,9 @@ const FIGURES = [
   "rollout.providerToMinimal.wallTime",
   "rollout.providerToMinimal.cpuPerConnector",
   "rollout.providerToMinimal.cpuMsPerConnectorAdded",
+  "rollout.providerToMinimal.mainThreadCpuMsPerConnectorAdded",
+  "rollout.provider.mainThreadCpuMsPerConnector",
+  "rollout.minimal.mainThreadCpuMsPerConnector",
   ...["provider", "minimal"].flatMap((run) => [
     ...[0, 1, 2].flatMap((at) =>
       ["connectors", "cpuMsPerConnector", "residentMiB", "liveHeapMiB", "liveHeapKiBPerConnector"].map(
@@ -101,7 +104,7 @@ const FIGURES = [
 
 const ENGINE_FIGURES = ENGINE_PHASES.flatMap((phase) => [
   ...PROGRAM_KINDS.flatMap((kind) =>
-    ["wallMs", "requests", "requestsPerConnector", "providerCpuMs"].map(
+    ["wallMs", "requests", "requestsPerConnector", "providerCpuMs", "programCpuMs"].map(
       (figure) => `engine.${phase}.${kind}.${figure}`,
     ),
   ),
