@@ -16,10 +16,22 @@ export interface BenchOptions {
   repetitions: number;
   /** Cold starts measured (each for the provider and for its baseline); the median is reported. */
   coldStartSamples: number;
+  /** Connectors of the scale run (one provider process), and the tenants they are spread over. */
+  scaleConnectors: number;
+  scaleTenants: number;
+  /** Run the engine benchmark through the Pulumi CLI (`--no-engine` skips it). */
+  engine: boolean;
 }
 
-const FULL = { connectors: 200, tenants: 10, coldStartSamples: 5, repetitions: 3 };
-const QUICK = { connectors: 20, tenants: 3, coldStartSamples: 1, repetitions: 1 };
+const FULL = {
+  connectors: 200,
+  tenants: 10,
+  coldStartSamples: 5,
+  repetitions: 3,
+  scaleConnectors: 1000,
+  scaleTenants: 50,
+};
+const QUICK = { connectors: 20, tenants: 3, coldStartSamples: 1, repetitions: 1, scaleConnectors: 30, scaleTenants: 3 };
 /**
  * Pulumi's engine runs resource operations concurrently; recent CLIs leave `--parallel` unbounded by default, which
  * in practice is limited by the engine's own scheduling. 16 is a conservative, reproducible stand-in.
@@ -29,13 +41,14 @@ const DEFAULT_LATENCY_MS = 20;
 
 const USAGE =
   "usage: bench [--quick] [--connectors N] [--tenants N] [--parallel N] [--latency-ms N] [--samples N] " +
-  "[--repetitions N]";
+  "[--repetitions N] [--scale-connectors N] [--scale-tenants N] [--no-engine]";
 
 /** Parses argv (without node and the script); throws with the usage on anything unknown. */
 export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes("--quick");
   const base = quick ? QUICK : FULL;
-  const options: BenchOptions = { quick, ...base, parallel: DEFAULT_PARALLEL, latencyMs: DEFAULT_LATENCY_MS };
+  const engine = !argv.includes("--no-engine");
+  const options: BenchOptions = { quick, ...base, parallel: DEFAULT_PARALLEL, latencyMs: DEFAULT_LATENCY_MS, engine };
   const numeric: Record<string, keyof BenchOptions> = {
     "--connectors": "connectors",
     "--tenants": "tenants",
@@ -43,10 +56,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     "--latency-ms": "latencyMs",
     "--samples": "coldStartSamples",
     "--repetitions": "repetitions",
+    "--scale-connectors": "scaleConnectors",
+    "--scale-tenants": "scaleTenants",
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (flag === "--quick") continue;
+    if (flag === "--quick" || flag === "--no-engine") continue;
     const key = numeric[flag];
     const value = Number(argv[i + 1]);
     if (!key || !Number.isInteger(value) || value < (key === "latencyMs" ? 0 : 1)) {

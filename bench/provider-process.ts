@@ -19,10 +19,14 @@ export interface ProbedServer {
   spawnToListeningMs: number;
   /** The files of every module the server has loaded so far (absolute paths). */
   loadedModules(): Promise<string[]>;
+  /** The server's heap in use after a full garbage collection, MiB (the collection costs the server some CPU). */
+  liveHeapMiB(): Promise<number>;
   /** The process's peak resident memory so far (VmHWM), in MiB. */
   peakMemoryMiB(): number;
-  /** CPU time (user + system) the process has used so far, ms (10 ms resolution on most kernels). */
+  /** CPU time (user + system) the process has used so far, all threads, ms (10 ms resolution on most kernels). */
   cpuMs(): number;
+  /** The same for the main thread alone, where JavaScript runs (the rest: V8's compiler and GC threads, libuv). */
+  mainThreadCpuMs(): number;
   /** Stops the server and removes the probe's file. */
   stop(): Promise<void>;
 }
@@ -31,6 +35,7 @@ interface ProbeFile {
   pid: number;
   snapshot: number;
   modules: string[];
+  heapUsedBytes: number;
 }
 
 /**
@@ -58,24 +63,27 @@ export async function startProbedServer(cwd: string, env: Record<string, string>
   const spawnToListeningMs = performance.now() - spawnedAt;
   const read = (): ProbeFile => JSON.parse(fs.readFileSync(probeFile, "utf8"));
   const { pid } = read();
+  const snapshot = async (): Promise<ProbeFile> => {
+    const before = read().snapshot;
+    process.kill(pid, "SIGUSR2");
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const probe = read();
+      if (probe.snapshot > before) return probe;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error("the provider server's probe wrote no snapshot within 5 s");
+  };
   return {
     server,
     pid,
     spawnedAt,
     spawnToListeningMs,
-    async loadedModules() {
-      const before = read().snapshot;
-      process.kill(pid, "SIGUSR2");
-      const deadline = Date.now() + 5000;
-      while (Date.now() < deadline) {
-        const probe = read();
-        if (probe.snapshot > before) return probe.modules;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error("the provider server's probe wrote no module list within 5 s");
-    },
+    loadedModules: async () => (await snapshot()).modules,
+    liveHeapMiB: async () => (await snapshot()).heapUsedBytes / 2 ** 20,
     peakMemoryMiB: () => peakMemoryMiB(pid),
-    cpuMs: () => cpuMs(pid),
+    cpuMs: () => cpuMs(`/proc/${pid}/stat`),
+    mainThreadCpuMs: () => cpuMs(`/proc/${pid}/task/${pid}/stat`),
     async stop() {
       await server.kill();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -93,11 +101,11 @@ function peakMemoryMiB(pid: number): number {
 
 let clockTicksPerSecond: number | undefined;
 
-/** utime + stime of a live process, ms (Linux: fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
-function cpuMs(pid: number): number {
+/** utime + stime of a live process or thread, ms (Linux: fields 14 and 15 of its `stat` file, in clock ticks). */
+function cpuMs(statFile: string): number {
   clockTicksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
   // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const stat = fs.readFileSync(statFile, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / clockTicksPerSecond;

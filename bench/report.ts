@@ -1,5 +1,6 @@
 // The benchmark's readable table, from its JSON document.
 import type { BenchReport } from "./index";
+import { floorSections } from "./report-floor";
 
 /** The report as aligned text tables, one per section. */
 export function formatReport(report: BenchReport): string {
@@ -11,6 +12,7 @@ export function formatReport(report: BenchReport): string {
     ...requestTables(report),
     rolloutTable(report),
     rolloutCpuLine(report),
+    ...floorSections(report, table),
     table(
       "goals",
       ["goal", "met", "measured"],

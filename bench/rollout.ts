@@ -1,12 +1,20 @@
 // Rollout: N REST-only connectors over T emulated tenants that add latency to every admin call, driven through
 // Pulumi's provider server as the engine drives a fresh stack (Check, then Create, P resources at once); beside
-// it, in the same run, a naive client that opens a connection per request for the same creates.
+// it, in the same run, the minimal provider (Pulumi's own floor) through the same server, and a naive client that
+// opens a connection per request for the same creates.
 import { Client } from "undici";
-import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../tests/support/test-tenant";
+import { ADMIN_TOKEN, CLIENTS_PATH, type TestTenant } from "../tests/support/test-tenant";
 import { guideClient } from "../tests/support/connector-guide";
 import { readCount, resetCount } from "./counting";
-import { startProbedServer } from "./provider-process";
-import { connectorApplication, type Props } from "./resources";
+import type { Props } from "./resources";
+import {
+  connectorInputs,
+  runThroughServer,
+  startLatencyTenants,
+  summarizeServerRuns,
+  type ServerRollout,
+  type ServerRun,
+} from "./server-run";
 import { ratio, round } from "./stats";
 
 /** The rollout's size. */
@@ -42,15 +50,16 @@ export interface RolloutResult extends RolloutOptions {
   /** latencyMs x sequentialCallsPerConnector x connectors / parallel. */
   lowerBoundMs: number;
   /** Through Pulumi's provider server and pulumi-alation. */
-  provider: RolloutRun & {
-    /** The provider process's peak resident memory (VmHWM) at the end of a run, MiB (the highest of the runs). */
-    peakMemoryMiB: number;
-    /** CPU time of the provider process during the rollout, ms: a floor for wallMs, since it runs on one thread. */
-    cpuMs: number;
-    /** cpuMs / connectors. */
-    cpuMsPerConnector: number;
-    /** wallMs / max(lowerBoundMs, cpuMs): how far from what latency and the provider's own CPU allow. */
-    ratioToCpuAwareBound: number;
+  provider: ServerRollout;
+  /** Through the same server, the minimal provider (bench/minimal-provider.js): Pulumi's own floor. */
+  minimal: ServerRollout;
+  /** provider / minimal: wall time and CPU per connector as ratios, and the CPU per connector ours adds, ms. */
+  providerToMinimal: {
+    wallTime: number;
+    cpuPerConnector: number;
+    cpuMsPerConnectorAdded: number;
+    /** What ours adds on the main thread alone, ms per connector. */
+    mainThreadCpuMsPerConnectorAdded: number;
   };
   /** A client opening a new connection for every request, the same creates at the same parallelism. */
   naive: RolloutRun;
@@ -62,20 +71,35 @@ const SEQUENTIAL_CALLS_PER_CONNECTOR = 1;
 
 /** Runs the rollout; `project` is where pulumi-alation is installed. */
 export async function measureRollout(project: string, options: RolloutOptions): Promise<RolloutResult> {
-  const faults = { rate: 1, kinds: ["latency" as const], latencyMs: options.latencyMs };
-  const tenants: TestTenant[] = [];
+  const tenants = await startLatencyTenants(options.tenants, options.latencyMs);
   try {
-    for (let t = 0; t < options.tenants; t++) tenants.push(await startTestTenant({ faults }));
+    const { provider: inputsByTenant, minimal: minimalByTenant } = await connectorInputs(tenants);
+    // Round robin: neighbours in the program's order are on different tenants, as in a loop over tenants.
+    const tenantOf = (i: number) => i % tenants.length;
     const lowerBoundMs = (options.latencyMs * SEQUENTIAL_CALLS_PER_CONNECTOR * options.connectors) / options.parallel;
-    const { providerRuns, naiveRuns } = await runRepetitions(project, tenants, options, lowerBoundMs);
-    const median = medianRun(providerRuns);
-    const provider: RolloutResult["provider"] = {
-      ...median,
-      peakMemoryMiB: round(Math.max(...providerRuns.map((run) => run.peakMemoryMiB))),
-      cpuMs: round(median.cpuMs),
-      cpuMsPerConnector: round(median.cpuMs / options.connectors, 2),
-      ratioToCpuAwareBound: ratio(median.wallMs, Math.max(lowerBoundMs, median.cpuMs)),
-    };
+
+    const providerRuns: ServerRun[] = [];
+    const minimalRuns: ServerRun[] = [];
+    const naiveRuns: RolloutRun[] = [];
+    // Alternately, so that both see the same moments of a shared machine. Every provider run is a fresh provider
+    // process (as each `pulumi up` starts one: new connection pools), and every run creates new applications.
+    for (let repetition = 0; repetition < options.repetitions; repetition++) {
+      const timed = (create: (i: number) => Promise<void>) => timedRun(tenants, options, lowerBoundMs, create);
+      const named = (byTenant: Props[], prefix: string) => (i: number) => ({
+        ...byTenant[tenantOf(i)],
+        name: `${prefix}-${repetition}-${i}`,
+      });
+      providerRuns.push(await runThroughServer(project, named(inputsByTenant, "claude"), timed));
+      minimalRuns.push(await runThroughServer(project, named(minimalByTenant, "minimal"), timed));
+      naiveRuns.push(
+        await timedRun(tenants, options, lowerBoundMs, (i) =>
+          createWithNewConnection(tenants[tenantOf(i)], `naive-${repetition}-${i}`),
+        ),
+      );
+    }
+
+    const provider = summarizeServerRuns(providerRuns, options.connectors, lowerBoundMs);
+    const minimal = summarizeServerRuns(minimalRuns, options.connectors, lowerBoundMs);
     const naive = medianRun(naiveRuns);
     const { connectors, tenants: tenantCount, parallel, latencyMs, repetitions } = options;
     return {
@@ -87,6 +111,16 @@ export async function measureRollout(project: string, options: RolloutOptions): 
       sequentialCallsPerConnector: SEQUENTIAL_CALLS_PER_CONNECTOR,
       lowerBoundMs: round(lowerBoundMs),
       provider,
+      minimal,
+      providerToMinimal: {
+        wallTime: ratio(provider.wallMs, minimal.wallMs),
+        cpuPerConnector: ratio(provider.cpuMsPerConnector, minimal.cpuMsPerConnector),
+        cpuMsPerConnectorAdded: round(provider.cpuMsPerConnector - minimal.cpuMsPerConnector, 2),
+        mainThreadCpuMsPerConnectorAdded: round(
+          provider.mainThreadCpuMsPerConnector - minimal.mainThreadCpuMsPerConnector,
+          2,
+        ),
+      },
       naive,
       providerToNaive: {
         wallTime: ratio(provider.wallMs, naive.wallMs),
@@ -96,49 +130,6 @@ export async function measureRollout(project: string, options: RolloutOptions): 
   } finally {
     await Promise.all(tenants.map((tenant) => tenant.stop()));
   }
-}
-
-/** Every repetition's provider run and naive run. */
-async function runRepetitions(
-  project: string,
-  tenants: TestTenant[],
-  options: RolloutOptions,
-  lowerBoundMs: number,
-): Promise<{ providerRuns: Array<RolloutRun & { cpuMs: number; peakMemoryMiB: number }>; naiveRuns: RolloutRun[] }> {
-  const inputsByTenant: Props[] = [];
-  for (const tenant of tenants) inputsByTenant.push((await connectorApplication(tenant.url)).inputs);
-  // Round robin: neighbours in the program's order are on different tenants, as in a loop over tenants.
-  const tenantOf = (i: number) => i % tenants.length;
-  const providerRuns: Array<RolloutRun & { cpuMs: number; peakMemoryMiB: number }> = [];
-  const naiveRuns: RolloutRun[] = [];
-  // Alternately, so that both see the same moments of a shared machine. Every provider run is a fresh provider
-  // process (as each `pulumi up` starts one: new connection pools), and every run creates new applications.
-  for (let repetition = 0; repetition < options.repetitions; repetition++) {
-    const probed = await startProbedServer(project);
-    try {
-      // Started, configured and past its first Check: the cold start is measured on its own.
-      await probed.server.configure({});
-      await probed.server.check({}, { ...inputsByTenant[0], name: "warm-up" });
-      const cpuBefore = probed.cpuMs();
-      const run = await timedRun(tenants, options, lowerBoundMs, async (i) => {
-        const checked = await probed.server.check(
-          {},
-          { ...inputsByTenant[tenantOf(i)], name: `claude-${repetition}-${i}` },
-        );
-        if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
-        await probed.server.create(checked.inputs);
-      });
-      providerRuns.push({ ...run, cpuMs: probed.cpuMs() - cpuBefore, peakMemoryMiB: probed.peakMemoryMiB() });
-    } finally {
-      await probed.stop();
-    }
-    naiveRuns.push(
-      await timedRun(tenants, options, lowerBoundMs, (i) =>
-        createWithNewConnection(tenants[tenantOf(i)], `naive-${repetition}-${i}`),
-      ),
-    );
-  }
-  return { providerRuns, naiveRuns };
 }
 
 /** The run of median wall time, with every run's wall time beside it. */
@@ -180,7 +171,7 @@ async function timedRun(
  * Runs task(0..count-1) with at most `parallel` in flight, as the engine's step executor does; fails on the first
  * error.
  */
-async function inParallel(count: number, parallel: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function inParallel(count: number, parallel: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) await task(next++);

@@ -1,5 +1,6 @@
 // FeatureFlag: one tenant configuration value (`alation_conf KEY -s VALUE`), e.g. the JWT flag of the connector guide.
 import * as pulumi from "@pulumi/pulumi";
+import { pauseStackTraces } from "./debug-stacks";
 import type { AlationShell } from "./alation-shell";
 import { dynamicProviderStub } from "./provider-stub";
 import { dynamicResourceOptions } from "./resource-options";
@@ -58,6 +59,11 @@ export class FeatureFlag extends pulumi.dynamic.Resource {
       ["shell"],
       "A FeatureFlag needs no import: created, it records the value it finds and puts it back when deleted.",
     );
-    super(dynamicProviderStub("featureFlag"), name, props, options, "alation", "FeatureFlag");
+    const resumeStackTraces = pauseStackTraces();
+    try {
+      super(dynamicProviderStub("featureFlag"), name, props, options, "alation", "FeatureFlag");
+    } finally {
+      resumeStackTraces();
+    }
   }
 }

@@ -1,5 +1,6 @@
 // OAuthApplication: one OAuth client application of an Alation tenant (e.g. the one Claude's connector uses).
 import * as pulumi from "@pulumi/pulumi";
+import { pauseStackTraces } from "./debug-stacks";
 import type { AlationShell } from "./alation-shell";
 import { dynamicProviderStub } from "./provider-stub";
 import { dynamicResourceOptions } from "./resource-options";
@@ -141,6 +142,11 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
       ["clientSecret", "connection", "shell"],
       'To manage an existing application, set adoptClientId: "<its client id>" instead (its secret is then rotated).',
     );
-    super(dynamicProviderStub("oauthApplication"), name, props, options, "alation", "OAuthApplication");
+    const resumeStackTraces = pauseStackTraces();
+    try {
+      super(dynamicProviderStub("oauthApplication"), name, props, options, "alation", "OAuthApplication");
+    } finally {
+      resumeStackTraces();
+    }
   }
 }

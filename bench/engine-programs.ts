@@ -1,0 +1,79 @@
+// The engine benchmark's Pulumi programs, N connectors over T tenants, one resource per connector that reaches the
+// tenant: our provider alone (an OAuthApplication per connector), the component a user writes (an
+// AlationClaudeConnector per connector: the same OAuthApplication under a component resource), and the minimal
+// provider (minimal-provider.js). All plain JavaScript with TypeScript off: compiling a program is the CLI's work,
+// the same for all, and not what is measured. The settings (tenants, count, token) are a JSON file beside them.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CLAUDE_REDIRECT_URIS } from "../provider/verify";
+import { EngineProject } from "../tests/engine/harness";
+
+/** The programs. */
+export const PROGRAM_KINDS = ["provider", "connector", "minimal"] as const;
+export type ProgramKind = (typeof PROGRAM_KINDS)[number];
+
+/** What a program rolls out. */
+export interface ProgramSettings {
+  /** The tenants' base URLs; connector i goes to tenant i mod T. */
+  tenants: string[];
+  connectors: number;
+  /** The tenants' admin token (the emulator's test token), given to the resources as a secret. */
+  token: string;
+}
+
+const MANIFEST = `name: alation-bench
+runtime:
+  name: nodejs
+  options:
+    typescript: false
+main: index.js
+`;
+
+// Application names are unique in a tenant: each names its kind and stack, as the kinds' stacks live at once.
+// Every kind registers the redirect URIs AlationClaudeConnector registers by default.
+const program = (kind: ProgramKind, requires: string, declare: string) => `"use strict";
+const pulumi = require("@pulumi/pulumi");
+${requires}
+const settings = require("./settings.json");
+const token = pulumi.secret(settings.token);
+const claudeRedirectUris = ${JSON.stringify(CLAUDE_REDIRECT_URIS)};
+
+for (let i = 0; i < settings.connectors; i++) {
+  const baseUrl = settings.tenants[i % settings.tenants.length];
+  const name = \`${kind}-\${pulumi.getStack()}-\${i}\`;
+  const redirectUris = [\`\${baseUrl}/oauth/callback\`, ...claudeRedirectUris];
+  ${declare}
+}
+`;
+
+const PROGRAMS: Record<ProgramKind, string> = {
+  provider: program(
+    "provider",
+    'const { OAuthApplication } = require("pulumi-alation");',
+    "new OAuthApplication(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token }, name, redirectUris });",
+  ),
+  connector: program(
+    "connector",
+    'const { AlationClaudeConnector } = require("pulumi-alation");',
+    "new AlationClaudeConnector(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token }, " +
+      "applicationName: name });",
+  ),
+  minimal: program(
+    "minimal",
+    'const { MinimalConnector } = require("./minimal-provider.js");',
+    "new MinimalConnector(`connector-${i}`, { baseUrl, token, name, redirectUris });",
+  ),
+};
+
+/** A project of the program of `kind`, in the packed install's user project (where pulumi-alation resolves). */
+export function programProject(kind: ProgramKind, settings: ProgramSettings): EngineProject {
+  const files: Record<string, string> = {
+    "Pulumi.yaml": MANIFEST,
+    "index.js": PROGRAMS[kind],
+    "settings.json": JSON.stringify(settings),
+  };
+  if (kind === "minimal") {
+    files["minimal-provider.js"] = fs.readFileSync(path.join(__dirname, "minimal-provider.js"), "utf8");
+  }
+  return EngineProject.inUserProject(`bench-${kind}`, files);
+}
