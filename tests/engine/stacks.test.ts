@@ -129,7 +129,8 @@ describeEngine("more stacks", function () {
 
   it("examples/kubernetes-exec: the program runs; its Kubernetes Secret needs a plugin not here", async function () {
     // The kubernetes resource plugin comes from Pulumi's release downloads (unreachable here); its Go module
-    // (github.com/pulumi/pulumi-kubernetes/provider/v4) is not served by this machine's Go module proxy.
+    // (github.com/pulumi/pulumi-kubernetes/provider/v4) is served only at a pseudo-version older than the pinned
+    // @pulumi/kubernetes, and no Kubernetes API server runs here for its Namespace and Secret (README, Tests).
     const stack = await EngineProject.example("kubernetes-exec").stack({
       "alation-kubernetes-exec:tenantUrl": "https://acme.example.com",
       "alation-kubernetes-exec:namespace": "alation",
