@@ -9,6 +9,7 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { FleetFileError, loadFleetFile, type Fleet } from "./fleet-file";
 import { checkEnvironment, runFleet, type FleetCommand } from "./rollout";
 import { summaryJson, summaryTable } from "./summary";
+import { processIo, runAsProcess, type ProcessIo } from "../domain/cli-main";
 import { makeLocalBackend, PROGRAM_DIR } from "./tenant-stack";
 
 export const FLEET_USAGE = `Usage: alation-fleet preview|up|destroy [options]
@@ -34,11 +35,7 @@ Exit status: 0 when every tenant is done, 1 when a tenant failed, 2 for bad usag
 const COMMANDS: readonly FleetCommand[] = ["preview", "up", "destroy"];
 
 /** What the CLI writes to, and the environment it reads tokens, PATH and \`$BROWSER\` from. */
-export interface FleetCliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  env: NodeJS.ProcessEnv;
-}
+export type FleetCliIo = ProcessIo;
 
 /** Runs the CLI with its arguments (without node and script); resolves to the exit status. */
 export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Promise<number> {
@@ -122,17 +119,5 @@ function usageError(io: FleetCliIo, message: string): number {
 }
 
 if (require.main === module) {
-  runFleetCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-  }).then(
-    (status) => {
-      process.exitCode = status;
-    },
-    (error: unknown) => {
-      process.stderr.write(`alation-fleet: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  runAsProcess("alation-fleet", () => runFleetCli(process.argv.slice(2), processIo()));
 }

@@ -8,6 +8,7 @@ import { MCP_CLIENT_PRESETS, type McpClient } from "../domain/mcp-clients";
 import { DEFAULT_LOGIN_TIMEOUT_MS, type ConnectorInput, type VerifyOptions } from "./types";
 import { urlExtras } from "./url-rules";
 import { DEFAULT_TIMEOUT_MS, verifyConnectors } from "./verify";
+import { processIo, runAsProcess, type ProcessIo } from "../domain/cli-main";
 
 export const USAGE = `Usage: alation-connector verify [options]
 
@@ -41,17 +42,11 @@ Exit status: 0 when no step failed (warnings allowed), 1 when a step failed, 2 f
 `;
 
 /** What the CLI reads and writes (the process's, or a test's). */
-export interface CliIo {
+export interface CliIo extends ProcessIo {
   /** The whole of stdin; called only when the input comes from there. */
   readStdin(): Promise<string>;
   /** True when stdin is a terminal (nothing piped). */
   stdinIsTTY: boolean;
-  /** Writes to stdout. */
-  stdout(text: string): void;
-  /** Writes to stderr. */
-  stderr(text: string): void;
-  /** The environment (secrets may come from there). */
-  env: Record<string, string | undefined>;
 }
 
 const CLI_OPTIONS = {
@@ -201,20 +196,12 @@ async function readProcessStdin(): Promise<string> {
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2), {
-    readStdin: readProcessStdin,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-  }).then(
-    (status) => {
-      process.exitCode = status;
-    },
-    (error: unknown) => {
-      // Unreachable in practice: the steps turn errors into findings and bad input is a usage error.
-      process.stderr.write(`alation-connector: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 2;
-    },
+  // An escaped error is unreachable in practice: the steps turn errors into findings and bad input is a usage error.
+  runAsProcess("alation-connector", () =>
+    runCli(process.argv.slice(2), {
+      ...processIo(),
+      readStdin: readProcessStdin,
+      stdinIsTTY: Boolean(process.stdin.isTTY),
+    }),
   );
 }
