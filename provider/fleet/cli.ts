@@ -29,13 +29,19 @@ Options:
   --pulumi-cli DIR   the folder that holds pulumi and its plugins (default: pulumi on PATH)
   -h, --help         print this help
 
-Exit status: 0 when every tenant is done, 1 when a tenant failed, 2 for bad usage or a bad fleet file.
+Exit status: 0 when every tenant is done, 1 when a tenant failed, 2 for bad usage or a bad fleet file, 130 when
+stopped by SIGINT or SIGTERM (the running stacks end cleanly, no other starts; a rerun goes on from there).
 `;
 
 const COMMANDS: readonly FleetCommand[] = ["preview", "up", "destroy"];
 
-/** What the CLI writes to, and the environment it reads tokens, PATH and \`$BROWSER\` from. */
-export type FleetCliIo = ProcessIo;
+/** What the CLI writes to, the environment it reads tokens, PATH and \`$BROWSER\` from, and requests to stop. */
+export interface FleetCliIo extends ProcessIo {
+  /** Aborted on SIGINT or SIGTERM: no stack starts after it. */
+  stop?: AbortSignal;
+  /** Aborted on SIGTERM: the running CLIs are asked to cancel (a terminal's Ctrl-C reaches them itself). */
+  cancel?: AbortSignal;
+}
 
 /** Runs the CLI with its arguments (without node and script); resolves to the exit status. */
 export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Promise<number> {
@@ -78,9 +84,10 @@ export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Prom
   try {
     const pulumi = await pulumiCommand(env);
     makeLocalBackend(fleet.backend);
-    const context = { fleet, pulumi, workRoot, programDir: PROGRAM_DIR, env };
-    const report = await runFleet(command, context, { env, progress: (line) => io.stderr(`${line}\n`) });
+    const context = { fleet, pulumi, workRoot, programDir: PROGRAM_DIR, env, cancel: io.cancel };
+    const report = await runFleet(command, context, { env, progress: (line) => io.stderr(`${line}\n`), stop: io.stop });
     io.stdout(values.json ? summaryJson(report) : summaryTable(report));
+    if (report.interrupted) return INTERRUPTED_STATUS;
     return report.ok ? 0 : 1;
   } finally {
     fs.rmSync(workRoot, { recursive: true, force: true });
@@ -118,6 +125,36 @@ function usageError(io: FleetCliIo, message: string): number {
   return 2;
 }
 
+/** The exit status of a run stopped by a signal (128 + SIGINT's number, as shells report a Ctrl-C). */
+export const INTERRUPTED_STATUS = 130;
+
+/**
+ * Stop requests from the process's signals. The first SIGINT or SIGTERM stops new stacks and lets the running ones
+ * end cleanly (a terminal's Ctrl-C reaches their CLIs too; a SIGTERM is passed on to them as SIGINT); a second signal
+ * ends the process at once, as it would without this.
+ */
+function stopOnSignals(io: ProcessIo): Pick<FleetCliIo, "stop" | "cancel"> {
+  const stop = new AbortController();
+  const cancel = new AbortController();
+  // The listener stays for the whole run: the CLI runner's own exit hook re-raises a signal that no one else listens
+  // to, which would end the process at the first one.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    io.stderr(`alation-fleet: ${signal}: stopping; the running stacks end cleanly, no other starts (again: at once)\n`);
+    stop.abort();
+    if (signal === "SIGTERM") cancel.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return { stop: stop.signal, cancel: cancel.signal };
+}
+
 if (require.main === module) {
-  runAsProcess("alation-fleet", () => runFleetCli(process.argv.slice(2), processIo()));
+  const io = processIo();
+  runAsProcess("alation-fleet", () => runFleetCli(process.argv.slice(2), { ...io, ...stopOnSignals(io) }));
 }

@@ -27,12 +27,16 @@ export interface RolloutReport {
   failed?: { tenant: string; wave: string; phase: Phase; cause: string };
   /** The wave after which the command stopped, when one failed. */
   stoppedAfter?: string;
+  /** True when a stop was asked for (SIGINT, SIGTERM): no tenant started after it. */
+  interrupted?: boolean;
 }
 
-/** Where progress lines go, and the environment tokens and `$BROWSER` are read from. */
+/** Where progress lines go, the environment tokens and `$BROWSER` are read from, and a request to stop. */
 export interface RolloutIo {
   env: NodeJS.ProcessEnv;
   progress(line: string): void;
+  /** Once aborted, no tenant starts: the running ones finish (or their CLI cancels), the rest are not run. */
+  stop?: AbortSignal;
 }
 
 /** What a command does to one tenant. */
@@ -83,12 +87,13 @@ export async function runFleet(
     tenantProgress: (tenant, line) => io.progress(`${tenant.name} (${tenant.wave}): ${line}`),
   };
   for (const [index, wave] of waves.entries()) {
-    if (!report.ok) {
+    if (!report.ok || io.stop?.aborted) {
       report.tenants.push(...wave.tenants.map((tenant) => notRun(tenant)));
       continue;
     }
     io.progress(`wave ${wave.name} (${index + 1}/${waves.length}): ${tenantsText(wave)}`);
     const results = await atMost(fleet.parallel, wave.tenants, async (tenant) => {
+      if (io.stop?.aborted) return notRun(tenant);
       const result = await tenantCommand(context, tenant, tenantIo);
       if (result.status !== "failed") io.progress(`${++through}/${total} ${COUNTER_WORDS[command]}`);
       return result;
@@ -101,6 +106,11 @@ export async function runFleet(
       report.stoppedAfter = wave.name;
       io.progress(stopLine(report, waves.length - index - 1));
     }
+  }
+  if (io.stop?.aborted) {
+    report.ok = false;
+    report.interrupted = true;
+    io.progress("interrupted: no stack started after the stop; a rerun goes on from here");
   }
   return report;
 }

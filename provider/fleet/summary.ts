@@ -26,6 +26,7 @@ export function summaryTable(report: RolloutReport): string {
 export function outcomeLine(report: RolloutReport): string {
   const through = report.tenants.filter((result) => ["done", "unchanged", "absent"].includes(result.status)).length;
   const counts = `${through}/${report.tenants.length} tenants done`;
+  if (report.interrupted) return `alation-fleet ${report.command}: interrupted (${counts}; a rerun goes on from here)`;
   if (!report.failed) return `alation-fleet ${report.command}: ${counts}`;
   const { tenant, phase, cause } = report.failed;
   return (

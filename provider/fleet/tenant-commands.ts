@@ -43,7 +43,7 @@ export async function previewTenant(context: StackContext, tenant: FleetTenant, 
     const stack = existing ?? (await AutomationStack.create(tenant.name, workspace));
     io.tenantProgress(tenant, "preview ...");
     try {
-      const preview = await stack.preview({ color: "never" });
+      const preview = await stack.preview({ color: "never", signal: context.cancel });
       result.changes = countsOf(preview.changeSummary);
     } finally {
       if (!existing) await workspace.removeStack(tenant.name);
@@ -69,7 +69,7 @@ export async function upTenant(context: StackContext, tenant: FleetTenant, io: T
     }
     if (tags[CONVERGED_TAG] !== undefined) await workspace.removeTag(tenant.name, CONVERGED_TAG);
     io.tenantProgress(tenant, "up ...");
-    const up = await stack.up({ color: "never" });
+    const up = await stack.up({ color: "never", signal: context.cancel });
     result.changes = countsOf(up.summary.resourceChanges);
     io.tenantProgress(tenant, `up done: ${changesText(result.changes)}`);
     setPhase("verify");
@@ -107,7 +107,7 @@ export async function destroyTenant(context: StackContext, tenant: FleetTenant, 
       return;
     }
     io.tenantProgress(tenant, "destroy ...");
-    const destroyed = await stack.destroy({ color: "never" });
+    const destroyed = await stack.destroy({ color: "never", signal: context.cancel });
     result.changes = countsOf(destroyed.summary.resourceChanges);
     await workspace.removeStack(tenant.name);
     io.tenantProgress(tenant, `destroy done: ${changesText(result.changes)}`);

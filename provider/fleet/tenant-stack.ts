@@ -29,6 +29,8 @@ export interface StackContext {
   /** The folder of the per-tenant program. */
   programDir: string;
   env: NodeJS.ProcessEnv;
+  /** Once aborted, each running CLI is asked to cancel (SIGINT, as a user's first Ctrl-C: it ends cleanly). */
+  cancel?: AbortSignal;
 }
 
 /** The per-tenant program's folder, beside this file (in the package: dist/provider/fleet/program). */

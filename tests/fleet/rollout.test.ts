@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import { parseFleet } from "../../provider/fleet/fleet-file";
 import { runFleet, type TenantCommand } from "../../provider/fleet/rollout";
+import { outcomeLine } from "../../provider/fleet/summary";
 import type { StackContext } from "../../provider/fleet/tenant-stack";
 
 /** A fleet of waves of these tenants' names, `parallel` at once. */
@@ -75,6 +76,30 @@ describe("alation-fleet's waves", () => {
       lines.filter((line) => /^\d+\/\d+ up$/.test(line)),
       ["1/6 up", "2/6 up", "3/6 up"],
     );
+  });
+
+  it("a stop (SIGINT, SIGTERM) lets the running tenants finish and starts no other", async () => {
+    const fleet = fleetOf([["a", "b", "c"], ["d"]], 2);
+    const stop = new AbortController();
+    const started: string[] = [];
+    const command: TenantCommand = async (_context, tenant) => {
+      started.push(tenant.name);
+      if (tenant.name === "b") stop.abort(); // the signal arrives while a and b run
+      await new Promise((resolve) => setImmediate(resolve));
+      return { tenant: tenant.name, wave: tenant.wave, status: "done" };
+    };
+    const lines: string[] = [];
+    const io = { env: {}, progress: (line: string) => lines.push(line), stop: stop.signal };
+    const report = await runFleet("up", { fleet } as StackContext, io, command);
+    assert.deepEqual(started, ["a", "b"]);
+    assert.equal(report.ok, false);
+    assert.equal(report.interrupted, true);
+    assert.deepEqual(
+      report.tenants.map((result) => `${result.tenant}:${result.status}`),
+      ["a:done", "b:done", "c:not run", "d:not run"],
+    );
+    assert.equal(lines[lines.length - 1], "interrupted: no stack started after the stop; a rerun goes on from here");
+    assert.equal(outcomeLine(report), "alation-fleet up: interrupted (2/4 tenants done; a rerun goes on from here)");
   });
 
   it("destroy goes in reverse wave order", async () => {
