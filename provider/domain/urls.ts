@@ -59,6 +59,7 @@ const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
 
 // Schemes a browser must never be sent to with an authorization code.
 const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "file:", "vbscript:"]);
+const WEB_SCHEMES = new Set(["http:", "https:"]);
 
 /**
  * Why `uri` cannot be a redirect URI, or undefined. Alation's rule (its API doc): absolute, no fragment, http only
@@ -78,9 +79,13 @@ export function redirectUriProblem(uri: string): string | undefined {
     return mustBeAbsolute("a redirect URI", CLAUDE_REDIRECT_URIS[0]);
   }
   if (uri.includes("#")) return "a redirect URI must not hold a fragment (#...)";
+  // `localhost:7777/callback` parses as the scheme `localhost:`: a host and port written without http://.
+  if (!WEB_SCHEMES.has(url.protocol) && /^\d+(\/|$)/.test(uri.slice(url.protocol.length))) {
+    const host = url.protocol.slice(0, -1);
+    return `a redirect URI needs its scheme: ${JSON.stringify(uri)} reads as the scheme ${host}:; write http://${uri}`;
+  }
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return `a redirect URI must not use the ${url.protocol} scheme`;
   if (url.protocol === "http:" && !allowsPlainHttp(url.hostname)) return mustUseHttps("a redirect URI");
-  if ((url.protocol === "https:" || url.protocol === "http:") && !url.hostname)
-    return "a redirect URI must name a host";
+  if (WEB_SCHEMES.has(url.protocol) && !url.hostname) return "a redirect URI must name a host";
   return undefined;
 }

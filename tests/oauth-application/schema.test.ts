@@ -43,6 +43,18 @@ describe("OAuthApplication schema", () => {
     }
   });
 
+  it("refuses a host and port written without a scheme, saying how to write it", () => {
+    for (const uri of ["localhost:7777", "localhost:7777/oauth/callback", "example.com:443/cb"]) {
+      const scheme = uri.split(":")[0];
+      assert.equal(
+        redirectUriProblem(uri),
+        `a redirect URI needs its scheme: "${uri}" reads as the scheme ${scheme}:; write http://${uri}`,
+      );
+    }
+    // A private-use scheme with a path (RFC 8252 section 7.1) is not a port.
+    assert.equal(redirectUriProblem("com.example.app:/oauth2redirect"), undefined);
+  });
+
   it("never accepts a redirect URI holding a fragment or a wildcard", () => {
     fc.assert(
       fc.property(fc.webUrl(), fc.constantFrom("#", "*"), fc.string({ maxLength: 5 }), (url, mark, tail) => {
