@@ -25,6 +25,8 @@ Commands:
 Options:
   --file FLEET       the fleet file, YAML or JSON (default fleet.yaml)
   --wave NAME        only this wave (one CI job per wave)
+  --refresh          up: refresh every stack first, converged ones too, so that what changed in Alation outside
+                     Pulumi is put back (each tenant gets its reads)
   --json             print one JSON document for CI instead of the summary table
   --pulumi-cli DIR   the folder that holds pulumi and its plugins (default: pulumi on PATH)
   -h, --help         print this help
@@ -53,6 +55,7 @@ export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Prom
       options: {
         file: { type: "string", default: "fleet.yaml" },
         wave: { type: "string" },
+        refresh: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         "pulumi-cli": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -70,6 +73,7 @@ export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Prom
   if (positionals.length !== 1 || !COMMANDS.includes(command)) {
     return usageError(io, "the command is one of `alation-fleet preview`, `up` or `destroy`");
   }
+  if (values.refresh && command !== "up") return usageError(io, "--refresh goes with `alation-fleet up` only");
   let fleet;
   try {
     fleet = onlyWave(loadFleetFile(values.file), values.wave);
@@ -84,7 +88,15 @@ export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Prom
   try {
     const pulumi = await pulumiCommand(env);
     makeLocalBackend(fleet.backend);
-    const context = { fleet, pulumi, workRoot, programDir: PROGRAM_DIR, env, cancel: io.cancel };
+    const context = {
+      fleet,
+      pulumi,
+      workRoot,
+      programDir: PROGRAM_DIR,
+      env,
+      cancel: io.cancel,
+      refresh: values.refresh,
+    };
     const report = await runFleet(command, context, { env, progress: (line) => io.stderr(`${line}\n`), stop: io.stop });
     io.stdout(values.json ? summaryJson(report) : summaryTable(report));
     if (report.interrupted) return INTERRUPTED_STATUS;

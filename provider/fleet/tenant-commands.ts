@@ -53,8 +53,9 @@ export async function previewTenant(context: StackContext, tenant: FleetTenant, 
 }
 
 /**
- * `up`, then the gate. A stack whose converged tag holds the current inputs' fingerprint is left alone; any other
- * loses its tag before the `up`, and gets it back only once the `up` and the verification are fine.
+ * `up`, then the gate. A stack whose converged tag holds the current inputs' fingerprint is left alone (unless
+ * `--refresh`: what changed in Alation since is put back); any other loses its tag before the `up`, and gets it back
+ * only once the `up` and the verification are fine.
  */
 export async function upTenant(context: StackContext, tenant: FleetTenant, io: TenantIo): Promise<TenantResult> {
   return guarded(tenant, "up", context, io, async (result, setPhase) => {
@@ -62,14 +63,14 @@ export async function upTenant(context: StackContext, tenant: FleetTenant, io: T
     const stack = await AutomationStack.createOrSelect(tenant.name, workspace);
     const fingerprint = convergedFingerprint(tenant);
     const tags = await workspace.listTags(tenant.name);
-    if (tags[CONVERGED_TAG] === fingerprint) {
+    if (tags[CONVERGED_TAG] === fingerprint && !context.refresh) {
       result.status = "unchanged";
       io.tenantProgress(tenant, "up: unchanged (converged with these inputs already)");
       return;
     }
     if (tags[CONVERGED_TAG] !== undefined) await workspace.removeTag(tenant.name, CONVERGED_TAG);
     io.tenantProgress(tenant, "up ...");
-    const up = await stack.up({ color: "never", signal: context.cancel });
+    const up = await stack.up({ color: "never", signal: context.cancel, refresh: context.refresh });
     result.changes = countsOf(up.summary.resourceChanges);
     io.tenantProgress(tenant, `up done: ${changesText(result.changes)}`);
     setPhase("verify");

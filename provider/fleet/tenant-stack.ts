@@ -29,6 +29,8 @@ export interface StackContext {
   /** The folder of the per-tenant program. */
   programDir: string;
   env: NodeJS.ProcessEnv;
+  /** `up --refresh`: every stack is refreshed and brought up, converged or not. */
+  refresh?: boolean;
   /** Once aborted, each running CLI is asked to cancel (SIGINT, as a user's first Ctrl-C: it ends cleanly). */
   cancel?: AbortSignal;
 }

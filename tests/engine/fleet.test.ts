@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { installedPackageProject } from "../support/installed-package";
 import { freePort } from "../support/ports";
+import { CLIENTS_PATH } from "../support/test-tenant";
 import { browserCommand } from "../verify/helpers";
 import {
   cliEnvironment,
@@ -169,6 +170,29 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
       assert.ok(!result.stdout.includes(clients[0].client_secret), `the JSON holds ${name}'s client secret`);
       assert.ok(!stateText().includes(clients[0].client_secret), `the state holds ${name}'s client secret`);
       assert.ok(!stateText().includes(tokens.get(name)!), `the state holds ${name}'s token`);
+    }
+  });
+
+  it("up --refresh puts back what changed in Alation outside Pulumi, converged stacks too", async function () {
+    const [changed] = await tenants.get("acme")!.clients();
+    const patched = await tenants.get("acme")!.call("PATCH", `${CLIENTS_PATH}${changed.client_id}/`, {
+      json: { access_token_expiry: 7200 },
+    });
+    assert.equal(patched.status, 200, patched.text);
+    resetAll();
+    const result = await fleet(["up", "--refresh", "--json"]);
+    assert.equal(result.code, 0, result.stderr);
+    const report: Json = JSON.parse(result.stdout);
+    const acme = report.tenants.find((tenant: Json) => tenant.tenant === "acme");
+    assert.equal(acme.status, "done");
+    assert.equal(acme.changes.update, 1, JSON.stringify(acme));
+    const [restored] = await tenants.get("acme")!.clients();
+    assert.equal(restored.client_id, changed.client_id);
+    assert.equal(restored.access_token_expiry, changed.access_token_expiry);
+    // The others were read (refreshed), not written.
+    for (const name of WAVES.flat().filter((other) => other !== "acme")) {
+      assert.deepEqual(tenants.get(name)!.writes(), [], name);
+      assert.ok(tenants.get(name)!.requests().length > 0, `${name} was not refreshed`);
     }
   });
 

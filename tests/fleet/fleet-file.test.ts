@@ -225,6 +225,14 @@ describe("alation-fleet refuses bad input before anything runs", () => {
     assert.match(result.err, /^has no wave "later" \(--wave; its waves: canary, rest\)\n/);
   });
 
+  it("--refresh goes with up only (a preview makes no request, a destroy reads what it deletes)", async () => {
+    for (const command of ["preview", "destroy"]) {
+      const result = await runWith(GOOD, [command, "--refresh"]);
+      assert.equal(result.code, 2);
+      assert.match(result.err, /^alation-fleet: --refresh goes with `alation-fleet up` only\n/);
+    }
+  });
+
   it("usage: a command is needed", async () => {
     const result = await runWith(GOOD, ["deploy"]);
     assert.equal(result.code, 2);
