@@ -1,6 +1,7 @@
-// `alation-fleet up` stopped by a Ctrl-C (SIGINT to its process group, as a terminal sends it) while a stack's `up`
-// is writing to its tenant: the CLI records the create in flight and cancels the rest, the run ends with 130, starts
-// no other stack, and leaves no lock behind; a rerun goes on from there, with exactly one application per tenant.
+// `alation-fleet up` stopped by a Ctrl-C (SIGINT to its process group, as a terminal sends it), or by a SIGTERM to the
+// fleet alone (a cancelled CI job), while a stack's `up` is writing to its tenant: the CLI records the create in
+// flight and cancels the rest, the run ends with 130, starts no other stack, and leaves no lock behind; a rerun goes
+// on from there, with exactly one application per tenant.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -23,7 +24,7 @@ const TENANTS = ["north", "south"];
 /** Answers are held back this long: the tenant has acted when the signal comes, its answer is still on the way. */
 const ANSWER_DELAY_MS = 3000;
 
-describeEngine("alation-fleet: a Ctrl-C in the middle of a rollout", function () {
+describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout", function () {
   this.timeout(300_000);
   const tenants = new Map<string, RecordingTenant>();
   const tokens = new Map<string, string>();
@@ -65,10 +66,23 @@ describeEngine("alation-fleet: a Ctrl-C in the middle of a rollout", function ()
     return [path.join(bin, "cli.js"), command, "--pulumi-cli", engineCli().cli!.dir];
   };
 
-  it("stops with 130 and starts no other stack; a rerun completes with one application per tenant", async function () {
-    const [first, second] = TENANTS.map((name) => tenants.get(name)!);
+  const stops = [
     // Its own process group, so that the signal reaches the fleet and its CLIs together, as a terminal's Ctrl-C does.
-    const child = spawn(process.execPath, fleetArgs("up"), { cwd: dir, env, detached: true });
+    { signal: "SIGINT", toGroup: true, title: "a Ctrl-C (SIGINT to the process group)" },
+    // To the fleet alone, as a cancelled CI job may send it: the fleet passes it on to the running CLI as SIGINT.
+    { signal: "SIGTERM", toGroup: false, title: "a SIGTERM to alation-fleet alone, passed on to the running CLI" },
+  ] as const;
+  for (const { signal, toGroup, title } of stops) {
+    it(`${title}: 130, no other stack starts; a rerun completes, one application per tenant`, async function () {
+      await interruptedRollout(signal, toGroup);
+    });
+  }
+
+  async function interruptedRollout(signal: NodeJS.Signals, toGroup: boolean) {
+    const [first, second] = TENANTS.map((name) => tenants.get(name)!);
+    first.reset();
+    second.reset();
+    const child = spawn(process.execPath, fleetArgs("up"), { cwd: dir, env, detached: toGroup });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -79,10 +93,10 @@ describeEngine("alation-fleet: a Ctrl-C in the middle of a rollout", function ()
       assert.ok(waited < 120_000, `the first tenant got no request:\n${stderr}`);
       await sleep(100);
     }
-    process.kill(-child.pid!, "SIGINT");
+    process.kill(toGroup ? -child.pid! : child.pid!, signal);
     const code = await exited;
     assert.equal(code, 130, stderr);
-    assert.match(stderr, /^alation-fleet: SIGINT: stopping; /m);
+    assert.match(stderr, new RegExp(`^alation-fleet: ${signal}: stopping; `, "m"));
     // The CLI let the create in flight finish and recorded it, then cancelled the rest of the update.
     assert.match(stderr, /^north \(wave-north\): up failed: update canceled$/m);
     assert.match(stdout, /^south +wave-south +not run/m);
@@ -110,5 +124,5 @@ describeEngine("alation-fleet: a Ctrl-C in the middle of a rollout", function ()
     const destroyed = await run(process.execPath, fleetArgs("destroy"), { cwd: dir, env, timeoutMs: 240_000 });
     assert.equal(destroyed.code, 0, destroyed.stderr);
     for (const tenant of [first, second]) assert.deepEqual(await tenant.clients(), [], tenant.url);
-  });
+  }
 });
