@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer } from "../support/provider-server";
-import { CLAUDE_REDIRECT_URIS, registeredInputs } from "../support/provider-harness";
+import { CLAUDE_REDIRECT_URIS, registeredInputs, startInstalledProviderServer } from "../support/provider-harness";
 
 describe("OAuthApplication from the installed package", function () {
   this.timeout(60000);
@@ -24,7 +24,7 @@ describe("OAuthApplication from the installed package", function () {
       connection: { baseUrl: "https://tenant.example", apiAccessToken: "t-123456" },
       redirectUris: CLAUDE_REDIRECT_URIS,
     });
-    const installedServer = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    const installedServer = await startInstalledProviderServer();
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-alation-empty-"));
     const bareServer = await startProviderServer({ cwd: empty, env: cleanEnvironment() });
     try {

@@ -4,8 +4,6 @@
 // command. Through Pulumi's dynamic-provider server, one process per test as the engine runs one per run.
 import { strict as assert } from "node:assert";
 import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
-import { installedPackageProject } from "../support/installed-package";
-import { cleanEnvironment, startProviderServer } from "../support/provider-server";
 import { json, startScriptedServer } from "../support/scripted-http";
 import {
   CLAUDE_REDIRECT_URIS,
@@ -16,6 +14,7 @@ import {
   startHarness,
   type Harness,
   type Props,
+  startInstalledProviderServer,
 } from "../support/provider-harness";
 
 describe("OAuthApplication delete: only what is still the resource's", function () {
@@ -91,7 +90,7 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     const old = await checkAndCreate(harness.server, inputs);
     const adopted = await checkAndCreate(harness.server, await renamedInputs());
     assert.equal(adopted.id, old.id);
-    const fresh = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    const fresh = await startInstalledProviderServer();
     try {
       await fresh.configure({});
       await fresh.delete(old.id, old.properties);
@@ -130,7 +129,7 @@ describe("OAuthApplication delete: only what is still the resource's", function 
       if (request.method === "GET") return json(200, { client_id: "abc", name: "claude" });
       return json(204, {});
     });
-    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    const server = await startInstalledProviderServer();
     try {
       await server.configure({});
       const state = {

@@ -2,9 +2,8 @@
 // (recorded as created, never orphaned), a name already taken, and fields the tenant does not confirm.
 import { strict as assert } from "node:assert";
 import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
-import { installedPackageProject } from "../support/installed-package";
 import { NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
-import { ProviderCallError, cleanEnvironment, startProviderServer } from "../support/provider-server";
+import { ProviderCallError } from "../support/provider-server";
 import { json, startScriptedServer } from "../support/scripted-http";
 import {
   CLAUDE_REDIRECT_URIS,
@@ -13,6 +12,7 @@ import {
   startHarness,
   type Harness,
   type Props,
+  startInstalledProviderServer,
 } from "../support/provider-harness";
 
 const LOSE_CREATE_ANSWERS = {
@@ -139,7 +139,7 @@ describe("OAuthApplication recovery", function () {
       };
       return r.method === "POST" ? json(201, { ...echo, client_secret: "scripted-secret-value" }) : json(200, echo);
     });
-    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    const server = await startInstalledProviderServer();
     try {
       await server.configure({});
       const inputs = await registeredInputs({
@@ -177,7 +177,7 @@ describe("OAuthApplication recovery", function () {
       refresh_token_expiry: 15552000,
       pkce_required: true,
     };
-    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    const server = await startInstalledProviderServer();
     try {
       await server.configure({});
       for (const [shape, [status, body]] of Object.entries(NAME_CONFLICT_ANSWERS)) {
@@ -227,7 +227,7 @@ describe("OAuthApplication recovery", function () {
       if (r.method === "PATCH") stored = { ...stored, ...older({ ...stored, ...body }) };
       return r.method === "POST" ? json(201, { ...stored, client_secret: "older-secret-value" }) : json(200, stored);
     });
-    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    const server = await startInstalledProviderServer();
     try {
       await server.configure({});
       const inputs = await registeredInputs({

@@ -6,8 +6,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { OAuthApplication } from "../../provider";
 import { ADMIN_TOKEN } from "../support/test-tenant";
-import { installedPackageProject } from "../support/installed-package";
-import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
+import { type ProviderServer } from "../support/provider-server";
 import { json, startScriptedServer, type ScriptedServer } from "../support/scripted-http";
 import { serializeResource } from "../support/serialized-provider";
 import { credentialsFor, secretValues } from "../support/tenant-credentials";
@@ -17,6 +16,7 @@ import {
   registeredInputs,
   startHarness,
   type Harness,
+  startInstalledProviderServer,
 } from "../support/provider-harness";
 
 const INPUT_TOKEN = "input-api-access-token-7f3a";
@@ -111,7 +111,7 @@ describe("OAuthApplication secrets", function () {
           redirect_uris: [`bad, token=${r.headers.token}`],
         }),
       );
-      server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+      server = await startInstalledProviderServer();
       await server.configure({});
     });
     after(async () => {

@@ -10,11 +10,11 @@ import { featureFlagSchema, featureFlagShape } from "../../provider/schema/featu
 import { oauthApplicationSchema, oauthApplicationShape } from "../../provider/schema/oauth-application";
 import { UNKNOWN, containsUnknown } from "../../provider/schema/unknown";
 import { FeatureFlag } from "../../provider";
-import { installedPackageProject } from "../support/installed-package";
-import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
+import { type ProviderServer } from "../support/provider-server";
 import { serializeResource } from "../support/serialized-provider";
 import { hostileTexts } from "../support/hostile-values";
 import { oauthApplicationProvider } from "./fleet";
+import { startInstalledProviderServer } from "../support/provider-harness";
 
 type Props = Record<string, unknown>;
 
@@ -210,7 +210,7 @@ describe("reliability: properties of check", function () {
     let server: ProviderServer;
     let providers: { application: string; flag: string };
     before(async () => {
-      server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+      server = await startInstalledProviderServer();
       await server.configure({});
       const flag = await serializeResource(
         () => new FeatureFlag("flag", { shell: { local: {} }, key: "alation.x", value: true }),

@@ -4,11 +4,11 @@
 // resource's settings is adopted (secret rotated, one warning line); one whose settings differ is left alone and the
 // error names the adoptClientId step, which converges once followed.
 import { strict as assert } from "node:assert";
-import { installedPackageProject } from "../support/installed-package";
-import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
+import type { ProviderServer } from "../support/provider-server";
 import { startDelayProxy, type DelayProxy } from "./delay-proxy";
 import { up, type StackState } from "./engine";
 import { assertInventoriesMatch, rolloutInputs, startFleet, stopFleet, type FleetTenant } from "./fleet";
+import { startInstalledProviderServer } from "../support/provider-harness";
 
 const TENANTS = 2;
 const PER_TENANT = 10;
@@ -20,7 +20,7 @@ describe("reliability: a provider killed mid-rollout", function () {
   let proxies: DelayProxy[];
   const servers: ProviderServer[] = [];
   const startServer = async () => {
-    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment() });
+    const server = await startInstalledProviderServer();
     servers.push(server);
     await server.configure({});
     return server;

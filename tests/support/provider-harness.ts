@@ -23,6 +23,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** Pulumi's dynamic-provider server in the project where the packed package is installed, with a clean environment. */
+export function startInstalledProviderServer(env: Record<string, string> = {}): Promise<ProviderServer> {
+  return startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(env) });
+}
+
 /** Starts a tenant and a configured provider server (config keys like "alation:baseUrl"; `{tenant}` is replaced). */
 export async function startHarness(
   options: { tenant?: Partial<EmulatorOptions>; config?: Record<string, string>; env?: Record<string, string> } = {},
@@ -30,10 +35,7 @@ export async function startHarness(
   const tenant = await startTestTenant(options.tenant);
   const fill = (values: Record<string, string> = {}) =>
     Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value.replace("{tenant}", tenant.url)]));
-  const server = await startProviderServer({
-    cwd: installedPackageProject(),
-    env: cleanEnvironment(fill(options.env)),
-  });
+  const server = await startInstalledProviderServer(fill(options.env));
   await server.configure(fill(options.config));
   return {
     tenant,
@@ -97,7 +99,7 @@ export async function startShellFixture(
   const tenant = await startTestTenant(tenantOptions);
   const { shell, serverEnv } = await shellFor(tenant);
   const providers = await serializedProviders();
-  const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(serverEnv ?? {}) });
+  const server = await startInstalledProviderServer(serverEnv);
   await server.configure({});
   return {
     tenant,
