@@ -12,6 +12,7 @@ import { cleanEnvironment, startProviderServer } from "../tests/support/provider
 import { inParallel } from "./rollout";
 import { connectorInputs, startLatencyTenants } from "./server-run";
 import { round } from "./stats";
+import { checkAndCreate } from "../tests/support/provider-harness";
 
 interface ProfileNode {
   id: number;
@@ -42,8 +43,7 @@ async function main(): Promise<void> {
       await server.configure({});
       await inParallel(connectors, 16, async (i) => {
         const byTenant = inputs[kind];
-        const checked = await server.check({}, { ...byTenant[i % byTenant.length], name: `profile-${kind}-${i}` });
-        await server.create(checked.inputs);
+        await checkAndCreate(server, { ...byTenant[i % byTenant.length], name: `profile-${kind}-${i}` });
       });
       await server.kill();
       await waitForFile(file);

@@ -1,6 +1,7 @@
 // The readable tables of the comparison with Pulumi's own floor: the rollout beside the minimal provider, the scale
 // run, and the engine's phases.
 import { ENGINE_PHASES } from "./engine";
+import { PROGRAM_KINDS } from "./engine-programs";
 import type { BenchReport } from "./index";
 import type { ScaleRun } from "./scale";
 
@@ -70,7 +71,7 @@ function scaleSection({ scale }: BenchReport, table: Table): string {
 
 function engineSection({ engine }: BenchReport, table: Table): string {
   if (engine.skipped !== undefined) return `the engine (Pulumi CLI): not run: ${engine.skipped}`;
-  const kinds = ["provider", "connector", "minimal"] as const;
+  const kinds = PROGRAM_KINDS;
   return table(
     `the engine (Pulumi CLI ${engine.cli}): ${engine.connectors} connectors over ${engine.tenants} tenants, ` +
       `+${engine.latencyMs} ms, median of ${engine.repetitions}; provider = OAuthApplication, ` +

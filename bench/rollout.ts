@@ -15,7 +15,7 @@ import {
   type ServerRollout,
   type ServerRun,
 } from "./server-run";
-import { ratio, round } from "./stats";
+import { medianRun, ratio, round } from "./stats";
 
 /** The rollout's size. */
 export interface RolloutOptions {
@@ -130,12 +130,6 @@ export async function measureRollout(project: string, options: RolloutOptions): 
   } finally {
     await Promise.all(tenants.map((tenant) => tenant.stop()));
   }
-}
-
-/** The run of median wall time, with every run's wall time beside it. */
-function medianRun<T extends RolloutRun>(runs: T[]): T & { wallMsSamples: number[] } {
-  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)], wallMsSamples: runs.map((run) => run.wallMs) };
 }
 
 /** Runs `create(i)` for every connector, `parallel` at a time, and reads what the tenants saw. */

@@ -9,6 +9,7 @@ import type { Props } from "./resources";
 import { inParallel } from "./rollout";
 import { connectorInputs, startLatencyTenants } from "./server-run";
 import { ratio, round } from "./stats";
+import { checkAndCreate } from "../tests/support/provider-harness";
 
 /** The scale run's size. */
 export interface ScaleOptions {
@@ -94,11 +95,7 @@ async function scaleRun(
     for (const target of checkpoints) {
       await inParallel(target - done, parallel, async (offset) => {
         const i = done + offset;
-        const checked = await probed.server.check(
-          {},
-          { ...inputsByTenant[i % inputsByTenant.length], name: `${prefix}-${i}` },
-        );
-        await probed.server.create(checked.inputs);
+        await checkAndCreate(probed.server, { ...inputsByTenant[i % inputsByTenant.length], name: `${prefix}-${i}` });
       });
       done = target;
       readings.push({ ...(await reading(probed, readings[readings.length - 1].excludedCpuMs)), connectors: target });

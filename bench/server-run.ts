@@ -8,7 +8,8 @@ import { MinimalConnector } from "./minimal-provider";
 import { startProbedServer } from "./provider-process";
 import { connectorApplication, type Props } from "./resources";
 import type { RolloutRun } from "./rollout";
-import { ratio, round } from "./stats";
+import { medianRun, ratio, round } from "./stats";
+import { checkAndCreate } from "../tests/support/provider-harness";
 
 /** A run through the provider server, with what the provider process spent on it. */
 export interface ServerRun extends RolloutRun {
@@ -49,9 +50,7 @@ export async function runThroughServer(
     const cpuBefore = probed.cpuMs();
     const mainThreadBefore = probed.mainThreadCpuMs();
     const run = await timed(async (i) => {
-      const checked = await probed.server.check({}, inputsOf(i));
-      if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
-      await probed.server.create(checked.inputs);
+      await checkAndCreate(probed.server, inputsOf(i));
     });
     return {
       ...run,
@@ -66,11 +65,9 @@ export async function runThroughServer(
 
 /** The run of median wall time, with every run's wall time beside it and its CPU per connector. */
 export function summarizeServerRuns(runs: ServerRun[], connectors: number, lowerBoundMs: number): ServerRollout {
-  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const median = medianRun(runs);
   return {
     ...median,
-    wallMsSamples: runs.map((run) => run.wallMs),
     peakMemoryMiB: round(Math.max(...runs.map((run) => run.peakMemoryMiB))),
     cpuMs: round(median.cpuMs),
     cpuMsPerConnector: round(median.cpuMs / connectors, 2),

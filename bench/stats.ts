@@ -17,3 +17,9 @@ export function round(value: number, digits = 1): number {
 export function ratio(a: number, b: number): number {
   return round(a / b, 2);
 }
+
+/** The run of median wall time, with every run's wall time beside it. */
+export function medianRun<T extends { wallMs: number }>(runs: T[]): T & { wallMsSamples: number[] } {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], wallMsSamples: runs.map((run) => run.wallMs) };
+}

@@ -104,7 +104,7 @@ function emulatorOptions(flags: Flags): EmulatorOptions {
 
   const jwtFlag = flags["jwt-flag"] as JwtFlagMode;
   if (!JWT_FLAG_MODES.includes(jwtFlag)) {
-    throw new UsageError(`--jwt-flag must be required or optional, got ${flags["jwt-flag"]}`);
+    throw new UsageError(`--jwt-flag must be ${JWT_FLAG_MODES.join(" or ")}, got ${flags["jwt-flag"]}`);
   }
   return {
     port,

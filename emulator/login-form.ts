@@ -1,7 +1,7 @@
 // The tenant's HTML login, posted as Alation's own form posts it (../shared/alation-api.md section 3, from
 // alation-plugins `auth.py`): `email` and `password`, with Django's CSRF token `csrfmiddlewaretoken`, which must
 // match the `csrftoken` cookie set with the form, and `next`. A right login sets the `sessionid` cookie and goes
-// back to `next`. The browserless ways in (HTTP Basic, login_hint + emulator_password) are in oauth.ts, for tests.
+// back to `next`. The browserless ways in (HTTP Basic, login_hint + emulator_password) are in authorize.ts, for tests.
 import { escapeHtml, parseFormBody, sendText } from "./http";
 import type { RequestContext, Route } from "./router";
 import { randomToken, sameSecret, type TenantUser } from "./tenant";

@@ -194,7 +194,7 @@ export function answerError(
 const NAME_TAKEN = /already exists|already (taken|in use)|must be unique|\bunique\b|duplicate/i;
 
 /** Whether a refusal says the name is taken, in any of the shapes `failureText` reads (or as a 409). */
-export function isNameConflictAnswer(status: number, text: FailureText): boolean {
+function isNameConflictAnswer(status: number, text: FailureText): boolean {
   if (status === 409) return true;
   if (status < 400 || status >= 500 || status === 401 || status === 403 || status === 429) return false;
   if (text.fieldErrors.name?.some((message) => NAME_TAKEN.test(message))) return true;

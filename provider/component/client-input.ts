@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FORM_FIELDS, type ClientConfigFormat } from "../domain/mcp-client-configs";
 import { clientProblems, describeProblem, resolveClient, type ResolvedClient } from "../domain/mcp-client-spec";
 import {
+  clientKeyOf,
   MCP_CLIENT_TABLE,
   type McpClient,
   type McpClientPreset,
@@ -42,7 +43,7 @@ export function readClient(label: string, client: McpClientInput | undefined): C
     throw new Error(`${label}: ${problems.map((problem) => describeProblem("client", problem)).join("; ")}`);
   }
   const given = client as McpClientInput;
-  const key = typeof given === "string" ? given : "preset" in given ? given.preset : "custom";
+  const key = clientKeyOf(given);
   let resolved: pulumi.Output<ResolvedClient> | undefined;
   return {
     key,

@@ -180,7 +180,7 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
   }
 
   /** The four fields of a connector, as its outputs. */
-  protected fields(): Record<string, pulumi.Output<string>> {
+  fields(): Record<string, pulumi.Output<string>> {
     return {
       connectorName: this.connectorName,
       remoteMcpServerUrl: this.remoteMcpServerUrl,

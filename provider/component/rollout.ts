@@ -1,7 +1,7 @@
 // One tenant's connectors for a list of clients, as stack config lists them (`["claude", "vscode"]`): what the root
 // stack and examples/multi-tenant roll out per tenant.
 import * as pulumi from "@pulumi/pulumi";
-import type { McpClient } from "../domain/mcp-clients";
+import { clientKeyOf, type McpClient } from "../domain/mcp-clients";
 import { AlationClaudeConnector } from "./alation-claude-connector";
 import { AlationMcpConnector } from "./alation-mcp-connector";
 import type { ConnectorArgs } from "./connector-base";
@@ -18,11 +18,6 @@ export interface RolledOutConnector {
   outputs: Record<string, pulumi.Input<unknown>>;
 }
 
-/** The key of a client: its preset's name, or "custom". */
-function keyOf(client: McpClient): string {
-  return typeof client === "string" ? client : "preset" in client ? client.preset : "custom";
-}
-
 /**
  * One tenant's connectors, one per client, each with its own OAuth application. `claude` is an
  * AlationClaudeConnector named `name`, as the only connector was before other clients existed: a stack that had it
@@ -36,7 +31,7 @@ export function connectorsFor(
   args: ConnectorArgs,
   opts?: pulumi.ComponentResourceOptions,
 ): RolledOutConnector[] {
-  const keys = clients.map(keyOf);
+  const keys = clients.map(clientKeyOf);
   const twice = keys.find((key, index) => keys.indexOf(key) !== index);
   if (twice) {
     throw new Error(`${name}: clients lists ${twice} twice (one connector per client and tenant; its key names it)`);
@@ -48,18 +43,9 @@ export function connectorsFor(
     // `{ preset: "claude" }` has no options: it is "claude".
     if (key === "claude") {
       const connector = new AlationClaudeConnector(name, own, opts);
-      return { key, connector, outputs: fieldsOf(connector) };
+      return { key, connector, outputs: connector.fields() };
     }
     const connector = new AlationMcpConnector(`${name}-${key}`, { ...own, client }, opts);
-    return { key, connector, outputs: { ...fieldsOf(connector), client, clientConfig: connector.clientConfig } };
+    return { key, connector, outputs: { ...connector.fields(), client, clientConfig: connector.clientConfig } };
   });
-}
-
-function fieldsOf(connector: AlationClaudeConnector | AlationMcpConnector) {
-  return {
-    connectorName: connector.connectorName,
-    remoteMcpServerUrl: connector.remoteMcpServerUrl,
-    clientId: connector.clientId,
-    clientSecret: connector.clientSecret,
-  };
 }

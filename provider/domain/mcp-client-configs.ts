@@ -53,7 +53,7 @@ export function serverNameOf(connectorName: string): string {
 }
 
 /** One word of a POSIX shell command: as is when it has no character a shell reads, else single-quoted. */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 

@@ -29,6 +29,14 @@ export type McpClientWithOptions =
 /** A client as plain values: a preset's name, a preset with options, or the application's redirect URIs. */
 export type McpClient = McpClientPreset | McpClientWithOptions | { redirectUris: string[] };
 
+/** A client's key: its preset's name, or "custom" for one given by its redirect URIs. */
+export function clientKeyOf(
+  client: McpClientPreset | { preset: McpClientPreset } | object,
+): McpClientPreset | "custom" {
+  if (typeof client === "string") return client;
+  return "preset" in client ? (client as { preset: McpClientPreset }).preset : "custom";
+}
+
 type OptionValue = string | number | boolean;
 
 /** One option of a preset. */

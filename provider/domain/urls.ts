@@ -19,12 +19,12 @@ export function allowsPlainHttp(hostname: string): boolean {
 }
 
 /** The message of that rule, for `what` (the field the user wrote, or "a redirect URI"). */
-export function mustUseHttps(what: string): string {
+function mustUseHttps(what: string): string {
   return `${what} must use https:// (http:// only for localhost, 127.0.0.1 or [::1])`;
 }
 
 /** The message of a URL that is not absolute, with an example of one. */
-export function mustBeAbsolute(what: string, example: string): string {
+function mustBeAbsolute(what: string, example: string): string {
   return `${what} must be an absolute URL with its scheme, such as ${example}`;
 }
 
@@ -80,12 +80,32 @@ export function redirectUriProblem(uri: string): string | undefined {
   }
   if (uri.includes("#")) return "a redirect URI must not hold a fragment (#...)";
   // `localhost:7777/callback` parses as the scheme `localhost:`: a host and port written without http://.
-  if (!WEB_SCHEMES.has(url.protocol) && /^\d+(\/|$)/.test(uri.slice(url.protocol.length))) {
-    const host = url.protocol.slice(0, -1);
-    return `a redirect URI needs its scheme: ${JSON.stringify(uri)} reads as the scheme ${host}:; write http://${uri}`;
+  const port = WEB_SCHEMES.has(url.protocol) ? undefined : /^(\d+)(\/|$)/.exec(uri.slice(url.protocol.length))?.[1];
+  if (port !== undefined) {
+    const hostAndPort = `${url.protocol}${port}`;
+    const fix = `write http://${hostAndPort}/...`;
+    return `a redirect URI needs its scheme: ${hostAndPort} reads as the scheme ${url.protocol}; ${fix}`;
   }
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return `a redirect URI must not use the ${url.protocol} scheme`;
   if (url.protocol === "http:" && !allowsPlainHttp(url.hostname)) return mustUseHttps("a redirect URI");
   if (WEB_SCHEMES.has(url.protocol) && !url.hostname) return "a redirect URI must name a host";
   return undefined;
+}
+
+/** A URL's password (a backend URL such as `postgres://user:password@host/db` may hold one), decoded, or undefined. */
+export function urlPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password === "" ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL with its password masked (for a report or a log line); as written when it has none. */
+export function withoutUrlPassword(url: string): string {
+  if (urlPassword(url) === undefined) return url;
+  const parsed = new URL(url);
+  parsed.password = "***";
+  return parsed.toString();
 }

@@ -12,7 +12,7 @@ import { summaryJson, summaryTable } from "./summary";
 import { processIo, runAsProcess, type ProcessIo } from "../domain/cli-main";
 import { makeLocalBackend, PROGRAM_DIR } from "./tenant-stack";
 
-export const FLEET_USAGE = `Usage: alation-fleet preview|up|destroy [options]
+const FLEET_USAGE = `Usage: alation-fleet preview|up|destroy [options]
 
 Runs one Pulumi stack per tenant of the fleet file, wave by wave, up to \`parallel\` stacks at once.
 

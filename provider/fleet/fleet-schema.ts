@@ -93,9 +93,9 @@ const waveSchema = z.strictObject(
 );
 
 /** The default backend: a folder beside the fleet file. */
-export const DEFAULT_BACKEND = "file://./.fleet-state";
+const DEFAULT_BACKEND = "file://./.fleet-state";
 /** Stacks at once within a wave, by default. */
-export const DEFAULT_PARALLEL = 4;
+const DEFAULT_PARALLEL = 4;
 
 export const fleetSchema = z.strictObject(
   {

@@ -34,7 +34,7 @@ function knownFieldsAt(path: PropertyKey[]): string[] | undefined {
 }
 
 /** `connector.redirectUris[1]` from path parts. */
-export function fieldPath(parts: readonly PropertyKey[]): string {
+function fieldPath(parts: readonly PropertyKey[]): string {
   return parts.reduce<string>(
     (joined, part) =>
       typeof part === "number" ? `${joined}[${part}]` : joined ? `${joined}.${String(part)}` : String(part),

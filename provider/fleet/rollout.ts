@@ -3,6 +3,7 @@
 // their state, and a rerun goes on from there (converged stacks are left alone, see tenant-commands.ts).
 import type { Fleet, FleetTenant, FleetWave } from "./fleet-file";
 import { FleetFileError } from "./fleet-file";
+import { withoutUrlPassword } from "../domain/urls";
 import {
   destroyTenant,
   previewTenant,
@@ -44,7 +45,7 @@ export type TenantCommand = (context: StackContext, tenant: FleetTenant, io: Ten
 
 const COMMANDS: Record<FleetCommand, TenantCommand> = { preview: previewTenant, up: upTenant, destroy: destroyTenant };
 /** The counter's word for a tenant the command is through with: `3/6 up`. */
-export const COUNTER_WORDS: Record<FleetCommand, string> = { preview: "previewed", up: "up", destroy: "destroyed" };
+const COUNTER_WORDS: Record<FleetCommand, string> = { preview: "previewed", up: "up", destroy: "destroyed" };
 
 /**
  * Refuses, before anything runs, a fleet whose tenants' tokens are missing from the environment (up and destroy
@@ -53,15 +54,14 @@ export const COUNTER_WORDS: Record<FleetCommand, string> = { preview: "previewed
 export function checkEnvironment(fleet: Fleet, command: FleetCommand, env: NodeJS.ProcessEnv): void {
   if (command === "preview") return;
   const problems = fleet.waves.flatMap((wave, w) =>
-    wave.tenants
-      .filter((tenant) => !env[tenant.apiAccessTokenEnv])
-      .map((tenant) => {
-        const t = wave.tenants.indexOf(tenant);
-        return (
-          `tenant ${tenant.name} (waves[${w}].tenants[${t}]): apiAccessTokenEnv names ${tenant.apiAccessTokenEnv}, ` +
-          `which is not set (${command} needs the tenant's API access token there)`
-        );
-      }),
+    wave.tenants.flatMap((tenant, t) =>
+      env[tenant.apiAccessTokenEnv]
+        ? []
+        : [
+            `tenant ${tenant.name} (waves[${w}].tenants[${t}]): apiAccessTokenEnv names ${tenant.apiAccessTokenEnv}, ` +
+              `which is not set (${command} needs the tenant's API access token there)`,
+          ],
+    ),
   );
   if (problems.length > 0) throw new FleetFileError(fleet.file, problems);
 }
@@ -79,7 +79,13 @@ export async function runFleet(
   const { fleet } = context;
   const waves = command === "destroy" ? [...fleet.waves].reverse() : fleet.waves;
   const total = waves.reduce((sum, wave) => sum + wave.tenants.length, 0);
-  const report: RolloutReport = { command, ok: true, project: fleet.project, backend: fleet.backend, tenants: [] };
+  const report: RolloutReport = {
+    command,
+    ok: true,
+    project: fleet.project,
+    backend: withoutUrlPassword(fleet.backend),
+    tenants: [],
+  };
   let through = 0;
   const tenantIo: TenantIo = {
     env: io.env,

@@ -1,9 +1,10 @@
 // What each command does to one tenant's stack: preview, up (then verify, the gate), destroy. Each returns the
 // tenant's result and never throws: a failure is a result, with the phase and the cause, so that the rest of the wave
 // runs to its end and the summary names it.
-import type { OpMap, Stack } from "@pulumi/pulumi/automation";
+import type { OpMap, OutputMap } from "@pulumi/pulumi/automation";
 import { Stack as AutomationStack } from "@pulumi/pulumi/automation";
 import { redactText } from "../domain/redact";
+import { urlPassword } from "../domain/urls";
 import type { FleetTenant } from "./fleet-file";
 import { CONVERGED_TAG, convergedFingerprint, existingStack, tenantWorkspace, type StackContext } from "./tenant-stack";
 import { verifyCause, verifyTenant, type GateIo, type VerifySummary } from "./verify-gate";
@@ -74,7 +75,7 @@ export async function upTenant(context: StackContext, tenant: FleetTenant, io: T
     result.changes = countsOf(up.summary.resourceChanges);
     io.tenantProgress(tenant, `up done: ${changesText(result.changes)}`);
     setPhase("verify");
-    result.verify = await gate(stack, tenant, io);
+    result.verify = await gate(up.outputs, tenant, io);
     if (result.verify !== "skipped" && !result.verify.ok) {
       result.status = "failed";
       result.failure = { phase: "verify", cause: verifyCause(result.verify) };
@@ -85,14 +86,15 @@ export async function upTenant(context: StackContext, tenant: FleetTenant, io: T
   });
 }
 
-async function gate(stack: Stack, tenant: FleetTenant, io: TenantIo): Promise<VerifySummary | "skipped"> {
+/** The verification of the stack's outputs (those the `up` read: no other CLI run). */
+async function gate(outputs: OutputMap, tenant: FleetTenant, io: TenantIo): Promise<VerifySummary | "skipped"> {
   if (tenant.verify === false) {
     io.tenantProgress(tenant, "verify: skipped (verify: false)");
     return "skipped";
   }
   io.tenantProgress(tenant, "verify ...");
-  const outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([key, out]) => [key, out.value]));
-  const summary = await verifyTenant(tenant, tenant.verify, outputs, io);
+  const values = Object.fromEntries(Object.entries(outputs).map(([key, out]) => [key, out.value]));
+  const summary = await verifyTenant(tenant, tenant.verify, values, io);
   if (summary.ok) io.tenantProgress(tenant, `verify passed: ${verifyCounts(summary)}`);
   return summary;
 }
@@ -129,7 +131,8 @@ async function guarded(
     await run(result, (next) => (current = next));
   } catch (error) {
     result.status = "failed";
-    result.failure = { phase: current, cause: causeOf(error, context.env[tenant.apiAccessTokenEnv]) };
+    const secrets = [context.env[tenant.apiAccessTokenEnv], urlPassword(context.fleet.backend)];
+    result.failure = { phase: current, cause: causeOf(error, ...secrets) };
     io.tenantProgress(tenant, `${current} failed: ${result.failure.cause}`);
   }
   return result;
@@ -137,9 +140,10 @@ async function guarded(
 
 /**
  * The lines of a CLI failure that say what went wrong (the engine's `error:` diagnostics, the provider's message
- * among them), else its first line; the tenant's token redacted, should anything have echoed it.
+ * among them), else its first line; the secrets given (the tenant's token, the backend's password) redacted, should
+ * anything have echoed them.
  */
-export function causeOf(error: unknown, token: string | undefined): string {
+export function causeOf(error: unknown, ...secrets: Array<string | undefined>): string {
   const text = error instanceof Error ? error.message : String(error);
   const errors = text
     .split("\n")
@@ -147,7 +151,7 @@ export function causeOf(error: unknown, token: string | undefined): string {
     .filter((line) => /^error: /.test(line) && !/^error: update failed$/.test(line))
     .map((line) => line.replace(/^error: /, ""));
   const cause = [...new Set(errors)].join("; ") || text.split("\n").find((line) => line.trim() !== "") || "failed";
-  return redactText(cause.length > 1000 ? `${cause.slice(0, 1000)}...` : cause, [token]);
+  return redactText(cause.length > 1000 ? `${cause.slice(0, 1000)}...` : cause, secrets);
 }
 
 function countsOf(map: OpMap | undefined): Record<string, number> {

@@ -17,7 +17,7 @@ export interface VerifySummary {
 }
 
 /** The verifier's loopback port of a tenant's login: its connector's `verifierLogin` port. */
-export function callbackPortOf(tenant: FleetTenant): number {
+function callbackPortOf(tenant: FleetTenant): number {
   const login = tenant.connector.verifierLogin;
   return typeof login === "object" ? login.callbackPort : DEFAULT_CALLBACK_PORT;
 }

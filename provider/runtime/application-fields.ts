@@ -2,10 +2,10 @@
 // asked, and what the tenant did not confirm.
 import { APPLICATION_FIELDS, type ApplicationFields, type ApplicationRecord } from "../domain/application-store";
 import { APPLICATION_DEFAULTS } from "../schema/oauth-application";
-import type { Props } from "./application-outputs";
+import type { Props } from "./runtime-provider";
 
 /** Whether two values of a field are the same to Alation. */
-export function sameField(field: keyof ApplicationFields, a: unknown, b: unknown): boolean {
+function sameField(field: keyof ApplicationFields, a: unknown, b: unknown): boolean {
   if (field === "redirectUris" && Array.isArray(a) && Array.isArray(b)) {
     // Order carries no meaning for Alation; a tenant may report them sorted.
     return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
@@ -21,11 +21,8 @@ export function changedFields(olds: Props, news: Props): Array<keyof Application
 
 /** The fields an update sends: those whose value differs from state (or that state lacks). */
 export function changesOf(olds: Props, fields: ApplicationFields): Partial<ApplicationFields> {
-  const changes: Record<string, unknown> = {};
-  for (const field of APPLICATION_FIELDS) {
-    if (olds[field] === undefined || !sameField(field, olds[field], fields[field])) changes[field] = fields[field];
-  }
-  return changes as Partial<ApplicationFields>;
+  const changed = differingSettings(olds as ApplicationRecord, fields, APPLICATION_FIELDS);
+  return Object.fromEntries(changed.map((field) => [field, fields[field]])) as Partial<ApplicationFields>;
 }
 
 /** The enforced fields whose value in `found` is not `fields`' (a field the tenant does not report differs). */

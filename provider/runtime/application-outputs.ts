@@ -6,8 +6,7 @@ import type { OAuthApplicationInputs } from "../schema/oauth-application";
 import type { ShellSettings } from "../schema/shell";
 import type { ApplicationTarget } from "./application-target";
 
-/** Properties as the dynamic-provider server passes them. */
-export type Props = Record<string, unknown>;
+import type { Props } from "./runtime-provider";
 
 /** What state holds for an OAuthApplication (its outputs). */
 export interface OAuthApplicationOutputs extends ApplicationFields {

@@ -5,12 +5,9 @@ import { checkWithSchema, parseOrThrow } from "../schema/check";
 import { featureFlagSchema, featureFlagShape, type FeatureFlagInputs } from "../schema/feature-flag";
 import type { ShellSettings } from "../schema/shell";
 import { containsUnknown, isUnknown } from "../schema/unknown";
-import { confValueAs, createShellConf, type ConfValue } from "../shell";
+import { confValueAs, type ConfValue } from "../shell/alation-conf";
 import { claimConfigurationKey, configurationKeyHeldByAnother } from "./claims";
-import type { RuntimeProvider } from "./runtime-provider";
-
-/** Properties as the dynamic-provider server passes them. */
-type Props = Record<string, unknown>;
+import type { Props, RuntimeProvider } from "./runtime-provider";
 
 /** What FeatureFlag keeps in state. `shell` stays so that read and delete can reach the tenant. */
 export interface FeatureFlagOutputs {
@@ -20,6 +17,12 @@ export interface FeatureFlagOutputs {
   restoreOnDelete: boolean;
   /** The value before create, read as the type of `value` when it reads as one; absent when none was printed. */
   previousValue?: ConfValue;
+}
+
+/** The tenant's alation_conf through its shell; the transports load on first use (a preview loads none). */
+function shellConf(settings: ShellSettings) {
+  const shell: typeof import("../shell") = require("../shell");
+  return shell.createShellConf(settings);
 }
 
 function parseInputs(raw: Props): FeatureFlagInputs {
@@ -45,7 +48,7 @@ async function diff(_id: string, olds: FeatureFlagOutputs, news: Props) {
 async function create(raw: Props) {
   const inputs = parseInputs(raw);
   const previousValue = await currentValue(inputs.shell, inputs.key, inputs.value);
-  await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
+  await shellConf(inputs.shell).writeConf(inputs.key, inputs.value);
   const outs = outputsOf(inputs, previousValue);
   claimConfigurationKey(outs);
   return { id: inputs.key, outs };
@@ -64,7 +67,7 @@ async function read(id: string, props?: FeatureFlagOutputs) {
 
 async function update(_id: string, olds: FeatureFlagOutputs, news: Props) {
   const inputs = parseInputs(news);
-  if (inputs.value !== olds.value) await createShellConf(inputs.shell).writeConf(inputs.key, inputs.value);
+  if (inputs.value !== olds.value) await shellConf(inputs.shell).writeConf(inputs.key, inputs.value);
   const outs = outputsOf(inputs, olds.previousValue);
   claimConfigurationKey(outs, olds);
   return { outs };
@@ -83,7 +86,7 @@ async function remove(_id: string, props: FeatureFlagOutputs): Promise<void> {
     );
     return;
   }
-  await createShellConf(props.shell).writeConf(props.key, props.previousValue);
+  await shellConf(props.shell).writeConf(props.key, props.previousValue);
 }
 
 function outputsOf(inputs: FeatureFlagInputs, previousValue: ConfValue | undefined): FeatureFlagOutputs {
@@ -99,7 +102,7 @@ function outputsOf(inputs: FeatureFlagInputs, previousValue: ConfValue | undefin
 
 /** The value a key holds, read as the type of `like`. */
 async function currentValue(settings: ShellSettings, key: string, like: ConfValue): Promise<ConfValue | undefined> {
-  const printed = await createShellConf(settings).readConf(key);
+  const printed = await shellConf(settings).readConf(key);
   return printed === undefined ? undefined : confValueAs(printed, like);
 }
 

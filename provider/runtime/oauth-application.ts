@@ -17,13 +17,12 @@ import {
   outputsOf,
   targetFields,
   type OAuthApplicationOutputs,
-  type Props,
 } from "./application-outputs";
 import { describeTarget, storeOf, targetOf, tenantChanged, withStateTarget } from "./application-target";
 import { applicationHeldByAnother, claimApplication } from "./claims";
 import { adopt, createRecovering } from "./create-recovery";
 import { explainRefusal, messageOf, ResourceInitError } from "./errors";
-import type { RuntimeProvider } from "./runtime-provider";
+import type { Props, RuntimeProvider } from "./runtime-provider";
 
 function parseInputs(raw: Props): OAuthApplicationInputs {
   return parseOrThrow(oauthApplicationSchema, raw, "alation:OAuthApplication inputs");

@@ -5,3 +5,6 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** A runtime provider: check, diff, create, read, update and delete, each implemented. */
 export type RuntimeProvider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
+/** Properties as the dynamic-provider server passes them. */
+export type Props = Record<string, unknown>;

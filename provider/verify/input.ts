@@ -120,7 +120,7 @@ export function checkedClient(client: unknown, what: string): McpClient {
 }
 
 /** A lifetime in seconds: a positive whole number. */
-export function isSeconds(value: unknown): value is number {
+function isSeconds(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value > 0;
 }
 

@@ -4,6 +4,7 @@ import * as assert from "node:assert/strict";
 import type { RolloutReport } from "../../provider/fleet/rollout";
 import { outcomeLine, summaryJson, summaryTable } from "../../provider/fleet/summary";
 import { causeOf, changesText } from "../../provider/fleet/tenant-commands";
+import { urlPassword, withoutUrlPassword } from "../../provider/domain/urls";
 
 const REPORT: RolloutReport = {
   command: "up",
@@ -45,6 +46,15 @@ describe("alation-fleet's summary", () => {
       "Alation connection: the tenant refused the credential [redacted] (HTTP 401)",
     );
     assert.equal(causeOf(new Error("\nspawn pulumi ENOENT\nmore"), undefined), "spawn pulumi ENOENT");
+  });
+
+  it("a backend's password stays out of the report and of a cause", () => {
+    const backend = "postgres://fleet:Backend-Pass%2F1@db.example.com/state";
+    assert.equal(urlPassword(backend), "Backend-Pass/1");
+    assert.equal(withoutUrlPassword(backend), "postgres://fleet:***@db.example.com/state");
+    assert.equal(withoutUrlPassword("file://./.fleet-state"), "file://./.fleet-state");
+    const cause = causeOf(new Error("error: cannot open Backend-Pass/1 state"), undefined, urlPassword(backend));
+    assert.equal(cause, "cannot open [redacted] state");
   });
 
   it("changes in words, for an up and for a preview", () => {
