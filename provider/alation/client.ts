@@ -177,7 +177,7 @@ export class AlationClient implements ApplicationStore {
    * other answer proves nothing, which counts as a refusal: better an application left in place than one lost.
    * Changes nothing in the tenant; a tenant in trouble (5xx, 429, no answer) fails the delete, to be run again.
    */
-  private async secretRefusal(clientId: string, clientSecret: string): Promise<string | undefined> {
+  async secretRefusal(clientId: string, clientSecret: string): Promise<string | undefined> {
     const secrets = [...this.auth.secrets(), clientSecret];
     const made = () => randomBytes(32).toString("base64url");
     const answer = await send(this.target, {

@@ -70,6 +70,11 @@ export interface ApplicationStore {
   /** Issue a new secret; the old one stops working at once. */
   rotateSecret(clientId: string): Promise<string>;
   /**
+   * Why `clientSecret` does not authenticate application `clientId` (rotated in Alation, or by whoever took it over),
+   * or undefined while it does. Changes nothing in the tenant.
+   */
+  secretRefusal(clientId: string, clientSecret: string): Promise<string | undefined>;
+  /**
    * Delete; an application that is already gone is success. With `expectedSecret`, only while that secret still
    * authenticates the application: the caller proves it still owns what it deletes.
    */

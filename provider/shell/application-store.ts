@@ -14,7 +14,7 @@ import { Transport } from "./transport";
 
 const SCRIPT = "oauth_application.py";
 
-type Operation = "create" | "get" | "find_by_name" | "update" | "rotate" | "delete";
+type Operation = "create" | "get" | "find_by_name" | "update" | "rotate" | "delete" | "check_secret";
 
 /** An ApplicationStore over a transport. Commands are abandoned after `timeoutMs`. */
 export function createDjangoApplicationStore(transport: Transport, timeoutMs: number): ApplicationStore {
@@ -59,6 +59,16 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
     async rotateSecret(clientId) {
       const result = await run("rotate", { client_id: clientId }, false);
       return requireSecret(result, "rotate", transport);
+    },
+
+    // The script compares the secret with the stored one (plain, as the guide stores it, or hashed).
+    async secretRefusal(clientId, clientSecret) {
+      const result = (await run("check_secret", { client_id: clientId, client_secret: clientSecret }, true)) as {
+        application?: unknown;
+        secret_matches?: unknown;
+      };
+      if (result.secret_matches === true) return undefined;
+      return result.application ? "its client secret is no longer the one recorded" : "the application is gone";
     },
 
     // With an expected secret, the script deletes only while the application still has it (the same command).

@@ -5,12 +5,13 @@
 # this file's text: user values are data here, not code. Secrets are generated here (secrets.token_urlsafe(32), as
 # Alation's guide does) and leave only on stdout, in the result line.
 #
-# Request: {"op": "create" | "get" | "find_by_name" | "update" | "rotate" | "delete",
-#           "client_id": str (get, update, rotate, delete), "name": str (find_by_name),
+# Request: {"op": "create" | "get" | "find_by_name" | "update" | "rotate" | "delete" | "check_secret",
+#           "client_id": str (get, update, rotate, delete, check_secret), "name": str (find_by_name),
 #           "fields": {model field: value} (create, update),
-#           "client_secret": str (delete, optional: delete only an application that still has this secret)}
+#           "client_secret": str (delete, optional: delete only an application that still has this secret;
+#                            check_secret: the secret to compare)}
 # Result:  {"ok": true, "application": {...} | null, "client_secret": str (create, rotate), "deleted": bool (delete),
-#           "kept": str (delete: why an application was left in place)}
+#           "kept": str (delete: why an application was left in place), "secret_matches": bool (check_secret)}
 #          {"ok": false, "error": "not_found" | "conflict" | "invalid_request" | "exception", "message": str}
 #
 # Kept to Python 3.6 and the standard library. Django's shell runs this text with exec(), so everything is reached
@@ -187,6 +188,12 @@ def delete(model, request, _generated):
     return {"ok": True, "deleted": True}
 
 
+def check_secret(model, request, _generated):
+    app = find(model, required_text(request, "client_id"))
+    matches = app is not None and has_secret(app, required_text(request, "client_secret"))
+    return {"ok": True, "application": describe(app) if app is not None else None, "secret_matches": matches}
+
+
 OPERATIONS = {
     "create": create,
     "get": get,
@@ -194,6 +201,7 @@ OPERATIONS = {
     "update": update,
     "rotate": rotate,
     "delete": delete,
+    "check_secret": check_secret,
 }
 
 
