@@ -7,6 +7,7 @@ import type {
   ApplicationRecord,
   ApplicationStore,
   DeleteOutcome,
+  SecretCheck,
 } from "../domain/application-store";
 import { AdminCalls } from "./admin-calls";
 import {
@@ -154,8 +155,9 @@ export class AlationClient implements ApplicationStore {
 
   async delete(clientId: string, options: { expectedSecret?: string } = {}): Promise<DeleteOutcome> {
     if (options.expectedSecret !== undefined) {
-      const refused = await this.secretRefusal(clientId, options.expectedSecret);
-      if (refused) {
+      const check = await this.checkSecret(clientId, options.expectedSecret);
+      if (check.status !== "works") {
+        const refused = check.reason;
         const lookup = await this.get(clientId);
         if (lookup.status === "gone") return { status: "gone" };
         const inactive = lookup.status === "found" && lookup.application.isActive === false;
@@ -170,14 +172,14 @@ export class AlationClient implements ApplicationStore {
   }
 
   /**
-   * Why `clientSecret` does not prove to be the client's secret, or undefined when it does. Sends a made-up
+   * Whether `clientSecret` proves to be the client's secret. Sends a made-up
    * authorization code with the client's credentials in the body (as Claude does): a token endpoint authenticates
    * the client before it looks at the code (RFC 6749 section 5.2; oauthlib and the emulator do so), so
    * `invalid_grant` (or `unauthorized_client`) means the secret works and `invalid_client` that it does not. Any
-   * other answer proves nothing, which counts as a refusal: better an application left in place than one lost.
-   * Changes nothing in the tenant; a tenant in trouble (5xx, 429, no answer) fails the delete, to be run again.
+   * other answer proves nothing (a delete counts that as a refusal: better an application left in place than one
+   * lost). Changes nothing in the tenant; a tenant in trouble (5xx, 429, no answer) fails the call, to be run again.
    */
-  async secretRefusal(clientId: string, clientSecret: string): Promise<string | undefined> {
+  async checkSecret(clientId: string, clientSecret: string): Promise<SecretCheck> {
     const secrets = [...this.auth.secrets(), clientSecret];
     const made = () => randomBytes(32).toString("base64url");
     const answer = await send(this.target, {
@@ -194,15 +196,18 @@ export class AlationClient implements ApplicationStore {
       secrets,
     });
     const error = (answer.json as { error?: unknown } | undefined)?.error;
-    if (error === "invalid_grant" || error === "unauthorized_client") return undefined;
+    if (error === "invalid_grant" || error === "unauthorized_client") return { status: "works" };
     if (error === "invalid_client" || (answer.status === 401 && typeof error !== "string")) {
-      return `the token endpoint refuses it: ${typeof error === "string" ? error : "HTTP 401"}`;
+      return {
+        status: "refused",
+        reason: `the token endpoint refuses it: ${typeof error === "string" ? error : "HTTP 401"}`,
+      };
     }
     if (answer.status === 429 || answer.status >= 500) {
       throw answerError({ origin: this.origin, call: `POST ${TOKEN_PATH}`, secrets }, answer);
     }
     const said = typeof error === "string" ? ` ${error}` : "";
-    return `the token endpoint's answer proves nothing: HTTP ${answer.status}${said}`;
+    return { status: "unproven", reason: `the token endpoint's answer proves nothing: HTTP ${answer.status}${said}` };
   }
 
   /** Every client of the tenant, following pages; `unsupported` where the tenant does not serve the list. */

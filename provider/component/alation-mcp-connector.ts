@@ -15,10 +15,9 @@ export interface AlationMcpConnectorArgs extends ConnectorArgs {
    */
   client: McpClientInput;
   /**
-   * Name of the OAuth application in Alation, unique per tenant. Default: `alation-ai-hosted-mcp-server` for
-   * `claude` (the connector guide's), else `alation-ai-hosted-mcp-server-<preset>` (`-custom` for explicit redirect
-   * URIs), so that one tenant can have a connector of each client. Two connectors of the same client on one tenant
-   * need names of their own.
+   * Name of the OAuth application in Alation. Default: `alation-ai-hosted-mcp-server` for `claude` (the connector
+   * guide's), else `alation-ai-hosted-mcp-server-<preset>` (`-custom` for explicit redirect URIs), followed by a
+   * suffix made from the stack and the resource (see ConnectorArgs.applicationName).
    */
   applicationName?: pulumi.Input<string>;
 }

@@ -6,9 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlag } from "../resources/feature-flag";
 import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
-import { DEFAULT_CALLBACK_PORT, JWT_FEATURE_FLAG, loopbackRedirectUri } from "../domain/claude-connector";
+import { JWT_FEATURE_FLAG } from "../domain/claude-connector";
 import { requireOptionalPeer } from "../peers/optional";
-import { mcpServerUrlOf, tenantOriginOf } from "./tenant-origin";
+import { judgeConnectorOptions } from "./connector-options";
+import { mcpServerIdProblem, mcpServerUrlOf, tenantOriginOf } from "./tenant-origin";
 
 /** The application name the connector guide uses. */
 export const DEFAULT_APPLICATION_NAME = "alation-ai-hosted-mcp-server";
@@ -44,7 +45,12 @@ export interface ConnectorArgs {
   tenantUrl?: pulumi.Input<string>;
   /** Connector Name in Claude's form (and the name other clients show). Default "Alation". */
   connectorName?: pulumi.Input<string>;
-  /** Name of the OAuth application in Alation (unique per tenant). */
+  /**
+   * Name of the OAuth application in Alation. Default: `alation-ai-hosted-mcp-server-<suffix>`, the suffix made from
+   * the stack and the resource, so that no application made by hand or by another stack is ever taken for this
+   * one. A name given here that meets an application this stack did not make fails, naming `adoptClientId`.
+   * A stack keeps the name it recorded first (stacks made before the suffix keep `alation-ai-hosted-mcp-server`).
+   */
   applicationName?: pulumi.Input<string>;
   /**
    * Set the tenant flag `alation.feature_flags.enable_jwt_in_v1_oauth_stack` to True through the shell, as step 1
@@ -91,7 +97,7 @@ export interface ConnectorKind {
   type: string;
   /** The class's name, which starts its messages. */
   className: string;
-  /** The application's name when `applicationName` is not given. */
+  /** The start of the application's default name (its suffix is the stack's and the resource's). */
   applicationName: string;
   /** The client's redirect URIs (the application's before the extras and the verifier's), from the tenant. */
   callbacks(
@@ -125,16 +131,20 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
     args: ConnectorArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
-    super(kind.type, name, {}, opts);
     const label = `${kind.className} ${name}`;
+    // Before anything is registered, the component included: a bad option leaves nothing half made.
+    const verifierRedirectUris = judgeConnectorOptions(label, args);
     const manageFlag = args.manageJwtFeatureFlag ?? args.shell !== undefined;
-    if (manageFlag && args.shell === undefined) {
-      throw new Error(`${label}: manageJwtFeatureFlag needs shell (the flag has no REST API)`);
-    }
+    super(kind.type, name, {}, opts);
     // Before any child is registered: a missing optional package fails the program with nothing half made.
     const kubernetes = args.kubernetesSecret ? requireKubernetesSdk(label) : undefined;
     this.tenantOrigin = tenantOriginOf(this, label, args);
-    const verifierRedirectUris = verifierRedirectUrisOf(label, args.verifierLogin);
+    // An id known only later is judged before the application, which waits on it, is registered.
+    const mcpServerId = pulumi.output(args.mcpServerId).apply((serverId) => {
+      const problem = serverId === undefined ? undefined : mcpServerIdProblem(serverId);
+      if (problem) throw new pulumi.ResourceError(`${label}: ${problem}`, this, true);
+      return serverId;
+    });
 
     this.featureFlag = manageFlag
       ? new FeatureFlag(
@@ -144,7 +154,7 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
         )
       : undefined;
     const redirectUris = pulumi
-      .all([kind.callbacks(this, this.tenantOrigin), args.extraRedirectUris ?? []])
+      .all([kind.callbacks(this, this.tenantOrigin), args.extraRedirectUris ?? [], mcpServerId])
       .apply(([base, extra]) => [...new Set([...base, ...extra, ...verifierRedirectUris])]);
     this.application = new OAuthApplication(
       `${name}-application`,
@@ -152,7 +162,8 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
         // REST when a connection is given; else the shell when given; else REST configured by stack config/env.
         connection: args.connection,
         shell: args.connection === undefined ? args.shell : undefined,
-        name: args.applicationName ?? kind.applicationName,
+        name: args.applicationName,
+        namePrefix: kind.applicationName,
         redirectUris,
         accessTokenExpiry: args.accessTokenExpiry,
         refreshTokenExpiry: args.refreshTokenExpiry,
@@ -166,9 +177,9 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
     // Without a valid origin the application's check has failed, naming connection.baseUrl: then this output waits
     // on the application, which never comes, instead of failing a second time with the same cause.
     this.remoteMcpServerUrl = pulumi
-      .all([this.tenantOrigin, args.mcpServerId])
+      .all([this.tenantOrigin, mcpServerId])
       .apply(([origin, serverId]) =>
-        origin ? pulumi.output(mcpServerUrlOf(label, origin, serverId)) : this.application.clientId.apply(() => ""),
+        origin ? pulumi.output(mcpServerUrlOf(origin, serverId)) : this.application.clientId.apply(() => ""),
       );
     this.clientId = this.application.clientId;
     // Mocks (and some engines' component paths) do not apply additionalSecretOutputs: wrap explicitly.
@@ -211,14 +222,4 @@ type KubernetesSdk = typeof import("@pulumi/kubernetes");
 /** @pulumi/kubernetes, an optional peer dependency: loaded only when a Kubernetes Secret is asked for. */
 function requireKubernetesSdk(label: string): KubernetesSdk {
   return requireOptionalPeer<KubernetesSdk>("@pulumi/kubernetes", `${label}: kubernetesSecret`);
-}
-
-/** The verifier's loopback redirect URI, when verifierLogin asks for it. */
-function verifierRedirectUrisOf(label: string, login: ConnectorArgs["verifierLogin"]): string[] {
-  const callbackPort = login === true ? DEFAULT_CALLBACK_PORT : login ? login.callbackPort : undefined;
-  if (callbackPort === undefined) return [];
-  if (!(Number.isInteger(callbackPort) && callbackPort >= 1 && callbackPort <= 65535)) {
-    throw new Error(`${label}: verifierLogin.callbackPort must be a whole number from 1 to 65535`);
-  }
-  return [loopbackRedirectUri(callbackPort)];
 }

@@ -67,15 +67,17 @@ export function tenantOriginOf(
   });
 }
 
-/** The MCP URL a client is given: the hosted server's, or a custom server's; always with its trailing slash. */
-export function mcpServerUrlOf(label: string, origin: string, serverId: string | undefined): string {
-  if (serverId === undefined) return `${origin}/ai/mcp/`;
+/** Why a custom MCP server's id cannot be used, naming mcpServerId; undefined when it can. */
+export function mcpServerIdProblem(serverId: string): string | undefined {
   // One path segment of URL-safe characters: anything else would name another path or need escaping in a client.
-  if (!/^[A-Za-z0-9._~-]+$/.test(serverId) || serverId === "." || serverId === "..") {
-    throw new Error(
-      `${label}: mcpServerId must be one path segment of letters, digits, ".", "_", "~" or "-" ` +
-        `(the <server-id> of https://TENANT/ai/mcp/<server-id>/), got ${JSON.stringify(serverId)}`,
-    );
-  }
-  return `${origin}/ai/mcp/${serverId}/`;
+  if (/^[A-Za-z0-9._~-]+$/.test(serverId) && serverId !== "." && serverId !== "..") return undefined;
+  return (
+    'mcpServerId must be one path segment of letters, digits, ".", "_", "~" or "-" ' +
+    `(the <server-id> of https://TENANT/ai/mcp/<server-id>/), got ${JSON.stringify(serverId)}`
+  );
+}
+
+/** The MCP URL a client is given: the hosted server's, or a custom server's; always with its trailing slash. */
+export function mcpServerUrlOf(origin: string, serverId: string | undefined): string {
+  return serverId === undefined ? `${origin}/ai/mcp/` : `${origin}/ai/mcp/${serverId}/`;
 }

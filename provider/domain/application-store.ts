@@ -56,6 +56,10 @@ export type ApplicationLookup =
  */
 export type DeleteOutcome = { status: "deleted" } | { status: "gone" } | { status: "kept"; reason: string };
 
+/** What a secret check found: `unproven` when the tenant's answer tells neither way. */
+export type SecretCheck =
+  { status: "works" } | { status: "refused"; reason: string } | { status: "unproven"; reason: string };
+
 /** One tenant's OAuth applications, reached one way or another. Every failure is a StoreError (below). */
 export interface ApplicationStore {
   /** Fields this path really sets on create and update; the others are reported as not enforced. */
@@ -70,10 +74,10 @@ export interface ApplicationStore {
   /** Issue a new secret; the old one stops working at once. */
   rotateSecret(clientId: string): Promise<string>;
   /**
-   * Why `clientSecret` does not authenticate application `clientId` (rotated in Alation, or by whoever took it over),
-   * or undefined while it does. Changes nothing in the tenant.
+   * Whether `clientSecret` still authenticates application `clientId` (it fails once rotated, in Alation or by
+   * whoever took the application over). Changes nothing in the tenant.
    */
-  secretRefusal(clientId: string, clientSecret: string): Promise<string | undefined>;
+  checkSecret(clientId: string, clientSecret: string): Promise<SecretCheck>;
   /**
    * Delete; an application that is already gone is success. With `expectedSecret`, only while that secret still
    * authenticates the application: the caller proves it still owns what it deletes.

@@ -6,6 +6,26 @@ import { dynamicProviderStub } from "./provider-stub";
 import { dynamicResourceOptions } from "./resource-options";
 import { withSecretFields } from "./secret-inputs";
 import { CONNECTION_CREDENTIAL_FIELDS, SHELL_CREDENTIAL_FIELDS } from "../domain/credential-fields";
+import { autoNameOf, type AutoNameSeed } from "../domain/application-names";
+
+/** The stack's organization; none where the engine names none (mocks without one throw). */
+function organizationOrNone(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "";
+  }
+}
+
+/** Where a resource lives, for its default name. */
+function autoNameSeed(resource: string): AutoNameSeed {
+  return {
+    organization: organizationOrNone(),
+    project: pulumi.getProject(),
+    stack: pulumi.getStack(),
+    resource,
+  };
+}
 
 /**
  * How to reach a tenant's REST admin API (as a Server Admin). The OAuth client admin API exists only on cloud-native
@@ -52,8 +72,14 @@ export interface OAuthApplicationArgs {
    * there, including the ones REST cannot set.
    */
   shell?: AlationShell;
-  /** The application's name, unique in the tenant. Default: the resource name. */
+  /**
+   * The application's name. Default: `namePrefix` with a suffix made from the stack and the resource
+   * (`<namePrefix>-1a2b3c4d`), which no person and no other stack holds. A name given here that meets an existing
+   * application this stack did not make fails, naming `adoptClientId`; a name once recorded is kept.
+   */
   name?: pulumi.Input<string>;
+  /** The start of the default name. Default: the resource name. */
+  namePrefix?: string;
   /** `confidential` (default) or `public` (public clients must require PKCE). */
   clientType?: pulumi.Input<"confidential" | "public">;
   /**
@@ -120,7 +146,8 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
     const props = {
       connection: withSecretFields(args.connection, CONNECTION_CREDENTIAL_FIELDS),
       shell: withSecretFields(args.shell, SHELL_CREDENTIAL_FIELDS),
-      name: args.name ?? name,
+      name: args.name,
+      autoName: args.name === undefined ? autoNameOf(args.namePrefix ?? name, autoNameSeed(name)) : undefined,
       clientType: args.clientType,
       redirectUris: args.redirectUris,
       accessTokenExpiry: args.accessTokenExpiry,
@@ -141,6 +168,8 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
       opts,
       ["clientSecret", "connection", "shell"],
       'To manage an existing application, set adoptClientId: "<its client id>" instead (its secret is then rotated).',
+      // Its diff asks for delete-before-replace only where old and new cannot both exist (one name, one tenant).
+      { deleteBeforeReplace: false },
     );
     const resumeStackTraces = pauseStackTraces();
     try {

@@ -4,9 +4,10 @@ import type * as pulumi from "@pulumi/pulumi";
 /**
  * `opts` with what every resource of this package needs:
  * - `additionalSecretOutputs`: the outputs that hold secrets, besides the user's;
- * - `deleteBeforeReplace` true unless the user says otherwise: a replacement (`pulumi up --replace`, or a change
- *   that replaces) deletes the old object before it creates the new one. Names are unique in a tenant, and a
- *   FeatureFlag created first would find its own value and take it for the value to put back;
+ * - `deleteBeforeReplace` true (a FeatureFlag's default) unless the user says otherwise: a replacement (`pulumi up
+ *   --replace`, or a change that replaces) deletes the old object before it creates the new one: a FeatureFlag
+ *   created first would find its own value and take it for the value to put back. An OAuthApplication leaves it to
+ *   its diff;
  * - no `import`: the engine gives a dynamic resource's read no `__provider` (pulumi/pulumi issues 3550 and 16175),
  *   so an import can only fail later, in the engine's read, with a message that says nothing of this. `instead`
  *   says what to do.
@@ -16,6 +17,7 @@ export function dynamicResourceOptions(
   opts: pulumi.CustomResourceOptions | undefined,
   secretOutputs: string[],
   instead: string,
+  defaults: { deleteBeforeReplace: boolean } = { deleteBeforeReplace: true },
 ): pulumi.CustomResourceOptions {
   if (opts?.import !== undefined) {
     throw new Error(
@@ -24,7 +26,7 @@ export function dynamicResourceOptions(
     );
   }
   return {
-    deleteBeforeReplace: true,
+    ...(defaults.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
     ...opts,
     additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])],
   };

@@ -8,8 +8,8 @@ import {
   type ApplicationRecord,
   type ApplicationStore,
 } from "../domain/application-store";
+import { isOwnName } from "../domain/application-names";
 import type { OAuthApplicationInputs } from "../schema/oauth-application";
-import { differingSettings } from "./application-fields";
 import { outputsOf } from "./application-outputs";
 import { describeTarget, type ApplicationTarget } from "./application-target";
 import { messageOf, ResourceInitError } from "./errors";
@@ -24,17 +24,17 @@ export interface Obtained {
 }
 
 /**
- * Creates the application, converging when an attempt's outcome is unknown. Names are unique in a tenant, so the
- * name tells what happened:
- * - a create whose answer was lost (dropped connection, timeout, 5xx) is followed by a lookup of its name: free, the
- *   create is tried again (CREATE_ATTEMPTS in all); taken, see below;
- * - a create refused because the name is taken is looked up too: that is what a rerun meets when an earlier run
- *   created the application but was killed (or lost the answer) before the engine recorded it.
- * An application found by name whose settings equal this resource's (every field this path enforces) is what such a
- * lost create leaves: it is adopted, its secret rotated (its first secret was never seen), and a warning line says
- * so. One whose settings differ was made by someone else and is left alone: the error names the `adoptClientId` step
- * and its client id. Where names cannot be looked up (a tenant without GET on OAuth clients), the error says how to
- * check in Alation and adopt by hand.
+ * Creates the application, never taking over one this resource cannot show it made. The name is looked up first (a
+ * tenant may let two applications share a name, ../shared/alation-api.md section 2, and would then take a second
+ * one), then the create is sent; a create refused because the name is taken, or whose answer was lost (dropped
+ * connection, timeout, 5xx), is followed by another lookup. An application found under the name is this resource's
+ * only on evidence:
+ * - the name is the resource's own default name (application-names.ts): what a run killed between the tenant's
+ *   create and the engine's record leaves; or
+ * - the name was free just before this run's create, whose answer was lost: the create made it.
+ * Such an application is taken over (its secret rotated: its first one was never seen), with a warning line. Any
+ * other is left alone: the error names the `adoptClientId` step and its client id. A create whose answer was lost
+ * and whose name is still free is tried again (CREATE_ATTEMPTS in all).
  */
 export async function createRecovering(
   store: ApplicationStore,
@@ -42,6 +42,12 @@ export async function createRecovering(
   target: ApplicationTarget,
   inputs: OAuthApplicationInputs,
 ): Promise<Obtained> {
+  const ownName = isOwnName({ name: fields.name, autoName: inputs.autoName });
+  const before = await lookUpName(store, fields.name);
+  if (before.status === "found") {
+    if (ownName) return takeOver(store, before.application.clientId, fields, target, inputs);
+    throw notThisResourcesError(fields, target, before.application.clientId, "exists");
+  }
   for (let attempt = 1; ; attempt++) {
     let failure: unknown;
     try {
@@ -55,21 +61,53 @@ export async function createRecovering(
     if (!nameTaken && !(isStoreError(failure) && failure.outcomeUnknown)) throw failure;
     const lookup = await lookUpName(store, fields.name);
     if (lookup.status === "gone" && !nameTaken && attempt < CREATE_ATTEMPTS) continue;
-    const differing =
-      lookup.status === "found" ? differingSettings(lookup.application, fields, store.enforcedFields) : [];
-    if (lookup.status === "found" && differing.length === 0) {
-      const clientId = lookup.application.clientId;
-      console.warn(
-        `alation:OAuthApplication "${fields.name}": an application of this name already exists at ` +
-          `${describeTarget(target)} ` +
-          `(client id ${clientId}) with exactly this resource's settings: what a create leaves whose answer was lost ` +
-          "(a dropped connection or an interrupted run). This resource now manages it; its secret was rotated, so a " +
-          "secret issued to it before no longer works.",
-      );
-      return adopt(store, clientId, fields, target, inputs);
+    if (lookup.status === "found") {
+      const madeByThisCreate = !nameTaken && before.status === "gone";
+      if (ownName || madeByThisCreate) return takeOver(store, lookup.application.clientId, fields, target, inputs);
+      throw notThisResourcesError(fields, target, lookup.application.clientId, nameTaken ? "exists" : "appeared");
     }
-    throw unresolvedCreateError(fields, target, { failure, nameTaken, lookup, differing });
+    throw unresolvedCreateError(fields, target, { failure, nameTaken, lookup });
   }
+}
+
+/** Takes over an application found under this resource's own name, or made by this run's create: with a warning. */
+function takeOver(
+  store: ApplicationStore,
+  clientId: string,
+  fields: ApplicationFields,
+  target: ApplicationTarget,
+  inputs: OAuthApplicationInputs,
+): Promise<Obtained> {
+  console.warn(
+    `alation:OAuthApplication "${fields.name}": found its own application at ${describeTarget(target)} ` +
+      `(client id ${clientId}), made by an earlier create whose answer never reached Pulumi (a dropped connection ` +
+      "or an interrupted run). This resource now manages it; its secret was rotated.",
+  );
+  return adopt(store, clientId, fields, target, inputs);
+}
+
+/** Where a Server Admin finds an application's client id (../shared/alation-api.md section 1). */
+export const CLIENT_ID_LOCATION = "Admin Settings > User Management > OAuth Client Applications";
+
+/** The error for an application found under the name that this resource cannot show it made. */
+function notThisResourcesError(
+  fields: ApplicationFields,
+  target: ApplicationTarget,
+  clientId: string,
+  how: "exists" | "appeared",
+): Error {
+  const found =
+    how === "exists"
+      ? `An OAuth application named "${fields.name}" already exists at ${describeTarget(target)} (client id ${clientId})`
+      : `The answer to create the OAuth application "${fields.name}" at ${describeTarget(target)} was lost, and an ` +
+        `application of this name now exists (client id ${clientId}), which may be another's`;
+  return new Error(
+    `${found}. Nothing shows that this stack made it (names are not reserved: people make applications by hand ` +
+      "with the connector guide's name), so it was left alone. To manage it with this resource, set adoptClientId: " +
+      `"${clientId}" and run pulumi up again (its secret is rotated: whatever uses it must be given the new one); ` +
+      `client ids are listed in Alation under ${CLIENT_ID_LOCATION}. To make an application of this stack's own, ` +
+      "leave the name out (the default name is unique to the stack and resource) or choose another.",
+  );
 }
 
 /** Takes over an existing application: a new secret first (we never learn the old one), then the inputs' fields. */
@@ -109,7 +147,7 @@ async function lookUpName(store: ApplicationStore, name: string): Promise<NameLo
 function unresolvedCreateError(
   fields: ApplicationFields,
   target: ApplicationTarget,
-  outcome: { failure: unknown; nameTaken: boolean; lookup: NameLookup; differing: Array<keyof ApplicationFields> },
+  outcome: { failure: unknown; nameTaken: boolean; lookup: Exclude<NameLookup, { status: "found" }> },
 ): Error {
   const { failure, nameTaken, lookup } = outcome;
   const name = `"${fields.name}"`;
@@ -121,12 +159,6 @@ function unresolvedCreateError(
     `set adoptClientId: "${clientId}" on this resource and run pulumi up again (its secret will be rotated and its ` +
     "settings set to this resource's)";
   switch (lookup.status) {
-    case "found":
-      return new Error(
-        `${what}. The application of this name (client id ${lookup.application.clientId}) has other settings than ` +
-          `this resource (${outcome.differing.join(", ")}), so it was not made by it and was left alone. To manage ` +
-          `it with this resource, ${adoptStep(lookup.application.clientId)}; or choose another name.`,
-      );
     case "gone":
       return new Error(
         nameTaken
@@ -137,14 +169,15 @@ function unresolvedCreateError(
       );
     case "failed":
       return new Error(
-        `${what}. Looking the name up failed too (${lookup.reason}). Run pulumi up again: it finds an application ` +
-          `this resource created by its name and settings. Or, if one named ${name} exists in Alation, ` +
-          `${adoptStep("<its client id>")}.`,
+        `${what}. Looking the name up failed too (${lookup.reason}). Run pulumi up again: an application made under ` +
+          `this resource's default name is found and taken over. Or, if one named ${name} exists in Alation ` +
+          `(${CLIENT_ID_LOCATION}) and is this resource's, ${adoptStep("<its client id>")}.`,
       );
     case "unsupported":
       return new Error(
         `${what}: ${nameTaken ? "it" : "it may have been created, and it"} cannot be looked up by name here ` +
-          `(${lookup.reason}). In Alation, look for an OAuth client named ${name}: if it exists, ` +
+          `(${lookup.reason}). In Alation (${CLIENT_ID_LOCATION}), look for an OAuth client named ${name}: if it ` +
+          "exists and is this resource's, " +
           `${adoptStep("<its client id>")}; if it does not, just run pulumi up again.`,
       );
   }

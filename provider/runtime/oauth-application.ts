@@ -28,8 +28,19 @@ function parseInputs(raw: Props): OAuthApplicationInputs {
   return parseOrThrow(oauthApplicationSchema, raw, "alation:OAuthApplication inputs");
 }
 
-async function check(_olds: Props, news: Props) {
-  return checkWithSchema(oauthApplicationSchema, oauthApplicationShape, news);
+async function check(olds: Props, news: Props) {
+  return checkWithSchema(oauthApplicationSchema, oauthApplicationShape, withName(olds, news));
+}
+
+/**
+ * The name of a resource given none: the name it recorded, else its default name. Kept once recorded, so that a
+ * stack made before default names carried a suffix keeps its application's name (an upgrade changes nothing), and
+ * a stack renamed in Pulumi does not rename its applications.
+ */
+function withName(olds: Props, news: Props): Props {
+  if (news.name !== undefined || news.autoName === undefined) return news;
+  const recorded = typeof olds.name === "string" && !isUnknown(olds.name) ? olds.name : undefined;
+  return { ...news, name: recorded ?? news.autoName };
 }
 
 async function diff(_id: string, olds: Props, news: Props) {
@@ -37,24 +48,26 @@ async function diff(_id: string, olds: Props, news: Props) {
   claimApplication(olds.clientId, olds.clientSecret);
   const changed: string[] = changedFields(olds, news);
   if (olds.secretVersion !== news.secretVersion) changed.push("secretVersion");
+  // A refresh that found the recorded secret refused records none: the next update issues a new one.
+  if (olds.clientSecret === "") changed.push("clientSecret");
   const replaces: string[] = [];
   if (olds.adoptClientId !== news.adoptClientId) replaces.push("adoptClientId");
   const oldPath = olds.shell !== undefined ? "shell" : "connection";
   const newPath =
     news.shell !== undefined && !isUnknown(news.shell) ? "shell" : isUnknown(news.shell) ? "unknown" : "connection";
-  if (oldPath !== newPath) replaces.push(newPath === "shell" ? "shell" : "connection");
-  else if (
+  const tenantMoved =
     oldPath === "connection" &&
-    tenantChanged(olds.connection as ConnectionSettings | undefined, news.connection as Props | undefined)
-  ) {
-    replaces.push("connection");
-  }
-  // Names are unique in a tenant: the new application can only be created once the old one is gone.
+    newPath === "connection" &&
+    tenantChanged(olds.connection as ConnectionSettings | undefined, news.connection as Props | undefined);
+  if (oldPath !== newPath) replaces.push(newPath === "shell" ? "shell" : "connection");
+  else if (tenantMoved) replaces.push("connection");
+  // Create before delete wherever the old and the new application can both exist: on another tenant, or under
+  // another name. Where a tenant keeps names unique, the same name on the same tenant must be freed first.
   const sameName = isUnknown(news.name) || news.name === olds.name;
   return {
     changes: changed.length > 0 || replaces.length > 0,
     replaces,
-    deleteBeforeReplace: replaces.length > 0 && sameName,
+    deleteBeforeReplace: replaces.length > 0 && sameName && !tenantMoved,
   };
 }
 
@@ -75,11 +88,35 @@ async function create(raw: Props) {
   return { id: application.clientId, outs };
 }
 
+/**
+ * Reads the application as the tenant has it, and finds out whether the recorded secret still works (the same one
+ * token-endpoint request that delete proves ownership with): a secret rotated in Alation, or by whoever took the
+ * application over, is recorded as none, with a warning, so that refresh shows the drift and the next update issues
+ * a new secret. A connector that cannot work is never reported unchanged.
+ */
 async function read(id: string, props: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
   const state = props as unknown as OAuthApplicationOutputs;
-  const { result: lookup, target } = await withStateTarget(state, (store) => store.get(id));
-  const recorded = { ...props, ...targetFields(target) };
+  const { result, target } = await withStateTarget(state, async (store) => {
+    const lookup = await store.get(id);
+    const { expectedSecret } = ownershipProof(state);
+    const secret =
+      lookup.status !== "gone" && expectedSecret !== undefined
+        ? await store.checkSecret(id, expectedSecret)
+        : undefined;
+    return { lookup, secret };
+  });
+  const { lookup, secret } = result;
   if (lookup.status === "gone") return { id: "", props: {} };
+  const recorded = { ...props, ...targetFields(target) };
+  if (secret?.status === "refused") {
+    console.warn(
+      `alation:OAuthApplication "${state.name ?? id}": the client secret recorded for application ${id} at ` +
+        `${describeTarget(target)} no longer works (${secret.reason}): it was rotated in Alation, or by another ` +
+        "stack. The next pulumi up issues a new one; then give it to the MCP client (in Claude, remove the connector " +
+        "and add it again).",
+    );
+    recorded.clientSecret = "";
+  }
   if (lookup.status === "unsupported") {
     warnOnce(
       `read:${describeTarget(target)}`,

@@ -60,6 +60,8 @@ export const oauthApplicationShape = {
   isActive: flag("isActive", true),
   internalApplication: flag("internalApplication", false),
   secretVersion: z.string({ error: "secretVersion must be a string" }).optional(),
+  // The resource's default name (a suffix of its stack's and its own): set by the program when no name is given.
+  autoName: z.string({ error: "autoName must be a string" }).optional(),
   adoptClientId: z
     .string({ error: "adoptClientId must be a string (a client id)" })
     .min(1, { error: "adoptClientId must not be empty" })

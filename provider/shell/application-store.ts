@@ -62,13 +62,14 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
     },
 
     // The script compares the secret with the stored one (plain, as the guide stores it, or hashed).
-    async secretRefusal(clientId, clientSecret) {
+    async checkSecret(clientId, clientSecret) {
       const result = (await run("check_secret", { client_id: clientId, client_secret: clientSecret }, true)) as {
         application?: unknown;
         secret_matches?: unknown;
       };
-      if (result.secret_matches === true) return undefined;
-      return result.application ? "its client secret is no longer the one recorded" : "the application is gone";
+      if (result.secret_matches === true) return { status: "works" };
+      const reason = result.application ? "its client secret is no longer the one recorded" : "the application is gone";
+      return { status: "refused", reason };
     },
 
     // With an expected secret, the script deletes only while the application still has it (the same command).

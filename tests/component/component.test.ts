@@ -68,8 +68,8 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
     assert.equal(clientId.secret, false);
     assert.equal(mcpUrl.value, `${tenant.url}/ai/mcp/`);
     assert.equal(name.value, "Alation");
-    // The guide's defaults.
-    assert.equal(client.name, DEFAULT_APPLICATION_NAME);
+    // The guide's defaults; the name with a suffix of the stack's and the resource's, which no person holds.
+    assert.match(client.name, new RegExp(`^${DEFAULT_APPLICATION_NAME}-[0-9a-f]{8}$`));
     assert.equal(client.client_type, "confidential");
     assert.deepEqual(client.redirect_uris, [
       `${tenant.url}/oauth/callback`,
@@ -198,15 +198,42 @@ describe("AlationClaudeConnector (mocks + real providers + emulator)", function 
         2,
       ),
     );
-    const bad = new AlationClaudeConnector("bad-mcp-id", {
+    // Known now: refused before anything is registered. Known later: before the application is.
+    const before = mocks.registered.length;
+    assert.throws(
+      () =>
+        new AlationClaudeConnector("bad-mcp-id", { connection: { baseUrl: tenant.url }, mcpServerId: "../../admin" }),
+      (error: Error) =>
+        error instanceof pulumi.RunError && /bad-mcp-id: mcpServerId must be one path/.test(error.message),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(mocks.registered.length, before, "nothing registered");
+    const later = new AlationClaudeConnector("later-mcp-id", {
       connection: { baseUrl: tenant.url },
-      applicationName: "claude-bad-id",
-      mcpServerId: "a/b",
+      mcpServerId: pulumi.output("a/b"),
     });
-    await assert.rejects(settle(bad.remoteMcpServerUrl), /mcpServerId must be one path segment/);
+    await assert.rejects(settle(later.remoteMcpServerUrl), /later-mcp-id: mcpServerId must be one path segment/);
+    assert.ok(!mocks.registered.some((r) => r.name === "later-mcp-id-application"), "no application registered");
   });
 
-  it("refuses a flag without a shell, and a verifier callback port out of range", function () {
+  it("refuses a flag without a shell, a verifier callback port out of range, bad expiries: all at once", function () {
+    assert.throws(
+      () =>
+        new AlationClaudeConnector("bad-many", {
+          connection: { baseUrl: tenant.url },
+          applicationName: " ",
+          accessTokenExpiry: 60,
+          extraRedirectUris: ["http://evil.example/cb"],
+          manageJwtFeatureFlag: true,
+        }),
+      (error: Error) => {
+        assert.ok(error instanceof pulumi.RunError, "printed without a stack trace");
+        for (const field of ["applicationName", "accessTokenExpiry", "extraRedirectUris[0]", "manageJwtFeatureFlag"]) {
+          assert.ok(error.message.includes(field), `${field} named: ${error.message}`);
+        }
+        return true;
+      },
+    );
     assert.throws(
       () => new AlationClaudeConnector("bad-flag", { connection: { baseUrl: tenant.url }, manageJwtFeatureFlag: true }),
       /manageJwtFeatureFlag needs shell/,

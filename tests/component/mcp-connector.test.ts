@@ -188,7 +188,8 @@ describe("AlationMcpConnector (mocks + real providers + emulator)", function () 
       const client = (await clientsOf(tenant)).find((candidate) => candidate.client_id === clientId.value);
       assert.ok(client, "the tenant has the client the outputs name");
       const suffix = c.key === "claude" ? "" : `-${c.key}`;
-      assert.equal(client.name, `${DEFAULT_APPLICATION_NAME}${suffix}`, "one application per client, by name");
+      const named = new RegExp(`^${DEFAULT_APPLICATION_NAME}${suffix}-[0-9a-f]{8}$`);
+      assert.match(String(client.name), named, "one application per client, by name");
       assert.deepEqual(client.redirect_uris, c.callbacks(tenant.url));
       assert.equal(clientSecret.value, client.client_secret);
       assert.equal(clientSecret.secret, true);

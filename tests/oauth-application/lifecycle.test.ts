@@ -27,10 +27,16 @@ describe("OAuthApplication lifecycle through the dynamic-provider server", funct
   });
   after(async () => harness?.stop());
 
-  it("checks with the guide's defaults and the resource name", async () => {
+  it("checks with the guide's defaults and a default name unique to the stack and resource", async () => {
     const { inputs, failures } = await harness.server.check({}, base);
     assert.deepEqual(failures, []);
-    assert.equal(inputs.name, "claude");
+    assert.match(String(inputs.name), /^claude-[0-9a-f]{8}$/);
+    assert.equal(inputs.name, base.autoName, "the program's default name");
+    // A name recorded before (a stack made before default names had a suffix) is kept: an upgrade changes nothing.
+    const kept = await harness.server.check({ ...base, name: "claude" }, base);
+    assert.equal(kept.inputs.name, "claude");
+    const given = await harness.server.check({ ...base, name: "claude" }, { ...base, name: "mine" });
+    assert.equal(given.inputs.name, "mine", "a name the user gives wins");
     assert.equal(inputs.clientType, "confidential");
     assert.equal(inputs.accessTokenExpiry, 86400);
     assert.equal(inputs.refreshTokenExpiry, 15552000);
@@ -86,7 +92,7 @@ describe("OAuthApplication lifecycle through the dynamic-provider server", funct
     assert.equal(created.id, client.client_id);
     assert.equal(created.properties.clientId, client.client_id);
     assert.equal(created.properties.clientSecret, client.client_secret);
-    assert.equal(client.name, "claude");
+    assert.equal(client.name, created.inputs.name);
     assert.deepEqual(client.redirect_uris, base.redirectUris);
     assert.equal(client.access_token_expiry, 86400);
     assert.equal(client.refresh_token_expiry, 15552000);
@@ -177,6 +183,7 @@ describe("OAuthApplication lifecycle through the dynamic-provider server", funct
       withConnection({ baseUrl: "https://other-tenant.example", apiAccessToken: ADMIN_TOKEN }),
     );
     assert.deepEqual(moved.replaces, ["connection"]);
+    assert.equal(moved.deleteBeforeReplace, false, "another tenant: the new one is made before the old one goes");
     const renamedAndMoved = await server.diff("x", olds, {
       ...withConnection({ baseUrl: "https://other-tenant.example" }),
       name: "new-name",

@@ -24,17 +24,17 @@ describe("OAuthApplication delete: only what is still the resource's", function 
   const requests = async () =>
     (await harness.tenant.call("GET", "/__emulator/requests")).json.byRoute as Record<string, number>;
 
-  // The same application (name and settings) under another resource name: what a rename registers.
-  const inputsNamed = (resourceName: string) =>
+  // A resource with its default name; `pulumi up --replace` registers the same inputs again, created first.
+  const inputsNamed = (resourceName: string, name?: string) =>
     registeredInputs(
       {
         connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },
-        name: "claude",
+        name,
         redirectUris: CLAUDE_REDIRECT_URIS,
       },
       resourceName,
     );
-  const renamedInputs = () => inputsNamed("claude-renamed");
+  const replacementInputs = () => inputsNamed("claude");
 
   beforeEach(async () => {
     harness = await startHarness();
@@ -70,10 +70,10 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     );
   });
 
-  it("leaves, without a request, an application that another resource of the run adopted (a rename)", async () => {
+  it("leaves, without a request, an application that its replacement took over (pulumi up --replace)", async () => {
     const old = await checkAndCreate(harness.server, inputs);
-    // The renamed resource, created first by the engine, meets the application by name and adopts it.
-    const renamed = await checkAndCreate(harness.server, await renamedInputs());
+    // The replacement, created first by the engine, meets the application under its own default name and takes it.
+    const renamed = await checkAndCreate(harness.server, await replacementInputs());
     assert.equal(renamed.id, old.id);
     await harness.tenant.call("DELETE", "/__emulator/requests");
     await harness.server.delete(old.id, old.properties);
@@ -86,9 +86,9 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     );
   });
 
-  it("leaves it too in a later process, where only the token endpoint can tell (an interrupted rename)", async () => {
+  it("leaves it too in a later process, where only the token endpoint can tell (an interrupted replace)", async () => {
     const old = await checkAndCreate(harness.server, inputs);
-    const adopted = await checkAndCreate(harness.server, await renamedInputs());
+    const adopted = await checkAndCreate(harness.server, await replacementInputs());
     assert.equal(adopted.id, old.id);
     const fresh = await startInstalledProviderServer();
     try {
@@ -99,6 +99,31 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     }
     const [client] = await harness.clients();
     assert.equal(client.client_secret, adopted.properties.clientSecret);
+  });
+
+  it("never takes an application it cannot show it made: an explicit name, or another resource's default", async () => {
+    // What a person makes by hand with the connector guide's name and settings.
+    const handMade = { json: await harness.tenant.createClient({ name: "alation-ai-hosted-mcp-server" }) };
+    const other = await checkAndCreate(harness.server, await inputsNamed("other"));
+    for (const [what, attempt] of [
+      ["the guide's name, given", await inputsNamed("claude", "alation-ai-hosted-mcp-server")],
+      ["another resource's default name, given", await inputsNamed("claude", String(other.properties.name))],
+    ] as const) {
+      await assert.rejects(checkAndCreate(harness.server, attempt), (error: Error) => {
+        assert.match(error.message, /already exists/, what);
+        assert.match(error.message, /Nothing shows that this stack made it/);
+        assert.match(error.message, /set adoptClientId: "[^"]+"/);
+        assert.match(error.message, /Admin Settings > User Management > OAuth Client Applications/);
+        return true;
+      });
+    }
+    const clients = await harness.clients();
+    assert.equal(clients.length, 2, "nothing created");
+    const handMadeNow = clients.find((client) => client.client_id === handMade.json.client_id);
+    assert.equal(handMadeNow?.client_secret, handMade.json.client_secret, "the hand-made one's secret still works");
+    const ours = await checkAndCreate(harness.server, inputs);
+    assert.match(String(ours.properties.name), /^claude-[0-9a-f]{8}$/, "the default name is the resource's own");
+    assert.equal((await harness.clients()).length, 3);
   });
 
   it("deletes a public or inactive client on the run's claims alone (the token endpoint cannot tell)", async () => {

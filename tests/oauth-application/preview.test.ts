@@ -79,7 +79,7 @@ describe("OAuthApplication preview: offline check and diff", function () {
       connection: { baseUrl: UNKNOWN, apiAccessToken: UNKNOWN },
     });
     assert.deepEqual(unknownTenant.replaces, ["connection"]);
-    assert.equal(unknownTenant.deleteBeforeReplace, true, "same name: the old one goes first");
+    assert.equal(unknownTenant.deleteBeforeReplace, false, "maybe another tenant: the new one would be made first");
     const unknownName = await server.diff("id", olds, { ...olds, name: UNKNOWN, adoptClientId: UNKNOWN });
     assert.deepEqual(unknownName.replaces, ["adoptClientId"]);
   });

@@ -47,15 +47,15 @@ describe("OAuthApplication recovery", function () {
     const [client] = await harness.clients();
     assert.notEqual(client.client_secret, existing.client_secret);
     assert.equal(created.properties.clientSecret, client.client_secret);
-    assert.equal(client.name, "claude");
+    assert.equal(client.name, created.inputs.name);
     assert.equal(client.access_token_expiry, 86400);
     assert.equal(client.pkce_required, true);
   });
 
   it("records a taken-over application whose fields could not be set, and sets them on the next update", async () => {
-    await harness.tenant.createClient({ name: "claude" });
     const existing = await harness.tenant.createClient({ name: "made-by-hand" });
     const inputs = (await harness.server.check({}, await inputsFor({ adoptClientId: existing.client_id }))).inputs;
+    await harness.tenant.createClient({ name: String(inputs.name) });
     const error = await harness.server.create(inputs).catch((e: Error) => e);
     assert.ok(error instanceof ProviderCallError, String(error));
     assert.match(error.message, /already exists/);
@@ -112,16 +112,22 @@ describe("OAuthApplication recovery", function () {
     assert.match(error.message, /the answer to create .* was lost/i);
     assert.match(error.message, /may have been created/);
     assert.match(error.message, /adoptClientId/);
-    assert.match(error.message, /"claude"/);
+    assert.match(error.message, /"claude-[0-9a-f]{8}"/);
     assert.equal((await harness.clients()).length, 1, "the tenant did create it: the message is right to ask");
   });
 
-  it("points to adoptClientId when the name is taken", async () => {
-    await harness.tenant.createClient({ name: "claude" });
-    const error = await checkAndCreate(harness.server, await inputsFor()).catch((e: Error) => e);
+  it("points to adoptClientId when a given name is taken, and leaves that application alone", async () => {
+    const existing = await harness.tenant.createClient({ name: "claude" });
+    const error = await checkAndCreate(harness.server, await inputsFor({ name: "claude" })).catch((e: Error) => e);
     assert.ok(error instanceof Error);
-    assert.match(error.message, /conflict/);
-    assert.match(error.message, /adoptClientId/);
+    assert.match(error.message, /already exists/);
+    assert.ok(error.message.includes(`set adoptClientId: "${existing.client_id}"`), error.message);
+    const clients = await harness.clients();
+    assert.deepEqual(
+      clients.map((client) => [client.client_id, client.client_secret]),
+      [[existing.client_id, existing.client_secret]],
+      "untouched: the same secret, nothing else made",
+    );
   });
 
   it("reports the fields a tenant does not confirm, in notEnforced and one warning line", async () => {
@@ -156,21 +162,22 @@ describe("OAuthApplication recovery", function () {
         ["jwtRequired", "isActive", "internalApplication"],
         "still not confirmed",
       );
-      assert.deepEqual(
-        JSON.parse(tenant.requests[1].body),
-        { access_token_expiry: 3600 },
-        "PATCH sends only what changed",
-      );
+      const patch = tenant.requests.find((request) => request.method === "PATCH");
+      assert.deepEqual(JSON.parse(patch?.body ?? ""), { access_token_expiry: 3600 }, "PATCH sends only what changed");
     } finally {
       await server.kill();
       await tenant.close();
     }
   });
 
-  it("converges on a name conflict in every error shape: the one of this name and settings is adopted", async () => {
+  it("converges on a name conflict in every error shape: the one of its own default name is taken", async () => {
+    const inputs = await registeredInputs({
+      connection: { baseUrl: "http://127.0.0.1:1", apiAccessToken: "token-value-1" },
+      redirectUris: CLAUDE_REDIRECT_URIS,
+    });
     const existing = {
       client_id: "existing-1",
-      name: "claude",
+      name: inputs.autoName,
       client_type: "confidential",
       redirect_uris: CLAUDE_REDIRECT_URIS,
       access_token_expiry: 86400,
@@ -181,29 +188,29 @@ describe("OAuthApplication recovery", function () {
     try {
       await server.configure({});
       for (const [shape, [status, body]] of Object.entries(NAME_CONFLICT_ANSWERS)) {
+        // Made between the lookup before the create and the create (an earlier run's create, answered late).
+        let listed = false;
         const tenant = await startScriptedServer((r) => {
           const route = `${r.method} ${r.path.split("?")[0]}`;
           if (route === `POST ${CLIENTS_PATH}`) return json(status, body);
-          if (route === `GET ${CLIENTS_PATH}`) return json(200, [existing]);
+          if (route === `GET ${CLIENTS_PATH}`) return json(200, listed ? [existing] : ((listed = true), []));
           if (route.endsWith("/rotate-secret/")) return json(200, { client_secret: "rotated-secret-value" });
           return json(200, { ...existing, ...(r.body ? JSON.parse(r.body) : {}) });
         });
         try {
-          const inputs = await registeredInputs({
-            connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" },
-            redirectUris: CLAUDE_REDIRECT_URIS,
-          });
-          const created = await checkAndCreate(server, inputs);
+          const connection = { baseUrl: tenant.url, apiAccessToken: "token-value-1" };
+          const created = await checkAndCreate(server, { ...inputs, connection });
           assert.equal(created.id, "existing-1", shape);
           assert.equal(created.properties.clientSecret, "rotated-secret-value", shape);
-          const calls = tenant.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 3);
+          const calls = tenant.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 4);
           const rotate = `POST ${CLIENTS_PATH}existing-1/rotate-secret/`;
-          assert.deepEqual(calls, [`POST ${CLIENTS_PATH}`, `GET ${CLIENTS_PATH}`, rotate], shape);
+          const [list, create] = [`GET ${CLIENTS_PATH}`, `POST ${CLIENTS_PATH}`];
+          assert.deepEqual(calls, [list, create, list, rotate], shape);
         } finally {
           await tenant.close();
         }
       }
-      const adoptions = server.output().match(/with exactly this resource's settings/g)?.length;
+      const adoptions = server.output().match(/found its own application/g)?.length;
       assert.equal(adoptions, Object.keys(NAME_CONFLICT_ANSWERS).length);
     } finally {
       await server.kill();
@@ -222,6 +229,7 @@ describe("OAuthApplication recovery", function () {
       pkce_enabled: body.pkce_required,
     });
     const tenant = await startScriptedServer((r) => {
+      if (r.path === "/oauth/v1/token/") return json(400, { error: "invalid_grant" });
       const body = r.body ? JSON.parse(r.body) : {};
       if (r.method === "POST") stored = older(body);
       if (r.method === "PATCH") stored = { ...stored, ...older({ ...stored, ...body }) };

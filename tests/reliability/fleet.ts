@@ -95,7 +95,9 @@ export async function rolloutInputs(
       desired.set(connectorName(i, j), {
         __provider: provider,
         connection: { baseUrl: baseUrlOf(member), apiAccessToken: ADMIN_TOKEN },
+        // A resource's own default name, as OAuthApplication gives one when no name is set.
         name: connectorName(i, j),
+        autoName: connectorName(i, j),
         redirectUris: CLAUDE_REDIRECT_URIS,
         ...extra,
       });

@@ -1,8 +1,7 @@
 // A provider process killed (SIGKILL) mid-rollout, while creates are done in the tenants but their answers are still
 // on the way back: the engine never records those applications. A rerun with a fresh provider server over the SAME
-// desired set must converge to exactly one application per connector: an application found by name with exactly the
-// resource's settings is adopted (secret rotated, one warning line); one whose settings differ is left alone and the
-// error names the adoptClientId step, which converges once followed.
+// desired set must converge to exactly one application per connector: an application found under the
+// resource's own default name is taken over (secret rotated, settings set, one warning line), whatever its settings.
 import { strict as assert } from "node:assert";
 import type { ProviderServer } from "../support/provider-server";
 import { startDelayProxy, type DelayProxy } from "./delay-proxy";
@@ -38,7 +37,7 @@ describe("reliability: a provider killed mid-rollout", function () {
     await stopFleet(fleet);
   });
 
-  it("converges on rerun: lost creates adopted by name and settings, a changed one refused", async () => {
+  it("converges on rerun: every lost create taken over under its own default name, none made twice", async () => {
     const desired = await rolloutInputs(fleet, PER_TENANT, {}, (member) => proxies[fleet.indexOf(member)].url);
     const state: StackState = new Map();
 
@@ -54,43 +53,27 @@ describe("reliability: a provider killed mid-rollout", function () {
     assert.ok(unrecorded.length >= 3, `${unrecorded.length} applications exist that the engine never recorded`);
 
     // The rerun: a fresh provider, answers no longer held back, one unrecorded connector's settings changed meanwhile.
+    // Each application found under its resource's own default name is that resource's: taken over, settings and all.
     for (const proxy of proxies) proxy.answerDelayMs = 0;
     const changed = unrecorded[0];
     const changedName = String(changed.name);
     desired.set(changedName, { ...desired.get(changedName), accessTokenExpiry: 7200 });
     const second = await startServer();
     const rerun = await up(second, desired, state, 10);
-    assert.deepEqual(
-      rerun.failures.map((failure) => failure.name),
-      [changedName],
-      JSON.stringify(rerun.failures),
-    );
-    const message = rerun.failures[0].message;
-    assert.match(message, /already exists/);
-    assert.match(message, /accessTokenExpiry/, "says which setting differs");
-    assert.ok(message.includes(`set adoptClientId: "${changed.client_id}"`), message);
-    assert.ok(!message.includes(String(changed.client_secret)), "no secret in the message");
+    assert.deepEqual(rerun.failures, []);
     const output = second.output();
-    for (const client of unrecorded.slice(1)) {
-      assert.ok(
-        output.includes(`"${client.name}": an application of this name already exists`),
-        `a warning for ${client.name}`,
-      );
+    for (const client of unrecorded) {
+      assert.ok(output.includes(`"${client.name}": found its own application`), `a warning for ${client.name}`);
+      assert.equal(state.get(String(client.name))?.id, client.client_id, "the application made before, not another");
       assert.notEqual(
         state.get(String(client.name))?.outputs.clientSecret,
         client.client_secret,
         "its secret was rotated",
       );
     }
-    assert.ok(
-      !output.includes(`"${changedName}": an application of this name already exists`),
-      "the changed one was not adopted",
-    );
-
-    // The user follows the step.
-    desired.set(changedName, { ...desired.get(changedName), adoptClientId: changed.client_id });
-    const last = await up(second, desired, state, 10);
-    assert.deepEqual(last.failures, []);
+    assert.ok(!output.includes(String(changed.client_secret)), "no secret in the output");
+    const changedNow = (await inventories()).find((client) => client.client_id === changed.client_id);
+    assert.equal(changedNow?.access_token_expiry, 7200, "its settings set to the resource's");
     await assertInventoriesMatch(fleet, state, desired);
     assert.equal((await inventories()).length, TENANTS * PER_TENANT, "exactly one application per connector");
   });

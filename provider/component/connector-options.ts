@@ -1,0 +1,76 @@
+// A connector's options judged before any of its children is registered: a bad value known now fails the program at
+// once, preview and `up --skip-preview` alike, naming the option the user wrote, with nothing created. A value known
+// only later (an Output) is judged by the child that takes it, before that child is registered.
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
+import { redirectUriProblem } from "../domain/urls";
+import { oauthApplicationShape } from "../schema/oauth-application";
+import { mcpServerIdProblem } from "./tenant-origin";
+
+/** The options judged here, as ConnectorArgs has them (connector-base.ts documents each). */
+export interface JudgedOptions {
+  shell?: unknown;
+  applicationName?: pulumi.Input<string>;
+  accessTokenExpiry?: pulumi.Input<number>;
+  refreshTokenExpiry?: pulumi.Input<number>;
+  secretVersion?: pulumi.Input<string>;
+  adoptClientId?: pulumi.Input<string>;
+  extraRedirectUris?: pulumi.Input<pulumi.Input<string>[]>;
+  mcpServerId?: pulumi.Input<string>;
+  manageJwtFeatureFlag?: boolean;
+  verifierLogin?: boolean | { callbackPort: number };
+}
+
+/** The connector options the application takes as they are, with the application field whose rule they follow. */
+const APPLICATION_OPTIONS = {
+  applicationName: "name",
+  accessTokenExpiry: "accessTokenExpiry",
+  refreshTokenExpiry: "refreshTokenExpiry",
+  secretVersion: "secretVersion",
+  adoptClientId: "adoptClientId",
+} as const satisfies Partial<Record<keyof JudgedOptions, keyof typeof oauthApplicationShape>>;
+
+/**
+ * Every problem of the options known now, each naming its option, thrown as one RunError (Pulumi prints its message
+ * alone, without a stack trace). Returns the verifier's redirect URIs, which the options decide.
+ */
+export function judgeConnectorOptions(label: string, args: JudgedOptions): string[] {
+  const problems: string[] = [];
+  for (const [option, field] of Object.entries(APPLICATION_OPTIONS)) {
+    const value = args[option as keyof typeof APPLICATION_OPTIONS];
+    const problem = isKnown(value) ? schemaProblem(oauthApplicationShape[field], value) : undefined;
+    if (problem) problems.push(`${option}: ${problem}`);
+  }
+  const extra = args.extraRedirectUris;
+  if (isKnown(extra) && Array.isArray(extra)) {
+    extra.forEach((uri, index) => {
+      const problem = typeof uri === "string" ? redirectUriProblem(uri) : undefined;
+      if (problem) problems.push(`extraRedirectUris[${index}]: ${problem}`);
+    });
+  }
+  const serverId = args.mcpServerId;
+  const serverIdProblem = typeof serverId === "string" ? mcpServerIdProblem(serverId) : undefined;
+  if (serverIdProblem) problems.push(serverIdProblem);
+  if ((args.manageJwtFeatureFlag ?? args.shell !== undefined) && args.shell === undefined) {
+    problems.push("manageJwtFeatureFlag needs shell (the flag has no REST API)");
+  }
+  const login = args.verifierLogin;
+  const callbackPort = login === true ? DEFAULT_CALLBACK_PORT : login ? login.callbackPort : undefined;
+  const portValid = Number.isInteger(callbackPort) && callbackPort! >= 1 && callbackPort! <= 65535;
+  if (callbackPort !== undefined && !portValid) {
+    problems.push("verifierLogin.callbackPort must be a whole number from 1 to 65535");
+  }
+  if (problems.length > 0) throw new pulumi.RunError(`${label}: ${problems.join("; ")}`);
+  return callbackPort === undefined ? [] : [loopbackRedirectUri(callbackPort)];
+}
+
+/** A value known now: not an Output, not a promise. */
+function isKnown(value: unknown): boolean {
+  return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+function schemaProblem(schema: z.ZodType, value: unknown): string | undefined {
+  const result = schema.safeParse(value);
+  return result.success ? undefined : result.error.issues[0]?.message;
+}
