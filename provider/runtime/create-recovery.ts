@@ -96,11 +96,12 @@ function notThisResourcesError(
   clientId: string,
   how: "exists" | "appeared",
 ): Error {
+  const [name, where] = [`"${fields.name}"`, describeTarget(target)];
   const found =
     how === "exists"
-      ? `An OAuth application named "${fields.name}" already exists at ${describeTarget(target)} (client id ${clientId})`
-      : `The answer to create the OAuth application "${fields.name}" at ${describeTarget(target)} was lost, and an ` +
-        `application of this name now exists (client id ${clientId}), which may be another's`;
+      ? `An OAuth application named ${name} already exists at ${where} (client id ${clientId})`
+      : `The answer to create the OAuth application ${name} at ${where} was lost, and an application of this name ` +
+        `now exists (client id ${clientId}), which may be another's`;
   return new Error(
     `${found}. Nothing shows that this stack made it (names are not reserved: people make applications by hand ` +
       "with the connector guide's name), so it was left alone. To manage it with this resource, set adoptClientId: " +
