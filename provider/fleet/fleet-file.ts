@@ -5,7 +5,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { DEFAULT_APPLICATION_NAME } from "../component/alation-claude-connector";
 import { credentialFieldsIn, type FleetConnector } from "./connector-schema";
 import { fleetSchema, verifySchema, type TenantVerify } from "./fleet-schema";
 import { problemLine, problemsOf, type Problem } from "./problems";
@@ -130,10 +129,10 @@ function crossTenantProblems(data: unknown): Problem[] {
         });
       }
       const baseUrl = textAt(tenant, "baseUrl");
-      const applicationName =
-        textAt(textAt(tenant, "connector", "object"), "applicationName") ?? DEFAULT_APPLICATION_NAME;
+      // A default name is each stack's own (its suffix is the stack's): only names given can meet.
+      const applicationName = textAt(textAt(tenant, "connector", "object"), "applicationName");
       const sameApplication =
-        baseUrl && URL.canParse(baseUrl)
+        applicationName && baseUrl && URL.canParse(baseUrl)
           ? earlier(`application ${new URL(baseUrl).origin} ${applicationName}`, name)
           : undefined;
       if (sameApplication !== undefined) {

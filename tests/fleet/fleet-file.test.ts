@@ -106,13 +106,17 @@ describe("fleet file", () => {
   });
 
   it("two tenants that would manage one application of one tenant are refused", () => {
+    // Default names are each stack's own: two stacks on one tenant are fine.
     const same = "- name: other\n  baseUrl: https://acme.alationcloud.com\n  apiAccessTokenEnv: T";
-    assert.deepEqual(problemsOf(withTenants(tenant("acme"), same)), [
+    assert.doesNotThrow(() => parseFleet(withTenants(tenant("acme"), same), "f"));
+    const named = (name: string) => `\n  connector: { applicationName: ${name} }`;
+    const both = withTenants(tenant("acme", named("shared-app").slice(1)), `${same}${named("shared-app")}`);
+    assert.deepEqual(problemsOf(both), [
       "tenant other (waves[0].tenants[1]): baseUrl and connector.applicationName are tenant acme's: two stacks would " +
         "manage one application (give each an applicationName of its own)",
     ]);
-    const ownName = `${same}\n  connector: { applicationName: other-app }`;
-    assert.doesNotThrow(() => parseFleet(withTenants(tenant("acme"), ownName), "f"));
+    const ownName = withTenants(tenant("acme", named("shared-app").slice(1)), `${same}${named("other-app")}`);
+    assert.doesNotThrow(() => parseFleet(ownName, "f"));
   });
 
   it("a credential written into the file is refused, naming the tenant and the field, never the value", () => {
