@@ -86,7 +86,7 @@ describeEngine("whose application: evidence, never a name", function () {
     await Promise.all(tenants.map((tenant) => tenant.stop()));
   });
 
-  it("1. an application made by hand with the guide's name and settings is untouched through up and destroy", async function () {
+  it("1. an application made by hand with the guide's name and settings: untouched by up and destroy", async function () {
     const tenant = await freshTenant();
     const handMade = await tenant.tenant.createClient({ name: "alation-ai-hosted-mcp-server" });
     const stack = await stackOn(tenant);
@@ -115,7 +115,7 @@ describeEngine("whose application: evidence, never a name", function () {
     assert.equal((await tenant.clients()).length, 1);
   });
 
-  it("2. two stacks on one tenant stay apart; a secret rotated elsewhere is found by refresh, never 'unchanged'", async function () {
+  it("2. two stacks on one tenant stay apart; a secret rotated elsewhere is found by refresh", async function () {
     const tenant = await freshTenant();
     const staging = await stackOn(tenant);
     const prod = await stackOn(tenant);
