@@ -86,7 +86,7 @@ describeEngine("whose application: evidence, never a name", function () {
     await Promise.all(tenants.map((tenant) => tenant.stop()));
   });
 
-  it("1. an application made by hand with the guide's name and settings: untouched by up and destroy", async function () {
+  it("1. a hand-made application with the guide's name and settings: untouched by up and destroy", async function () {
     const tenant = await freshTenant();
     const handMade = await tenant.tenant.createClient({ name: "alation-ai-hosted-mcp-server" });
     const stack = await stackOn(tenant);
