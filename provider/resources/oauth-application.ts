@@ -147,7 +147,8 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
       connection: withSecretFields(args.connection, CONNECTION_CREDENTIAL_FIELDS),
       shell: withSecretFields(args.shell, SHELL_CREDENTIAL_FIELDS),
       name: args.name,
-      autoName: args.name === undefined ? autoNameOf(args.namePrefix ?? name, autoNameSeed(name)) : undefined,
+      // Always sent: a name given as an Output may still turn out to be undefined.
+      autoName: autoNameOf(args.namePrefix ?? name, autoNameSeed(name)),
       clientType: args.clientType,
       redirectUris: args.redirectUris,
       accessTokenExpiry: args.accessTokenExpiry,

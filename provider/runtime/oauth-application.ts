@@ -38,7 +38,7 @@ async function check(olds: Props, news: Props) {
  * a stack renamed in Pulumi does not rename its applications.
  */
 function withName(olds: Props, news: Props): Props {
-  if (news.name !== undefined || news.autoName === undefined) return news;
+  if (news.name !== undefined && news.name !== null) return news;
   const recorded = typeof olds.name === "string" && !isUnknown(olds.name) ? olds.name : undefined;
   return { ...news, name: recorded ?? news.autoName };
 }
