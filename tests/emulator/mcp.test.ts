@@ -22,9 +22,10 @@ describe("emulator: MCP server at /ai/mcp/", function () {
     return client;
   }
 
-  it("answers /ai/mcp (no slash) with a 307 to /ai/mcp/", async () => {
+  it("answers /ai/mcp (no slash) with a 307 to /ai/mcp/ by default", async () => {
+    const redirecting = await startTestTenant({ mcpWithoutSlash: undefined }); // the emulator's own default
     for (const method of ["GET", "POST"]) {
-      const answer = await tenant.call(method, "/ai/mcp", { token: null });
+      const answer = await redirecting.call(method, "/ai/mcp", { token: null });
       assert.equal(answer.status, 307, method);
       assert.equal(answer.headers.get("location"), "/ai/mcp/");
     }
@@ -99,7 +100,8 @@ describe("emulator: MCP server at /ai/mcp/", function () {
 
   it("serves a custom MCP server at /ai/mcp/<server-id>/ (alation-api.md section 4), with its metadata", async () => {
     const path = `/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`;
-    assert.equal((await tenant.call("GET", path.slice(0, -1), { token: null })).headers.get("location"), path);
+    const redirecting = await startTestTenant({ mcpWithoutSlash: "redirect" });
+    assert.equal((await redirecting.call("GET", path.slice(0, -1), { token: null })).headers.get("location"), path);
     const listTools = { jsonrpc: "2.0", id: 1, method: "tools/list" };
     const challenge = await tenant.call("POST", path, { token: null, json: listTools });
     const metadataUrl = `${tenant.url}/.well-known/oauth-protected-resource${path}`;
@@ -148,7 +150,7 @@ describe("emulator: the modes of what Alation leaves undocumented (/ai/mcp, no t
     (await tenant.call("GET", "/.well-known/oauth-authorization-server", { token: null })).json;
 
   it("by default: a 307 from /ai/mcp, a 401 without a token, neither CIMD nor DCR advertised", async () => {
-    const tenant = await startTestTenant();
+    const tenant = await startTestTenant({ mcpWithoutSlash: undefined }); // the emulator's own defaults
     assert.equal((await tenant.call("POST", "/ai/mcp", { token: null, json: initialize, headers })).status, 307);
     assert.equal((await tenant.call("POST", "/ai/mcp/", { token: null, json: initialize, headers })).status, 401);
     const served = await metadata(tenant);
