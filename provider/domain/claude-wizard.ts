@@ -53,7 +53,8 @@ export const WIZARD_FIELDS = {
 
 /** The values the walk shows; the secret as the caller may show it (never the secret itself, unless asked for). */
 export interface WizardValues {
-  connectorName: string;
+  /** The Name (undefined: the user picks one). */
+  connectorName?: string;
   remoteMcpServerUrl: string;
   clientId: string;
   /** The secret's stand-in, e.g. `[secret] (npm start -- --show-secret)`, or the secret when the user asked. */
@@ -70,7 +71,11 @@ export function wizardWalk(values: WizardValues): string[] {
     row("", "OAuth client", ALATION_CHOICES.oauthClient),
     row("", WIZARD_FIELDS.clientId.label, values.clientId),
     row("", WIZARD_FIELDS.clientSecret.label, values.clientSecret),
-    row(WIZARD_FIELDS.connectorName.step, WIZARD_FIELDS.connectorName.label, `${values.connectorName} (if asked)`),
+    row(
+      WIZARD_FIELDS.connectorName.step,
+      WIZARD_FIELDS.connectorName.label,
+      `${values.connectorName ?? "a name of your choice"} (if asked)`,
+    ),
   ];
 }
 

@@ -93,6 +93,8 @@ export interface StepResult {
 export interface VerifyReport {
   /** The tenant's name in the stack outputs, or the connector's name. */
   name?: string;
+  /** The connector's Name, when the input gives it. */
+  connectorName?: string;
   /** The Remote MCP server URL as given. */
   mcpUrl: string;
   /** The OAuth client id (an identifier, not a secret). */

@@ -63,6 +63,7 @@ export async function verifyConnector(input: ConnectorInput, options: VerifyOpti
   const steps = await runSteps(stepsFor(client), ctx);
   return {
     name: input.name ?? input.connectorName,
+    connectorName: input.connectorName,
     // Without userinfo or query: a URL pasted with credentials in it must not print them.
     mcpUrl: redactor.redact(withoutQuery(input.remoteMcpServerUrl)),
     clientId: input.clientId,
