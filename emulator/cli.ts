@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // alation-emulator: serve a stand-in Alation tenant on 127.0.0.1, or print where its shell commands live.
 //   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--documented-only] [--strict-fields]
-//     [--web-redirect-uris-only] [--jwt-flag required|optional] [--fault-rate R
+//     [--web-redirect-uris-only] [--jwt-flag required|optional] [--mcp-without-slash redirect|answer]
+//     [--mcp-without-token challenge|answer] [--advertise-cimd] [--advertise-dcr] [--fault-rate R
 //     --fault-kinds 500,429,drop --fault-seed S --latency-ms M --retry-after S --fault-routes REGEX] [--verbose]
 //   alation-emulator shell-path
 import * as fs from "node:fs";
@@ -11,14 +12,17 @@ import { parseFaultOptions } from "./faults";
 import { shellPath, startEmulator } from "./index";
 import {
   JWT_FLAG_MODES,
+  MCP_WITHOUT_SLASH_MODES,
+  MCP_WITHOUT_TOKEN_MODES,
   type EmulatorOptions,
   type FaultOptions,
-  type JwtFlagMode,
   type RunningEmulator,
 } from "./types";
 
 const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN [--documented-only]
          [--strict-fields] [--web-redirect-uris-only] [--jwt-flag required|optional]
+         [--mcp-without-slash redirect|answer] [--mcp-without-token challenge|answer]
+         [--advertise-cimd] [--advertise-dcr]
          [--fault-rate R] [--fault-kinds K1,K2] [--fault-seed S] [--latency-ms M] [--retry-after S]
          [--fault-routes REGEX]
          [--verbose]
@@ -76,6 +80,10 @@ function parseFlags(argv: string[]) {
         "strict-fields": { type: "boolean", default: false },
         "web-redirect-uris-only": { type: "boolean", default: false },
         "jwt-flag": { type: "string", default: "required" },
+        "mcp-without-slash": { type: "string", default: "redirect" },
+        "mcp-without-token": { type: "string", default: "challenge" },
+        "advertise-cimd": { type: "boolean", default: false },
+        "advertise-dcr": { type: "boolean", default: false },
         "fault-rate": { type: "string" },
         "fault-kinds": { type: "string" },
         "fault-seed": { type: "string" },
@@ -101,11 +109,6 @@ function emulatorOptions(flags: Flags): EmulatorOptions {
   if (!/^\d+$/.test(flags.port) || port > 65535) {
     throw new UsageError(`--port must be a number from 0 to 65535, got ${flags.port}`);
   }
-
-  const jwtFlag = flags["jwt-flag"] as JwtFlagMode;
-  if (!JWT_FLAG_MODES.includes(jwtFlag)) {
-    throw new UsageError(`--jwt-flag must be ${JWT_FLAG_MODES.join(" or ")}, got ${flags["jwt-flag"]}`);
-  }
   return {
     port,
     host: flags.host,
@@ -114,10 +117,22 @@ function emulatorOptions(flags: Flags): EmulatorOptions {
     documentedOnly: flags["documented-only"],
     strictFields: flags["strict-fields"],
     webRedirectUrisOnly: flags["web-redirect-uris-only"],
-    jwtFlag,
+    jwtFlag: oneOf(flags["jwt-flag"], JWT_FLAG_MODES, "--jwt-flag"),
+    mcpWithoutSlash: oneOf(flags["mcp-without-slash"], MCP_WITHOUT_SLASH_MODES, "--mcp-without-slash"),
+    mcpWithoutToken: oneOf(flags["mcp-without-token"], MCP_WITHOUT_TOKEN_MODES, "--mcp-without-token"),
+    advertiseCimd: flags["advertise-cimd"],
+    advertiseDcr: flags["advertise-dcr"],
     faults: faultOptions(flags),
     log: flags.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   };
+}
+
+/** The value of a flag that takes one of `modes` (a UsageError names the flag and the modes). */
+function oneOf<T extends string>(value: string, modes: readonly T[], flag: string): T {
+  if (!(modes as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} must be ${modes.join(" or ")}, got ${value}`);
+  }
+  return value as T;
 }
 
 /** The fault options of the flags that were given, checked (a UsageError names the flag). */

@@ -7,9 +7,23 @@ import { serveTenant } from "./server";
 import { SigningKey } from "./signing";
 import { TenantStore } from "./store";
 import { Tenant } from "./tenant";
-import { JWT_FLAG_MODES, type EmulatorOptions, type RunningEmulator } from "./types";
+import {
+  JWT_FLAG_MODES,
+  MCP_WITHOUT_SLASH_MODES,
+  MCP_WITHOUT_TOKEN_MODES,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from "./types";
 
-export type { EmulatorOptions, FaultKind, FaultOptions, JwtFlagMode, RunningEmulator } from "./types";
+export type {
+  EmulatorOptions,
+  FaultKind,
+  FaultOptions,
+  JwtFlagMode,
+  McpWithoutSlashMode,
+  McpWithoutTokenMode,
+  RunningEmulator,
+} from "./types";
 export { CUSTOM_MCP_SERVER_ID } from "./metadata";
 export { SERVICE_ACCOUNT_ROLES } from "./service-accounts";
 export { DEFAULT_TEST_USER } from "./tenant";
@@ -18,8 +32,13 @@ export { DEFAULT_TEST_USER } from "./tenant";
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   if (!options.adminToken) throw new Error("startEmulator: adminToken is required");
   if (options.faults) parseFaultOptions(options.faults);
-  if (options.jwtFlag !== undefined && !JWT_FLAG_MODES.includes(options.jwtFlag)) {
-    throw new Error(`startEmulator: jwtFlag must be ${JWT_FLAG_MODES.join(" or ")}`);
+  for (const [name, value, modes] of [
+    ["jwtFlag", options.jwtFlag, JWT_FLAG_MODES],
+    ["mcpWithoutSlash", options.mcpWithoutSlash, MCP_WITHOUT_SLASH_MODES],
+    ["mcpWithoutToken", options.mcpWithoutToken, MCP_WITHOUT_TOKEN_MODES],
+  ] as const) {
+    if (value !== undefined && !(modes as readonly string[]).includes(value))
+      throw new Error(`startEmulator: ${name} must be ${modes.join(" or ")}`);
   }
   const store = TenantStore.open(options.dataDir);
   const signingKey = await SigningKey.load(store);

@@ -1,7 +1,8 @@
 // The hosted MCP server at /ai/mcp/ (and one custom server at /ai/mcp/<server-id>/): Streamable HTTP (stateless) on
 // the official MCP SDK, behind bearer JWTs.
-// Without a valid JWT access token the answer is 401 with the protected resource metadata's URL (RFC 9728);
-// opaque tokens (what the v1 stack issues while the JWT flag is off) are refused.
+// Without a token the answer is 401 with the protected resource metadata's URL (RFC 9728), or, with mcpWithoutToken
+// "answer", the request is served as an anonymous user; an invalid token, and an opaque one (what the v1 stack issues
+// while the JWT flag is off), is refused.
 import type { IncomingMessage } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
@@ -13,17 +14,32 @@ import { requireKnownMcpServer, resourceMetadataUrl } from "./metadata";
 import type { RequestContext, Route } from "./router";
 import type { TenantUser } from "./tenant";
 import { resolveJwt } from "./tokens";
+import type { EmulatorOptions } from "./types";
 
 /** The tools of the custom MCP server (CUSTOM_MCP_SERVER_ID): a subset of the hosted server's. */
 const CUSTOM_SERVER_TOOLS = new Set(["alation_context", "get_data_products"]);
 
-export function mcpRoutes(): Route[] {
+/** Who calls the tools when mcpWithoutToken is "answer" and no token came. */
+const ANONYMOUS: TenantUser = { id: 0, username: "anonymous", password: "", isServerAdmin: false };
+
+export function mcpRoutes(options: EmulatorOptions): Route[] {
   const methods = ["GET", "POST", "DELETE"];
+  // By default Django's APPEND_SLASH answer to the slash-less path (an assumption: alation-api.md section 4).
+  const withoutSlash = options.mcpWithoutSlash === "answer";
   return [
-    // Django's APPEND_SLASH answer to the slash-less path: the MCP URL needs its trailing slash.
-    { methods, pattern: "/ai/mcp", exactSlash: true, handle: redirectToSlash },
+    {
+      methods,
+      pattern: "/ai/mcp",
+      exactSlash: true,
+      handle: withoutSlash ? (ctx) => serveMcp(ctx, undefined) : redirectToSlash,
+    },
     { methods, pattern: "/ai/mcp/", exactSlash: true, handle: (ctx) => serveMcp(ctx, undefined) },
-    { methods, pattern: "/ai/mcp/{server_id}", exactSlash: true, handle: redirectToSlash },
+    {
+      methods,
+      pattern: "/ai/mcp/{server_id}",
+      exactSlash: true,
+      handle: withoutSlash ? (ctx) => serveMcp(ctx, requireKnownMcpServer(ctx)) : redirectToSlash,
+    },
     {
       methods,
       pattern: "/ai/mcp/{server_id}/",
@@ -45,7 +61,8 @@ async function serveMcp(ctx: RequestContext, serverId: string | undefined): Prom
   const { tenant, req, res } = ctx;
   const token = bearerToken(req);
   const grant = token !== undefined ? await resolveJwt(tenant, token) : undefined;
-  if (!grant) {
+  const anonymous = token === undefined && tenant.options.mcpWithoutToken === "answer";
+  if (!grant && !anonymous) {
     const metadata = resourceMetadataUrl(tenant.baseUrl, serverId);
     const refused = 'error="invalid_token", error_description="The access token is not a valid JWT of this tenant", ';
     const challenge = `Bearer ${token === undefined ? "" : refused}resource_metadata="${metadata}"`;
@@ -57,14 +74,15 @@ async function serveMcp(ctx: RequestContext, serverId: string | undefined): Prom
     );
   }
   const parsedBody = req.method === "POST" ? await jsonRpcBody(ctx) : undefined;
-  const auth: AuthInfo = {
+  const user = grant?.user ?? ANONYMOUS;
+  const auth: AuthInfo | undefined = grant && {
     token: token as string,
     clientId: grant.clientId ?? "",
     scopes: grant.scope.split(" ").filter(Boolean),
     expiresAt: Math.floor(grant.expiresAt / 1000),
     extra: { username: grant.user.username },
   };
-  const server = buildServer(grant.user, serverId === undefined ? undefined : CUSTOM_SERVER_TOOLS);
+  const server = buildServer(user, serverId === undefined ? undefined : CUSTOM_SERVER_TOOLS);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on("close", () => {
     void transport.close();

@@ -6,6 +6,12 @@ import type { RequestContext, Route } from "./router";
 const PROTECTED_RESOURCE = "/.well-known/oauth-protected-resource";
 
 /**
+ * Where `advertiseDcr` says clients register: the path agent-studio-docs `user-initiated-auth.mdx` named before
+ * 2025-12-22 (../shared/alation-api.md section 2). Nothing is served there.
+ */
+const REGISTRATION_PATH = "/oauth/v1/register/";
+
+/**
  * The custom MCP server the emulator serves at `/ai/mcp/<server-id>/` (../shared/alation-api.md section 4), next to
  * the hosted one at `/ai/mcp/`. Other ids answer 404.
  */
@@ -54,6 +60,9 @@ async function authorizationServer(ctx: RequestContext): Promise<void> {
     code_challenge_methods_supported: ["S256"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
     scopes_supported: ["openid"],
+    // Advertised only, on request (EmulatorOptions): no Alation source mentions either.
+    ...(ctx.tenant.options.advertiseCimd ? { client_id_metadata_document_supported: true } : {}),
+    ...(ctx.tenant.options.advertiseDcr ? { registration_endpoint: `${base}${REGISTRATION_PATH}` } : {}),
   });
 }
 

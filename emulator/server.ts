@@ -25,7 +25,7 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
     ...legacyTokenRoutes(),
     ...oauthRoutes(),
     ...metadataRoutes(),
-    ...mcpRoutes(),
+    ...mcpRoutes(tenant.options),
   ]);
   const hooks = new Router([...testHookRoutes(), ...shellEndpointRoutes()]);
   const requestTimeout = tenant.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;

@@ -29,6 +29,29 @@ export interface EmulatorOptions {
    * flag, as Alation's later guides have it).
    */
   jwtFlag?: JwtFlagMode;
+  /**
+   * How `/ai/mcp` (the MCP URL without its trailing slash, which Claude calls: anthropics/claude-ai-mcp issues 234
+   * and 1056) is answered: `redirect` (the default, a 307 to `/ai/mcp/` as Django's APPEND_SLASH does) or `answer`
+   * (served as `/ai/mcp/` is). What a real tenant does is unknown (../shared/alation-api.md sections 4 and 8).
+   */
+  mcpWithoutSlash?: McpWithoutSlashMode;
+  /**
+   * How the MCP endpoint answers a request without a token: `challenge` (the default, 401 with a Bearer challenge)
+   * or `answer` (served, as an anonymous user: what Claude's wizard detects as Authentication "None"). Alation's
+   * answer is undocumented (section 4); the default is the MCP authorization spec's.
+   */
+  mcpWithoutToken?: McpWithoutTokenMode;
+  /**
+   * The authorization server metadata advertises Client ID Metadata Documents
+   * (`client_id_metadata_document_supported: true`; `none` is among its token endpoint's auth methods either way).
+   * Advertised only: the emulator fetches no metadata document. Off by default: no Alation source mentions CIMD.
+   */
+  advertiseCimd?: boolean;
+  /**
+   * The authorization server metadata names a `registration_endpoint` (dynamic client registration). Advertised
+   * only: nothing registers there (404). Off by default: Alation has no DCR (vscode.mdx, section 4).
+   */
+  advertiseDcr?: boolean;
   /** Faults to inject from the start (the `/__emulator/faults` hook changes them later). */
   faults?: FaultOptions;
   /** The tenant's one user, a Server Admin; default test.user@example.com / emulator-password. */
@@ -45,6 +68,14 @@ export interface EmulatorOptions {
 /** See EmulatorOptions.jwtFlag. */
 export type JwtFlagMode = "required" | "optional";
 export const JWT_FLAG_MODES: readonly JwtFlagMode[] = ["required", "optional"];
+
+/** See EmulatorOptions.mcpWithoutSlash. */
+export type McpWithoutSlashMode = "redirect" | "answer";
+export const MCP_WITHOUT_SLASH_MODES: readonly McpWithoutSlashMode[] = ["redirect", "answer"];
+
+/** See EmulatorOptions.mcpWithoutToken. */
+export type McpWithoutTokenMode = "challenge" | "answer";
+export const MCP_WITHOUT_TOKEN_MODES: readonly McpWithoutTokenMode[] = ["challenge", "answer"];
 
 /** The kinds of fault the emulator can inject. */
 export type FaultKind = "500" | "502" | "503" | "429" | "drop" | "drop-after-write" | "latency";

@@ -1,6 +1,7 @@
 // What each MCP client is given, in its own format: the `clientConfig` of an AlationMcpConnector. Plain functions of
 // plain values (no Pulumi): the component resolves the values and marks the result a secret when it holds the client
 // secret. Which preset uses which format, and the sources, are in the preset table (mcp-clients.ts).
+import { WIZARD_FORMAT } from "./claude-wizard";
 
 /** The values a client's configuration is made of. */
 export interface ClientConfigFields {
@@ -57,7 +58,7 @@ function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 
-/** Claude's "Add custom connector" form, and any client given as explicit redirect URIs: the four fields. */
+/** Any client given as explicit redirect URIs: the four fields of a connector form. */
 export const FORM_FIELDS: ClientConfigFormat = {
   format: "the connector form's four fields: `connectorName`, `remoteMcpServerUrl`, `clientId`, `clientSecret`",
   holdsSecret: true,
@@ -68,6 +69,12 @@ export const FORM_FIELDS: ClientConfigFormat = {
     clientSecret: f.clientSecret,
   }),
 };
+
+/**
+ * Claude's "Add custom connector" wizard: the same four fields (so a stack sees the same clientConfig as before the
+ * wizard), described by where each goes in the wizard.
+ */
+export const CLAUDE_WIZARD_FIELDS: ClientConfigFormat = { ...FORM_FIELDS, format: WIZARD_FORMAT };
 
 /**
  * Claude Code: the `claude mcp add` command. The secret is never on the command line: `--client-secret` takes no

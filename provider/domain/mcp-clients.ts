@@ -2,6 +2,7 @@
 // its application registers, its clientConfig's format, and the source of each fact. AlationMcpConnector, the
 // verifier (`--client`) and the README (tests/docs/mcp-clients.test.ts) read it. No Pulumi, no HTTP.
 import { CLAUDE_REDIRECT_URIS } from "./claude-connector";
+import { CLAUDE_WIZARD_SOURCES } from "./claude-wizard";
 import * as formats from "./mcp-client-configs";
 import type { ClientConfigFormat } from "./mcp-client-configs";
 import { redirectUriProblem } from "./urls";
@@ -95,8 +96,8 @@ export const MCP_CLIENT_TABLE: Readonly<Record<McpClientPreset, PresetDefinition
     callbacks: (_options, origin) =>
       origin ? [`${origin}/oauth/callback`, ...CLAUDE_REDIRECT_URIS] : [...CLAUDE_REDIRECT_URIS],
     callbackSource: "Alation's connector guide for Claude of 2025-12-10 (Claude's two callbacks and the tenant's)",
-    config: formats.FORM_FIELDS,
-    configSource: "Claude's Add custom connector form (the connector guide, step 3)",
+    config: formats.CLAUDE_WIZARD_FIELDS,
+    configSource: `Claude's Add custom connector wizard (${CLAUDE_WIZARD_SOURCES.wizard})`,
   },
   "claude-code": {
     title: "Claude Code",

@@ -5,7 +5,7 @@ import { checkedClient, connectorsFromJson, ConnectorInputError } from "./input"
 import { formatReports, reportsToJson } from "./report";
 import { DEFAULT_CALLBACK_PORT } from "../domain/claude-connector";
 import { MCP_CLIENT_PRESETS, type McpClient } from "../domain/mcp-clients";
-import { DEFAULT_LOGIN_TIMEOUT_MS, type ConnectorInput, type VerifyOptions } from "./types";
+import { DEFAULT_LOGIN_TIMEOUT_MS, EMULATOR_TEST_USER, type ConnectorInput, type VerifyOptions } from "./types";
 import { urlExtras } from "./url-rules";
 import { DEFAULT_TIMEOUT_MS, verifyConnectors } from "./verify";
 import { processIo, runAsProcess, type ProcessIo } from "../domain/cli-main";
@@ -26,6 +26,7 @@ Options:
                             http://127.0.0.1:PORT/callback; then the code exchange, the JWT checks, MCP
                             initialize and tools/list, one refresh. Without it the JWT flag is not checked.
                             The application must list that redirect URI (AlationClaudeConnector's verifierLogin)
+  --no-login                check everything up to the login, and no login (with --emulator)
   --callback-port N         the port of that redirect URI (default ${DEFAULT_CALLBACK_PORT})
   --login-timeout-ms N      how long to wait for the browser to come back (default ${DEFAULT_LOGIN_TIMEOUT_MS})
   --access-token-expiry N   the application's accessTokenExpiry in seconds, compared with the token's
@@ -33,7 +34,9 @@ Options:
   --client CLIENT           the MCP client whose callbacks to check: a preset (${MCP_CLIENT_PRESETS.join(", ")}),
                             or JSON as AlationMcpConnector's client takes it, e.g.
                             '{"preset":"claude-code","callbackPort":3118}' (default: the input's client, else claude)
-  --emulator                the tenant is the local emulator: loopback http passes with a warning
+  --emulator                the tenant is the local emulator: loopback http passes with a warning, and
+                            (without --login or --no-login) its test user logs in without a browser, as
+                            npm start does, so the login, token and MCP steps run from the command line
   --timeout-ms N            bound of each HTTP call and MCP request (default ${DEFAULT_TIMEOUT_MS})
   --json                    print JSON for CI
   -h, --help                print this help
@@ -54,6 +57,7 @@ const CLI_OPTIONS = {
   "client-id": { type: "string" },
   "client-secret": { type: "string" },
   login: { type: "boolean" },
+  "no-login": { type: "boolean" },
   "callback-port": { type: "string" },
   "login-timeout-ms": { type: "string" },
   "access-token-expiry": { type: "string" },
@@ -102,7 +106,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const accessTokenExpiry = wholeNumber(values["access-token-expiry"], "--access-token-expiry", 1);
     const browser = browserOptions(values, io);
     const client = clientOption(values.client);
-    options = { emulator: values.emulator ?? false, timeoutMs, login: values.login ?? false, browser };
+    const login = loginOption(values);
+    options = { emulator: values.emulator ?? false, timeoutMs, login, browser };
     // The flags are the defaults of the connectors whose input does not say.
     inputs = (await readInputs(values, io)).map((input) => ({ accessTokenExpiry, client, ...input }));
   } catch (error) {
@@ -142,6 +147,13 @@ async function readInputs(values: ParsedValues, io: CliIo): Promise<ConnectorInp
       "the client secret is missing: set ALATION_CONNECTOR_CLIENT_SECRET or --client-secret",
     );
   return [{ remoteMcpServerUrl: mcpUrl, clientId, clientSecret }];
+}
+
+/** `--login` through a browser; else, on the emulator, its test user without a browser, unless `--no-login`. */
+function loginOption(values: { login?: boolean; "no-login"?: boolean; emulator?: boolean }): VerifyOptions["login"] {
+  if (values.login && values["no-login"]) throw new ConnectorInputError("--login and --no-login exclude each other");
+  if (values.login) return true;
+  return values.emulator && !values["no-login"] ? EMULATOR_TEST_USER : false;
 }
 
 /** The browser login's settings; the URL is printed on stderr, for a machine where no browser opens. */

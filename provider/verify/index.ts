@@ -8,7 +8,9 @@ export { browserCommands, openBrowser } from "./browser";
 export { CLAUDE_REDIRECT_URIS, DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
 export {
   CLIENT_REDIRECT_STEP_ID,
+  CLAUDE_WIZARD_STEP_IDS,
   DEFAULT_LOGIN_TIMEOUT_MS,
+  EMULATOR_TEST_USER,
   STEP_IDS,
   stepIdsFor,
   type BrowserLoginOptions,

@@ -1,11 +1,31 @@
 // Prints reports: a checklist for people, JSON for CI. The reports are already redacted by the steps.
+import { wizardWalk } from "../domain/claude-wizard";
 import type { StepStatus, VerifyReport } from "./types";
+
+/** Where a verified Claude connector's secret is, in the closing lines (never the secret itself). */
+export const SECRET_IN_OUTPUTS = "clientSecret of `pulumi stack output --json --show-secrets`";
 
 const LABELS: Record<StepStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };
 
-/** The checklist of one or more connectors, one line per step, cause and fix under each failure or warning. */
-export function formatReports(reports: readonly VerifyReport[]): string {
-  return reports.map(formatReport).join("\n\n") + "\n";
+/**
+ * The checklist of one or more connectors, one line per step, cause and fix under each failure or warning; under a
+ * Claude connector that verified, unless `wizard` is false, the walk through Claude's wizard with its fields.
+ */
+export function formatReports(reports: readonly VerifyReport[], options: { wizard?: boolean } = {}): string {
+  const closing = (report: VerifyReport) =>
+    options.wizard !== false && report.ok && report.client === "claude" ? `\n\n${closingLines(report)}` : "";
+  return reports.map((report) => formatReport(report) + closing(report)).join("\n\n") + "\n";
+}
+
+/** Where the connector's fields go in Claude's wizard. */
+function closingLines(report: VerifyReport): string {
+  const values = {
+    connectorName: report.connectorName,
+    remoteMcpServerUrl: report.mcpUrl,
+    clientId: report.clientId,
+    clientSecret: SECRET_IN_OUTPUTS,
+  };
+  return wizardWalk(values).join("\n");
 }
 
 function formatReport(report: VerifyReport): string {

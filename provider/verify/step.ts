@@ -31,6 +31,8 @@ export interface VerifyContext {
   mcpUrl?: URL;
   /** The answer to the unauthenticated MCP request (`redirect`: where a 3xx pointed, without its query). */
   challenge?: { status: number; wwwAuthenticate: string | null; redirect?: string };
+  /** The answer to the same request at the URL Claude calls (without its trailing slash), when not a redirect. */
+  claudeCallAnswer?: { status: number; wwwAuthenticate: string | null };
   /** The protected resource metadata URL named by the 401. */
   resourceMetadataUrl?: URL;
   /** The `scope` of the 401's challenge, which Claude requests. */

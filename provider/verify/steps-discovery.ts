@@ -10,11 +10,18 @@ import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/a
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
 import { FINDINGS, unfollowedRedirect, type Finding } from "./diagnosis";
 import { isRedirect, redirectTarget, withoutQuery } from "./http";
-import { fail, pass, type StepDefinition, type VerifyContext } from "./step";
-import { checkHttps443, checkTrailingSlash, isReachableScheme, urlExtras, withTrailingSlash } from "./url-rules";
+import { fail, pass, warn, type StepDefinition, type VerifyContext } from "./step";
+import {
+  checkHttps443,
+  checkTrailingSlash,
+  isReachableScheme,
+  pathSpecificResourceMetadataUrl,
+  urlExtras,
+  withTrailingSlash,
+} from "./url-rules";
 
 /** The request Claude sends first: MCP initialize, without a token. */
-const INITIALIZE_REQUEST = JSON.stringify({
+export const INITIALIZE_REQUEST = JSON.stringify({
   jsonrpc: "2.0",
   id: 0,
   method: "initialize",
@@ -44,6 +51,20 @@ export function insecureUrl(what: string, url: URL): Finding {
     fix: "the tenant must publish https URLs (Claude refuses others)",
   };
 }
+
+/**
+ * An MCP endpoint that answers without a token names no metadata. Unknown whether Claude, told to sign in ("Always
+ * required"), then probes the metadata's well-known path, as the MCP authorization spec (2025-11-25) lets clients do:
+ * a warning; wizard-authentication fails such an endpoint for what its step 1 detects.
+ */
+const NO_CHALLENGE: Finding = {
+  cause:
+    "the MCP URL answers a request without a token, so no 401 names the protected resource metadata; unknown " +
+    "whether Claude then finds it at its well-known path (the next steps use that path)",
+  fix:
+    "the tenant should answer 401 with `WWW-Authenticate: Bearer resource_metadata=...` to a request without a " +
+    "token (see wizard-authentication)",
+};
 
 export const discoverySteps: StepDefinition[] = [
   {
@@ -109,6 +130,7 @@ export const discoverySteps: StepDefinition[] = [
     run(ctx) {
       const challenge = challengeOf(ctx);
       if (challenge.status === 404) return fail(FINDINGS.wrongMcpPath, "HTTP 404");
+      if (challenge.status >= 200 && challenge.status < 300) return warn(NO_CHALLENGE, `HTTP ${challenge.status}`);
       if (challenge.status !== 401) {
         return fail({
           cause: `HTTP ${challenge.status} to an MCP request without a token; Claude starts OAuth only on a 401`,
@@ -130,6 +152,11 @@ export const discoverySteps: StepDefinition[] = [
     needs: ["mcp-401-challenge"],
     run(ctx) {
       const header = ctx.challenge?.wwwAuthenticate ?? "";
+      if (!/^\s*bearer\b/i.test(header)) {
+        // No challenge (mcp-401-challenge warned): the metadata's well-known path, as a client may probe it.
+        ctx.resourceMetadataUrl = pathSpecificResourceMetadataUrl(mcpUrlOf(ctx));
+        return pass(`no challenge; the well-known ${ctx.resourceMetadataUrl.pathname}`);
+      }
       const raw = /resource_metadata="([^"]*)"|resource_metadata=([^\s,]+)/.exec(header);
       const value = raw?.[1] ?? raw?.[2];
       if (!value) {

@@ -6,14 +6,17 @@ export const DEFAULT_LOGIN_TIMEOUT_MS = 300_000;
 
 /**
  * Every step of a Claude connector's verification, in the order they run. Another client's replaces the two steps
- * of Claude's callbacks with one, `redirect-uri-client`, over that client's callbacks (stepIdsFor).
+ * of Claude's callbacks with one, `redirect-uri-client`, over that client's callbacks, and has none of the steps of
+ * Claude's wizard (stepIdsFor).
  */
 export const STEP_IDS = [
   "mcp-url",
   "mcp-url-trailing-slash",
   "mcp-reachable",
   "mcp-no-redirect",
+  "mcp-url-without-slash",
   "mcp-401-challenge",
+  "wizard-authentication",
   "resource-metadata-url",
   "protected-resource-metadata",
   "path-specific-resource-metadata",
@@ -21,6 +24,7 @@ export const STEP_IDS = [
   "authorization-server-metadata",
   "authorization-code-grant",
   "pkce-s256",
+  "wizard-oauth-client",
   "client-id-accepted",
   "redirect-uri-claude-ai",
   "redirect-uri-claude-com",
@@ -43,10 +47,21 @@ export const CLIENT_REDIRECT_STEP_ID = "redirect-uri-client";
 /** The name of one step. */
 export type StepId = (typeof STEP_IDS)[number] | typeof CLIENT_REDIRECT_STEP_ID;
 
+/** The steps of what Claude's connector wizard does (provider/verify/steps-claude.ts): Claude's only. */
+export const CLAUDE_WIZARD_STEP_IDS: readonly StepId[] = [
+  "mcp-url-without-slash",
+  "wizard-authentication",
+  "wizard-oauth-client",
+];
+
 /** The steps of a verification for a client (`claude` unless told): STEP_IDS, or their variant for other clients. */
 export function stepIdsFor(clientKey: string = "claude"): StepId[] {
   if (clientKey === "claude") return [...STEP_IDS];
-  const claudeSteps: readonly StepId[] = ["redirect-uri-claude-ai", "redirect-uri-claude-com"];
+  const claudeSteps: readonly StepId[] = [
+    "redirect-uri-claude-ai",
+    "redirect-uri-claude-com",
+    ...CLAUDE_WIZARD_STEP_IDS,
+  ];
   const ids: StepId[] = STEP_IDS.filter((id) => !claudeSteps.includes(id));
   ids.splice(ids.indexOf("client-id-accepted") + 1, 0, CLIENT_REDIRECT_STEP_ID);
   return ids;
@@ -78,6 +93,8 @@ export interface StepResult {
 export interface VerifyReport {
   /** The tenant's name in the stack outputs, or the connector's name. */
   name?: string;
+  /** The connector's Name, when the input gives it. */
+  connectorName?: string;
   /** The Remote MCP server URL as given. */
   mcpUrl: string;
   /** The OAuth client id (an identifier, not a secret). */
@@ -121,6 +138,16 @@ export interface LoginCredentials {
   /** The user's password. Never printed. */
   password: string;
 }
+
+/**
+ * The emulator's test user (emulator/tenant.ts DEFAULT_TEST_USER; provider/ never imports the emulator, so this is a
+ * copy, which tests/verify/emulator.test.ts compares with it): `verify --emulator` logs it in without a browser, as
+ * `npm start` does. Not a secret: the emulator's documented default.
+ */
+export const EMULATOR_TEST_USER: LoginCredentials = {
+  username: "test.user@example.com",
+  password: "emulator-password",
+};
 
 /** How `login: true` gets the user's browser to the authorize URL and waits for it to come back. */
 export interface BrowserLoginOptions {

@@ -72,9 +72,10 @@ export function checkTrailingSlash(url: URL): UrlVerdict {
   return {
     status: "fail",
     detail: `path ${url.pathname} has no trailing slash; the other steps use ${url.pathname}/`,
+    // Claude strips the slash whatever is typed (mcp-url-without-slash checks that path); other clients keep it.
     cause:
-      "without the trailing slash the server answers a redirect (/ai/mcp -> /ai/mcp/), which breaks Claude's tool " +
-      "discovery",
+      "Alation's docs require the trailing slash (agent-studio-docs integrations/mcp-clients/snowflake.mdx): MCP " +
+      "clients that call the URL as given meet whatever the tenant answers without it",
     fix: `set the connector's Remote MCP server URL to ${withTrailingSlash(url).href}`,
   };
 }

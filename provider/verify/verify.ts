@@ -5,16 +5,17 @@ import { createVerifierHttp, withoutQuery } from "./http";
 import { ConnectorInputError } from "./input";
 import { SecretRedactor } from "./redact";
 import { runSteps, type LoginPlan, type StepDefinition, type VerifyContext } from "./step";
+import { claudeWizardSteps } from "./steps-claude";
 import { clientIdStep, redirectUriSteps, secretSteps } from "./steps-client";
 import { discoverySteps } from "./steps-discovery";
 import { loginSteps } from "./steps-login";
 import { metadataSteps } from "./steps-metadata";
 import { tokenSteps } from "./steps-tokens";
-import type { ConnectorInput, VerifyOptions, VerifyReport } from "./types";
+import { stepIdsFor, type ConnectorInput, type VerifyOptions, type VerifyReport } from "./types";
 
 /** Every step for a client, in the order of stepIdsFor(client.key). */
 export function stepsFor(client: ResolvedClient): StepDefinition[] {
-  return [
+  const steps = [
     ...discoverySteps,
     ...metadataSteps,
     clientIdStep,
@@ -22,7 +23,13 @@ export function stepsFor(client: ResolvedClient): StepDefinition[] {
     ...secretSteps,
     ...loginSteps,
     ...tokenSteps,
+    ...claudeWizardSteps,
   ];
+  return stepIdsFor(client.key).map((id) => {
+    const step = steps.find((candidate) => candidate.id === id);
+    if (!step) throw new Error(`no step ${id}`);
+    return step;
+  });
 }
 
 /** Every step of a Claude connector, in the order of STEP_IDS. */
@@ -56,6 +63,7 @@ export async function verifyConnector(input: ConnectorInput, options: VerifyOpti
   const steps = await runSteps(stepsFor(client), ctx);
   return {
     name: input.name ?? input.connectorName,
+    connectorName: input.connectorName,
     // Without userinfo or query: a URL pasted with credentials in it must not print them.
     mcpUrl: redactor.redact(withoutQuery(input.remoteMcpServerUrl)),
     clientId: input.clientId,

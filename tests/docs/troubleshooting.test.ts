@@ -11,6 +11,7 @@ import { AlationClaudeConnector, type AlationClaudeConnectorArgs } from "../../p
 import { closeHttpPools } from "../../provider/alation";
 import { requireOptionalPeer } from "../../provider/peers/optional";
 import { oauthApplication } from "../../provider/runtime";
+import { verifyConnector } from "../../provider/verify";
 import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { guideClient } from "../support/connector-guide";
 import { json, startScriptedServer } from "../support/scripted-http";
@@ -128,6 +129,12 @@ describe("README: Troubleshooting quotes what the code prints", function () {
       );
       await tls.close();
     }
+    const redirecting = await tenant({ mcpWithoutSlash: "redirect" });
+    const claude = await redirecting.createClient({ name: "claude" });
+    const input = { remoteMcpServerUrl: `${redirecting.url}/ai/mcp/`, clientId: claude.client_id, clientSecret: "s" };
+    const report = await verifyConnector(input, { emulator: true });
+    const slashless = report.steps.find((step) => step.id === "mcp-url-without-slash");
+    produced.set("a tenant that redirects /ai/mcp (verify)", slashless?.cause ?? "no such step");
     produced.set(
       "an optional package missing",
       await failureOf(() => requireOptionalPeer("pulumi-alation-test-absent", "shell.kubernetes")),

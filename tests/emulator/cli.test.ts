@@ -297,6 +297,29 @@ describe("emulator: alation-emulator CLI", function () {
     assert.match(wrong.stderr, /--jwt-flag must be required or optional/);
   });
 
+  it("takes the modes of /ai/mcp, of no token, CIMD and DCR; refuses another mode, naming the flag", async () => {
+    const flags = ["--mcp-without-slash", "answer", "--mcp-without-token", "answer", "--advertise-cimd"];
+    const started = await startCli(["--admin-token", "t", ...flags, "--advertise-dcr"]);
+    children.push(started.child);
+    // No token, no slash: answered (not redirected, not challenged); the SDK's transport then wants its headers.
+    const slashless = await fetch(`${started.url}/ai/mcp`, { method: "POST", redirect: "manual", body: "{}" });
+    assert.equal(slashless.status, 406);
+    const metadata = (await call(started.url, "GET", "/.well-known/oauth-authorization-server", "t")).json;
+    assert.equal(metadata.client_id_metadata_document_supported, true);
+    assert.ok(metadata.registration_endpoint);
+    started.child.kill("SIGTERM");
+    await exited(started.child);
+    for (const [flag, modes] of [
+      ["--mcp-without-slash", "redirect or answer"],
+      ["--mcp-without-token", "challenge or answer"],
+    ]) {
+      const args = [...NODE_ARGS, "--admin-token", "t", flag, "sometimes"];
+      const wrong = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 20000 });
+      assert.equal(wrong.status, 2);
+      assert.match(wrong.stderr, new RegExp(`${flag} must be ${modes}, got sometimes`));
+    }
+  });
+
   it("prints the folder of the shell commands, and refuses bad usage with exit status 2", () => {
     const shell = spawnSync(process.execPath, [...NODE_ARGS, "shell-path"], {
       cwd: ROOT,

@@ -22,9 +22,10 @@ describe("emulator: MCP server at /ai/mcp/", function () {
     return client;
   }
 
-  it("answers /ai/mcp (no slash) with a 307 to /ai/mcp/", async () => {
+  it("answers /ai/mcp (no slash) with a 307 to /ai/mcp/ by default", async () => {
+    const redirecting = await startTestTenant({ mcpWithoutSlash: undefined }); // the emulator's own default
     for (const method of ["GET", "POST"]) {
-      const answer = await tenant.call(method, "/ai/mcp", { token: null });
+      const answer = await redirecting.call(method, "/ai/mcp", { token: null });
       assert.equal(answer.status, 307, method);
       assert.equal(answer.headers.get("location"), "/ai/mcp/");
     }
@@ -99,7 +100,8 @@ describe("emulator: MCP server at /ai/mcp/", function () {
 
   it("serves a custom MCP server at /ai/mcp/<server-id>/ (alation-api.md section 4), with its metadata", async () => {
     const path = `/ai/mcp/${CUSTOM_MCP_SERVER_ID}/`;
-    assert.equal((await tenant.call("GET", path.slice(0, -1), { token: null })).headers.get("location"), path);
+    const redirecting = await startTestTenant({ mcpWithoutSlash: "redirect" });
+    assert.equal((await redirecting.call("GET", path.slice(0, -1), { token: null })).headers.get("location"), path);
     const listTools = { jsonrpc: "2.0", id: 1, method: "tools/list" };
     const challenge = await tenant.call("POST", path, { token: null, json: listTools });
     const metadataUrl = `${tenant.url}/.well-known/oauth-protected-resource${path}`;
@@ -133,5 +135,57 @@ describe("emulator: MCP server at /ai/mcp/", function () {
     });
     assert.equal(answer.status, 400);
     assert.equal(answer.json.error.code, -32700);
+  });
+});
+
+describe("emulator: the modes of what Alation leaves undocumented (/ai/mcp, no token, CIMD, DCR)", function () {
+  const initialize = {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+  };
+  const headers = { Accept: "application/json, text/event-stream" };
+  const metadata = async (tenant: TestTenant) =>
+    (await tenant.call("GET", "/.well-known/oauth-authorization-server", { token: null })).json;
+
+  it("by default: a 307 from /ai/mcp, a 401 without a token, neither CIMD nor DCR advertised", async () => {
+    const tenant = await startTestTenant({ mcpWithoutSlash: undefined }); // the emulator's own defaults
+    assert.equal((await tenant.call("POST", "/ai/mcp", { token: null, json: initialize, headers })).status, 307);
+    assert.equal((await tenant.call("POST", "/ai/mcp/", { token: null, json: initialize, headers })).status, 401);
+    const served = await metadata(tenant);
+    assert.equal(served.client_id_metadata_document_supported, undefined);
+    assert.equal(served.registration_endpoint, undefined);
+  });
+
+  it("mcpWithoutSlash answer: /ai/mcp and /ai/mcp/<server-id> are served as with their slash", async () => {
+    const tenant = await startTestTenant({ mcpWithoutSlash: "answer" });
+    const answer = await tenant.call("POST", "/ai/mcp", { token: null, json: initialize, headers });
+    assert.equal(answer.status, 401);
+    assert.match(answer.headers.get("www-authenticate") ?? "", /^Bearer resource_metadata=/);
+    const custom = await tenant.call("POST", `/ai/mcp/${CUSTOM_MCP_SERVER_ID}`, { token: null, json: initialize });
+    assert.equal(custom.status, 401);
+    assert.equal((await tenant.call("POST", "/ai/mcp/no-such-server", { token: null, json: {} })).status, 404);
+  });
+
+  it("mcpWithoutToken answer: initialize without a token is answered, a bad token still refused", async () => {
+    const tenant = await startTestTenant({ mcpWithoutToken: "answer" });
+    const answer = await tenant.call("POST", "/ai/mcp/", { token: null, json: initialize, headers });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.json.result.serverInfo.name, "alation-mcp-server-emulator");
+    const refused = await tenant.call("POST", "/ai/mcp/", {
+      token: null,
+      json: initialize,
+      headers: { ...headers, Authorization: "Bearer not-a-jwt" },
+    });
+    assert.equal(refused.status, 401);
+  });
+
+  it("advertiseCimd and advertiseDcr: the metadata says so", async () => {
+    const tenant = await startTestTenant({ advertiseCimd: true, advertiseDcr: true });
+    const served = await metadata(tenant);
+    assert.equal(served.client_id_metadata_document_supported, true);
+    assert.ok(served.token_endpoint_auth_methods_supported.includes("none"));
+    assert.equal(served.registration_endpoint, `${tenant.url}/oauth/v1/register/`);
   });
 });

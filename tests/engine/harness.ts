@@ -327,8 +327,8 @@ export function run(
 }
 
 /**
- * Verifies a stack's connectors. Without `login`: `alation-connector verify --emulator` (the built CLI) on the
- * stack's outputs. With it (the default): the same verifier as a library, logging in as the emulator's test user
+ * Verifies a stack's connectors. Without `login`: `alation-connector verify --emulator --no-login` (the built CLI)
+ * on the stack's outputs. With it (the default): the same verifier as a library, logging in as the emulator's test user
  * without a browser (the CLI's `--login` goes through a real browser and the verifier's loopback redirect, which
  * tests/verify/browser-login.test.ts covers).
  */
@@ -336,7 +336,8 @@ export async function verifyConnectors(stack: EngineStack, options: { login?: bo
   const outputs = JSON.stringify(await stack.outputs(true));
   if (options.login === false) {
     const cli = path.join(repoRoot, "dist", "provider", "verify", "cli.js");
-    return run(process.execPath, [cli, "verify", "--emulator"], { cwd: repoRoot, env: process.env, input: outputs });
+    const argv = [cli, "verify", "--emulator", "--no-login"];
+    return run(process.execPath, argv, { cwd: repoRoot, env: process.env, input: outputs });
   }
   const inputs = connectorsFromJson(outputs);
   const reports = await verifyAll(inputs, { emulator: true, login: EMULATOR_TEST_USER });

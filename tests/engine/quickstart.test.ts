@@ -99,10 +99,19 @@ describeEngine("the quick start (npm run preview, npm start)", function () {
     assert.equal(code, 0, stdout + stderr);
     assert.match(stdout, /^quickstart: Pulumi CLI v\d+\.\d+\.\d+ in \S+ \((on PATH|built from Go modules)\)$/m);
     assert.match(stdout, /\+ 4 created/);
-    const clientId = /^ {2}Client ID: +(\S+)$/m.exec(stdout)?.[1];
-    assert.match(stdout, new RegExp(`^ {2}Remote MCP server URL: http://127\\.0\\.0\\.1:${port}/ai/mcp/$`, "m"));
-    assert.match(stdout, /^ {2}Client Secret: +\[secret\] \(npm start -- --show-secret\)$/m);
+    const clientId = /^ +Client ID: +(\S+)$/m.exec(stdout)?.[1];
     assert.match(stdout, /=> OK/);
+    assert.match(stdout, /^quickstart: the local tenant answers \/ai\/mcp directly \(whether Alation does is unknown/m);
+    // The walk through Claude's wizard, last: the README quotes it with placeholders (and verify's secret hint).
+    const walk = stdout.slice(stdout.indexOf("Claude: Customize > Connectors")).trimEnd();
+    assert.match(walk, new RegExp(`^ {2}step 1 {2}URL: +http://127\\.0\\.0\\.1:${port}/ai/mcp/$`, "m"));
+    assert.match(walk, /^ +Client secret: +\[secret\] \(npm start -- --show-secret\)$/m);
+    const quoted = walk
+      .replace(`http://127.0.0.1:${port}`, "https://TENANT")
+      .replace(clientId ?? "no client id", "<clientId>")
+      .replace("[secret] (npm start -- --show-secret)", "clientSecret of `pulumi stack output --json --show-secrets`");
+    assert.ok(readmeQuotes(quoted), quoted);
+    assert.ok(readmeQuotes("`[secret] (npm start -- --show-secret)`"));
     assert.deepEqual(
       tenantState().clients.map((client) => client.client_id),
       [clientId],

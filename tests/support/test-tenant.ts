@@ -133,8 +133,17 @@ export class TestTenant {
   }
 }
 
+/**
+ * The emulator's options of a test tenant: the emulator's defaults, except that `/ai/mcp` is answered directly
+ * (TEST_TENANT_DEFAULTS), so that connectors verify as they would on a tenant that answers Claude's slash-less call.
+ * Whether Alation does is unknown (alation-api.md section 8); with the emulator's default (a 307),
+ * `alation-connector verify` fails its mcp-url-without-slash step, which tests/verify runs on purpose.
+ */
+export const TEST_TENANT_DEFAULTS: Partial<EmulatorOptions> = { mcpWithoutSlash: "answer" };
+
 export async function startTestTenant(options: Partial<EmulatorOptions> = {}): Promise<TestTenant> {
-  return stopWhenTestEnds(new TestTenant(await startEmulator({ adminToken: ADMIN_TOKEN, ...options })));
+  const emulator = await startEmulator({ adminToken: ADMIN_TOKEN, ...TEST_TENANT_DEFAULTS, ...options });
+  return stopWhenTestEnds(new TestTenant(emulator));
 }
 
 /** A fresh temporary folder (a tenant's data dir, say), removed by the returned function. */

@@ -19,7 +19,7 @@ import {
 } from "../../provider/verify";
 import { captureIo } from "../support/cli-io";
 import { freePort } from "../support/ports";
-import { JWT_FLAG } from "../support/test-tenant";
+import { JWT_FLAG, TEST_TENANT_DEFAULTS } from "../support/test-tenant";
 import { CHROMIUM } from "./headless-chromium";
 import { browserCommand, loginArgs } from "./helpers";
 
@@ -37,7 +37,11 @@ describe("verify --login through headless Chromium, launched by $BROWSER", funct
       console.log(`      skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
       this.skip();
     }
-    emulator = await startEmulator({ port: 0, adminToken: randomBytes(16).toString("hex") });
+    emulator = await startEmulator({
+      port: 0,
+      adminToken: randomBytes(16).toString("hex"),
+      ...TEST_TENANT_DEFAULTS,
+    });
     callbackPort = await freePort();
     logDir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-browser-"));
   });

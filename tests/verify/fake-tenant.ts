@@ -14,6 +14,8 @@ export const FAKE_CLIENT = { clientId: "fake-client", clientSecret: "CANARY-fake
 export interface FakeTenantFaults {
   /** /ai/mcp/ answers 307 to another path. */
   mcpRedirect?: boolean;
+  /** /ai/mcp (no slash, as Claude calls it) answers 307 to /ai/mcp/; by default it answers as /ai/mcp/ does. */
+  slashlessRedirect?: boolean;
   /** The 401 names a relative resource_metadata. */
   relativeResourceMetadata?: boolean;
   /** Only the root /.well-known/oauth-protected-resource exists (and the 401 names it). */
@@ -69,11 +71,14 @@ export function fakeTenantFetch(faults: FakeTenantFaults = {}): { fetch: FetchFn
     resource: faults.resource ?? FAKE_MCP_URL,
     authorization_servers: faults.nestedAuthorizationServers ? [[ORIGIN]] : [ORIGIN],
   };
+  const mcp = () =>
+    faults.mcpRedirect
+      ? new Response(null, { status: 307, headers: { location: "/ai/mcp/v2/" } })
+      : json({ error: "invalid_token" }, 401);
   const routes: Record<string, (init?: RequestInit) => Response> = {
-    "POST /ai/mcp/": () =>
-      faults.mcpRedirect
-        ? new Response(null, { status: 307, headers: { location: "/ai/mcp/v2/" } })
-        : json({ error: "invalid_token" }, 401),
+    "POST /ai/mcp/": mcp,
+    "POST /ai/mcp": () =>
+      faults.slashlessRedirect ? new Response(null, { status: 307, headers: { location: "/ai/mcp/" } }) : mcp(),
     "GET /.well-known/oauth-protected-resource": () =>
       faults.noResourceMetadata ? notFound() : json(resourceMetadata),
     "GET /.well-known/oauth-protected-resource/ai/mcp/": () =>
@@ -99,7 +104,7 @@ export function fakeTenantFetch(faults: FakeTenantFaults = {}): { fetch: FetchFn
     calls.push(key);
     if (target.origin !== ORIGIN) throw new TypeError("fetch failed");
     const response = routes[key]?.(init) ?? notFound();
-    if (key === "POST /ai/mcp/" && response.status === 401)
+    if (key.startsWith("POST /ai/mcp") && response.status === 401)
       response.headers.set("www-authenticate", `Bearer resource_metadata="${metadataUrl}"`);
     return response;
   };

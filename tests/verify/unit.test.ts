@@ -421,7 +421,7 @@ describe("verify: the field's broken servers (a fake tenant on https, no socket)
 
   it("fails a 307 on the MCP URL at mcp-no-redirect, naming where it points", async () => {
     const report = await verify({ mcpRedirect: true });
-    expectStatuses(report, failsAt("mcp-no-redirect"));
+    expectStatuses(report, failsAt("mcp-no-redirect", { "mcp-url-without-slash": "fail" }));
     assert.match(
       stepOf(report, "mcp-no-redirect").cause ?? "",
       /307 redirect from https:\/\/tenant\.example\.com\/ai\/mcp\/ to https:\/\/tenant\.example\.com\/ai\/mcp\/v2\//,
