@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // alation-emulator: serve a stand-in Alation tenant on 127.0.0.1, or print where its shell commands live.
-//   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--documented-only] [--strict-fields]
-//     [--web-redirect-uris-only] [--jwt-flag required|optional] [--fault-rate R
+//   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--api-generation a|b|both] [--no-openapi]
+//     [--documented-only] [--strict-fields] [--web-redirect-uris-only] [--jwt-flag required|optional] [--fault-rate R
 //     --fault-kinds 500,429,drop --fault-seed S --latency-ms M --retry-after S --fault-routes REGEX] [--verbose]
 //   alation-emulator shell-path
 import * as fs from "node:fs";
@@ -10,14 +10,17 @@ import { parseArgs } from "node:util";
 import { parseFaultOptions } from "./faults";
 import { shellPath, startEmulator } from "./index";
 import {
+  API_GENERATION_MODES,
   JWT_FLAG_MODES,
+  type ApiGenerationMode,
   type EmulatorOptions,
   type FaultOptions,
   type JwtFlagMode,
   type RunningEmulator,
 } from "./types";
 
-const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN [--documented-only]
+const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN
+         [--api-generation a|b|both] [--no-openapi] [--documented-only]
          [--strict-fields] [--web-redirect-uris-only] [--jwt-flag required|optional]
          [--fault-rate R] [--fault-kinds K1,K2] [--fault-seed S] [--latency-ms M] [--retry-after S]
          [--fault-routes REGEX]
@@ -72,6 +75,8 @@ function parseFlags(argv: string[]) {
         host: { type: "string", default: "127.0.0.1" },
         "data-dir": { type: "string" },
         "admin-token": { type: "string" },
+        "api-generation": { type: "string", default: "a" },
+        "no-openapi": { type: "boolean", default: false },
         "documented-only": { type: "boolean", default: false },
         "strict-fields": { type: "boolean", default: false },
         "web-redirect-uris-only": { type: "boolean", default: false },
@@ -106,11 +111,17 @@ function emulatorOptions(flags: Flags): EmulatorOptions {
   if (!JWT_FLAG_MODES.includes(jwtFlag)) {
     throw new UsageError(`--jwt-flag must be ${JWT_FLAG_MODES.join(" or ")}, got ${flags["jwt-flag"]}`);
   }
+  const apiGeneration = flags["api-generation"] as ApiGenerationMode;
+  if (!API_GENERATION_MODES.includes(apiGeneration)) {
+    throw new UsageError(`--api-generation must be ${API_GENERATION_MODES.join(", ")}, got ${apiGeneration}`);
+  }
   return {
     port,
     host: flags.host,
     dataDir: flags["data-dir"],
     adminToken,
+    apiGeneration,
+    openApi: !flags["no-openapi"],
     documentedOnly: flags["documented-only"],
     strictFields: flags["strict-fields"],
     webRedirectUrisOnly: flags["web-redirect-uris-only"],

@@ -7,9 +7,20 @@ import { serveTenant } from "./server";
 import { SigningKey } from "./signing";
 import { TenantStore } from "./store";
 import { Tenant } from "./tenant";
-import { JWT_FLAG_MODES, type EmulatorOptions, type RunningEmulator } from "./types";
+import { API_GENERATION_MODES, JWT_FLAG_MODES, type EmulatorOptions, type RunningEmulator } from "./types";
 
-export type { EmulatorOptions, FaultKind, FaultOptions, JwtFlagMode, RunningEmulator } from "./types";
+export type {
+  ApiGeneration,
+  ApiGenerationMode,
+  EmulatorOptions,
+  FaultKind,
+  FaultOptions,
+  JwtFlagMode,
+  RunningEmulator,
+} from "./types";
+export { API_GENERATION_MODES } from "./types";
+export { CLIENTS_PREFIX } from "./api-generations";
+export { openApiDocument } from "./openapi";
 export { CUSTOM_MCP_SERVER_ID } from "./metadata";
 export { SERVICE_ACCOUNT_ROLES } from "./service-accounts";
 export { DEFAULT_TEST_USER } from "./tenant";
@@ -20,6 +31,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   if (options.faults) parseFaultOptions(options.faults);
   if (options.jwtFlag !== undefined && !JWT_FLAG_MODES.includes(options.jwtFlag)) {
     throw new Error(`startEmulator: jwtFlag must be ${JWT_FLAG_MODES.join(" or ")}`);
+  }
+  if (options.apiGeneration !== undefined && !API_GENERATION_MODES.includes(options.apiGeneration)) {
+    throw new Error(`startEmulator: apiGeneration must be ${API_GENERATION_MODES.join(", ")}`);
   }
   const store = TenantStore.open(options.dataDir);
   const signingKey = await SigningKey.load(store);
