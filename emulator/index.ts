@@ -19,7 +19,7 @@ export type {
   RunningEmulator,
 } from "./types";
 export { API_GENERATION_MODES } from "./types";
-export { CLIENTS_PREFIX } from "./api-generations";
+export { CLIENTS_PREFIX, withApiNames } from "./api-generations";
 export { openApiDocument } from "./openapi";
 export { CUSTOM_MCP_SERVER_ID } from "./metadata";
 export { SERVICE_ACCOUNT_ROLES } from "./service-accounts";

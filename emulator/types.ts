@@ -29,7 +29,8 @@ export interface EmulatorOptions {
   documentedOnly?: boolean;
   /**
    * The admin API knows only the documented client fields: a body with any other field (`jwt_required`,
-   * `is_active`, `internal_application`, old names) gets a 400 naming them, and answers leave those fields out.
+   * `is_active`, `internal_application`, the other generation's names) gets a 400 naming them, and answers leave
+   * those fields out.
    */
   strictFields?: boolean;
   /**
