@@ -7,6 +7,7 @@ import { AlationClient, AlationError, CLIENTS_PATHS, METADATA_PATH, OPENAPI_PATH
 import { readOpenApiDocument } from "../../provider/alation/tenant-probe";
 import { oauthApplication } from "../../provider/runtime";
 import { guideApplication } from "../support/connector-guide";
+import { ADMIN_TOKEN, startTestTenant } from "../support/test-tenant";
 import {
   json,
   startScriptedServer,
@@ -217,6 +218,24 @@ describe("alation client: the tenant probe", function () {
       assert.ok(error instanceof AlationError);
       assert.match(error.message, /serves neither generation.*exists only on cloud-native Alation Cloud/);
       assert.equal((await clientFor(server).get("c1")).status, "unsupported");
+    });
+  });
+
+  describe("generation B's secret rotation (not documented)", () => {
+    it("where B serves none: says so, and what to do instead; a missing client stays a plain not-found", async () => {
+      const tenant = await startTestTenant({ apiGeneration: "b", documentedOnly: true });
+      const client = clientFor(tenant, { apiAccessToken: ADMIN_TOKEN });
+      const { application } = await client.create(guideApplication());
+      const error = await client.rotateSecret(application.clientId).catch((e) => e);
+      assert.ok(error instanceof AlationError);
+      assert.match(error.message, /generation B, \/integration\/core\/v1\/clients\/\) serves no secret rotation/);
+      assert.match(error.message, /Admin Settings > User Management > OAuth Client Applications, "Rotate Secret"/);
+      const served = await startTestTenant({ apiGeneration: "b" });
+      const missing = await clientFor(served, { apiAccessToken: ADMIN_TOKEN })
+        .rotateSecret("missing")
+        .catch((e) => e);
+      assert.equal(missing.kind, "not-found");
+      assert.doesNotMatch(missing.message, /serves no secret rotation/);
     });
   });
 
