@@ -33,6 +33,10 @@ export interface FieldFacts {
   reach: FieldReach;
   /** What it is, for docs and messages. */
   doc: string;
+  /** The connector guide's value where the user gives none (alation-api.md section 1); none: the user must give it. */
+  default?: string | number | boolean;
+  /** Alation's limits of a number, inclusive (section 2). */
+  range?: { min: number; max: number };
 }
 
 /** Every field, in the order Alation's model lists them. */
@@ -50,6 +54,7 @@ export const APPLICATION_FIELD_TABLE = {
     rest: { a: "client_type", b: "client_type" },
     reach: "rest",
     doc: '"confidential" (has a secret) or "public" (PKCE only).',
+    default: "confidential",
   },
   redirectUris: {
     model: "redirect_uris",
@@ -64,6 +69,8 @@ export const APPLICATION_FIELD_TABLE = {
     rest: { a: "access_token_expiry", b: "access_token_lifetime" },
     reach: "rest",
     doc: "Lifetime of an access token, in seconds.",
+    default: 86400,
+    range: { min: 3600, max: 259200 },
   },
   refreshTokenExpiry: {
     model: "refresh_token_expiry",
@@ -71,6 +78,8 @@ export const APPLICATION_FIELD_TABLE = {
     rest: { a: "refresh_token_expiry", b: "refresh_token_lifetime" },
     reach: "rest",
     doc: "Lifetime of a refresh token, in seconds: users reconnect when it ends.",
+    default: 15552000,
+    range: { min: 259200, max: 15552000 },
   },
   pkceRequired: {
     model: "pkce_required",
@@ -78,6 +87,7 @@ export const APPLICATION_FIELD_TABLE = {
     rest: { a: "pkce_required", b: "pkce_enabled" },
     reach: "rest",
     doc: "Whether the authorization code flow must use PKCE.",
+    default: true,
   },
   jwtRequired: {
     model: "jwt_required",
@@ -85,6 +95,7 @@ export const APPLICATION_FIELD_TABLE = {
     rest: { a: "jwt_required", b: "jwt_required" },
     reach: "rest-undocumented",
     doc: "Whether access tokens are JWTs (the hosted MCP server needs them).",
+    default: true,
   },
   isActive: {
     model: "is_active",
@@ -92,6 +103,7 @@ export const APPLICATION_FIELD_TABLE = {
     rest: { a: "is_active", b: "is_active" },
     reach: "rest-undocumented",
     doc: "Whether the application may get tokens.",
+    default: true,
   },
   internalApplication: {
     model: "internal_application",
@@ -99,6 +111,7 @@ export const APPLICATION_FIELD_TABLE = {
     rest: { a: "internal_application", b: "internal_application" },
     reach: "rest-undocumented",
     doc: "Whether the application is one of Alation's own.",
+    default: false,
   },
 } as const satisfies Record<string, FieldFacts>;
 
