@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // alation-emulator: serve a stand-in Alation tenant on 127.0.0.1, or print where its shell commands live.
-//   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--documented-only] [--strict-fields]
-//     [--web-redirect-uris-only] [--jwt-flag required|optional] [--mcp-without-slash redirect|answer]
-//     [--mcp-without-token challenge|answer] [--advertise-cimd] [--advertise-dcr] [--fault-rate R
+//   alation-emulator --port N --data-dir DIR --admin-token TOKEN [--api-generation a|b|both] [--no-openapi]
+//     [--documented-only] [--strict-fields] [--web-redirect-uris-only] [--jwt-flag required|optional]
+//     [--mcp-without-slash redirect|answer] [--mcp-without-token challenge|answer] [--advertise-cimd]
+//     [--advertise-dcr] [--fault-rate R
 //     --fault-kinds 500,429,drop --fault-seed S --latency-ms M --retry-after S --fault-routes REGEX] [--verbose]
 //   alation-emulator shell-path
 import * as fs from "node:fs";
@@ -11,6 +12,7 @@ import { parseArgs } from "node:util";
 import { parseFaultOptions } from "./faults";
 import { shellPath, startEmulator } from "./index";
 import {
+  API_GENERATION_MODES,
   JWT_FLAG_MODES,
   MCP_WITHOUT_SLASH_MODES,
   MCP_WITHOUT_TOKEN_MODES,
@@ -19,7 +21,8 @@ import {
   type RunningEmulator,
 } from "./types";
 
-const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN [--documented-only]
+const USAGE = `usage: alation-emulator [--port N] [--host H] [--data-dir DIR] --admin-token TOKEN
+         [--api-generation a|b|both] [--no-openapi] [--documented-only]
          [--strict-fields] [--web-redirect-uris-only] [--jwt-flag required|optional]
          [--mcp-without-slash redirect|answer] [--mcp-without-token challenge|answer]
          [--advertise-cimd] [--advertise-dcr]
@@ -76,6 +79,8 @@ function parseFlags(argv: string[]) {
         host: { type: "string", default: "127.0.0.1" },
         "data-dir": { type: "string" },
         "admin-token": { type: "string" },
+        "api-generation": { type: "string", default: "a" },
+        "no-openapi": { type: "boolean", default: false },
         "documented-only": { type: "boolean", default: false },
         "strict-fields": { type: "boolean", default: false },
         "web-redirect-uris-only": { type: "boolean", default: false },
@@ -114,6 +119,8 @@ function emulatorOptions(flags: Flags): EmulatorOptions {
     host: flags.host,
     dataDir: flags["data-dir"],
     adminToken,
+    apiGeneration: oneOf(flags["api-generation"], API_GENERATION_MODES, "--api-generation"),
+    openApi: !flags["no-openapi"],
     documentedOnly: flags["documented-only"],
     strictFields: flags["strict-fields"],
     webRedirectUrisOnly: flags["web-redirect-uris-only"],

@@ -1,13 +1,15 @@
 // The tenant's own rules for OAuth client fields, with Django REST framework's messages. Deliberately separate
 // from the provider's schemas: the emulator stands for Alation, so a wrong rule on either side shows in tests.
+import { apiName } from "./api-generations";
 import type { ClientRecord } from "./store";
+import type { ApiGeneration } from "./types";
 
 /** The fields a caller may set on a client. */
 export type ClientFields = Omit<ClientRecord, "id" | "client_id" | "client_secret">;
 export type FieldErrors = Record<string, string[]>;
 
 type FieldKind = "string" | "client-type" | "uri-list" | "integer" | "boolean";
-interface FieldSpec {
+export interface FieldSpec {
   kind: FieldKind;
   min?: number;
   max?: number;
@@ -18,7 +20,7 @@ interface FieldSpec {
   documented: boolean;
 }
 
-const FIELD_SPECS: Record<keyof ClientFields, FieldSpec> = {
+export const FIELD_SPECS: Readonly<Record<keyof ClientFields, FieldSpec>> = {
   name: { kind: "string", max: 255, documented: true },
   client_type: { kind: "client-type", documented: true },
   redirect_uris: { kind: "uri-list", documented: true },
@@ -62,27 +64,33 @@ const TRUE_VALUES = new Set([true, "true", "True", "TRUE", 1, "1"]);
 const FALSE_VALUES = new Set([false, "false", "False", "FALSE", 0, "0"]);
 
 /**
- * Reads the given fields of a request body. `api` applies every rule of the admin API; without it (the shell
- * path, where Django saves a model without running validators) only the types are checked.
- * Unknown fields are ignored, as DRF does; with `strict`, every field but the documented ones is refused by name.
+ * Reads the given fields of a request body, named as `generation` names them (default A's, the model's): the values
+ * come back under the model's names, the errors under the body's. `api` applies every rule of the admin API; without
+ * it (the shell path, where Django saves a model without running validators) only the types are checked.
+ * Unknown fields (the other generation's names among them) are ignored, as DRF does; with `strict`, every field but
+ * the documented ones is refused by name.
  */
 export function readClientFields(
   body: Record<string, unknown>,
-  mode: { api: boolean; create: boolean; strict?: boolean; webRedirectUrisOnly?: boolean },
+  mode: { api: boolean; create: boolean; strict?: boolean; webRedirectUrisOnly?: boolean; generation?: ApiGeneration },
 ): { values: Partial<ClientFields>; errors: FieldErrors } {
   const values: Record<string, unknown> = {};
   const errors: FieldErrors = {};
-  const known: ReadonlyArray<string> = mode.strict ? DOCUMENTED_FIELD_NAMES : CLIENT_FIELD_NAMES;
+  const named = (name: string) => apiName(mode.generation ?? "a", name);
+  const known = mode.strict ? DOCUMENTED_FIELD_NAMES : CLIENT_FIELD_NAMES;
   if (mode.strict) {
-    for (const name of Object.keys(body)) if (!known.includes(name)) errors[name] = ["Unknown field."];
+    const knownNames = known.map(named);
+    for (const name of Object.keys(body)) if (!knownNames.includes(name)) errors[name] = ["Unknown field."];
   }
-  for (const name of known as Array<keyof ClientFields>) {
-    if (!(name in body)) {
-      if (mode.api && mode.create && REQUIRED_ON_CREATE.includes(name)) errors[name] = ["This field is required."];
+  for (const name of known) {
+    if (!(named(name) in body)) {
+      if (mode.api && mode.create && REQUIRED_ON_CREATE.includes(name)) {
+        errors[named(name)] = ["This field is required."];
+      }
       continue;
     }
-    const result = readField(FIELD_SPECS[name], body[name], mode);
-    if ("errors" in result) errors[name] = result.errors;
+    const result = readField(FIELD_SPECS[name], body[named(name)], mode);
+    if ("errors" in result) errors[named(name)] = result.errors;
     else values[name] = result.value;
   }
   return { values: values as Partial<ClientFields>, errors };
@@ -101,12 +109,14 @@ export function withCrossFieldErrors(
   fieldErrors: FieldErrors,
   merged: Partial<ClientFields>,
   others: ClientRecord[],
+  generation: ApiGeneration = "a",
 ): FieldErrors {
   const errors: FieldErrors = { ...fieldErrors };
+  const pkce = apiName(generation, "pkce_required");
   if (merged.name !== undefined && others.some((c) => c.name === merged.name))
     errors.name = ["application with this name already exists."];
-  if (merged.client_type === "public" && merged.pkce_required === false && !errors.pkce_required) {
-    errors.pkce_required = ["PKCE is required for public clients."];
+  if (merged.client_type === "public" && merged.pkce_required === false && !errors[pkce]) {
+    errors[pkce] = ["PKCE is required for public clients."];
   }
   return errors;
 }

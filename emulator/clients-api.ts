@@ -1,7 +1,8 @@
-// The OAuth client admin REST API: /integration/core/v1/oauth/clients/ (create, PATCH, DELETE, rotate-secret,
-// and the undocumented GET of one client and of the list).
+// The OAuth client admin REST API in the generation(s) the tenant serves (api-generations.ts): create, PATCH, DELETE,
+// rotate-secret, and the undocumented GET of one client and of the list, under each generation's prefix and names.
 import { STATUS_CODES } from "node:http";
 import { requireServerAdmin } from "./admin-auth";
+import { CLIENTS_PREFIX, notRoutedPaths, servedGenerations, withApiNames } from "./api-generations";
 import {
   DOCUMENTED_FIELD_NAMES,
   readClientFields,
@@ -12,11 +13,13 @@ import {
 import { HttpError, parseJsonBody, sendEmpty, sendJson } from "./http";
 import type { RequestContext, Route } from "./router";
 import type { ClientRecord, TenantState } from "./store";
+import { rotates } from "./openapi";
 import { randomToken } from "./tenant";
-import type { EmulatorOptions } from "./types";
+import type { ApiGeneration, EmulatorOptions } from "./types";
 
-const CLIENTS = "/integration/core/v1/oauth/clients/";
 const DEFAULT_PAGE_SIZE = 100;
+const ITEM = "{client_id}/";
+const ROTATE = "{client_id}/rotate-secret/";
 
 /**
  * A client as the API shows it: everything but the secret (and the internal primary key); a strict tenant shows only
@@ -29,30 +32,52 @@ export function clientView(client: ClientRecord, strict = false): Partial<Client
   return Object.fromEntries(Object.entries(view).filter(([name]) => shown(name)));
 }
 
-/** A client as this tenant's API shows it. */
-function viewFor(ctx: RequestContext, client: ClientRecord): Partial<ClientRecord> {
-  return clientView(client, ctx.tenant.options.strictFields);
+/** A client as this generation of the tenant's API shows it. */
+function viewFor(ctx: RequestContext, client: ClientRecord, generation: ApiGeneration): Record<string, unknown> {
+  return withApiNames(generation, clientView(client, ctx.tenant.options.strictFields));
 }
 
-/** The routes of the admin API, for a tenant with these options. */
-export function clientRoutes(options: Pick<EmulatorOptions, "documentedOnly">): Route[] {
-  const list: Route["handle"] = options.documentedOnly ? undocumented : listClients;
-  const read: Route["handle"] = options.documentedOnly ? undocumented : readClient;
+type Options = Pick<EmulatorOptions, "documentedOnly" | "apiGeneration">;
+
+/**
+ * The routes of the admin API, for a tenant with these options: each served generation's, and Django's 404 page for
+ * the other's paths.
+ */
+export function clientRoutes(options: Options): Route[] {
+  const served = servedGenerations(options.apiGeneration);
+  return (["a", "b"] as const).flatMap((generation) =>
+    served.includes(generation)
+      ? generationRoutes(generation, options)
+      : notRoutedPaths(CLIENTS_PREFIX[generation], ["", ITEM, ROTATE]),
+  );
+}
+
+function generationRoutes(generation: ApiGeneration, options: Options): Route[] {
+  const prefix = CLIENTS_PREFIX[generation];
+  const list = options.documentedOnly ? undocumented : listClients;
+  const read = options.documentedOnly ? undocumented : readClient;
   const routes: Route[] = [
     {
       methods: ["POST", "GET"],
-      pattern: CLIENTS,
-      handle: (ctx) => (ctx.method === "POST" ? createClient(ctx) : list(ctx)),
+      pattern: prefix,
+      handle: (ctx) => (ctx.method === "POST" ? createClient(ctx, generation) : list(ctx, generation)),
     },
     {
       methods: ["GET", "PATCH", "DELETE"],
-      pattern: `${CLIENTS}{client_id}/`,
+      pattern: prefix + ITEM,
       handle: (ctx) =>
-        ctx.method === "GET" ? read(ctx) : ctx.method === "PATCH" ? updateClient(ctx) : deleteClient(ctx),
+        ctx.method === "GET"
+          ? read(ctx, generation)
+          : ctx.method === "PATCH"
+            ? updateClient(ctx, generation)
+            : deleteClient(ctx),
     },
-    { methods: ["POST"], pattern: `${CLIENTS}{client_id}/rotate-secret/`, handle: rotateSecret },
   ];
-  return routes.map((route) => ({ ...route, handle: inAlationShape(route.handle) }));
+  if (rotates(generation, options)) {
+    routes.push({ methods: ["POST"], pattern: prefix + ROTATE, handle: (ctx) => rotateSecret(ctx, generation) });
+  }
+  const shaped = routes.map((route) => ({ ...route, handle: inAlationShape(route.handle) }));
+  return rotates(generation, options) ? shaped : [...shaped, ...notRoutedPaths(prefix, [ROTATE])];
 }
 
 /**
@@ -80,14 +105,12 @@ function inAlationShape(handle: Route["handle"]): Route["handle"] {
   };
 }
 
-async function createClient(ctx: RequestContext): Promise<void> {
+async function createClient(ctx: RequestContext, generation: ApiGeneration): Promise<void> {
   await requireServerAdmin(ctx);
-  const body = objectBody(parseJsonBody(ctx.req, await ctx.body()));
-  const { strictFields: strict, webRedirectUrisOnly } = ctx.tenant.options;
-  const { values, errors } = readClientFields(body, { api: true, create: true, strict, webRedirectUrisOnly });
+  const { values, errors } = await readBody(ctx, generation, true);
   const created = await ctx.tenant.store.update((draft) => {
     const fields = withCreateDefaults(values);
-    throwIfErrors(withCrossFieldErrors(errors, fields, Object.values(draft.clients)));
+    throwIfErrors(withCrossFieldErrors(errors, fields, Object.values(draft.clients), generation));
     const client: ClientRecord = {
       id: draft.nextClientPk++,
       client_id: randomToken(),
@@ -97,16 +120,21 @@ async function createClient(ctx: RequestContext): Promise<void> {
     draft.clients[client.client_id] = client;
     return client;
   });
-  sendJson(ctx.res, 201, { ...viewFor(ctx, created), client_secret: created.client_secret });
+  sendJson(ctx.res, 201, { ...viewFor(ctx, created, generation), client_secret: created.client_secret });
 }
 
-async function updateClient(ctx: RequestContext): Promise<void> {
+/** A create or update body's fields, read as `generation` names them. */
+async function readBody(ctx: RequestContext, generation: ApiGeneration, create: boolean) {
+  const body = objectBody(parseJsonBody(ctx.req, await ctx.body()));
+  const { strictFields: strict, webRedirectUrisOnly } = ctx.tenant.options;
+  return readClientFields(body, { api: true, create, strict, webRedirectUrisOnly, generation });
+}
+
+async function updateClient(ctx: RequestContext, generation: ApiGeneration): Promise<void> {
   await requireServerAdmin(ctx);
   const clientId = ctx.params.client_id;
   existingClient(ctx.tenant.store.state, clientId);
-  const body = objectBody(parseJsonBody(ctx.req, await ctx.body()));
-  const { strictFields: strict, webRedirectUrisOnly } = ctx.tenant.options;
-  const { values, errors } = readClientFields(body, { api: true, create: false, strict, webRedirectUrisOnly });
+  const { values, errors } = await readBody(ctx, generation, false);
   const updated = await ctx.tenant.store.update((draft) => {
     const current = existingClient(draft, clientId);
     const merged: ClientRecord = { ...current, ...values };
@@ -116,12 +144,13 @@ async function updateClient(ctx: RequestContext): Promise<void> {
         errors,
         { ...values, client_type: merged.client_type, pkce_required: merged.pkce_required },
         others,
+        generation,
       ),
     );
     draft.clients[clientId] = merged;
     return merged;
   });
-  sendJson(ctx.res, 200, viewFor(ctx, updated));
+  sendJson(ctx.res, 200, viewFor(ctx, updated, generation));
 }
 
 async function deleteClient(ctx: RequestContext): Promise<void> {
@@ -134,7 +163,7 @@ async function deleteClient(ctx: RequestContext): Promise<void> {
   sendEmpty(ctx.res, 204);
 }
 
-async function rotateSecret(ctx: RequestContext): Promise<void> {
+async function rotateSecret(ctx: RequestContext, generation: ApiGeneration): Promise<void> {
   await requireServerAdmin(ctx);
   const clientId = ctx.params.client_id;
   const rotated = await ctx.tenant.store.update((draft) => {
@@ -142,26 +171,27 @@ async function rotateSecret(ctx: RequestContext): Promise<void> {
     client.client_secret = randomToken();
     return client;
   });
-  sendJson(ctx.res, 200, { ...viewFor(ctx, rotated), client_secret: rotated.client_secret });
+  sendJson(ctx.res, 200, { ...viewFor(ctx, rotated, generation), client_secret: rotated.client_secret });
 }
 
-async function readClient(ctx: RequestContext): Promise<void> {
+async function readClient(ctx: RequestContext, generation: ApiGeneration): Promise<void> {
   await requireServerAdmin(ctx);
-  sendJson(ctx.res, 200, viewFor(ctx, existingClient(ctx.tenant.store.state, ctx.params.client_id)));
+  sendJson(ctx.res, 200, viewFor(ctx, existingClient(ctx.tenant.store.state, ctx.params.client_id), generation));
 }
 
 /** The list, paginated with limit/skip; X-Next-Page names the next page when there is one. */
-async function listClients(ctx: RequestContext): Promise<void> {
+async function listClients(ctx: RequestContext, generation: ApiGeneration): Promise<void> {
   await requireServerAdmin(ctx);
   const limit = pageNumber(ctx.query.get("limit"), DEFAULT_PAGE_SIZE, 1);
   const skip = pageNumber(ctx.query.get("skip"), 0, 0);
   const all = Object.values(ctx.tenant.store.state.clients).sort((a, b) => a.id - b.id);
   const headers: Record<string, string> = {};
-  if (skip + limit < all.length) headers["X-Next-Page"] = `${CLIENTS}?limit=${limit}&skip=${skip + limit}`;
+  const next = `${CLIENTS_PREFIX[generation]}?limit=${limit}&skip=${skip + limit}`;
+  if (skip + limit < all.length) headers["X-Next-Page"] = next;
   sendJson(
     ctx.res,
     200,
-    all.slice(skip, skip + limit).map((client) => viewFor(ctx, client)),
+    all.slice(skip, skip + limit).map((client) => viewFor(ctx, client, generation)),
     headers,
   );
 }

@@ -4,8 +4,8 @@ import type { FaultKind, FaultOptions } from "./types";
 
 export const FAULT_KINDS: readonly FaultKind[] = ["500", "502", "503", "429", "drop", "drop-after-write", "latency"];
 const DEFAULT_KINDS: FaultKind[] = ["500", "502", "503", "429", "drop", "drop-after-write"];
-/** By default only the OAuth client admin API is faulted: the calls the provider retries. */
-export const DEFAULT_FAULT_ROUTES = "^[A-Z]+ /integration/core/v1/oauth/clients(/|$)";
+/** By default only the OAuth client admin API (both generations) is faulted: the calls the provider retries. */
+export const DEFAULT_FAULT_ROUTES = "^[A-Z]+ /integration/core/v1/(oauth/)?clients(/|$)";
 
 const KINDS_ERROR = `must each be one of ${FAULT_KINDS.join(", ")}`;
 

@@ -8,6 +8,7 @@ import { SigningKey } from "./signing";
 import { TenantStore } from "./store";
 import { Tenant } from "./tenant";
 import {
+  API_GENERATION_MODES,
   JWT_FLAG_MODES,
   MCP_WITHOUT_SLASH_MODES,
   MCP_WITHOUT_TOKEN_MODES,
@@ -16,6 +17,8 @@ import {
 } from "./types";
 
 export type {
+  ApiGeneration,
+  ApiGenerationMode,
   EmulatorOptions,
   FaultKind,
   FaultOptions,
@@ -24,6 +27,9 @@ export type {
   McpWithoutTokenMode,
   RunningEmulator,
 } from "./types";
+export { API_GENERATION_MODES } from "./types";
+export { CLIENTS_PREFIX, withApiNames } from "./api-generations";
+export { openApiDocument } from "./openapi";
 export { CUSTOM_MCP_SERVER_ID } from "./metadata";
 export { SERVICE_ACCOUNT_ROLES } from "./service-accounts";
 export { DEFAULT_TEST_USER } from "./tenant";
@@ -36,6 +42,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     ["jwtFlag", options.jwtFlag, JWT_FLAG_MODES],
     ["mcpWithoutSlash", options.mcpWithoutSlash, MCP_WITHOUT_SLASH_MODES],
     ["mcpWithoutToken", options.mcpWithoutToken, MCP_WITHOUT_TOKEN_MODES],
+    ["apiGeneration", options.apiGeneration, API_GENERATION_MODES],
   ] as const) {
     if (value !== undefined && !(modes as readonly string[]).includes(value))
       throw new Error(`startEmulator: ${name} must be ${modes.join(" or ")}`);

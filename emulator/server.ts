@@ -9,6 +9,7 @@ import { legacyTokenRoutes } from "./legacy-tokens";
 import { mcpRoutes } from "./mcp";
 import { metadataRoutes } from "./metadata";
 import { oauthRoutes } from "./oauth";
+import { openApiRoutes } from "./openapi";
 import { Router, requestContext } from "./router";
 import { shellEndpointRoutes } from "./shell-endpoints";
 import { StoreWriteError } from "./store";
@@ -25,6 +26,7 @@ export async function serveTenant(tenant: Tenant, port: number, host: string): P
     ...legacyTokenRoutes(),
     ...oauthRoutes(),
     ...metadataRoutes(),
+    ...openApiRoutes(tenant.options),
     ...mcpRoutes(tenant.options),
   ]);
   const hooks = new Router([...testHookRoutes(), ...shellEndpointRoutes()]);

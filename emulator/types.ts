@@ -10,11 +10,27 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Accepted as a Server Admin's API access token (header `TOKEN`), and required by the `/__emulator/` hooks. */
   adminToken: string;
-  /** Answer 405 to the undocumented GET of one OAuth client and of the list, as a real tenant may. */
+  /**
+   * Which generation of the OAuth client admin API the tenant serves (../shared/alation-api.md section 2): `a`
+   * (`/integration/core/v1/oauth/clients/`, `*_expiry`, `pkce_required`; the default), `b`
+   * (`/integration/core/v1/clients/`, `*_lifetime`, `pkce_enabled`) or `both`. The other generation's paths answer
+   * Django's HTML 404 page.
+   */
+  apiGeneration?: ApiGenerationMode;
+  /**
+   * Serve the tenant's OpenAPI document at `/openapi/oauth2/` (default true; tenants from 2025.3.3 do). False: that
+   * path answers Django's 404 page, as an older tenant's would.
+   */
+  openApi?: boolean;
+  /**
+   * Only what Alation's API docs name: the undocumented GET of one OAuth client and of the list answer 405, as a real
+   * tenant may, and generation B serves no secret rotation (its docs name none: 404).
+   */
   documentedOnly?: boolean;
   /**
    * The admin API knows only the documented client fields: a body with any other field (`jwt_required`,
-   * `is_active`, `internal_application`, old names) gets a 400 naming them, and answers leave those fields out.
+   * `is_active`, `internal_application`, the other generation's names) gets a 400 naming them, and answers leave
+   * those fields out.
    */
   strictFields?: boolean;
   /**
@@ -64,6 +80,12 @@ export interface EmulatorOptions {
    */
   requestTimeoutMs?: number;
 }
+
+/** A generation of the OAuth client admin API. */
+export type ApiGeneration = "a" | "b";
+/** See EmulatorOptions.apiGeneration. */
+export type ApiGenerationMode = ApiGeneration | "both";
+export const API_GENERATION_MODES: readonly ApiGenerationMode[] = ["a", "b", "both"];
 
 /** See EmulatorOptions.jwtFlag. */
 export type JwtFlagMode = "required" | "optional";

@@ -1,8 +1,10 @@
-// Authenticated calls to one tenant's admin API: the credential's headers, one more try after a refused token that
-// can be renewed, and one same-origin redirect followed. Knows nothing of the routes' answers.
+// Authenticated calls to one tenant's admin API, once the tenant has proven to be Alation: the credential's headers,
+// one more try after a refused token that can be renewed, and one same-origin redirect followed. Knows nothing of the
+// routes' answers.
 import type { CallContext } from "./answers";
 import type { Authenticator } from "./auth";
 import { send, type HttpAnswer, type HttpCall, type HttpTarget, type RetryMode } from "./http";
+import { probeTenant } from "./tenant-probe";
 
 /** What a call sends besides its method and path. */
 export interface CallOptions {
@@ -27,9 +29,11 @@ export class AdminCalls {
   /**
    * An authenticated admin call. A 401 or 403 gets one more try when the credential can be renewed (a fetched token
    * that expired or was replaced: tenants answer either status for an invalid token); a same-origin redirect (a
-   * tenant that wants the path without its trailing slash) is followed once.
+   * tenant that wants the path without its trailing slash) is followed once. Nothing is sent (not even a token
+   * fetch) before the tenant has shown, without a credential, that it is an Alation tenant (tenant-probe.ts).
    */
   async call(method: HttpCall["method"], path: string, options: CallOptions): Promise<Called> {
+    await probeTenant(this.target);
     let currentPath = path;
     let headers = await this.auth.headers();
     let answer = await send(this.target, this.httpCall(method, currentPath, headers, options));

@@ -1,8 +1,16 @@
 // What Alation answers, validated with zod, and the AlationError for an answer that is a failure.
-// Tolerant by design: field names of older generations of the API (`*_lifetime`, `pkce_enabled`: a tenant may still
-// answer with them, ../shared/alation-api.md section 2), missing fields, redirect URIs as a list or as Django OAuth
-// Toolkit's whitespace-separated string, numbers and booleans as strings.
+// Tolerant by design: a client is read in either generation's field names (`*_expiry`, `pkce_required` or
+// `*_lifetime`, `pkce_enabled`, ../shared/alation-api.md section 2: a tenant may answer in either, whatever its paths),
+// missing fields, redirect URIs as a list or as Django OAuth Toolkit's whitespace-separated string, numbers and
+// booleans as strings.
 import { z } from "zod";
+import {
+  API_GENERATIONS,
+  APPLICATION_FIELD_KEYS,
+  APPLICATION_FIELD_TABLE,
+  REST_FIELD_NAMES,
+  type FieldKind,
+} from "../domain/application-fields";
 import type { ApplicationRecord } from "../domain/application-store";
 import { AlationError, type AlationErrorKind } from "./errors";
 import type { HttpAnswer } from "./http";
@@ -19,24 +27,29 @@ const redirectUris = z.union([
   z.string().transform((value) => value.split(/\s+/).filter((uri) => uri.length > 0)),
 ]);
 
-/** One OAuth client as the admin API reports it. */
+/** How a value of each kind is read from an answer; a value that does not read is taken as not reported. */
+const LOOSE_VALUES: Record<FieldKind, z.ZodType> = {
+  text: z.string(),
+  "client-type": z.enum(["confidential", "public"]),
+  "uri-list": redirectUris,
+  seconds: looseNumber,
+  flag: looseBoolean,
+};
+
+/** One OAuth client as the admin API reports it: every field under each generation's name. */
 export const clientAnswerSchema = z.looseObject({
   client_id: z.union([z.string(), z.number().transform(String)]),
   client_secret: z.string().optional(),
-  name: z.string().optional(),
-  client_type: z.enum(["confidential", "public"]).optional().catch(undefined),
-  redirect_uris: redirectUris.optional().catch(undefined),
-  access_token_expiry: looseNumber.optional().catch(undefined),
-  access_token_lifetime: looseNumber.optional().catch(undefined),
-  refresh_token_expiry: looseNumber.optional().catch(undefined),
-  refresh_token_lifetime: looseNumber.optional().catch(undefined),
-  pkce_required: looseBoolean.optional().catch(undefined),
-  pkce_enabled: looseBoolean.optional().catch(undefined),
-  jwt_required: looseBoolean.optional().catch(undefined),
-  is_active: looseBoolean.optional().catch(undefined),
-  internal_application: looseBoolean.optional().catch(undefined),
+  ...Object.fromEntries(
+    APPLICATION_FIELD_KEYS.flatMap((key) =>
+      API_GENERATIONS.map((generation) => [
+        REST_FIELD_NAMES[generation][key],
+        LOOSE_VALUES[APPLICATION_FIELD_TABLE[key].kind].optional().catch(undefined),
+      ]),
+    ),
+  ),
 });
-export type ClientAnswer = z.infer<typeof clientAnswerSchema>;
+export type ClientAnswer = { client_id: string; client_secret?: string } & Record<string, unknown>;
 
 /** A list of clients: a bare array, or a paginated object with `results` (DRF) or `clients`. */
 export const clientListSchema = z.union([
@@ -57,24 +70,16 @@ export const oauthTokenAnswerSchema = z.looseObject({
 /** `rotate-secret`'s answer. */
 export const rotatedSecretAnswerSchema = z.looseObject({ client_secret: z.string().min(1) });
 
-/** An ApplicationRecord from a client answer (current field names first, older ones as fallback). */
+/** An ApplicationRecord from a client answer: each field under generation A's name, else under B's. */
 export function applicationFromAnswer(answer: ClientAnswer): ApplicationRecord {
-  const record: ApplicationRecord = { clientId: answer.client_id };
-  const fields: Omit<ApplicationRecord, "clientId"> = {
-    name: answer.name,
-    clientType: answer.client_type,
-    redirectUris: answer.redirect_uris,
-    accessTokenExpiry: answer.access_token_expiry ?? answer.access_token_lifetime,
-    refreshTokenExpiry: answer.refresh_token_expiry ?? answer.refresh_token_lifetime,
-    pkceRequired: answer.pkce_required ?? answer.pkce_enabled,
-    jwtRequired: answer.jwt_required,
-    isActive: answer.is_active,
-    internalApplication: answer.internal_application,
-  };
-  for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined) (record as Record<string, unknown>)[key] = value;
+  const record: Record<string, unknown> = { clientId: answer.client_id };
+  for (const key of APPLICATION_FIELD_KEYS) {
+    const value = API_GENERATIONS.map((generation) => answer[REST_FIELD_NAMES[generation][key]]).find(
+      (candidate) => candidate !== undefined,
+    );
+    if (value !== undefined) record[key] = value;
   }
-  return record;
+  return record as ApplicationRecord;
 }
 
 /** Where an answer came from, for error messages. */

@@ -1,5 +1,7 @@
-// Alation's OAuth client admin API (`/integration/core/v1/oauth/clients/`) as an ApplicationStore. The API exists
-// only on cloud-native Alation Cloud (../shared/alation-api.md section 2).
+// Alation's OAuth client admin API as an ApplicationStore, in the generation the tenant serves: A,
+// `/integration/core/v1/oauth/clients/`, or B, `/integration/core/v1/clients/` (tenant-api.ts). The API exists only on
+// cloud-native Alation Cloud (../shared/alation-api.md section 2). B documents only its create: its item routes are
+// assumed to be `{client_id}/` under its collection, as A's are, and its rotation `{client_id}/rotate-secret/`.
 import { randomBytes } from "node:crypto";
 import type {
   ApplicationFields,
@@ -19,6 +21,7 @@ import {
   shapeError,
 } from "./answers";
 import { authenticatorFor, type Authenticator } from "./auth";
+import { AlationError } from "./errors";
 import { send, type HttpAnswer, type HttpTarget } from "./http";
 import {
   credentialsOf,
@@ -28,19 +31,20 @@ import {
   type ConnectionSettings,
   type RetryPolicy,
 } from "./settings";
+import { clientApiOf, type ClientApi } from "./tenant-api";
+import { CLIENTS_PATHS, probeTenant } from "./tenant-probe";
 import { DOCUMENTED_FIELDS, sendFields } from "./undocumented-fields";
 
-const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
 // Where Claude exchanges codes for tokens (alation-api.md section 3).
 const TOKEN_PATH = "/oauth/v1/token/";
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 // Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).
 const ROUTE_NOT_SERVED = new Set([404, 405, 501]);
-/** What a create that meets a tenant without this API is told. */
+/** What an operation on a tenant without this API is told. */
 const API_NOT_SERVED_HINT =
-  "this tenant does not serve Alation's OAuth client admin API, which exists only on cloud-native Alation Cloud " +
-  "(an older generation of it, /integration/core/v1/clients/, is not called): manage the application through shell";
+  `this tenant serves neither generation of Alation's OAuth client admin API (${CLIENTS_PATHS.a} nor ` +
+  `${CLIENTS_PATHS.b}), which exists only on cloud-native Alation Cloud: manage the application through shell`;
 
 /** Options of the REST client that are not part of a connection. */
 export interface AlationClientOptions {
@@ -74,12 +78,13 @@ export class AlationClient implements ApplicationStore {
   }
 
   async create(fields: ApplicationFields): Promise<{ application: ApplicationRecord; clientSecret: string }> {
+    const api = await this.requiredApi();
     // Never repeated blindly: a create whose answer is lost may have happened (outcomeUnknown); the caller looks
     // the name up before trying again.
     const { answer, context } = await sendFields(
       this.calls,
       this.origin,
-      { method: "POST", path: CLIENTS_PATH, retry: "unsent-only" },
+      { method: "POST", path: api.path, retry: "unsent-only", fieldNaming: api.fieldNaming },
       fields,
     );
     if (!isSuccess(answer)) {
@@ -106,34 +111,39 @@ export class AlationClient implements ApplicationStore {
    *   from state).
    */
   async get(clientId: string): Promise<ApplicationLookup> {
-    const { answer, context } = await this.calls.call("GET", itemPath(clientId), { retry: "idempotent" });
+    const api = await clientApiOf(this.target, this.calls);
+    if (!api) return unsupported(API_NOT_SERVED_HINT);
+    const { answer, context } = await this.calls.call("GET", itemPath(api, clientId), { retry: "idempotent" });
     if (isSuccess(answer)) {
       const parsed = clientAnswerSchema.safeParse(withClientId(answer.json, clientId));
       if (parsed.success) return { status: "found", application: applicationFromAnswer(parsed.data) };
-      return unsupported(`GET ${itemPath("{client_id}")} answers ${answer.status} without a client`);
+      return unsupported(`GET ${api.path}{client_id}/ answers ${answer.status} without a client`);
     }
     if (answer.status === 405 || answer.status === 501) {
-      return unsupported(`GET ${itemPath("{client_id}")} answers ${answer.status}`);
+      return unsupported(`GET ${api.path}{client_id}/ answers ${answer.status}`);
     }
     if (answer.status !== 404) throw answerError(context, answer);
-    const listed = await this.listClients();
+    const listed = await this.listClients(api);
     if (listed.status === "unsupported") return listed;
     const application = listed.applications.find((candidate) => candidate.clientId === clientId);
     return application ? { status: "found", application } : { status: "gone" };
   }
 
   async findByName(name: string): Promise<ApplicationLookup> {
-    const listed = await this.listClients();
+    const api = await clientApiOf(this.target, this.calls);
+    if (!api) return unsupported(API_NOT_SERVED_HINT);
+    const listed = await this.listClients(api);
     if (listed.status === "unsupported") return listed;
     const application = listed.applications.find((candidate) => candidate.name === name);
     return application ? { status: "found", application } : { status: "gone" };
   }
 
   async update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord> {
+    const api = await this.requiredApi();
     const { answer, context } = await sendFields(
       this.calls,
       this.origin,
-      { method: "PATCH", path: itemPath(clientId), retry: "idempotent" },
+      { method: "PATCH", path: itemPath(api, clientId), retry: "idempotent", fieldNaming: api.fieldNaming },
       changes,
     );
     if (!isSuccess(answer)) throw answerError(context, answer);
@@ -143,11 +153,15 @@ export class AlationClient implements ApplicationStore {
   }
 
   async rotateSecret(clientId: string): Promise<string> {
+    const api = await this.requiredApi();
     // Repeating a rotation whose answer was lost is harmless: the newest secret is the one returned.
-    const { answer, context } = await this.calls.call("POST", `${itemPath(clientId)}rotate-secret/`, {
+    const { answer, context } = await this.calls.call("POST", `${itemPath(api, clientId)}rotate-secret/`, {
       retry: "idempotent",
     });
-    if (!isSuccess(answer)) throw answerError(context, answer);
+    // No rotation route: 405 or 501, or a 404 that is Django's page for a path it does not route (a missing client
+    // is DRF's 404 in JSON). Generation B documents no rotation at all (alation-api.md section 2).
+    const noRoute = answer.status === 405 || answer.status === 501 || (answer.status === 404 && !answer.json);
+    if (!isSuccess(answer)) throw answerError(context, answer, { hint: noRoute ? noRotationHint(api) : undefined });
     const parsed = rotatedSecretAnswerSchema.safeParse(answer.json);
     if (!parsed.success) throw shapeError(context, answer, "a new client_secret");
     return parsed.data.client_secret;
@@ -164,7 +178,8 @@ export class AlationClient implements ApplicationStore {
         return { status: "kept", reason: inactive ? `${refused}; the application is inactive` : refused };
       }
     }
-    const { answer, context } = await this.calls.call("DELETE", itemPath(clientId), { retry: "idempotent" });
+    const api = await this.requiredApi();
+    const { answer, context } = await this.calls.call("DELETE", itemPath(api, clientId), { retry: "idempotent" });
     if (isSuccess(answer)) return { status: "deleted" };
     // 404: gone already (DELETE is a documented route, so a 404 is about the client), e.g. a retry of a lost answer.
     if (answer.status === 404) return { status: "gone" };
@@ -180,6 +195,7 @@ export class AlationClient implements ApplicationStore {
    * lost). Changes nothing in the tenant; a tenant in trouble (5xx, 429, no answer) fails the call, to be run again.
    */
   async checkSecret(clientId: string, clientSecret: string): Promise<SecretCheck> {
+    await probeTenant(this.target);
     const secrets = [...this.auth.secrets(), clientSecret];
     const made = () => randomBytes(32).toString("base64url");
     const answer = await send(this.target, {
@@ -211,16 +227,18 @@ export class AlationClient implements ApplicationStore {
   }
 
   /** Every client of the tenant, following pages; `unsupported` where the tenant does not serve the list. */
-  private async listClients(): Promise<{ status: "listed"; applications: ApplicationRecord[] } | Unsupported> {
+  private async listClients(
+    api: ClientApi,
+  ): Promise<{ status: "listed"; applications: ApplicationRecord[] } | Unsupported> {
     const byId = new Map<string, ApplicationRecord>();
-    let path = CLIENTS_PATH;
+    let path = api.path;
     let query: Record<string, string | number> | undefined = { limit: PAGE_SIZE, skip: 0 };
     for (let page = 0; page < MAX_PAGES; page++) {
       const { answer, context } = await this.calls.call("GET", path, { query, retry: "idempotent" });
-      if (ROUTE_NOT_SERVED.has(answer.status)) return unsupported(`GET ${CLIENTS_PATH} answers ${answer.status}`);
+      if (ROUTE_NOT_SERVED.has(answer.status)) return unsupported(`GET ${api.path} answers ${answer.status}`);
       if (!isSuccess(answer)) throw answerError(context, answer);
       const list = clientListSchema.safeParse(answer.json);
-      if (!list.success) return unsupported(`GET ${CLIENTS_PATH} answers ${answer.status} without a list`);
+      if (!list.success) return unsupported(`GET ${api.path} answers ${answer.status} without a list`);
       const before = byId.size;
       for (const item of list.data) {
         const parsed = clientAnswerSchema.safeParse(item);
@@ -240,6 +258,14 @@ export class AlationClient implements ApplicationStore {
     return { status: "listed", applications: [...byId.values()] };
   }
 
+  /** The tenant's client API; a tenant that serves neither generation fails the operation, saying so. */
+  private async requiredApi(): Promise<ClientApi> {
+    const api = await clientApiOf(this.target, this.calls);
+    if (api) return api;
+    const call = `GET ${CLIENTS_PATHS.a} and ${CLIENTS_PATHS.b}`;
+    throw new AlationError({ kind: "not-found", call, origin: this.origin, status: 404, hint: API_NOT_SERVED_HINT });
+  }
+
   private nextPage(answer: HttpAnswer): { path: string; query: Record<string, string> } | undefined {
     const header = answer.headers["x-next-page"];
     const value = Array.isArray(header) ? header[0] : header;
@@ -256,8 +282,17 @@ function unsupported(reason: string): Unsupported {
   return { status: "unsupported", reason };
 }
 
-function itemPath(clientId: string): string {
-  return `${CLIENTS_PATH}${encodeURIComponent(clientId)}/`;
+function itemPath(api: ClientApi, clientId: string): string {
+  return `${api.path}${encodeURIComponent(clientId)}/`;
+}
+
+function noRotationHint(api: ClientApi): string {
+  return (
+    `this tenant's OAuth client API (generation ${api.generation.toUpperCase()}, ${api.path}) serves no secret ` +
+    "rotation: rotate the secret in Alation's admin UI (Admin Settings > User Management > OAuth Client " +
+    'Applications, "Rotate Secret", which shows the new secret once), or replace the resource for a new application ' +
+    "with a new secret; adopting an application rotates its secret, so on this tenant adopt through shell"
+  );
 }
 
 function isSuccess(answer: HttpAnswer): boolean {

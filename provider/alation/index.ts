@@ -4,4 +4,6 @@ export { forgetRefusedFields } from "./undocumented-fields";
 export { AlationError, type AlationErrorKind } from "./errors";
 export { closeHttpPools } from "./http";
 export { clearTokenCache } from "./auth";
+export { forgetTenantEvidence } from "./tenant-api";
+export { CLIENTS_PATHS, OPENAPI_PATH, METADATA_PATH } from "./tenant-probe";
 export * from "./settings";

@@ -3,18 +3,14 @@
 // them as unknown fields (a 400 naming them, ../shared/alation-api.md section 2): the create or update is then sent
 // once more without them (a 400 is an answer: nothing was applied), and they are left out of that tenant's bodies
 // for the rest of the process.
-import {
-  ALATION_FIELD_NAMES,
-  APPLICATION_FIELDS,
-  toAlationFields,
-  type ApplicationFields,
-} from "../domain/application-store";
+import { fieldsReaching, REST_FIELD_NAMES, type ApiGeneration } from "../domain/application-fields";
+import { APPLICATION_FIELDS, toAlationFields, type ApplicationFields } from "../domain/application-store";
 import type { AdminCalls, Called } from "./admin-calls";
 import { failureText } from "./answers";
 import type { HttpAnswer, RetryMode } from "./http";
 
 /** The fields only the Django-shell guide names. */
-const UNDOCUMENTED_FIELDS: ReadonlyArray<keyof ApplicationFields> = ["jwtRequired", "isActive", "internalApplication"];
+const UNDOCUMENTED_FIELDS = fieldsReaching("rest-undocumented");
 
 /** The fields Alation's API docs name (../shared/alation-api.md section 2): the ones the REST path enforces. */
 export const DOCUMENTED_FIELDS = APPLICATION_FIELDS.filter((field) => !UNDOCUMENTED_FIELDS.includes(field));
@@ -34,28 +30,31 @@ export function forgetRefusedFields(): void {
 export async function sendFields(
   calls: AdminCalls,
   origin: string,
-  request: { method: "POST" | "PATCH"; path: string; retry: RetryMode },
+  request: { method: "POST" | "PATCH"; path: string; retry: RetryMode; fieldNaming: ApiGeneration },
   fields: Partial<ApplicationFields>,
 ): Promise<Called> {
-  const { method, path, retry } = request;
+  const { method, path, retry, fieldNaming } = request;
+  const bodyOf = (omitUndocumented: boolean) =>
+    toAlationFields(fields, omitUndocumented ? UNDOCUMENTED_FIELDS : [], fieldNaming);
   const omit = refusingUndocumented.has(origin);
-  const sent = await calls.call(method, path, { json: bodyOf(fields, omit), retry });
-  if (omit || !refusesOnlyUndocumented(sent.answer, fields)) return sent;
+  const sent = await calls.call(method, path, { json: bodyOf(omit), retry });
+  if (omit || !refusesOnlyUndocumented(sent.answer, fields, fieldNaming)) return sent;
   refusingUndocumented.add(origin);
-  return calls.call(method, path, { json: bodyOf(fields, true), retry });
-}
-
-function bodyOf(fields: Partial<ApplicationFields>, omitUndocumented: boolean): Record<string, unknown> {
-  return toAlationFields(fields, omitUndocumented ? UNDOCUMENTED_FIELDS : []);
+  return calls.call(method, path, { json: bodyOf(true), retry });
 }
 
 /**
  * Whether a 400 refuses the undocumented fields that were sent, and nothing else: it names at least one of them (as
  * a field error, or in its message: "Unknown field: jwt_required") and no other field.
  */
-function refusesOnlyUndocumented(answer: HttpAnswer, fields: Partial<ApplicationFields>): boolean {
+function refusesOnlyUndocumented(
+  answer: HttpAnswer,
+  fields: Partial<ApplicationFields>,
+  fieldNaming: ApiGeneration,
+): boolean {
   if (answer.status !== 400) return false;
-  const sent = UNDOCUMENTED_FIELDS.filter((field) => fields[field] !== undefined).map((f) => ALATION_FIELD_NAMES[f]);
+  const names = REST_FIELD_NAMES[fieldNaming];
+  const sent = UNDOCUMENTED_FIELDS.filter((field) => fields[field] !== undefined).map((field) => names[field]);
   const { messages, fieldErrors } = failureText(answer.json);
   const named = Object.keys(fieldErrors);
   if (named.some((name) => !sent.includes(name))) return false;

@@ -1,9 +1,18 @@
 // The application store contract: what one tenant's OAuth applications are, what a store does with them, and how it
 // fails. Implemented by the two ways of reaching a tenant, the REST admin API (provider/alation) and the Django shell
 // (provider/shell); the runtime uses only this. Plain TypeScript: no Pulumi, no HTTP.
+import {
+  APPLICATION_FIELD_KEYS,
+  MODEL_FIELD_NAMES,
+  REST_FIELD_NAMES,
+  type ApiGeneration,
+  type ApplicationFieldKey,
+} from "./application-fields";
+
+export type { ApiGeneration } from "./application-fields";
 
 /** The fields of one OAuth client application, as Alation's model has them (camelCase of its field names). */
-export interface ApplicationFields {
+export interface ApplicationFields extends Record<ApplicationFieldKey, unknown> {
   name: string;
   clientType: "confidential" | "public";
   redirectUris: string[];
@@ -15,30 +24,25 @@ export interface ApplicationFields {
   internalApplication: boolean;
 }
 
-/** Alation's own (snake_case) name of each field: the model's, and the REST API's current body field. */
-export const ALATION_FIELD_NAMES: Readonly<Record<keyof ApplicationFields, string>> = {
-  name: "name",
-  clientType: "client_type",
-  redirectUris: "redirect_uris",
-  accessTokenExpiry: "access_token_expiry",
-  refreshTokenExpiry: "refresh_token_expiry",
-  pkceRequired: "pkce_required",
-  jwtRequired: "jwt_required",
-  isActive: "is_active",
-  internalApplication: "internal_application",
-};
+/** Alation's own (snake_case) name of each field: its model's, and generation A's REST body field (the field table). */
+export const ALATION_FIELD_NAMES: Readonly<Record<keyof ApplicationFields, string>> = MODEL_FIELD_NAMES;
 
 /** Every application field, in the order Alation's model lists them. */
-export const APPLICATION_FIELDS = Object.keys(ALATION_FIELD_NAMES) as ReadonlyArray<keyof ApplicationFields>;
+export const APPLICATION_FIELDS: ReadonlyArray<keyof ApplicationFields> = APPLICATION_FIELD_KEYS;
 
-/** The given fields under Alation's own names, as a body or a model takes them; undefined ones are left out. */
+/**
+ * The given fields under Alation's own names, as a body or a model takes them; undefined ones are left out. With a
+ * generation, under that generation's REST names (`*_lifetime`, `pkce_enabled` for B); without, the model's.
+ */
 export function toAlationFields(
   fields: Partial<ApplicationFields>,
   leaveOut: ReadonlyArray<keyof ApplicationFields> = [],
+  generation?: ApiGeneration,
 ): Record<string, unknown> {
+  const names = generation ? REST_FIELD_NAMES[generation] : ALATION_FIELD_NAMES;
   const named: Record<string, unknown> = {};
   for (const field of APPLICATION_FIELDS) {
-    if (fields[field] !== undefined && !leaveOut.includes(field)) named[ALATION_FIELD_NAMES[field]] = fields[field];
+    if (fields[field] !== undefined && !leaveOut.includes(field)) named[names[field]] = fields[field];
   }
   return named;
 }

@@ -1,5 +1,6 @@
 // The zod schema of OAuthApplication's inputs, with Alation's own rules and the connector guide's defaults.
 import { z } from "zod";
+import { APPLICATION_FIELD_TABLE as FIELDS } from "../domain/application-fields";
 import { redirectUriProblem } from "../domain/urls";
 import { connectionSchema } from "./connection";
 import { shellSchema } from "./shell";
@@ -8,9 +9,9 @@ import { isUnknown, UNKNOWN } from "./unknown";
 // Alation's rule for one redirect URI lives with the other URL rules (the MCP client presets use it too).
 export { redirectUriProblem };
 
-/** Alation's limits, in seconds. */
-export const ACCESS_TOKEN_EXPIRY = { min: 3600, max: 259200 };
-export const REFRESH_TOKEN_EXPIRY = { min: 259200, max: 15552000 };
+/** Alation's limits, in seconds (the field table's). */
+export const ACCESS_TOKEN_EXPIRY = FIELDS.accessTokenExpiry.range;
+export const REFRESH_TOKEN_EXPIRY = FIELDS.refreshTokenExpiry.range;
 
 const redirectUriSchema = z.string({ error: "a redirect URI must be a string" }).superRefine((uri, ctx) => {
   const problem = redirectUriProblem(uri);
@@ -29,8 +30,9 @@ const flag = (what: string, fallback: boolean) =>
   z.boolean({ error: `${what} must be true or false` }).default(fallback);
 
 /**
- * OAuthApplication's inputs as the runtime receives them (plain values, defaults applied by parsing). The defaults
- * are the connector guide's values for what the user leaves out (`name` defaults to the resource name).
+ * OAuthApplication's inputs as the runtime receives them (plain values, defaults applied by parsing). The application
+ * fields are keyed by the field table (provider/domain/application-fields.ts), whose defaults (the connector guide's
+ * values for what the user leaves out) and limits they apply; `name` defaults to the resource name.
  */
 export const oauthApplicationShape = {
   name: z
@@ -41,7 +43,7 @@ export const oauthApplicationShape = {
     .max(255, { error: "name must be at most 255 characters" }),
   clientType: z
     .enum(["confidential", "public"], { error: 'clientType must be "confidential" or "public"' })
-    .default("confidential"),
+    .default(FIELDS.clientType.default),
   // May be empty: Alation lets a client be created without redirect URIs and get them later (../shared/alation-api.md
   // section 2, the Copilot Studio steps).
   redirectUris: z
@@ -53,12 +55,12 @@ export const oauthApplicationShape = {
         }
       });
     }),
-  accessTokenExpiry: expiry("accessTokenExpiry", ACCESS_TOKEN_EXPIRY, 86400),
-  refreshTokenExpiry: expiry("refreshTokenExpiry", REFRESH_TOKEN_EXPIRY, 15552000),
-  pkceRequired: flag("pkceRequired", true),
-  jwtRequired: flag("jwtRequired", true),
-  isActive: flag("isActive", true),
-  internalApplication: flag("internalApplication", false),
+  accessTokenExpiry: expiry("accessTokenExpiry", ACCESS_TOKEN_EXPIRY, FIELDS.accessTokenExpiry.default),
+  refreshTokenExpiry: expiry("refreshTokenExpiry", REFRESH_TOKEN_EXPIRY, FIELDS.refreshTokenExpiry.default),
+  pkceRequired: flag("pkceRequired", FIELDS.pkceRequired.default),
+  jwtRequired: flag("jwtRequired", FIELDS.jwtRequired.default),
+  isActive: flag("isActive", FIELDS.isActive.default),
+  internalApplication: flag("internalApplication", FIELDS.internalApplication.default),
   secretVersion: z.string({ error: "secretVersion must be a string" }).optional(),
   // The resource's default name (a suffix of its stack's and its own): set by the program when no name is given.
   autoName: z.string({ error: "autoName must be a string" }).optional(),
@@ -69,6 +71,9 @@ export const oauthApplicationShape = {
   connection: connectionSchema.optional(),
   shell: shellSchema.optional(),
 };
+
+// Every field of the table has its rule here (a compile-time check).
+const _everyFieldRuled: Record<keyof typeof FIELDS, z.ZodType> = oauthApplicationShape;
 
 /** The connector guide's values for what the user leaves out: the defaults of the shape. */
 export const APPLICATION_DEFAULTS = defaultsOf(oauthApplicationShape);

@@ -178,11 +178,11 @@ describe("alation client: API logic", function () {
   });
 
   describe("answers", () => {
-    it("reads the older field names, redirect URIs as a string, and missing fields", async () => {
+    it("reads generation B's field names, redirect URIs as a string, and missing fields", async () => {
       server = await startScriptedServer(() =>
         json(200, {
           client_id: "a",
-          name: "old",
+          name: "b-named",
           redirect_uris: "https://a.example/cb https://b.example/cb",
           access_token_lifetime: "3600",
           refresh_token_lifetime: 259200,
@@ -192,7 +192,7 @@ describe("alation client: API logic", function () {
       const lookup = await clientFor(server, { apiAccessToken: "token-x" }).get("a");
       assert.deepEqual(lookup.status === "found" && lookup.application, {
         clientId: "a",
-        name: "old",
+        name: "b-named",
         redirectUris: ["https://a.example/cb", "https://b.example/cb"],
         accessTokenExpiry: 3600,
         refreshTokenExpiry: 259200,
@@ -200,7 +200,7 @@ describe("alation client: API logic", function () {
       });
     });
 
-    it("sends the current field names, only the changed ones on update", async () => {
+    it("sends generation A's field names where the tenant serves A, only the changed ones on update", async () => {
       server = await startScriptedServer(() => json(200, record("a")));
       await clientFor(server, { apiAccessToken: "token-x" }).update("a", {
         accessTokenExpiry: 7200,
@@ -314,9 +314,10 @@ describe("alation client: API logic", function () {
     });
 
     it("says a tenant without the admin API is not cloud-native Alation Cloud", async () => {
-      // An older generation only (alation-api.md section 2): /integration/core/v1/clients/ is not called.
-      const older = { "POST /integration/core/v1/clients/": () => json(201, { client_id: "old" }) };
-      server = await startScriptedServer(routes(older));
+      // The tenant's document names generation A (the fixture's), whose create answers 404: only A is called, as the
+      // document says; B's path, served here, is not tried (alation-api.md section 2).
+      const otherGeneration = { "POST /integration/core/v1/clients/": () => json(201, { client_id: "b" }) };
+      server = await startScriptedServer(routes(otherGeneration));
       const error = await clientFor(server, { apiAccessToken: "token-x" })
         .create(guideApplication())
         .catch((e) => e);

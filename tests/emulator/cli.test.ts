@@ -320,6 +320,26 @@ describe("emulator: alation-emulator CLI", function () {
     }
   });
 
+  it("takes --api-generation b and --no-openapi; refuses another generation", async () => {
+    const started = await startCli(["--admin-token", "t", "--api-generation", "b", "--no-openapi"]);
+    children.push(started.child);
+    const { access_token_expiry, refresh_token_expiry, pkce_required, ...shared } = guideClient({ name: "b" });
+    const body = {
+      ...shared,
+      access_token_lifetime: access_token_expiry,
+      refresh_token_lifetime: refresh_token_expiry,
+      pkce_enabled: pkce_required,
+    };
+    assert.equal((await call(started.url, "POST", "/integration/core/v1/clients/", "t", body)).status, 201);
+    assert.equal((await call(started.url, "POST", CLIENTS_PATH, "t", guideClient())).status, 404);
+    assert.equal((await call(started.url, "GET", "/openapi/oauth2/", "t")).status, 404);
+    started.child.kill("SIGTERM");
+    await exited(started.child);
+    const wrong = runCli(["--admin-token", "t", "--api-generation", "c"]);
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /--api-generation must be a or b or both, got c/);
+  });
+
   it("prints the folder of the shell commands, and refuses bad usage with exit status 2", () => {
     const shell = spawnSync(process.execPath, [...NODE_ARGS, "shell-path"], {
       cwd: ROOT,

@@ -4,6 +4,7 @@
 // dynamic-provider server. One parameterised suite, run once per mode.
 import { strict as assert } from "node:assert";
 import { CUSTOM_MCP_SERVER_ID, DEFAULT_TEST_USER as EMULATOR_TEST_USER, type EmulatorOptions } from "../../emulator";
+import { METADATA_PATH, OPENAPI_PATH } from "../../provider/alation";
 import { runCli, verifyConnector } from "../../provider/verify";
 import { captureIo } from "../support/cli-io";
 import {
@@ -21,7 +22,7 @@ import {
   type ShellFixture,
 } from "../support/provider-harness";
 import { AUTH_MODES, credentialsFor } from "../support/tenant-credentials";
-import { ADMIN_TOKEN, CLIENTS_PATH, JWT_FLAG } from "../support/test-tenant";
+import { ADMIN_TOKEN, JWT_FLAG } from "../support/test-tenant";
 
 interface Mode {
   name: string;
@@ -41,6 +42,12 @@ const MODES: Mode[] = [
   { name: "--documented-only", options: { documentedOnly: true }, notEnforced: [] },
   // Alation's later guides: JWTs without the flag (section 1, "What changed since").
   { name: "--jwt-flag optional", options: { jwtFlag: "optional" }, notEnforced: [] },
+  // Each generation of the client admin API (section 2), told by the tenant's OpenAPI document or, without one, by
+  // trying A's collection, then B's.
+  { name: "--api-generation b", options: { apiGeneration: "b" }, notEnforced: [] },
+  { name: "--api-generation b --no-openapi", options: { apiGeneration: "b", openApi: false }, notEnforced: [] },
+  { name: "--api-generation both", options: { apiGeneration: "both" }, notEnforced: [] },
+  { name: "--no-openapi", options: { openApi: false }, notEnforced: [] },
 ];
 
 for (const mode of MODES) {
@@ -70,10 +77,13 @@ for (const mode of MODES) {
           assert.equal(outputs[field], checked[field], `${auth}: the same outputs in every mode (${field})`);
         }
       }
-      const creates = (await tenant.call("GET", "/__emulator/requests")).json.byRoute[`POST ${CLIENTS_PATH}`];
+      const byRoute = (await tenant.call("GET", "/__emulator/requests")).json.byRoute;
       // A strict tenant refuses the first body only: the provider process remembers it for the next creates.
       const refused = mode.options.strictFields ? 1 : 0;
-      assert.equal(creates, AUTH_MODES.length + refused, "one create request per application");
+      assert.equal(byRoute[`POST ${tenant.clientsPath}`], AUTH_MODES.length + refused, "one create per application");
+      // The probe, once for the provider process: the document, and where there is none the metadata.
+      assert.equal(byRoute[`GET ${OPENAPI_PATH}`], 1, "one probe");
+      assert.equal(byRoute[`GET ${METADATA_PATH}/`], mode.options.openApi === false ? 1 : undefined);
     });
 
     it("an application made without redirect URIs gets them later, over REST and through the shell", async () => {

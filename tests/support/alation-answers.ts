@@ -1,5 +1,22 @@
 // Answers of Alation's admin API in each error shape seen in its SDKs (../shared/alation-api.md section 2), for
-// scripted tenants: Alation's own {"code", "title", "detail", "errors"}, DRF's, {"error", "message"}, and a 409.
+// scripted tenants: Alation's own {"code", "title", "detail", "errors"}, DRF's, {"error", "message"}, and a 409; and
+// what a tenant shows without a credential (its OpenAPI document), so that the provider's probe finds Alation there.
+import { openApiDocument, type ApiGenerationMode } from "../../emulator";
+import { OPENAPI_PATH } from "../../provider/alation";
+
+/**
+ * What an Alation tenant serving `generation` answers to a request without a credential that the provider's probe
+ * makes (its OpenAPI document, as the emulator serves it); undefined for any other request.
+ */
+export function alationDiscoveryAnswer(
+  method: string,
+  path: string,
+  generation: ApiGenerationMode,
+): Record<string, unknown> | undefined {
+  const bare = path.split("?")[0];
+  const isDocument = bare === OPENAPI_PATH || bare === OPENAPI_PATH.slice(0, -1);
+  return method === "GET" && isDocument ? openApiDocument({ apiGeneration: generation }) : undefined;
+}
 
 const KEY = '"api_authentication_application_name_key"';
 

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { canaryPath, hostileText } from "./hostile-values";
 import { checkAndCreate, type Props, type ShellFixture } from "./provider-harness";
 import type { ProviderServer } from "./provider-server";
-import { CLIENTS_PATH, JWT_FLAG, type TestTenant } from "./test-tenant";
+import { JWT_FLAG, type TestTenant } from "./test-tenant";
 
 /**
  * Create, read, update (accessTokenExpiry) and delete through `server`, asserting the tenant's state after each
@@ -104,7 +104,8 @@ export async function oauthApplicationLifecycle(fixture: ShellFixture): Promise<
   assert.deepEqual(created.properties.notEnforced, []);
 
   // Drift made behind Pulumi's back (over the REST admin API), found by read, undone by update.
-  const patched = await tenant.call("PATCH", `${CLIENTS_PATH}${clientId}/`, { json: { access_token_expiry: 7200 } });
+  const drift = tenant.clientBody({ access_token_expiry: 7200 });
+  const patched = await tenant.call("PATCH", `${tenant.clientsPath}${clientId}/`, { json: drift });
   assert.equal(patched.status, 200);
   const drifted = await server.read(clientId, created.properties);
   assert.equal(drifted.properties.accessTokenExpiry, 7200, "read reports the drift");

@@ -1,8 +1,9 @@
 // Mocha's root hooks (.mocharc.js requires this file): the cleanup every suite shares. After each test: reset the REST
-// client's process-wide state (its HTTP pools, cached tokens, the tenants it found refusing undocumented fields), so
+// client's process-wide state (its HTTP pools, cached tokens, the tenants it found refusing undocumented fields, what
+// each tenant proved and serves), so
 // that no test sees a connection, a token or a memory of another's, then stop what the test started (test-scope.ts).
 import type { RootHookObject } from "mocha";
-import { clearTokenCache, closeHttpPools, forgetRefusedFields } from "../../provider/alation";
+import { clearTokenCache, closeHttpPools, forgetRefusedFields, forgetTenantEvidence } from "../../provider/alation";
 import { closeTestScope, openTestScope } from "./test-scope";
 
 export const mochaHooks: RootHookObject = {
@@ -13,6 +14,7 @@ export const mochaHooks: RootHookObject = {
     await closeHttpPools();
     clearTokenCache();
     forgetRefusedFields();
+    forgetTenantEvidence();
     await closeTestScope();
   },
 };

@@ -1,8 +1,11 @@
 // A tiny HTTP server on 127.0.0.1 whose answers a test scripts request by request: a status with JSON or text,
-// a dropped connection, or no answer at all. Records every request and counts TCP connections. One started during a
-// test is closed when the test ends (test-scope.ts).
+// a dropped connection, or no answer at all. Records every request and counts TCP connections. By default it answers
+// the provider's tenant probe as an Alation tenant of generation A would (the scripts script A's paths), apart from
+// the script and its records. One started during a test is closed when the test ends (test-scope.ts).
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { ApiGenerationMode } from "../../emulator";
+import { alationDiscoveryAnswer } from "./alation-answers";
 import { stopWhenTestEnds } from "./test-scope";
 
 /** A request as the server received it. */
@@ -27,8 +30,10 @@ export type Script = (request: RecordedRequest, index: number) => ScriptedAnswer
 export interface ScriptedServer {
   /** `http://127.0.0.1:PORT`. */
   url: string;
-  /** Every request so far. */
+  /** Every request so far that the script answered. */
   requests: RecordedRequest[];
+  /** The requests answered as a tenant's discovery (the provider's probe), not by the script. */
+  discovery: RecordedRequest[];
   /** TCP connections accepted so far. */
   connections(): number;
   /** Replaces the script. */
@@ -36,9 +41,20 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
+/** How a scripted server shows itself to a request without a credential. */
+export interface ScriptedOptions {
+  /**
+   * `a`, `b`, `both` (default `a`): as an Alation tenant whose OpenAPI document names that generation, answered apart
+   * from the script; `none`: every request goes to the script (a server that is not known to be Alation).
+   */
+  tenant?: ApiGenerationMode | "none";
+}
+
 /** Starts a scripted server. */
-export async function startScriptedServer(script: Script): Promise<ScriptedServer> {
+export async function startScriptedServer(script: Script, options: ScriptedOptions = {}): Promise<ScriptedServer> {
+  const tenant = options.tenant ?? "a";
   const requests: RecordedRequest[] = [];
+  const discovery: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let connections = 0;
   let current = script;
@@ -51,6 +67,13 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
       headers: req.headers,
       body: Buffer.concat(chunks).toString("utf8"),
     };
+    const shown = tenant === "none" ? undefined : alationDiscoveryAnswer(request.method, request.path, tenant);
+    if (shown) {
+      discovery.push(request);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(shown));
+      return;
+    }
     requests.push(request);
     const answer = await current(request, requests.length - 1);
     if (answer === "hang") return;
@@ -81,6 +104,7 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    discovery,
     connections: () => connections,
     setScript: (next) => (current = next),
     close,

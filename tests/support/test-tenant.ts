@@ -6,7 +6,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Agent, fetch } from "undici";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import {
+  CLIENTS_PREFIX,
+  startEmulator,
+  withApiNames,
+  type ApiGeneration,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from "../../emulator";
 import { DEFAULT_TEST_USER } from "../../emulator/tenant";
 import { guideClient } from "./connector-guide";
 import { stopWhenTestEnds } from "./test-scope";
@@ -14,7 +21,8 @@ import { stopWhenTestEnds } from "./test-scope";
 export const ADMIN_TOKEN = "test-admin-token";
 /** The tenant's one user, a Server Admin. */
 export const TEST_USER = DEFAULT_TEST_USER;
-export const CLIENTS_PATH = "/integration/core/v1/oauth/clients/";
+/** Generation A's clients path (the emulator's default generation); `TestTenant.clientsPath` is the tenant's own. */
+export const CLIENTS_PATH = CLIENTS_PREFIX.a;
 export const JWT_FLAG = "alation.feature_flags.enable_jwt_in_v1_oauth_stack";
 
 /** An answer, with its body as text and (when it parses) as JSON. */
@@ -51,10 +59,28 @@ export class TestTenant {
   private serviceAccounts = 0;
   private stopped: Promise<void> | undefined;
 
-  constructor(readonly emulator: RunningEmulator) {}
+  /** The generation of the client admin API its calls use: B only where the tenant serves B alone. */
+  readonly generation: ApiGeneration;
+
+  constructor(
+    readonly emulator: RunningEmulator,
+    options: Partial<EmulatorOptions> = {},
+  ) {
+    this.generation = options.apiGeneration === "b" ? "b" : "a";
+  }
 
   get url(): string {
     return this.emulator.url;
+  }
+
+  /** Where this tenant serves its clients. */
+  get clientsPath(): string {
+    return CLIENTS_PREFIX[this.generation];
+  }
+
+  /** A client body given in the model's (generation A's) field names, in this tenant's generation's names. */
+  clientBody(modelNamed: Record<string, unknown>): Record<string, unknown> {
+    return withApiNames(this.generation, modelNamed);
   }
 
   async call(method: string, urlPath: string, options: CallOptions = {}): Promise<Answer> {
@@ -91,7 +117,7 @@ export class TestTenant {
   async createClient(
     overrides: Record<string, unknown> = {},
   ): Promise<{ client_id: string; client_secret: string; [k: string]: unknown }> {
-    const answer = await this.call("POST", CLIENTS_PATH, { json: guideClient(overrides) });
+    const answer = await this.call("POST", this.clientsPath, { json: this.clientBody(guideClient(overrides)) });
     if (answer.status !== 201) throw new Error(`create failed: ${answer.status} ${answer.text}`);
     return answer.json;
   }
@@ -143,7 +169,7 @@ export const TEST_TENANT_DEFAULTS: Partial<EmulatorOptions> = { mcpWithoutSlash:
 
 export async function startTestTenant(options: Partial<EmulatorOptions> = {}): Promise<TestTenant> {
   const emulator = await startEmulator({ adminToken: ADMIN_TOKEN, ...TEST_TENANT_DEFAULTS, ...options });
-  return stopWhenTestEnds(new TestTenant(emulator));
+  return stopWhenTestEnds(new TestTenant(emulator, options));
 }
 
 /** A fresh temporary folder (a tenant's data dir, say), removed by the returned function. */

@@ -1,11 +1,13 @@
 // Throwaway TLS material made with openssl (a self-signed certificate, a private CA and a certificate it signed, all
-// for 127.0.0.1), and https servers on 127.0.0.1 that answer every request as a tenant's GET of one client would.
+// for 127.0.0.1), and https servers on 127.0.0.1 that answer every request as a tenant's GET of one client would (and
+// the provider's probe as an Alation tenant would).
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { alationDiscoveryAnswer } from "./alation-answers";
 
 /** A key and its certificate chain, PEM. */
 export interface KeyPair {
@@ -70,12 +72,13 @@ export interface TlsTenant {
   close(): Promise<void>;
 }
 
-/** Serves `pair` on 127.0.0.1; every request gets `{"client_id": "a", "name": "app"}`. */
+/** Serves `pair` on 127.0.0.1; every request but the probe's gets `{"client_id": "a", "name": "app"}`. */
 export async function startTlsTenant(pair: KeyPair): Promise<TlsTenant> {
   let connections = 0;
-  const server = https.createServer(pair, (_req, res) => {
+  const server = https.createServer(pair, (req, res) => {
+    const shown = alationDiscoveryAnswer(req.method ?? "", req.url ?? "", "a");
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ client_id: "a", name: "app" }));
+    res.end(JSON.stringify(shown ?? { client_id: "a", name: "app" }));
   });
   server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
