@@ -31,7 +31,7 @@ import {
   type ConnectionSettings,
   type RetryPolicy,
 } from "./settings";
-import { clientApiOf, type ClientApi } from "./tenant-api";
+import { clientApiOf, noRotationHint, type ClientApi } from "./tenant-api";
 import { CLIENTS_PATHS, probeTenant } from "./tenant-probe";
 import { DOCUMENTED_FIELDS, sendFields } from "./undocumented-fields";
 
@@ -171,11 +171,10 @@ export class AlationClient implements ApplicationStore {
     if (options.expectedSecret !== undefined) {
       const check = await this.checkSecret(clientId, options.expectedSecret);
       if (check.status !== "works") {
-        const refused = check.reason;
         const lookup = await this.get(clientId);
         if (lookup.status === "gone") return { status: "gone" };
         const inactive = lookup.status === "found" && lookup.application.isActive === false;
-        return { status: "kept", reason: inactive ? `${refused}; the application is inactive` : refused };
+        return { status: "kept", reason: `${check.reason}${inactive ? "; the application is inactive" : ""}` };
       }
     }
     const api = await this.requiredApi();
@@ -187,8 +186,8 @@ export class AlationClient implements ApplicationStore {
   }
 
   /**
-   * Whether `clientSecret` proves to be the client's secret. Sends a made-up
-   * authorization code with the client's credentials in the body (as Claude does): a token endpoint authenticates
+   * Whether `clientSecret` proves to be the client's secret. Sends a made-up authorization code with the client's
+   * credentials in the body (as Claude does): a token endpoint authenticates
    * the client before it looks at the code (RFC 6749 section 5.2; oauthlib and the emulator do so), so
    * `invalid_grant` (or `unauthorized_client`) means the secret works and `invalid_client` that it does not. Any
    * other answer proves nothing (a delete counts that as a refusal: better an application left in place than one
@@ -284,15 +283,6 @@ function unsupported(reason: string): Unsupported {
 
 function itemPath(api: ClientApi, clientId: string): string {
   return `${api.path}${encodeURIComponent(clientId)}/`;
-}
-
-function noRotationHint(api: ClientApi): string {
-  return (
-    `this tenant's OAuth client API (generation ${api.generation.toUpperCase()}, ${api.path}) serves no secret ` +
-    "rotation: rotate the secret in Alation's admin UI (Admin Settings > User Management > OAuth Client " +
-    'Applications, "Rotate Secret", which shows the new secret once), or replace the resource for a new application ' +
-    "with a new secret; adopting an application rotates its secret, so on this tenant adopt through shell"
-  );
 }
 
 function isSuccess(answer: HttpAnswer): boolean {

@@ -63,3 +63,13 @@ function collectionServed({ answer, context }: Called): boolean {
   }
   return answer.json !== undefined;
 }
+
+/** What a rotation on a tenant whose API serves none is told: what to do instead. */
+export function noRotationHint(api: ClientApi): string {
+  return (
+    `this tenant's OAuth client API (generation ${api.generation.toUpperCase()}, ${api.path}) serves no secret ` +
+    "rotation: rotate the secret in Alation's admin UI (Admin Settings > User Management > OAuth Client " +
+    'Applications, "Rotate Secret", which shows the new secret once), or replace the resource for a new application ' +
+    "with a new secret; adopting an application rotates its secret, so on this tenant adopt through shell"
+  );
+}

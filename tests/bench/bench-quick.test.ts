@@ -159,7 +159,7 @@ describe("npm run bench -- --quick", function () {
     assert.deepEqual([api.checkPreview.requests, api.check.requests, api.diff.requests], [0, 0, 0]);
   });
 
-  it("requests per operation: the probe once per process, a lookup before each create, a proof in read and delete", () => {
+  it("requests: the probe once per process, a lookup before each create, a proof in read and delete", () => {
     const api = run.report.requests.apiAccessToken;
     const [list, item] = ["/integration/core/v1/oauth/clients/", "/integration/core/v1/oauth/clients/{client_id}/"];
     // The first call of a process learns, without a credential, that the URL is Alation and which API it serves.
