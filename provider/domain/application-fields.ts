@@ -129,6 +129,11 @@ export function fieldsReaching(reach: FieldReach): ReadonlyArray<ApplicationFiel
 /** Each field's name in Alation's model. */
 export const MODEL_FIELD_NAMES = namesBy((facts) => facts.model);
 
+/** Each field's model name with its kind: what the shell's script reads and reports (its request carries them). */
+export const MODEL_FIELD_KINDS: Readonly<Record<string, FieldKind>> = Object.fromEntries(
+  APPLICATION_FIELD_KEYS.map((key) => [APPLICATION_FIELD_TABLE[key].model, APPLICATION_FIELD_TABLE[key].kind]),
+);
+
 /** Each field's name in one generation's REST bodies. */
 export const REST_FIELD_NAMES: Readonly<Record<ApiGeneration, Readonly<Record<ApplicationFieldKey, string>>>> = {
   a: namesBy((facts) => facts.rest.a),

@@ -7,6 +7,7 @@ import { dynamicResourceOptions } from "./resource-options";
 import { withSecretFields } from "./secret-inputs";
 import { CONNECTION_CREDENTIAL_FIELDS, SHELL_CREDENTIAL_FIELDS } from "../domain/credential-fields";
 import { autoNameOf, type AutoNameSeed } from "../domain/application-names";
+import { APPLICATION_FIELDS } from "../domain/application-store";
 
 /** The stack's organization; none where the engine names none (mocks without one throw). */
 function organizationOrNone(): string {
@@ -146,17 +147,10 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
     const props = {
       connection: withSecretFields(args.connection, CONNECTION_CREDENTIAL_FIELDS),
       shell: withSecretFields(args.shell, SHELL_CREDENTIAL_FIELDS),
-      name: args.name,
+      // Every field of the table, as given (a field these arguments lack fails to compile here).
+      ...Object.fromEntries(APPLICATION_FIELDS.map((field) => [field, args[field]])),
       // Always sent: a name given as an Output may still turn out to be undefined.
       autoName: autoNameOf(args.namePrefix ?? name, autoNameSeed(name)),
-      clientType: args.clientType,
-      redirectUris: args.redirectUris,
-      accessTokenExpiry: args.accessTokenExpiry,
-      refreshTokenExpiry: args.refreshTokenExpiry,
-      pkceRequired: args.pkceRequired,
-      jwtRequired: args.jwtRequired,
-      isActive: args.isActive,
-      internalApplication: args.internalApplication,
       secretVersion: args.secretVersion,
       adoptClientId: args.adoptClientId,
       // Outputs only.

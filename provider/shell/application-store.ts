@@ -8,6 +8,7 @@ import {
   type ApplicationRecord,
   type ApplicationStore,
 } from "../domain/application-store";
+import { MODEL_FIELD_KINDS } from "../domain/application-fields";
 import { runDjangoScript, ScriptResult } from "./django-shell";
 import { ShellError } from "./errors";
 import { Transport } from "./transport";
@@ -21,7 +22,8 @@ export function createDjangoApplicationStore(transport: Transport, timeoutMs: nu
   const run = async (op: Operation, request: Record<string, unknown>, idempotent: boolean) => {
     const result = await runDjangoScript(transport, {
       script: SCRIPT,
-      request: { op, ...request },
+      // The fields and their kinds come from the one table of fields: the script knows only how to report a kind.
+      request: { op, model_fields: MODEL_FIELD_KINDS, ...request },
       idempotent,
       timeoutMs,
     });

@@ -1,5 +1,10 @@
 // Alation's rules as the schemas apply them, offline: redirect URIs, base URLs, ways to authenticate, defaults.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { MODEL_FIELD_KINDS } from "../../provider/domain/application-fields";
+import type { ApplicationFields } from "../../provider/domain/application-store";
+import type { OAuthApplication } from "../../provider/resources/oauth-application";
 import fc from "fast-check";
 import {
   baseUrlProblem,
@@ -146,5 +151,25 @@ describe("OAuthApplication schema", () => {
     assert.ok(failures.length > 0);
     const text = JSON.stringify(failures);
     assert.ok(!text.includes("secret-token-x") && !text.includes("secret-refresh-y"));
+  });
+});
+
+describe("the one table of an application's fields", () => {
+  it("every field is an output of OAuthApplication (a field without one fails to compile here)", () => {
+    type WithoutOutput = Exclude<keyof ApplicationFields, keyof OAuthApplication>;
+    const everyFieldIsAnOutput: [WithoutOutput] extends [never] ? true : false = true;
+    assert.ok(everyFieldIsAnOutput);
+  });
+
+  it("the shell's script reports every kind of field the table has, and nothing writes the identity", () => {
+    const script = fs.readFileSync(path.join(__dirname, "../../provider/shell/python/oauth_application.py"), "utf8");
+    const kinds = /^KINDS = \(([^)]*)\)/m
+      .exec(script)?.[1]
+      .match(/"[^"]+"/g)
+      ?.map((kind) => JSON.parse(kind));
+    assert.deepEqual(new Set(kinds), new Set(Object.values(MODEL_FIELD_KINDS)));
+    for (const model of Object.keys(MODEL_FIELD_KINDS)) {
+      assert.ok(!["id", "client_id", "client_secret"].includes(model), model);
+    }
   });
 });

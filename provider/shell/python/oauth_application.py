@@ -8,6 +8,8 @@
 # Request: {"op": "create" | "get" | "find_by_name" | "update" | "rotate" | "delete" | "check_secret",
 #           "client_id": str (get, update, rotate, delete, check_secret), "name": str (find_by_name),
 #           "fields": {model field: value} (create, update),
+#           "model_fields": {model field: kind} (every op: the application's fields and their kinds, from the
+#                           provider's one table of fields, provider/domain/application-fields.ts),
 #           "client_secret": str (delete, optional: delete only an application that still has this secret;
 #                            check_secret: the secret to compare)}
 # Result:  {"ok": true, "application": {...} | null, "client_secret": str (create, rotate), "deleted": bool (delete),
@@ -27,18 +29,10 @@ import sys
 
 RESULT_MARKER = "ALATION_PULUMI_RESULT"
 
-# The model fields this script may set. No other attribute is ever written.
-WRITABLE_FIELDS = (
-    "name",
-    "client_type",
-    "redirect_uris",
-    "access_token_expiry",
-    "refresh_token_expiry",
-    "pkce_required",
-    "jwt_required",
-    "is_active",
-    "internal_application",
-)
+# The kinds of field this script knows how to report; the fields themselves come with the request, from the
+# provider's table. The identity and the secret are never among them: no request can write those.
+KINDS = ("text", "client-type", "uri-list", "seconds", "flag")
+NEVER_WRITTEN = ("id", "pk", "client_id", "client_secret")
 
 
 class RequestError(Exception):
@@ -72,26 +66,40 @@ def redirect_uri_list(value):
     return [str(uri) for uri in value]
 
 
+def model_fields(request):
+    table = request.get("model_fields")
+    if not isinstance(table, dict) or not table:
+        raise RequestError("invalid_request", "the request has no model_fields object")
+    for field, kind in table.items():
+        if not isinstance(field, str) or not field.replace("_", "").isalpha() or field in NEVER_WRITTEN:
+            raise RequestError("invalid_request", "not a field this script may touch: " + repr(field)[:80])
+        if kind not in KINDS:
+            raise RequestError("invalid_request", "unknown kind of field: " + repr(kind)[:80])
+    return table
+
+
+def reported(kind, value):
+    if kind == "uri-list":
+        return redirect_uri_list(value)
+    if kind == "seconds":
+        return int(value)
+    if kind == "flag":
+        return bool(value)
+    return value
+
+
 def describe(app):
-    return {
-        "client_id": app.client_id,
-        "name": app.name,
-        "client_type": app.client_type,
-        "redirect_uris": redirect_uri_list(app.redirect_uris),
-        "access_token_expiry": int(app.access_token_expiry),
-        "refresh_token_expiry": int(app.refresh_token_expiry),
-        "pkce_required": bool(app.pkce_required),
-        "jwt_required": bool(app.jwt_required),
-        "is_active": bool(app.is_active),
-        "internal_application": bool(app.internal_application),
-    }
+    described = {"client_id": app.client_id}
+    for field, kind in MODEL_FIELDS.items():
+        described[field] = reported(kind, getattr(app, field))
+    return described
 
 
 def field_values(request):
     fields = request.get("fields")
     if not isinstance(fields, dict):
         raise RequestError("invalid_request", "the request has no fields object")
-    unknown = sorted(set(fields) - set(WRITABLE_FIELDS))
+    unknown = sorted(set(fields) - set(MODEL_FIELDS))
     if unknown:
         raise RequestError("invalid_request", "fields that cannot be set: " + ", ".join(unknown))
     return fields
@@ -205,10 +213,14 @@ OPERATIONS = {
 }
 
 
+MODEL_FIELDS = {}
+
+
 def main():
     generated = []
     try:
         request = read_request()
+        MODEL_FIELDS.update(model_fields(request))
         operation = OPERATIONS.get(request.get("op"))
         if operation is None:
             raise RequestError("invalid_request", "unknown operation")
