@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { EmulatorOptions } from "../../emulator";
 import { describeEngine, EngineProject, EngineStack, RecordingTenant, readmeQuotes } from "./harness";
 
 // A connector with the defaults; the tenant and the options that vary come from config.
@@ -17,6 +18,7 @@ const connector = new AlationClaudeConnector("claude", {
   connection: { baseUrl: config.require("baseUrl") },
   applicationName: config.get("applicationName"),
   mcpServerId: config.get("mcpServerId"),
+  accessTokenExpiry: config.getNumber("accessTokenExpiry"),
 });
 module.exports = {
   connectorName: connector.connectorName,
@@ -52,8 +54,8 @@ describeEngine("whose application: evidence, never a name", function () {
   let project: EngineProject;
   const tenants: RecordingTenant[] = [];
 
-  async function freshTenant(): Promise<RecordingTenant> {
-    const tenant = await RecordingTenant.start(token);
+  async function freshTenant(options: Partial<EmulatorOptions> = {}): Promise<RecordingTenant> {
+    const tenant = await RecordingTenant.start(token, options);
     tenants.push(tenant);
     return tenant;
   }
@@ -189,4 +191,29 @@ describeEngine("whose application: evidence, never a name", function () {
     }
     assert.deepEqual(await tenant.clients(), [], "nothing created in the tenant");
   });
+
+  // Both documented generations of the OAuth client API, told apart by the tenant's /openapi/oauth2/ document or,
+  // without one, by a 404 (../shared/alation-api.md section 2). Generation A with its document: every other case.
+  for (const mode of [
+    { apiGeneration: "b", openApi: true },
+    { apiGeneration: "b", openApi: false },
+    { apiGeneration: "a", openApi: false },
+  ] as const) {
+    const label = `generation ${mode.apiGeneration.toUpperCase()}, ${mode.openApi ? "with" : "without"} its document`;
+    it(`5. the lifecycle through the CLI: ${label}`, async function () {
+      const tenant = await freshTenant(mode);
+      const stack = await stackOn(tenant);
+      await stack.up();
+      await assertOwnWorks(stack, tenant);
+      // The emulator keeps its model's names, whichever generation its API speaks.
+      const own = async () => (await tenant.clients()).find((c) => c.client_id === (await stack.outputs()).clientId);
+      assert.equal((await own())?.access_token_expiry, 86400);
+      await stack.setConfig({ "alation-ownership:accessTokenExpiry": "7200" });
+      assert.match((await stack.up()).stdout, /1 updated/);
+      assert.equal((await own())?.access_token_expiry, 7200, "the tenant holds the new lifetime");
+      assert.match((await stack.refresh()).stdout, /unchanged/);
+      await stack.destroy();
+      assert.deepEqual(await tenant.clients(), []);
+    });
+  }
 });
