@@ -206,7 +206,8 @@ describeEngine("whose application: evidence, never a name", function () {
       await stack.up();
       await assertOwnWorks(stack, tenant);
       // The emulator keeps its model's names, whichever generation its API speaks.
-      const own = async () => (await tenant.clients()).find((c) => c.client_id === (await stack.outputs()).clientId);
+      const { clientId } = await stack.outputs();
+      const own = async () => (await tenant.clients()).find((client) => client.client_id === clientId);
       assert.equal((await own())?.access_token_expiry, 86400);
       await stack.setConfig({ "alation-ownership:accessTokenExpiry": "7200" });
       assert.match((await stack.up()).stdout, /1 updated/);
