@@ -29,10 +29,12 @@ export type EnginePhase = (typeof ENGINE_PHASES)[number];
 export interface PhaseFigures {
   /** The CLI command, from spawn to exit. */
   wallMs: number;
-  /** Requests the tenants received (admin API and token endpoint). */
+  /** Requests the tenants received (admin API and token endpoint; the tenant probe's apart). */
   requests: number;
   /** requests / connectors. */
   requestsPerConnector: number;
+  /** The tenant probe's requests (no credential; once per tenant per provider process the command started). */
+  probeRequests: number;
   /** CPU time of the dynamic-provider process(es) the command started, in all (from their start to their end). */
   providerCpuMs: number;
   /** CPU time of the program's node process (none in refresh and destroy, which do not run the program). */
@@ -111,6 +113,7 @@ function byKind<T>(make: (kind: ProgramKind) => T): Record<ProgramKind, T> {
 interface Sample {
   wallMs: number;
   requests: number;
+  probeRequests: number;
   providerCpuMs: number;
   programCpuMs: number;
 }
@@ -142,6 +145,7 @@ async function runPhase(stack: EngineStack, phase: EnginePhase, tenants: TestTen
   return {
     wallMs,
     requests: counts.reduce((sum, count) => sum + count.requests, 0),
+    probeRequests: counts.reduce((sum, count) => sum + count.probe.requests, 0),
     ...takeReportedCpuMs(String(stack.env.BENCH_CPU_DIR)),
   };
 }
@@ -166,6 +170,7 @@ function summarize(samples: Sample[], connectors: number): PhaseFigures {
     wallMs: round(median(samples.map((sample) => sample.wallMs))),
     requests,
     requestsPerConnector: round(requests / connectors, 2),
+    probeRequests: median(samples.map((sample) => sample.probeRequests)),
     providerCpuMs: round(median(samples.map((sample) => sample.providerCpuMs))),
     programCpuMs: round(median(samples.map((sample) => sample.programCpuMs))),
     wallMsSamples: samples.map((sample) => round(sample.wallMs)),

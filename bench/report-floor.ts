@@ -81,6 +81,7 @@ function engineSection({ engine }: BenchReport, table: Table): string {
       "wall ms (provider, connector, minimal)",
       "x minimal",
       "requests/connector",
+      "probe requests",
       "provider CPU ms",
       "program CPU ms",
     ],
@@ -91,6 +92,7 @@ function engineSection({ engine }: BenchReport, table: Table): string {
         kinds.map((kind) => result[kind].wallMs).join(", "),
         `${result.providerToMinimal}, ${result.connectorToMinimal}`,
         kinds.map((kind) => result[kind].requestsPerConnector).join(", "),
+        kinds.map((kind) => result[kind].probeRequests).join(", "),
         kinds.map((kind) => result[kind].providerCpuMs).join(", "),
         kinds.map((kind) => result[kind].programCpuMs).join(", "),
       ];

@@ -73,26 +73,38 @@ function restStackLine({ restStackModules }: BenchReport): string {
 function requestTables({ requests }: BenchReport): string[] {
   return [
     table(
-      "HTTP requests per operation (apiAccessToken)",
-      ["operation", "requests", "routes"],
+      "HTTP requests per operation (apiAccessToken, a fresh provider process)",
+      ["operation", "requests", "routes", "probe (no credential)"],
       [
         ...Object.entries(requests.apiAccessToken).map(([operation, cost]) => [
           operation,
           cost.requests,
           routes(cost.byRoute),
+          probeCell(cost.probe),
         ]),
       ],
     ),
     table(
       "HTTP requests per operation (token modes, in order, one process)",
-      ["mode", "operation", "requests", "routes"],
+      ["mode", "operation", "requests", "routes", "probe (no credential)"],
       [
         ...Object.entries(requests.tokenModes).flatMap(([mode, operations]) =>
-          Object.entries(operations).map(([operation, cost]) => [mode, operation, cost.requests, routes(cost.byRoute)]),
+          Object.entries(operations).map(([operation, cost]) => [
+            mode,
+            operation,
+            cost.requests,
+            routes(cost.byRoute),
+            probeCell(cost.probe),
+          ]),
         ),
       ],
     ),
   ];
+}
+
+/** The tenant probe's requests: their number, and by route. */
+function probeCell(probe: { requests: number; byRoute: Record<string, number> }): string {
+  return probe.requests === 0 ? "0" : `${probe.requests}: ${routes(probe.byRoute)}`;
 }
 
 function rolloutTable({ rollout }: BenchReport): string {
@@ -100,13 +112,22 @@ function rolloutTable({ rollout }: BenchReport): string {
     `rollout: ${rollout.connectors} connectors, ${rollout.tenants} tenants, +${rollout.latencyMs} ms, ` +
       `parallel ${rollout.parallel}, ` +
       `lower bound ${rollout.lowerBoundMs} ms, median of ${rollout.repetitions}`,
-    ["client", "wall ms", "x lower bound", "requests/connector", "connections/tenant (min..max, mean)", "peak MiB"],
+    [
+      "client",
+      "wall ms",
+      "x lower bound",
+      "requests/connector",
+      "probe requests",
+      "connections/tenant (min..max, mean)",
+      "peak MiB",
+    ],
     [
       [
         "provider",
         rollout.provider.wallMs,
         rollout.provider.ratioToLowerBound,
         rollout.provider.requestsPerConnector,
+        rollout.provider.probeRequests,
         spread(rollout.provider.connectionsPerTenant),
         rollout.provider.peakMemoryMiB,
       ],
@@ -115,10 +136,11 @@ function rolloutTable({ rollout }: BenchReport): string {
         rollout.naive.wallMs,
         rollout.naive.ratioToLowerBound,
         rollout.naive.requestsPerConnector,
+        rollout.naive.probeRequests,
         spread(rollout.naive.connectionsPerTenant),
         "",
       ],
-      ["provider / naive", rollout.providerToNaive.wallTime, "", "", rollout.providerToNaive.connections, ""],
+      ["provider / naive", rollout.providerToNaive.wallTime, "", "", "", rollout.providerToNaive.connections, ""],
     ],
   );
 }

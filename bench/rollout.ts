@@ -33,8 +33,10 @@ export interface RolloutRun {
   wallMs: number;
   /** wallMs / the lower bound. */
   ratioToLowerBound: number;
-  /** Admin API requests the tenants received, per connector. */
+  /** Admin API requests the tenants received, per connector (the tenant probe's apart). */
   requestsPerConnector: number;
+  /** The tenant probe's requests in this run, in all (at most one per tenant per provider process). */
+  probeRequests: number;
   /** TCP connections each tenant accepted. */
   connectionsPerTenant: { min: number; max: number; mean: number };
   /** CPU time of this benchmark process meanwhile (the emulated tenants and the client side), ms. */
@@ -152,6 +154,7 @@ async function timedRun(
     wallMs: round(wallMs),
     ratioToLowerBound: ratio(wallMs, lowerBoundMs),
     requestsPerConnector: round(requests / options.connectors, 2),
+    probeRequests: counts.reduce((sum, count) => sum + count.probe.requests, 0),
     connectionsPerTenant: {
       min: Math.min(...connections),
       max: Math.max(...connections),

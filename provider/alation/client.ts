@@ -21,7 +21,6 @@ import {
   shapeError,
 } from "./answers";
 import { authenticatorFor, type Authenticator } from "./auth";
-import { AlationError } from "./errors";
 import { send, type HttpAnswer, type HttpTarget } from "./http";
 import {
   credentialsOf,
@@ -31,8 +30,8 @@ import {
   type ConnectionSettings,
   type RetryPolicy,
 } from "./settings";
-import { clientApiOf, noRotationHint, type ClientApi } from "./tenant-api";
-import { CLIENTS_PATHS, probeTenant } from "./tenant-probe";
+import { API_NOT_SERVED_HINT, clientApiOf, noRotationHint, requiredClientApi, type ClientApi } from "./tenant-api";
+import { probeTenant } from "./tenant-probe";
 import { DOCUMENTED_FIELDS, sendFields } from "./undocumented-fields";
 
 // Where Claude exchanges codes for tokens (alation-api.md section 3).
@@ -41,10 +40,6 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 // Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).
 const ROUTE_NOT_SERVED = new Set([404, 405, 501]);
-/** What an operation on a tenant without this API is told. */
-const API_NOT_SERVED_HINT =
-  `this tenant serves neither generation of Alation's OAuth client admin API (${CLIENTS_PATHS.a} nor ` +
-  `${CLIENTS_PATHS.b}), which exists only on cloud-native Alation Cloud: manage the application through shell`;
 
 /** Options of the REST client that are not part of a connection. */
 export interface AlationClientOptions {
@@ -78,7 +73,7 @@ export class AlationClient implements ApplicationStore {
   }
 
   async create(fields: ApplicationFields): Promise<{ application: ApplicationRecord; clientSecret: string }> {
-    const api = await this.requiredApi();
+    const api = await requiredClientApi(this.target, this.calls);
     // Never repeated blindly: a create whose answer is lost may have happened (outcomeUnknown); the caller looks
     // the name up before trying again.
     const { answer, context } = await sendFields(
@@ -139,7 +134,7 @@ export class AlationClient implements ApplicationStore {
   }
 
   async update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord> {
-    const api = await this.requiredApi();
+    const api = await requiredClientApi(this.target, this.calls);
     const { answer, context } = await sendFields(
       this.calls,
       this.origin,
@@ -153,7 +148,7 @@ export class AlationClient implements ApplicationStore {
   }
 
   async rotateSecret(clientId: string): Promise<string> {
-    const api = await this.requiredApi();
+    const api = await requiredClientApi(this.target, this.calls);
     // Repeating a rotation whose answer was lost is harmless: the newest secret is the one returned.
     const { answer, context } = await this.calls.call("POST", `${itemPath(api, clientId)}rotate-secret/`, {
       retry: "idempotent",
@@ -177,11 +172,12 @@ export class AlationClient implements ApplicationStore {
         return { status: "kept", reason: `${check.reason}${inactive ? "; the application is inactive" : ""}` };
       }
     }
-    const api = await this.requiredApi();
+    const api = await requiredClientApi(this.target, this.calls);
     const { answer, context } = await this.calls.call("DELETE", itemPath(api, clientId), { retry: "idempotent" });
     if (isSuccess(answer)) return { status: "deleted" };
-    // 404: gone already (DELETE is a documented route, so a 404 is about the client), e.g. a retry of a lost answer.
-    if (answer.status === 404) return { status: "gone" };
+    // 404: gone already, e.g. a retry of a lost answer: A's DELETE is documented, so its 404 is about the client; B's
+    // is assumed, so only a 404 in JSON (DRF's) says so, not Django's page for a path it does not route.
+    if (answer.status === 404 && (api.generation === "a" || answer.json !== undefined)) return { status: "gone" };
     throw answerError(context, answer);
   }
 
@@ -255,14 +251,6 @@ export class AlationClient implements ApplicationStore {
       }
     }
     return { status: "listed", applications: [...byId.values()] };
-  }
-
-  /** The tenant's client API; a tenant that serves neither generation fails the operation, saying so. */
-  private async requiredApi(): Promise<ClientApi> {
-    const api = await clientApiOf(this.target, this.calls);
-    if (api) return api;
-    const call = `GET ${CLIENTS_PATHS.a} and ${CLIENTS_PATHS.b}`;
-    throw new AlationError({ kind: "not-found", call, origin: this.origin, status: 404, hint: API_NOT_SERVED_HINT });
   }
 
   private nextPage(answer: HttpAnswer): { path: string; query: Record<string, string> } | undefined {

@@ -4,6 +4,7 @@
 import { API_GENERATIONS, type ApiGeneration } from "../domain/application-fields";
 import type { AdminCalls, Called } from "./admin-calls";
 import { answerError } from "./answers";
+import { AlationError } from "./errors";
 import type { HttpTarget } from "./http";
 import { CLIENTS_PATHS, forgetTenantProbes, oncePerOrigin, probeTenant, type TenantEvidence } from "./tenant-probe";
 
@@ -22,6 +23,29 @@ const clientApis = new Map<string, Promise<ClientApi | undefined>>();
 export function forgetTenantEvidence(): void {
   forgetTenantProbes();
   clientApis.clear();
+}
+
+/** What an operation on a tenant without this API is told. */
+export const API_NOT_SERVED_HINT =
+  `this tenant serves neither generation of Alation's OAuth client admin API (${CLIENTS_PATHS.a} nor ` +
+  `${CLIENTS_PATHS.b}), which exists only on cloud-native Alation Cloud: manage the application through shell`;
+
+/** The client API of the tenant at `target`; a tenant that serves neither generation fails the operation, saying so. */
+export async function requiredClientApi(target: HttpTarget, calls: AdminCalls): Promise<ClientApi> {
+  const api = await clientApiOf(target, calls);
+  if (api) return api;
+  const call = `GET ${CLIENTS_PATHS.a} and ${CLIENTS_PATHS.b}`;
+  throw new AlationError({ kind: "not-found", call, origin: target.origin, status: 404, hint: API_NOT_SERVED_HINT });
+}
+
+/** What a rotation on a tenant whose client API serves none is told: what to do instead. */
+export function noRotationHint(api: ClientApi): string {
+  return (
+    `this tenant's OAuth client API (generation ${api.generation.toUpperCase()}, ${api.path}) serves no secret ` +
+    "rotation: rotate the secret in Alation's admin UI (Admin Settings > User Management > OAuth Client " +
+    'Applications, "Rotate Secret", which shows the new secret once), or replace the resource for a new application ' +
+    "with a new secret; adopting an application rotates its secret, so on this tenant adopt through shell"
+  );
 }
 
 /** The client API of the tenant at `target`; undefined when it serves neither generation. */
@@ -62,14 +86,4 @@ function collectionServed({ answer, context }: Called): boolean {
     throw answerError(context, answer);
   }
   return answer.json !== undefined;
-}
-
-/** What a rotation on a tenant whose API serves none is told: what to do instead. */
-export function noRotationHint(api: ClientApi): string {
-  return (
-    `this tenant's OAuth client API (generation ${api.generation.toUpperCase()}, ${api.path}) serves no secret ` +
-    "rotation: rotate the secret in Alation's admin UI (Admin Settings > User Management > OAuth Client " +
-    'Applications, "Rotate Secret", which shows the new secret once), or replace the resource for a new application ' +
-    "with a new secret; adopting an application rotates its secret, so on this tenant adopt through shell"
-  );
 }

@@ -6,6 +6,8 @@
 // 1. `GET /openapi/oauth2/`, the tenant's own OpenAPI document (tenants from 2025.3.3). Its real shape is unknown:
 //    only its `paths` keys (joined to its `servers` URLs' paths, where given) and the names of `properties` anywhere
 //    in it are read; anything else is tolerated. A document naming either generation's clients path is the proof.
+//    The request asks for JSON (`Accept: application/json`); a tenant that answers a web page there (a Swagger UI,
+//    say) is treated as one without a document.
 // 2. Otherwise (404, an HTML page, not JSON, a document naming neither path, a 5xx): the authorization server metadata
 //    at `/.well-known/oauth-authorization-server` (section 4) must name this host's `/oauth/v1/token/`. The generation
 //    is then learned by trying (tenant-api.ts).

@@ -239,6 +239,20 @@ describe("alation client: the tenant probe", function () {
     });
   });
 
+  it("B's assumed DELETE: gone on DRF's 404 in JSON, never on Django's page for an unrouted path", async () => {
+    const document = () => json(200, openApiDocument({ apiGeneration: "b" }));
+    server = await startScriptedServer(
+      tenantScript({ [`GET ${OPENAPI_PATH}`]: document }, { [`DELETE ${CLIENTS_PATHS.b}gone/`]: () => json(404, {}) }),
+      { tenant: "none" },
+    );
+    assert.deepEqual(await clientFor(server).delete("gone"), { status: "gone" });
+    const error = await clientFor(server)
+      .delete("unrouted")
+      .catch((e) => e);
+    assert.ok(error instanceof AlationError, String(error));
+    assert.equal(error.kind, "not-found");
+  });
+
   describe("reading a document (its real shape is unknown)", () => {
     const cases: Array<[string, unknown, string[]]> = [
       ["A's paths", { paths: { [`${CLIENTS_PATHS.a}{client_id}/`]: {} } }, ["a"]],

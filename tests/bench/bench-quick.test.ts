@@ -180,6 +180,20 @@ describe("npm run bench -- --quick", function () {
     assert.equal(run.report.rollout.minimal.requestsPerConnector, 1);
   });
 
+  it("counts the tenant probe apart: paid once by the first operation of a fresh provider process", () => {
+    const { apiAccessToken, tokenModes } = run.report.requests;
+    assert.deepEqual(apiAccessToken.create.probe, { requests: 1, byRoute: { "GET /openapi/oauth2/": 1 } });
+    const later = [
+      ...Object.entries(apiAccessToken).filter(([operation]) => operation !== "create"),
+      ...Object.entries(tokenModes).flatMap(([mode, costs]) =>
+        Object.entries(costs).map(([op, c]) => [`${mode} ${op}`, c]),
+      ),
+    ] as Array<[string, { probe: { requests: number } }]>;
+    for (const [operation, cost] of later) assert.equal(cost.probe.requests, 0, operation);
+    assert.match(run.table, /probe \(no credential\)/);
+    assert.match(run.table, /1: 1 x GET \/openapi\/oauth2\//);
+  });
+
   it("through the Pulumi CLI: no request in preview or a no-change up, one per connector in up, refresh", function () {
     const { engine } = run.report;
     if (engine.skipped !== undefined) {

@@ -8,12 +8,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { AlationClaudeConnector, type AlationClaudeConnectorArgs } from "../../provider";
-import { closeHttpPools } from "../../provider/alation";
+import { AlationClient, closeHttpPools } from "../../provider/alation";
 import { requireOptionalPeer } from "../../provider/peers/optional";
 import { oauthApplication } from "../../provider/runtime";
 import { verifyConnector } from "../../provider/verify";
 import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../support/test-tenant";
-import { guideClient } from "../support/connector-guide";
+import { guideApplication, guideClient } from "../support/connector-guide";
 import { json, startScriptedServer } from "../support/scripted-http";
 import { hasOpenssl, makeTlsMaterial, startTlsTenant } from "../support/tls-tenants";
 
@@ -99,8 +99,30 @@ describe("README: Troubleshooting quotes what the code prints", function () {
       await failureOf(() => create({ baseUrl: refusing.url, apiAccessToken: "expired-token" })),
     );
     await refusing.close();
+    const nginx = await startScriptedServer(() => ({ status: 404, text: "<h1>404 Not Found</h1>" }), {
+      tenant: "none",
+    });
+    produced.set(
+      "a URL that is not Alation",
+      await failureOf(() => create({ baseUrl: nginx.url, apiAccessToken: "t" })),
+    );
+    const neither = await startScriptedServer(
+      (r) =>
+        r.path.startsWith("/.well-known/oauth-authorization-server")
+          ? json(200, { token_endpoint: `${neither.url}/oauth/v1/token/` })
+          : { status: 404, text: "<h1>Not Found</h1>" },
+      { tenant: "none" },
+    );
+    produced.set("no client admin API", await failureOf(() => create({ baseUrl: neither.url, apiAccessToken: "t" })));
+    await Promise.all([nginx.close(), neither.close()]);
 
     const token = { apiAccessToken: ADMIN_TOKEN };
+    const noRotation = new AlationClient({
+      baseUrl: (await tenant({ apiGeneration: "b", documentedOnly: true })).url,
+      ...token,
+    });
+    const made = await noRotation.create(guideApplication({ name: "rotate-me" }));
+    produced.set("no rotation", await failureOf(() => noRotation.rotateSecret(made.application.clientId)));
     await plain.call("POST", CLIENTS_PATH, { json: guideClient({ name: "someone-elses", access_token_expiry: 3600 }) });
     produced.set("a name taken", await failureOf(() => create({ baseUrl: plain.url, ...token }, "someone-elses")));
 
