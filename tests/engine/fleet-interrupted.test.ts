@@ -10,14 +10,7 @@ import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startDelayProxy, type DelayProxy } from "../reliability/delay-proxy";
 import { installedPackageProject } from "../support/installed-package";
-import {
-  cliEnvironment,
-  describeEngine,
-  engineCli,
-  RecordingTenant,
-  run,
-  temporaryFolder,
-} from "./harness";
+import { cliEnvironment, describeEngine, engineCli, RecordingTenant, run, temporaryFolder } from "./harness";
 import { docsQuote } from "../support/docs";
 
 const TENANTS = ["north", "south"];

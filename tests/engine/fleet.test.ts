@@ -10,15 +10,7 @@ import { installedPackageProject } from "../support/installed-package";
 import { freePort } from "../support/ports";
 import { CLIENTS_PATH } from "../support/test-tenant";
 import { browserCommand } from "../verify/helpers";
-import {
-  cliEnvironment,
-  describeEngine,
-  engineCli,
-  RecordingTenant,
-  repoRoot,
-  run,
-  temporaryFolder,
-} from "./harness";
+import { cliEnvironment, describeEngine, engineCli, RecordingTenant, repoRoot, run, temporaryFolder } from "./harness";
 import { docsQuote } from "../support/docs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
