@@ -1,6 +1,6 @@
-// The "Authenticating to Alation" table of docs/reference.md lists the settings of provider/domain/connection-keys.ts, the table
-// the runtime reads stack config and the environment by: each setting in one row, with its `connection` field, its
-// stack config key and its environment variable; and nothing else.
+// The "Authenticating to Alation" table of docs/reference.md lists the settings of provider/domain/connection-keys.ts,
+// the table the runtime reads stack config and the environment by: each setting in one row, with its `connection`
+// field, its stack config key and its environment variable; and nothing else.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,6 +1,7 @@
-// The table of docs/mcp-clients.md (the README's "MCP clients" links it) is the preset table of provider/domain/mcp-clients.ts: one row per preset, with
-// its options and defaults, the callbacks its application registers, their source, and its clientConfig's format (and
-// whether it holds the secret); and nothing else. The code comments cite the same sources.
+// The table of docs/mcp-clients.md (the README's "MCP clients" links it) is the preset table of
+// provider/domain/mcp-clients.ts: one row per preset, with its options and defaults, the callbacks its application
+// registers, their source, and its clientConfig's format (and whether it holds the secret); and nothing else. The
+// code comments cite the same sources.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,5 +1,5 @@
-// docs/tests.md (the README links it) keeps up with the repository: every Debian package and command of .ci/run, and every
-// folder of test files, is named in it.
+// docs/tests.md (the README links it) keeps up with the repository: every Debian package and command of .ci/run,
+// and every folder of test files, is named in it.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
