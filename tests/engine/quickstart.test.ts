@@ -19,7 +19,8 @@ function copyOfCheckout(): string {
     encoding: "utf8",
   });
   for (const file of files.split("\0").filter(Boolean)) {
-    if (!fs.existsSync(path.join(repoRoot, file))) continue;
+    // node_modules is linked below; in a git worktree it may be an untracked symlink, listed among the files.
+    if (file === "node_modules" || !fs.existsSync(path.join(repoRoot, file))) continue;
     fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
     fs.copyFileSync(path.join(repoRoot, file), path.join(copy, file));
   }
