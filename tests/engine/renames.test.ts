@@ -137,7 +137,11 @@ describeEngine("renames and replaces", function () {
         const notDeleted = /alation:OAuthApplication "[^"]+": not deleted: application (\S+) is now managed by [^\n]+/;
         const kept = notDeleted.exec(stdout);
         assert.ok(kept, stdout);
-        assert.ok(docsQuote(kept[0].replace(kept[1], "<client id>")), kept[0]);
+        // The default name's suffix (a hash of the stack and resource) is a placeholder in the docs.
+        const quoted = kept[0]
+          .replace(kept[1], "<client id>")
+          .replace(/"alation-ai-hosted-mcp-server-[0-9a-f]+"/, '"alation-ai-hosted-mcp-server-<suffix>"');
+        assert.ok(docsQuote(quoted), quoted);
       }
       await assertOneWorkingApplication(stack, tenant);
       await assertDestroyRestores(stack, tenant);
