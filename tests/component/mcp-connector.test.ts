@@ -3,8 +3,6 @@
 // of its own, outputs clientConfig in that client's format (a secret exactly when it holds the secret), and verifies
 // with that client's callbacks; a bad option is refused naming its field; a tenant that refuses cursor:// says so.
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_TEST_USER as EMULATOR_TEST_USER } from "../../emulator";
 import type { ClientRecord } from "../../emulator/store";
@@ -19,11 +17,11 @@ import {
 import { verifyConnector, type McpClient } from "../../provider/verify";
 import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../support/test-tenant";
 import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
+import { docsQuote } from "../support/docs";
 
-const README = path.resolve(__dirname, "..", "..", "README.md");
 type EmulatedClient = Omit<ClientRecord, "id">;
 
-/** What a tenant's refusal of cursor:// is followed by (the README's "MCP clients" quotes it). */
+/** What a tenant's refusal of cursor:// is followed by (docs/mcp-clients.md quotes it). */
 const CURSOR_REFUSAL =
   "the tenant refused redirect URIs with a private-use scheme (cursor://); no Alation document says whether a " +
   "tenant accepts such callbacks, and this one does not: register only https and loopback callbacks: for Cursor, " +
@@ -338,8 +336,7 @@ describe("AlationMcpConnector (mocks + real providers + emulator)", function () 
       assert.ok(error instanceof Error);
       assert.match(error.message, /redirect_uris/, "the tenant's refusal names the field");
       assert.ok(error.message.endsWith(`; ${CURSOR_REFUSAL}`), error.message);
-      const squeeze = (text: string) => text.replace(/\s+/g, " ");
-      assert.ok(squeeze(fs.readFileSync(README, "utf8")).includes(squeeze(CURSOR_REFUSAL)), "the README quotes it");
+      assert.ok(docsQuote(CURSOR_REFUSAL), "docs/mcp-clients.md quotes it");
       assert.deepEqual(await clientsOf(strict), [], "nothing was made");
 
       const loopbackOnly = new AlationMcpConnector("cursor-loopback", {

@@ -21,7 +21,7 @@ const README = path.resolve(__dirname, "..", "..", "README.md");
 function wizardSection(): string {
   const section = fs
     .readFileSync(README, "utf8")
-    .split(/^### Where the fields go in Claude$/m)[1]
+    .split(/^## Where the fields go in Claude$/m)[1]
     ?.split(/^##/m)[0];
   if (!section) throw new Error("README.md has no section Where the fields go in Claude");
   return section;

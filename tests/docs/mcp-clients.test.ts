@@ -1,16 +1,17 @@
-// The README's "MCP clients" table is the preset table of provider/domain/mcp-clients.ts: one row per preset, with
-// its options and defaults, the callbacks its application registers, their source, and its clientConfig's format (and
-// whether it holds the secret); and nothing else. The code comments cite the same sources.
+// The table of docs/mcp-clients.md (the README's "MCP clients" links it) is the preset table of
+// provider/domain/mcp-clients.ts: one row per preset, with its options and defaults, the callbacks its application
+// registers, their source, and its clientConfig's format (and whether it holds the secret); and nothing else. The
+// code comments cite the same sources.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FORM_FIELDS } from "../../provider/domain/mcp-client-configs";
 import { MCP_CLIENT_PRESETS, MCP_CLIENT_TABLE, type McpClientPreset } from "../../provider/domain/mcp-clients";
 
-const README = path.resolve(__dirname, "..", "..", "README.md");
+const PAGE = path.resolve(__dirname, "..", "..", "docs", "mcp-clients.md");
 const HEADER = "| preset | options | callbacks | callbacks' source | clientConfig |";
 
-/** The row the README must have for a preset. */
+/** The row the page must have for a preset. */
 function expectedRow(preset: McpClientPreset): string {
   const row = MCP_CLIENT_TABLE[preset];
   const options = Object.entries(row.options).map(([name, option]) =>
@@ -36,15 +37,13 @@ const CUSTOM_ROW =
   `${FORM_FIELDS.format}; a Pulumi secret (what any client's form asks for) |`;
 
 function tableOf(markdown: string): string[] {
-  const section = markdown.split(/^## MCP clients$/m)[1]?.split(/^## /m)[0];
-  if (!section) throw new Error("README.md has no section MCP clients");
-  const rows = section.split("\n").filter((line) => line.startsWith("|"));
+  const rows = markdown.split("\n").filter((line) => line.startsWith("|"));
   assert.equal(rows[0], HEADER, "the table's header");
   return rows.slice(2);
 }
 
-describe("README: the MCP clients table", () => {
-  const rows = tableOf(fs.readFileSync(README, "utf8"));
+describe("docs/mcp-clients.md: the MCP clients table", () => {
+  const rows = tableOf(fs.readFileSync(PAGE, "utf8"));
 
   it("has one row per preset, exactly as the preset table says, and no other", () => {
     const expected = [...MCP_CLIENT_PRESETS.map(expectedRow), CUSTOM_ROW];

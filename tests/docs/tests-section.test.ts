@@ -1,20 +1,17 @@
-// The README's Tests section keeps up with the repository: every Debian package and command of .ci/run, and every
-// folder of test files, is named in it.
+// docs/tests.md (the README links it) keeps up with the repository: every Debian package and command of .ci/run,
+// and every folder of test files, is named in it.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
-/** The README's `## Tests` section. */
+/** docs/tests.md, the Tests page. */
 function testsSection(): string {
-  const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-  const section = readme.split(/^## Tests$/m)[1]?.split(/^## /m)[0];
-  if (!section) throw new Error("README.md has no Tests section");
-  return section;
+  return fs.readFileSync(path.join(repoRoot, "docs", "tests.md"), "utf8");
 }
 
-describe("README: the Tests section", function () {
+describe("docs/tests.md: the Tests page", function () {
   const section = testsSection();
   const ciRun = fs.readFileSync(path.join(repoRoot, ".ci", "run"), "utf8");
 
@@ -29,7 +26,7 @@ describe("README: the Tests section", function () {
       .map((line) => line.replace(/^npx ts-node --transpile-only /, "").replace(/ --no-audit --no-fund$/, ""));
     assert.ok(commands.length > 0, "the commands of .ci/run are found");
     const missing = [...packages, ...commands].filter((name) => !section.includes(name));
-    assert.deepEqual(missing, [], "named in .ci/run but not in the README's Tests section");
+    assert.deepEqual(missing, [], "named in .ci/run but not in docs/tests.md");
   });
 
   it("names every folder of test files", () => {
@@ -44,7 +41,7 @@ describe("README: the Tests section", function () {
     assert.deepEqual(
       folders.filter((folder) => !section.includes(`\`${folder}\``)),
       [],
-      "test folders the README does not name",
+      "test folders docs/tests.md does not name",
     );
   });
 });

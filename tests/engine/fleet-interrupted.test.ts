@@ -10,15 +10,8 @@ import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startDelayProxy, type DelayProxy } from "../reliability/delay-proxy";
 import { installedPackageProject } from "../support/installed-package";
-import {
-  cliEnvironment,
-  describeEngine,
-  engineCli,
-  readmeQuotes,
-  RecordingTenant,
-  run,
-  temporaryFolder,
-} from "./harness";
+import { cliEnvironment, describeEngine, engineCli, RecordingTenant, run, temporaryFolder } from "./harness";
+import { docsQuote } from "../support/docs";
 
 const TENANTS = ["north", "south"];
 /** Answers are held back this long: the tenant has acted when the signal comes, its answer is still on the way. */
@@ -103,7 +96,7 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
     assert.match(stdout, /^alation-fleet up: interrupted \(0\/2 tenants done; a rerun goes on from here\)$/m);
     assert.deepEqual(second.requests(), [], "the second wave started");
     for (const quoted of ["alation-fleet up: interrupted (", "a rerun goes on from here)"]) {
-      assert.ok(readmeQuotes(quoted) && stdout.includes(quoted), quoted);
+      assert.ok(docsQuote(quoted) && stdout.includes(quoted), quoted);
     }
     const created = await first.clients();
     assert.equal(created.length, 1);

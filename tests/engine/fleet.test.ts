@@ -10,16 +10,8 @@ import { installedPackageProject } from "../support/installed-package";
 import { freePort } from "../support/ports";
 import { CLIENTS_PATH } from "../support/test-tenant";
 import { browserCommand } from "../verify/helpers";
-import {
-  cliEnvironment,
-  describeEngine,
-  engineCli,
-  RecordingTenant,
-  readmeQuotes,
-  repoRoot,
-  run,
-  temporaryFolder,
-} from "./harness";
+import { cliEnvironment, describeEngine, engineCli, RecordingTenant, repoRoot, run, temporaryFolder } from "./harness";
+import { docsQuote } from "../support/docs";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -141,7 +133,7 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     assert.deepEqual(requestsTo(WAVES[2]), [], "the later wave made requests");
     for (const name of WAVES.slice(0, 2).flat()) assert.equal((await tenants.get(name)!.clients()).length, 1, name);
     // The README quotes this run's lines.
-    for (const line of [failureLine as string, stopLine, start, end]) assert.ok(readmeQuotes(line), line);
+    for (const line of [failureLine as string, stopLine, start, end]) assert.ok(docsQuote(line), line);
   });
 
   it("once the flag is fixed, a rerun completes, leaves converged stacks alone, duplicates nothing", async function () {

@@ -63,12 +63,6 @@ export function describeEngine(title: string, body: (this: Mocha.Suite) => void)
   console.log(`engine suite (tests/engine/) skipped: ${reason}`);
 }
 
-/** Whether the README quotes `text`; runs of whitespace count as one space, as prose wraps them. */
-export function readmeQuotes(text: string): boolean {
-  const squeeze = (value: string) => value.replace(/\s+/g, " ");
-  return squeeze(fs.readFileSync(path.join(repoRoot, "README.md"), "utf8")).includes(squeeze(text));
-}
-
 /** What a CLI command printed and how it ended. */
 export interface CommandResult {
   code: number;

@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EmulatorOptions } from "../../emulator";
-import { describeEngine, EngineProject, EngineStack, RecordingTenant, readmeQuotes } from "./harness";
+import { describeEngine, EngineProject, EngineStack, RecordingTenant } from "./harness";
+import { docsQuote } from "../support/docs";
 
 // A connector with the defaults; the tenant and the options that vary come from config.
 const PROGRAM = `
@@ -143,7 +144,7 @@ describeEngine("whose application: evidence, never a name", function () {
     assert.match(up.stdout, /1 updated/);
     await assertOwnWorks(staging, tenant);
     await assertOwnWorks(prod, tenant);
-    assert.ok(readmeQuotes("no longer works"), "the README names the refresh warning");
+    assert.ok(docsQuote("no longer works"), "the README names the refresh warning");
     await staging.destroy();
     await assertOwnWorks(prod, tenant);
     await prod.destroy();

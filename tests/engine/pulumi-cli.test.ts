@@ -13,7 +13,8 @@ import {
   pinnedVersion,
   PulumiCliError,
 } from "../../tools/pulumi-cli/locate";
-import { readmeQuotes, repoRoot, run, temporaryFolder } from "./harness";
+import { repoRoot, run, temporaryFolder } from "./harness";
+import { docsQuote } from "../support/docs";
 
 /** A folder of stand-in binaries; `pulumi version` prints `version`. */
 function fakeCliFolder(dir: string, version: string, binaries: readonly string[] = CLI_BINARIES): string {
@@ -88,7 +89,7 @@ describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
     env.PATH = `${fakeCliFolder(path.join(dir, "old"), "3.138.2")}${path.delimiter}${env.PATH}`;
     assert.throws(
       () => locatePulumiCli({ build: true, env }),
-      (error: Error) => error instanceof PulumiCliError && error.message.includes(refusal) && readmeQuotes(refusal),
+      (error: Error) => error instanceof PulumiCliError && error.message.includes(refusal) && docsQuote(refusal),
     );
   });
 

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { freePort } from "../support/ports";
-import { describeEngine, readmeQuotes, repoRoot, run, temporaryFolder, type CommandResult } from "./harness";
+import { describeEngine, repoRoot, run, temporaryFolder, type CommandResult } from "./harness";
+import { docsQuote } from "../support/docs";
 
 /** A copy of the checkout's files (tracked and new, as they are now), sharing the repo's installed packages. */
 function copyOfCheckout(): string {
@@ -18,7 +19,8 @@ function copyOfCheckout(): string {
     encoding: "utf8",
   });
   for (const file of files.split("\0").filter(Boolean)) {
-    if (!fs.existsSync(path.join(repoRoot, file))) continue;
+    // node_modules is linked below; in a git worktree it may be an untracked symlink, listed among the files.
+    if (file === "node_modules" || !fs.existsSync(path.join(repoRoot, file))) continue;
     fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
     fs.copyFileSync(path.join(repoRoot, file), path.join(copy, file));
   }
@@ -81,7 +83,7 @@ describeEngine("the quick start (npm run preview, npm start)", function () {
         .trim()
         .replace(`port ${port} is`, "port 8765 is")
         .replace(/ALATION_EMULATOR_PORT=\d+/, "ALATION_EMULATOR_PORT=<a free port>");
-      assert.ok(readmeQuotes(quoted), quoted);
+      assert.ok(docsQuote(quoted), quoted);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
@@ -110,8 +112,8 @@ describeEngine("the quick start (npm run preview, npm start)", function () {
       .replace(`http://127.0.0.1:${port}`, "https://TENANT")
       .replace(clientId ?? "no client id", "<clientId>")
       .replace("[secret] (npm start -- --show-secret)", "clientSecret of `pulumi stack output --json --show-secrets`");
-    assert.ok(readmeQuotes(quoted), quoted);
-    assert.ok(readmeQuotes("`[secret] (npm start -- --show-secret)`"));
+    assert.ok(docsQuote(quoted), quoted);
+    assert.ok(docsQuote("`[secret] (npm start -- --show-secret)`"));
     assert.deepEqual(
       tenantState().clients.map((client) => client.client_id),
       [clientId],

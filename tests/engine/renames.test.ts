@@ -4,7 +4,8 @@
 // completed by the next up, not a targeted destroy of what it left, not a second stack's destroy.
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { describeEngine, EngineProject, EngineStack, readmeQuotes, RecordingTenant, verifyConnectors } from "./harness";
+import { describeEngine, EngineProject, EngineStack, RecordingTenant, verifyConnectors } from "./harness";
+import { docsQuote } from "../support/docs";
 
 const APPLICATION = "pulumi-nodejs:dynamic/alation:OAuthApplication";
 const FLAG = "pulumi-nodejs:dynamic/alation:FeatureFlag";
@@ -101,7 +102,7 @@ describeEngine("renames and replaces", function () {
     assert.match(stdout, /- 3 deleted/);
     assert.doesNotMatch(stdout, /not deleted|found its own application/);
     const flagKept = "not put back to false: another FeatureFlag of this stack holds it now";
-    assert.ok(stdout.includes(flagKept) && readmeQuotes(flagKept), stdout);
+    assert.ok(stdout.includes(flagKept) && docsQuote(flagKept), stdout);
     await assertOneWorkingApplication(stack, tenant);
     assert.notEqual((await stack.outputs()).clientId, before.clientId, "the renamed resource's own application");
     // The renamed flag found the flag on, so that is what it puts back; the first one's value is not restored.
@@ -136,7 +137,11 @@ describeEngine("renames and replaces", function () {
         const notDeleted = /alation:OAuthApplication "[^"]+": not deleted: application (\S+) is now managed by [^\n]+/;
         const kept = notDeleted.exec(stdout);
         assert.ok(kept, stdout);
-        assert.ok(readmeQuotes(kept[0].replace(kept[1], "<client id>")), kept[0]);
+        // The default name's suffix (a hash of the stack and resource) is a placeholder in the docs.
+        const quoted = kept[0]
+          .replace(kept[1], "<client id>")
+          .replace(/"alation-ai-hosted-mcp-server-[0-9a-f]+"/, '"alation-ai-hosted-mcp-server-<suffix>"');
+        assert.ok(docsQuote(quoted), quoted);
       }
       await assertOneWorkingApplication(stack, tenant);
       await assertDestroyRestores(stack, tenant);

@@ -7,7 +7,8 @@ import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { CLIENTS_PATH } from "../support/test-tenant";
 import { guideClient } from "../support/connector-guide";
-import { describeEngine, EngineProject, EngineStack, readmeQuotes, RecordingTenant } from "./harness";
+import { describeEngine, EngineProject, EngineStack, RecordingTenant } from "./harness";
+import { docsQuote } from "../support/docs";
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
@@ -81,7 +82,7 @@ describeEngine("resource options: import, replaceOnChanges", function () {
     );
     assert.match(stdout + stderr, /set adoptClientId: "<its client id>" instead/);
     const message = /OAuthApplication "app": the import resource option[^\n]+/.exec(stdout + stderr)?.[0] ?? "";
-    assert.ok(readmeQuotes(message), message);
+    assert.ok(docsQuote(message), message);
     assert.doesNotMatch(stdout + stderr, /code must be a string/);
     await assertNothingChanged();
   });

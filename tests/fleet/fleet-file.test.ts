@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { FleetFileError, parseFleet } from "../../provider/fleet/fleet-file";
 import { runFleetCli } from "../../provider/fleet/cli";
-import { readmeQuotes } from "../engine/harness";
+import { docsQuote } from "../support/docs";
 
 const GOOD = `
 project: claude-connectors
@@ -219,7 +219,7 @@ describe("alation-fleet refuses bad input before anything runs", () => {
         "tenant acme (waves[0].tenants[0]): apiAccessTokenEnv names T, which is not set " +
         `(${command} needs the tenant's API access token there)`;
       assert.ok(result.err.startsWith(`${line}\n`), result.err);
-      assert.ok(readmeQuotes(line.replace(`${command} needs`, "up needs")), "the README quotes the message");
+      assert.ok(docsQuote(line.replace(`${command} needs`, "up needs")), "the README quotes the message");
     }
   });
 
