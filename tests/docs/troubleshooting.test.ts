@@ -132,6 +132,12 @@ describe("README: Troubleshooting quotes what the code prints", function () {
       outs: Record<string, unknown>;
     };
     produced.set("no GET of clients", await warningsOf(() => oauthApplication.read(created.id, created.outs)));
+    const rotatedElsewhere = (await create({ baseUrl: plain.url, ...token }, "rotated-in-the-ui")) as typeof created;
+    await plain.call("POST", `${CLIENTS_PATH}${rotatedElsewhere.id}/rotate-secret/`);
+    produced.set(
+      "a secret rotated elsewhere",
+      await warningsOf(() => oauthApplication.read(rotatedElsewhere.id, rotatedElsewhere.outs)),
+    );
     const losing = await tenant({
       documentedOnly: true,
       faults: { rate: 1, kinds: ["drop-after-write"], routes: `^POST ${CLIENTS_PATH}$` },
