@@ -1,16 +1,72 @@
 // Tests run from the TypeScript sources (transpile only: `npm run typecheck` does the type checking).
 // Tests that drive Pulumi's dynamic-provider server use the built package (dist/), made by `pretest`.
-// `npx mocha tests/some/file.test.ts` runs just those files; plain `mocha` runs the whole suite.
+// `npx mocha tests/some/file.test.ts` runs just those files, in one process. Otherwise the suite is chosen by
+// PULUMI_ALATION_SUITE (set by the package.json scripts), its files in two processes (`--parallel`):
+//   unset: `npm test`, every test file but the quick bench, the engine suite's slowest files first;
+//   "unit": `npm run test:unit`, the inner loop: neither the engine suite (tests/engine/) nor the bench;
+//   "bench": `npm run test:bench`, the quick bench (tests/bench/), CI's step after `npm test`.
+// Each file runs in one process, so a suite's before/after hooks and its stacks stay together; engine files each have
+// their own backends, PULUMI_HOME and emulators (docs/tests.md).
+const fs = require("node:fs");
+const path = require("node:path");
+
 process.env.TS_NODE_TRANSPILE_ONLY = "true";
 process.env.TS_NODE_PROJECT = "tsconfig.json";
 // Python run by the tests (the emulator's shell commands, stand-in shells) writes no __pycache__ into the tree.
 process.env.PYTHONDONTWRITEBYTECODE = "1";
 const named = process.argv.slice(2).some((arg) => arg.startsWith("tests/") || arg.endsWith(".ts"));
+
+/**
+ * Started first, the longest first, so that two processes end together (a long file started last would run alone).
+ * A file missing here runs after these, in folder order; a name here that no longer exists is passed over.
+ */
+const SLOWEST_FIRST = [
+  "tests/engine/fleet.test.ts",
+  "tests/engine/stacks.test.ts",
+  "tests/engine/mcp-clients.test.ts",
+  "tests/engine/renames.test.ts",
+  "tests/engine/ownership.test.ts",
+  "tests/engine/fleet-interrupted.test.ts",
+  "tests/engine/root-stack.test.ts",
+  "tests/engine/quickstart.test.ts",
+  "tests/engine/program-kinds.test.ts",
+  "tests/engine/resource-options.test.ts",
+  "tests/engine/rotated-token.test.ts",
+];
+
+/** The test files under `tests/`, in folder order, but those of the folders `skip` names. */
+function testFiles(skip) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.posix.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith(".test.ts") && !skip.some((folder) => file.startsWith(folder))) files.push(file);
+    }
+  };
+  walk("tests");
+  const first = SLOWEST_FIRST.filter((file) => files.includes(file));
+  return [...first, ...files.filter((file) => !first.includes(file))];
+}
+
+const SUITES = {
+  default: () => testFiles(["tests/bench/"]),
+  unit: () => testFiles(["tests/bench/", "tests/engine/"]),
+  bench: () => testFiles([]).filter((file) => file.startsWith("tests/bench/")),
+};
+const suite = process.env.PULUMI_ALATION_SUITE || "default";
+if (!named && !SUITES[suite]) {
+  throw new Error(`PULUMI_ALATION_SUITE=${suite}: not one of ${Object.keys(SUITES).join(", ")}`);
+}
+
+const spec = named ? [] : SUITES[suite]();
+
 module.exports = {
   // The root hooks: the cleanup after every test that all suites share (tests/support/root-hooks.ts).
   require: ["ts-node/register", "tests/support/root-hooks.ts"],
-  ...(named ? {} : { spec: ["tests/**/*.test.ts"] }),
+  ...(named ? {} : { spec, parallel: spec.length > 1, jobs: 2 }),
   extension: ["ts"],
   timeout: 60000,
-  slow: 5000,
+  // A test over 10 s is shown in red, over 5 s in yellow (docs/tests.md lists the slowest).
+  slow: 10000,
 };

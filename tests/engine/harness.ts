@@ -197,7 +197,12 @@ function linkRepoIntoItsNodeModules(): void {
   const link = path.join(repoRoot, "node_modules", "pulumi-alation");
   if (fs.existsSync(path.join(link, "package.json"))) return;
   fs.rmSync(link, { force: true });
-  fs.symlinkSync(repoRoot, link, "dir");
+  try {
+    fs.symlinkSync(repoRoot, link, "dir");
+  } catch (error) {
+    // Another test process (mocha --parallel) made it first.
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
 }
 
 function projectName(manifest: string | undefined): string {

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveClient } from "../../provider/domain/mcp-client-spec";
 import type { McpClient } from "../../provider";
+import { cacheRoot } from "../../tools/pulumi-cli/locate";
 import {
   describeEngine,
   EngineProject,
@@ -220,21 +221,59 @@ describeEngine("MCP clients: examples/multi-tenant rolls out several clients per
 
 /**
  * The tree of BEFORE_MCP_CLIENTS (the code before AlationMcpConnector), built, with its own node_modules: the repo's
- * packages, and `pulumi-alation` itself (which its serialized providers require at run time) linked to that tree.
+ * packages, and `pulumi-alation` itself (which its serialized providers require at run time) linked to that tree. The
+ * build is made once per machine and cached outside the clone (keyed by the commit and the compiler), as the CLI is:
+ * each run copies it (a few hundred files) into a temporary folder and links this clone's packages in.
  */
 function treeBefore(): string {
   const dir = temporaryFolder("pulumi-alation-before-");
-  const archive = execFileSync("git", ["archive", BEFORE_MCP_CLIENTS], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
-  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  fs.cpSync(cachedBuildBefore(), dir, { recursive: true });
+  linkPackages(dir);
+  return dir;
+}
+
+/** The built tree of BEFORE_MCP_CLIENTS, without node_modules, in the cache; built there when missing. */
+function cachedBuildBefore(): string {
+  const typescript = JSON.parse(
+    fs.readFileSync(path.join(repoRoot, "node_modules", "typescript", "package.json"), "utf8"),
+  );
+  const root = path.join(cacheRoot(), "upgrade-test");
+  const cached = path.join(root, `${BEFORE_MCP_CLIENTS}-typescript-${typescript.version}`);
+  if (fs.existsSync(path.join(cached, "dist", "provider", "index.js"))) return cached;
+  fs.mkdirSync(root, { recursive: true });
+  // Built in a folder of its own, then renamed: an interrupted build leaves no half-filled cache; of two racing, the
+  // first rename wins.
+  const work = fs.mkdtempSync(path.join(root, `.build-${process.pid}-`));
+  try {
+    const archive = execFileSync("git", ["archive", BEFORE_MCP_CLIENTS], {
+      cwd: repoRoot,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    execFileSync("tar", ["-x", "-C", work], { input: archive });
+    linkPackages(work);
+    const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: work, stdio: "pipe" });
+    // Its links point into this clone: each run makes its own.
+    fs.rmSync(path.join(work, "node_modules"), { recursive: true, force: true });
+    try {
+      fs.renameSync(work, cached);
+    } catch (error) {
+      if (!fs.existsSync(path.join(cached, "dist", "provider", "index.js"))) throw error;
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return cached;
+}
+
+/** node_modules in `dir`: the repo's packages, and `pulumi-alation` linked to `dir` itself. */
+function linkPackages(dir: string): void {
   fs.mkdirSync(path.join(dir, "node_modules"));
   for (const entry of fs.readdirSync(path.join(repoRoot, "node_modules"))) {
     if (entry === "pulumi-alation") continue;
     fs.symlinkSync(path.join(repoRoot, "node_modules", entry), path.join(dir, "node_modules", entry));
   }
   fs.symlinkSync(dir, path.join(dir, "node_modules", "pulumi-alation"), "dir");
-  const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
-  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: dir, stdio: "pipe" });
-  return dir;
 }
 
 describeEngine("MCP clients: a stack of AlationClaudeConnector upgrades to this code with no change", function () {
