@@ -40,7 +40,9 @@ async function check(olds: Props, news: Props) {
 function withName(olds: Props, news: Props): Props {
   if (news.name !== undefined && news.name !== null) return news;
   const recorded = typeof olds.name === "string" && !isUnknown(olds.name) ? olds.name : undefined;
-  return { ...news, name: recorded ?? news.autoName };
+  const name = recorded ?? news.autoName;
+  // (A key holding undefined cannot cross Pulumi's gRPC: leave it out, and check names the missing name.)
+  return name === undefined ? news : { ...news, name };
 }
 
 async function diff(_id: string, olds: Props, news: Props) {
