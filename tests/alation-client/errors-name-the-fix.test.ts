@@ -122,7 +122,8 @@ describe("alation client: errors that name the fix", function () {
   });
 
   it("delete's ownership check that times out says that this is what timed out", async () => {
-    const server = await startScriptedServer((request) => (request.path === "/oauth/v1/token/" ? "hang" : json(204)));
+    const tokenEndpoint = "/oauth/v1/token/";
+    const server = await startScriptedServer((request) => (request.path === tokenEndpoint ? "hang" : json(204, {})));
     const client = clientFor(server.url, { timeoutSeconds: 0.5 });
     const error = await failure(client.delete("abc", { expectedSecret: "recorded-client-secret" }));
     assert.ok(error instanceof AlationError && error.kind === "timeout", error.message);
