@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
+import { misspeltConfigKeyProblems } from "../domain/connection-keys";
 import { unreadableNameProblem } from "../domain/readable-names";
 import { redirectUriProblem } from "../domain/urls";
 import { oauthApplicationShape } from "../schema/oauth-application";
@@ -38,7 +39,8 @@ const APPLICATION_OPTIONS = {
  * alone, without a stack trace). Returns the verifier's redirect URIs, which the options decide.
  */
 export function judgeConnectorOptions(label: string, args: JudgedOptions): string[] {
-  const problems: string[] = [];
+  // A misspelt setting in stack config (alation:baseURL) first: the generic "no tenant URL" would hide it.
+  const problems = misspeltConfigKeyProblems(Object.keys(pulumi.runtime.allConfig()));
   for (const [option, field] of Object.entries(APPLICATION_OPTIONS)) {
     const value = args[option as keyof typeof APPLICATION_OPTIONS];
     const problem = isKnown(value) ? schemaProblem(oauthApplicationShape[field], value) : undefined;

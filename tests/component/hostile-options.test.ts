@@ -1,10 +1,12 @@
 // Names that people read and values known only later, judged by the connector (issue 24): a connectorName or an
 // applicationName with a newline, NUL, ESC or a right-to-left override is refused naming the option; an extra
 // redirect URI known only later is reported as extraRedirectUris[i], as the user wrote it; an absurd expiry gets one
-// message. Nothing is registered when a value known now is refused; the application is not when one known later is.
+// message; a misspelt stack config setting is named with a did-you-mean. Nothing is registered when a value known now
+// is refused; the application is not when one known later is. No test here reaches a tenant.
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { AlationClaudeConnector, type AlationClaudeConnectorArgs } from "../../provider";
+import { AlationClaudeConnector, OAuthApplication, type AlationClaudeConnectorArgs } from "../../provider";
+import { judgeConnectorOptions } from "../../provider/component/connector-options";
 import { setRealProviderMocks, settle, type RealProviderMocks } from "../support/real-provider-mocks";
 
 const connection = { baseUrl: "https://acme.alationcloud.com" };
@@ -52,9 +54,10 @@ describe("AlationClaudeConnector: names people read, values known later", functi
     });
   }
 
-  it("accepts names in any script, emoji and right-to-left text without overrides", async () => {
-    const connector = new AlationClaudeConnector("fine", { connection, connectorName: "Alation — 名前 🚀 אלציה" });
-    assert.equal((await settle(connector.connectorName)).value, "Alation — 名前 🚀 אלציה");
+  it("accepts names in any script, emoji and right-to-left text without overrides", () => {
+    for (const name of ["Alation — 名前 🚀", "אלציה", 'Alation (Acme) it\'s "prod"']) {
+      assert.deepEqual(judgeConnectorOptions("X", { connectorName: name, applicationName: name }), []);
+    }
   });
 
   /** The messages of the unhandled rejections while `run` runs and a moment after: how a failed input shows. */
@@ -89,6 +92,35 @@ describe("AlationClaudeConnector: names people read, values known later", functi
     assert.ok(failures.length > 0 && failures.every((message) => message.includes(expected)), failures.join("\n"));
     assert.ok(!failures.some((message) => /redirectUris\[4\]/.test(message)), failures.join("\n"));
     assert.ok(!mocks.registered.some((r) => r.name === "later-extra-application"), "no application registered");
+  });
+
+  describe("a misspelt setting in stack config", () => {
+    afterEach(() => pulumi.runtime.setAllConfig({}));
+
+    it("is named at construction with a did-you-mean, not as a generic missing URL or credential", () => {
+      pulumi.runtime.setAllConfig({
+        "alation:baseURL": "https://acme.alationcloud.com",
+        "alation:apiToken": "a-token-value",
+        // A program's own keys (the root stack's) are not settings, and not misspellings of one.
+        "alation:tenants": "[]",
+        "alation:clients": '["claude"]',
+        "alation:secretVersion": "1",
+      });
+      const expected =
+        "stack config alation:baseURL is not a setting: did you mean alation:baseUrl?; " +
+        "stack config alation:apiToken is not a setting: did you mean alation:apiAccessToken?";
+      const before = mocks.registered.length;
+      assert.throws(
+        () => new AlationClaudeConnector("claude", {}),
+        (error: Error) =>
+          error instanceof pulumi.RunError && error.message === `AlationClaudeConnector claude: ${expected}`,
+      );
+      assert.throws(
+        () => new OAuthApplication("app", { redirectUris: [] }),
+        (error: Error) => error instanceof pulumi.RunError && error.message === `OAuthApplication app: ${expected}`,
+      );
+      assert.equal(mocks.registered.length, before, "nothing registered");
+    });
   });
 
   it("an expiry of 1e300 gets one message", () => {
