@@ -87,7 +87,7 @@ export interface CallContext {
   origin: string;
   call: string;
   secrets: ReadonlyArray<string>;
-  /** Said when the tenant refuses the caller (403), e.g. the role a service account needs. */
+  /** Said when the tenant refuses the caller (401 or 403): what credential is needed, and where it goes. */
   refusedHint?: string;
 }
 
@@ -167,21 +167,11 @@ export function answerError(
   const text = failureText(redactJson(answer.json, context.secrets));
   const { messages, fieldErrors } = text;
   if (isSilent(text) && answer.text.trim() && answer.json === undefined) {
-    // Not JSON (an HTML error page of a gateway, say): a short, tag-free excerpt.
-    messages.push(
-      redactText(
-        answer.text
-          .replace(/<[^>]*>/g, " ")
-          .replace(/\s+/g, " ")
-          .trim()
-          .slice(0, 160),
-        context.secrets,
-      ),
-    );
+    messages.push(redactText(pageExcerpt(answer.text), context.secrets));
   }
   const kind = options.kind ?? kindOf(answer.status, text);
   const quota = isLicenceQuota(answer) ? "a licence quota (entitlement), not throttling: not retried" : undefined;
-  const refused = answer.status === 403 ? context.refusedHint : undefined;
+  const refused = answer.status === 401 || answer.status === 403 ? context.refusedHint : undefined;
   return new AlationError({
     kind,
     call: context.call,
@@ -192,6 +182,19 @@ export function answerError(
     outcomeUnknown: options.outcomeUnknown ?? false,
     hint: options.hint ?? quota ?? refused,
   });
+}
+
+/**
+ * A short, tag-free excerpt of an answer that is not JSON (an HTML error page of Django or a gateway), each text once:
+ * such pages repeat their title as their heading (`<title>Server Error (500)</title>...<h1>Server Error (500)</h1>`).
+ */
+function pageExcerpt(page: string): string {
+  const texts = page
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ")
+    .split(/<[^>]*>/)
+    .map((text) => text.replace(/\s+/g, " ").trim())
+    .filter((text) => text.length > 0);
+  return [...new Set(texts)].join(" ").slice(0, 160);
 }
 
 // What a tenant says when a name is taken: DRF's unique validator ("... with this name already exists."), a

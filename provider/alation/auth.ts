@@ -6,6 +6,7 @@
 //   invalidates a service account's previous token when it issues a new one, so every resource of the process
 //   shares one token (one fetch in flight at a time) and fetches a new one only after a 401 with the current one.
 import { createHash } from "node:crypto";
+import { whereToSet } from "../domain/connection-keys";
 import { AlationError } from "./errors";
 import {
   answerError,
@@ -28,10 +29,17 @@ export interface Authenticator {
   renew(used: Record<string, string>): Promise<boolean>;
   /** The secrets this authenticator holds or fetched, for redaction. */
   secrets(): string[];
-  /** What to tell the user when the tenant refuses this caller (403) on an admin call. */
+  /** What to tell the user when the tenant refuses this caller (401 or 403) on an admin call. */
   readonly refusedHint?: string;
 }
 
+// What a refused API access token needs, and where it goes.
+const API_ACCESS_TOKEN_REFUSED =
+  "the API access token was refused: it must be a current API access token of a Server Admin, given as " +
+  whereToSet("apiAccessToken");
+// An API access token made from a refresh token acts as the refresh token's user.
+const REFRESH_TOKEN_USER_REFUSED =
+  "the API access token made from the refresh token was refused: the refresh token's user must be a Server Admin";
 // Only a service account whose system user is a Server Admin may call the admin API (../shared/alation-api.md
 // section 3); a non-admin one gets 403.
 const SERVICE_ACCOUNT_REFUSED =
@@ -59,7 +67,12 @@ export function clearTokenCache(): void {
 export function authenticatorFor(target: HttpTarget, credentials: Credentials): Authenticator {
   if (credentials.mode === "apiAccessToken") {
     const headers = { TOKEN: credentials.apiAccessToken };
-    return { headers: async () => headers, renew: async () => false, secrets: () => [credentials.apiAccessToken] };
+    return {
+      headers: async () => headers,
+      renew: async () => false,
+      secrets: () => [credentials.apiAccessToken],
+      refusedHint: API_ACCESS_TOKEN_REFUSED,
+    };
   }
   const material =
     credentials.mode === "refreshToken"
@@ -104,7 +117,7 @@ export function authenticatorFor(target: HttpTarget, credentials: Credentials): 
       return true;
     },
     secrets: () => (known ? [...staticSecrets, known] : staticSecrets),
-    refusedHint: credentials.mode === "clientCredentials" ? SERVICE_ACCOUNT_REFUSED : undefined,
+    refusedHint: credentials.mode === "clientCredentials" ? SERVICE_ACCOUNT_REFUSED : REFRESH_TOKEN_USER_REFUSED,
   };
 }
 

@@ -21,6 +21,7 @@ import {
   shapeError,
 } from "./answers";
 import { authenticatorFor, type Authenticator } from "./auth";
+import { failedIn } from "./errors";
 import { send, type HttpAnswer, type HttpTarget } from "./http";
 import {
   credentialsOf,
@@ -164,7 +165,11 @@ export class AlationClient implements ApplicationStore {
 
   async delete(clientId: string, options: { expectedSecret?: string } = {}): Promise<DeleteOutcome> {
     if (options.expectedSecret !== undefined) {
-      const check = await this.checkSecret(clientId, options.expectedSecret);
+      // One token-endpoint request that a user would not connect with a delete: its failure says what it was.
+      const check = await this.checkSecret(clientId, options.expectedSecret).catch((error: unknown) => {
+        const step = `the ownership check of application ${clientId} (does its recorded secret work at ${TOKEN_PATH}?)`;
+        throw failedIn(error, `Not deleted: ${step}`);
+      });
       if (check.status !== "works") {
         const lookup = await this.get(clientId);
         if (lookup.status === "gone") return { status: "gone" };

@@ -74,6 +74,17 @@ export class AlationError extends Error implements StoreError {
   }
 }
 
+/**
+ * `error` with the step it failed in said first, `<step> timed out: <message>`, for a call that the user would not
+ * connect with the operation at hand. Other errors as they are.
+ */
+export function failedIn(error: unknown, step: string): unknown {
+  if (error instanceof AlationError) {
+    error.message = `${step} ${error.kind === "timeout" ? "timed out" : "failed"}: ${error.message}`;
+  }
+  return error;
+}
+
 function formatMessage(details: AlationErrorDetails): string {
   const status = details.status === undefined ? details.kind : `${details.status} ${details.kind}`;
   const where = details.origin ? ` at ${details.origin}` : "";

@@ -51,7 +51,7 @@ export function networkFailure(
       origin: target.origin,
       alationMessage: redactText(reason, call.secrets),
       outcomeUnknown: !unsent,
-      hint: tlsHint(target, code),
+      hint: fixOf(target, code),
     }),
     retryable: !PERMANENT_CODES.test(code),
   };
@@ -62,8 +62,18 @@ function readableReason(message: string): string {
   return /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message.split("\n")[0].trim();
 }
 
-/** What to do about a TLS failure (`code`), if it is one with a known fix. */
-function tlsHint(target: HttpTarget, code: string): string | undefined {
+/** What to do about a failure to connect (`code`), if it is one with a known fix. */
+function fixOf(target: HttpTarget, code: string): string | undefined {
+  const url = new URL(target.origin);
+  // A tenant that is down, or a wrong port: a loopback emulator not started, a port copied wrong.
+  if (code === "ECONNREFUSED") {
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    return (
+      `nothing accepts connections at ${url.hostname}:${port}: is the tenant up? Check the host and port of baseUrl ` +
+      `(${whereToSet("baseUrl")})`
+    );
+  }
+  if (code === "ENOTFOUND") return `the host ${url.hostname} is not known: check baseUrl (${whereToSet("baseUrl")})`;
   if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
     return target.caCertificate
       ? "the tenant's certificate is signed neither by the given caCertificate nor by a public CA: " +
@@ -74,7 +84,7 @@ function tlsHint(target: HttpTarget, code: string): string | undefined {
   if (PLAIN_HTTP_ANSWER_CODES.has(code)) {
     return (
       `${target.origin} answers plain HTTP, not TLS: check the port in baseUrl` +
-      (allowsPlainHttp(new URL(target.origin).hostname) ? ", or use http:// (allowed for a loopback host)" : "")
+      (allowsPlainHttp(url.hostname) ? ", or use http:// (allowed for a loopback host)" : "")
     );
   }
   return undefined;

@@ -8,7 +8,7 @@ import { AlationConnection, OAuthApplication } from "../resources/oauth-applicat
 import type { AlationShell } from "../resources/alation-shell";
 import { JWT_FEATURE_FLAG } from "../domain/claude-connector";
 import { requireOptionalPeer } from "../peers/optional";
-import { judgeConnectorOptions } from "./connector-options";
+import { connectorNameProblem, extraRedirectUriProblems, judgeConnectorOptions } from "./connector-options";
 import { mcpServerIdProblem, mcpServerUrlOf, tenantOriginOf } from "./tenant-origin";
 
 /** The application name the connector guide uses. */
@@ -139,12 +139,11 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
     // Before any child is registered: a missing optional package fails the program with nothing half made.
     const kubernetes = args.kubernetesSecret ? requireKubernetesSdk(label) : undefined;
     this.tenantOrigin = tenantOriginOf(this, label, args);
-    // An id known only later is judged before the application, which waits on it, is registered.
-    const mcpServerId = pulumi.output(args.mcpServerId).apply((serverId) => {
-      const problem = serverId === undefined ? undefined : mcpServerIdProblem(serverId);
-      if (problem) throw new pulumi.ResourceError(`${label}: ${problem}`, this, true);
-      return serverId;
-    });
+    // Options known only later are judged before the application, which waits on them, is registered.
+    const connectorName = judgedWhenKnown(this, label, args.connectorName ?? "Alation", connectorNameProblem);
+    const mcpServerId = judgedWhenKnown(this, label, args.mcpServerId, (id) =>
+      id === undefined ? undefined : mcpServerIdProblem(id),
+    );
 
     this.featureFlag = manageFlag
       ? new FeatureFlag(
@@ -154,8 +153,13 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
         )
       : undefined;
     const redirectUris = pulumi
-      .all([kind.callbacks(this, this.tenantOrigin), args.extraRedirectUris ?? [], mcpServerId])
-      .apply(([base, extra]) => [...new Set([...base, ...extra, ...verifierRedirectUris])]);
+      .all([kind.callbacks(this, this.tenantOrigin), args.extraRedirectUris ?? [], mcpServerId, connectorName])
+      .apply(([base, extra]) => {
+        // Extras known only now are judged here, naming extraRedirectUris[i], before the application is registered.
+        const problems = extraRedirectUriProblems(extra);
+        if (problems.length > 0) throw new pulumi.ResourceError(`${label}: ${problems.join("; ")}`, this, true);
+        return [...new Set([...base, ...extra, ...verifierRedirectUris])];
+      });
     this.application = new OAuthApplication(
       `${name}-application`,
       {
@@ -173,7 +177,7 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
       { parent: this, dependsOn: this.featureFlag ? [this.featureFlag] : [] },
     );
 
-    this.connectorName = pulumi.output(args.connectorName ?? "Alation");
+    this.connectorName = connectorName;
     // Without a valid origin the application's check has failed, naming connection.baseUrl: then this output waits
     // on the application, which never comes, instead of failing a second time with the same cause.
     this.remoteMcpServerUrl = pulumi
@@ -215,6 +219,23 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
       { parent: this, provider: target.provider },
     );
   }
+}
+
+/**
+ * An option known only later, judged once known: a problem fails the Output (and whatever waits on it, registered
+ * after it) with one message naming the option, on the component.
+ */
+function judgedWhenKnown<T extends string | undefined>(
+  component: pulumi.Resource,
+  label: string,
+  value: pulumi.Input<T>,
+  problemOf: (value: T) => string | undefined,
+): pulumi.Output<T> {
+  return pulumi.output(value as pulumi.Input<string | undefined>).apply((known) => {
+    const problem = problemOf(known as T);
+    if (problem) throw new pulumi.ResourceError(`${label}: ${problem}`, component, true);
+    return known as T;
+  }) as pulumi.Output<T>;
 }
 
 type KubernetesSdk = typeof import("@pulumi/kubernetes");

@@ -4,6 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
+import { misspeltConfigKeyProblems } from "../domain/connection-keys";
+import { unreadableNameProblem } from "../domain/readable-names";
 import { redirectUriProblem } from "../domain/urls";
 import { oauthApplicationShape } from "../schema/oauth-application";
 import { mcpServerIdProblem } from "./tenant-origin";
@@ -11,6 +13,7 @@ import { mcpServerIdProblem } from "./tenant-origin";
 /** The options judged here, as ConnectorArgs has them (connector-base.ts documents each). */
 export interface JudgedOptions {
   shell?: unknown;
+  connectorName?: pulumi.Input<string>;
   applicationName?: pulumi.Input<string>;
   accessTokenExpiry?: pulumi.Input<number>;
   refreshTokenExpiry?: pulumi.Input<number>;
@@ -36,19 +39,18 @@ const APPLICATION_OPTIONS = {
  * alone, without a stack trace). Returns the verifier's redirect URIs, which the options decide.
  */
 export function judgeConnectorOptions(label: string, args: JudgedOptions): string[] {
-  const problems: string[] = [];
+  // A misspelt setting in stack config (alation:baseURL) first: the generic "no tenant URL" would hide it.
+  const problems = misspeltConfigKeyProblems(Object.keys(pulumi.runtime.allConfig()));
   for (const [option, field] of Object.entries(APPLICATION_OPTIONS)) {
     const value = args[option as keyof typeof APPLICATION_OPTIONS];
     const problem = isKnown(value) ? schemaProblem(oauthApplicationShape[field], value) : undefined;
     if (problem) problems.push(`${option}: ${problem}`);
   }
+  const connectorName = args.connectorName;
+  const nameProblem = typeof connectorName === "string" ? connectorNameProblem(connectorName) : undefined;
+  if (nameProblem) problems.push(nameProblem);
   const extra = args.extraRedirectUris;
-  if (isKnown(extra) && Array.isArray(extra)) {
-    extra.forEach((uri, index) => {
-      const problem = typeof uri === "string" ? redirectUriProblem(uri) : undefined;
-      if (problem) problems.push(`extraRedirectUris[${index}]: ${problem}`);
-    });
-  }
+  if (isKnown(extra) && Array.isArray(extra)) problems.push(...extraRedirectUriProblems(extra));
   const serverId = args.mcpServerId;
   const serverIdProblem = typeof serverId === "string" ? mcpServerIdProblem(serverId) : undefined;
   if (serverIdProblem) problems.push(serverIdProblem);
@@ -63,6 +65,22 @@ export function judgeConnectorOptions(label: string, args: JudgedOptions): strin
   }
   if (problems.length > 0) throw new pulumi.RunError(`${label}: ${problems.join("; ")}`);
   return callbackPort === undefined ? [] : [loopbackRedirectUri(callbackPort)];
+}
+
+/** Why a connector's name cannot be used (people read it in their MCP client), naming connectorName. */
+export function connectorNameProblem(name: string): string | undefined {
+  return unreadableNameProblem("connectorName", name);
+}
+
+/**
+ * The problems of the extra redirect URIs, each naming `extraRedirectUris[i]` as the user wrote it (the application's
+ * check would name their place in its own list). Values not known yet are left to the application's check.
+ */
+export function extraRedirectUriProblems(extra: ReadonlyArray<unknown>): string[] {
+  return extra.flatMap((uri, index) => {
+    const problem = typeof uri === "string" ? redirectUriProblem(uri) : undefined;
+    return problem ? [`extraRedirectUris[${index}]: ${problem}`] : [];
+  });
 }
 
 /** A value known now: not an Output, not a promise. */

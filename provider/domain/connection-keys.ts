@@ -48,3 +48,54 @@ export function whereToSet(name: ConnectionKeyName): string {
   const key = CONNECTION_KEYS[name];
   return `connection.${key.field}, stack config ${key.config} or ${key.env}`;
 }
+
+/** Names people give a setting in stack config that are not its key, lower-cased (`alation:apiToken`). */
+const CONFIG_ALIASES: Readonly<Record<string, ConnectionKeyName>> = {
+  apitoken: "apiAccessToken",
+  accesstoken: "apiAccessToken",
+  token: "apiAccessToken",
+  url: "baseUrl",
+  tenanturl: "baseUrl",
+  host: "baseUrl",
+  ca: "caCertificate",
+  cacert: "caCertificate",
+  timeout: "timeoutSeconds",
+};
+
+/**
+ * The setting a stack config key was meant to be, when it is not one but is close: the same but for case, a known
+ * alias, or a typo (one edit, two in a long name). Other `alation:` keys (a program's own, such as the root stack's
+ * `alation:tenants`) are not settings and are left alone.
+ */
+export function intendedConnectionKey(configKey: string): ConnectionKey | undefined {
+  const [namespace, name] = configKey.split(":", 2);
+  if (namespace !== "alation" || !name || CONNECTION_KEY_NAMES.some((known) => known === name)) return undefined;
+  const lower = name.toLowerCase();
+  const intended =
+    CONNECTION_KEY_NAMES.find((known) => known.toLowerCase() === lower) ??
+    CONFIG_ALIASES[lower] ??
+    CONNECTION_KEY_NAMES.find((known) => editDistance(known.toLowerCase(), lower) <= (known.length >= 10 ? 2 : 1));
+  return intended && CONNECTION_KEYS[intended];
+}
+
+/** Each stack config key that is meant to be a setting but is not one: `stack config ... did you mean ...?`. */
+export function misspeltConfigKeyProblems(configKeys: Iterable<string>): string[] {
+  return [...configKeys].flatMap((configKey) => {
+    const intended = intendedConnectionKey(configKey);
+    return intended ? [`stack config ${configKey} is not a setting: did you mean ${intended.config}?`] : [];
+  });
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -2,6 +2,7 @@
 // checked with the provider's own field rules, so that a bad value is refused before any stack runs. Credentials are
 // not among them: the fleet gives each stack its token through the environment (see tenant-stack.ts).
 import { z } from "zod";
+import { unreadableNameProblem } from "../domain/readable-names";
 import { CONNECTION_CREDENTIAL_FIELDS, SHELL_CREDENTIAL_FIELDS } from "../domain/credential-fields";
 import { tenantUrlProblem } from "../domain/urls";
 import { connectionSchema } from "../schema/connection";
@@ -33,7 +34,12 @@ export const connectionSettingsSchema = z.strictObject({
 /** The inputs of `connector`. Defaults are the component's: the fleet passes on what the file says, nothing more. */
 export const connectorSchema = z.strictObject(
   {
-    connectorName: text("connectorName").optional(),
+    connectorName: text("connectorName")
+      .superRefine((value, ctx) => {
+        const problem = unreadableNameProblem("connectorName", value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
     applicationName: name.optional(),
     tenantUrl: z
       .string({ error: "tenantUrl must be a string" })

@@ -8,6 +8,7 @@ import { withSecretFields } from "./secret-inputs";
 import { CONNECTION_CREDENTIAL_FIELDS, SHELL_CREDENTIAL_FIELDS } from "../domain/credential-fields";
 import { autoNameOf, type AutoNameSeed } from "../domain/application-names";
 import { APPLICATION_FIELDS } from "../domain/application-store";
+import { misspeltConfigKeyProblems } from "../domain/connection-keys";
 
 /** The stack's organization; none where the engine names none (mocks without one throw). */
 function organizationOrNone(): string {
@@ -144,6 +145,9 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
   public readonly notEnforced!: pulumi.Output<string[]>;
 
   constructor(name: string, args: OAuthApplicationArgs, opts?: pulumi.CustomResourceOptions) {
+    // At preview, before the generic "no credential" of the first create: a misspelt setting (alation:apiToken).
+    const misspelt = misspeltConfigKeyProblems(Object.keys(pulumi.runtime.allConfig()));
+    if (misspelt.length > 0) throw new pulumi.RunError(`OAuthApplication ${name}: ${misspelt.join("; ")}`);
     const props = {
       connection: withSecretFields(args.connection, CONNECTION_CREDENTIAL_FIELDS),
       shell: withSecretFields(args.shell, SHELL_CREDENTIAL_FIELDS),

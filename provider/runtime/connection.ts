@@ -56,9 +56,23 @@ export async function withRecordedConnection<T>(
   } catch (error) {
     if (storeFailureOf(error) !== "auth") throw error;
     const current = currentCredentials(connection);
-    if (!current) throw error;
+    if (!current) throw withRotationFix(error);
     return { result: await operation(current), connection: current };
   }
+}
+
+/**
+ * A refused recorded credential's error, with the way out after a rotation: refresh and destroy are configured from
+ * the last `up`'s stack config, so the config set since is not seen (the README's "After a token was rotated").
+ */
+function withRotationFix(error: unknown): unknown {
+  const { config, env } = CONNECTION_KEYS.apiAccessToken;
+  if (error instanceof Error) {
+    error.message +=
+      "; refresh and destroy use the credential and stack config of the last pulumi up: after a token was rotated, " +
+      `run pulumi up with the new one in ${config} first, or give it as ${env} for this command`;
+  }
+  return error;
 }
 
 /**

@@ -156,6 +156,8 @@ function unresolvedCreateError(
   const what = nameTaken
     ? `An OAuth application named ${name} already exists at ${where} (${messageOf(failure)})`
     : `The answer to create the OAuth application ${name} at ${where} was lost (${messageOf(failure)})`;
+  // A 500 is an answer: "without an answer" only for a lost connection or a timeout.
+  const unanswered = answered(failure) ? "" : " without an answer";
   const adoptStep = (clientId: string) =>
     `set adoptClientId: "${clientId}" on this resource and run pulumi up again (its secret will be rotated and its ` +
     "settings set to this resource's)";
@@ -164,7 +166,7 @@ function unresolvedCreateError(
       return new Error(
         nameTaken
           ? `${what}, but no application of this name exists now: run pulumi up again.`
-          : `Creating the OAuth application ${name} at ${where} failed ${CREATE_ATTEMPTS} times without an answer ` +
+          : `Creating the OAuth application ${name} at ${where} failed ${CREATE_ATTEMPTS} times${unanswered} ` +
               `(last: ${messageOf(failure)}). No application of this name exists, so nothing was created: run pulumi ` +
               "up again.",
       );
@@ -182,4 +184,10 @@ function unresolvedCreateError(
           `${adoptStep("<its client id>")}; if it does not, just run pulumi up again.`,
       );
   }
+}
+
+/** Whether a failed call got an answer (a 500, say), as opposed to none (a lost connection, a timeout). */
+function answered(failure: unknown): boolean {
+  const kind = storeFailureOf(failure);
+  return kind !== "network" && kind !== "timeout";
 }

@@ -1,6 +1,7 @@
 // The zod schema of OAuthApplication's inputs, with Alation's own rules and the connector guide's defaults.
 import { z } from "zod";
 import { APPLICATION_FIELD_TABLE as FIELDS } from "../domain/application-fields";
+import { unreadableNameProblem } from "../domain/readable-names";
 import { redirectUriProblem } from "../domain/urls";
 import { connectionSchema } from "./connection";
 import { shellSchema } from "./shell";
@@ -21,9 +22,12 @@ const redirectUriSchema = z.string({ error: "a redirect URI must be a string" })
 const expiry = (what: string, range: { min: number; max: number }, fallback: number) =>
   z
     .number({ error: `${what} must be a number of seconds` })
-    .int({ error: `${what} must be a whole number of seconds` })
     .min(range.min, { error: `${what} must be at least ${range.min} seconds` })
     .max(range.max, { error: `${what} must be at most ${range.max} seconds` })
+    // One message a value: one out of range is not also told to be whole (zod's int() refuses 1e300 as not safe).
+    .refine((value) => value < range.min || value > range.max || Number.isInteger(value), {
+      error: `${what} must be a whole number of seconds`,
+    })
     .default(fallback);
 
 const flag = (what: string, fallback: boolean) =>
@@ -38,8 +42,11 @@ export const oauthApplicationShape = {
   name: z
     .string({ error: "name is required (a string, unique in the tenant)" })
     .regex(/\S/, { error: "name must not be blank" })
-    // PostgreSQL, behind Alation's Django, cannot store NUL in text: the create would fail on the tenant.
-    .refine((name) => !name.includes("\u0000"), { error: "name must not hold a NUL character" })
+    // A name people read: no control or bidi override character (readable-names.ts says why).
+    .superRefine((name, ctx) => {
+      const problem = unreadableNameProblem("name", name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .max(255, { error: "name must be at most 255 characters" }),
   clientType: z
     .enum(["confidential", "public"], { error: 'clientType must be "confidential" or "public"' })

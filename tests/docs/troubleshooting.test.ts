@@ -16,6 +16,7 @@ import { ADMIN_TOKEN, CLIENTS_PATH, startTestTenant, type TestTenant } from "../
 import { guideApplication, guideClient } from "../support/connector-guide";
 import { json, startScriptedServer } from "../support/scripted-http";
 import { hasOpenssl, makeTlsMaterial, startTlsTenant } from "../support/tls-tenants";
+import { freePort } from "../support/ports";
 
 const README = path.resolve(__dirname, "..", "..", "README.md");
 const CLAUDE_CALLBACK = "https://claude.ai/api/mcp/auth_callback";
@@ -163,6 +164,27 @@ describe("README: Troubleshooting quotes what the code prints", function () {
     const report = await verifyConnector(input, { emulator: true });
     const slashless = report.steps.find((step) => step.id === "mcp-url-without-slash");
     produced.set("a tenant that redirects /ai/mcp (verify)", slashless?.cause ?? "no such step");
+    pulumi.runtime.setAllConfig({ "alation:baseURL": plain.url });
+    produced.set("a misspelt config key", await constructing({}));
+    pulumi.runtime.setAllConfig({});
+    produced.set(
+      "a name with a bidi override",
+      await constructing({ tenantUrl: plain.url, connectorName: "a\u202eb" }),
+    );
+    const downUrl = `http://127.0.0.1:${await freePort()}`;
+    produced.set("a tenant that is down", await failureOf(() => create({ baseUrl: downUrl, ...token })));
+    const failing = await tenant({ faults: { rate: 1, kinds: ["500"], routes: `^POST ${CLIENTS_PATH}$` } });
+    produced.set("a create answered 500", await failureOf(() => create({ baseUrl: failing.url, ...token })));
+    const stalling = await startScriptedServer((request) =>
+      request.path === "/oauth/v1/token/" ? "hang" : json(204, {}),
+    );
+    const recorded = { name: "claude", clientSecret: "recorded-secret", clientType: "confidential" };
+    const connection = { baseUrl: stalling.url, ...token, timeoutSeconds: 0.3 };
+    produced.set(
+      "the ownership check timed out",
+      await failureOf(() => oauthApplication.delete("abc", { ...recorded, connection })),
+    );
+    await stalling.close();
     produced.set(
       "an optional package missing",
       await failureOf(() => requireOptionalPeer("pulumi-alation-test-absent", "shell.kubernetes")),

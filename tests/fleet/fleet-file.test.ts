@@ -169,6 +169,12 @@ describe("fleet file", () => {
     ]);
   });
 
+  it("a connectorName with a control or bidi override character is refused, naming it", () => {
+    const problems = problemsOf(withTenants(tenant("acme", '  connector: { connectorName: "Alation \\u202eodorp" }')));
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(problems[0], /connector\.connectorName must not hold control characters .* it holds U\+202E/);
+  });
+
   it("verify.login needs the verifier's redirect URI on the application", () => {
     assert.deepEqual(problemsOf(withTenants(tenant("acme", "  verify: { login: true }"))), [
       "tenant acme (waves[0].tenants[0]): verify.login needs connector.verifierLogin (true or {callbackPort: N}): " +

@@ -169,6 +169,13 @@ describe("OAuthApplication connections", function () {
       const error = await harness.server.delete(created.id, revoked).catch((e: Error) => e);
       assert.ok(error instanceof Error);
       assert.match(error.message, /403 auth/);
+      // Which token, where it goes, and the way out after a rotation (refresh and destroy use the last up's config).
+      assert.match(error.message, /it must be a current API access token of a Server Admin, given as connection\./);
+      const rotationFix =
+        "refresh and destroy use the credential and stack config of the last pulumi up: after a token was rotated, " +
+        "run pulumi up with the new one in alation:apiAccessToken first, or give it as ALATION_API_ACCESS_TOKEN for " +
+        "this command";
+      assert.ok(error.message.endsWith(rotationFix), error.message);
       assert.ok(!error.message.includes("revoked-token-value"));
       assert.equal((await harness.clients()).length, 1);
     } finally {

@@ -14,6 +14,7 @@ import {
   redirectUriProblem,
   UNKNOWN,
 } from "../../provider/schema";
+import { oauthApplication } from "../../provider/runtime";
 import { GUIDE_SETTINGS } from "../support/connector-guide";
 
 const check = (inputs: Record<string, unknown>) =>
@@ -98,6 +99,20 @@ describe("OAuthApplication schema", () => {
       check({ name: "app" }).failures.map((f) => f.property),
       ["redirectUris"],
     );
+  });
+
+  it("gives an expiry one message: out of range, or not whole (1e300 is only out of range)", async () => {
+    const failuresOf = async (accessTokenExpiry: number) =>
+      (await oauthApplication.check({}, { name: "n", redirectUris: [], accessTokenExpiry })).failures;
+    assert.deepEqual(await failuresOf(1e300), [
+      { property: "accessTokenExpiry", reason: "accessTokenExpiry must be at most 259200 seconds" },
+    ]);
+    assert.deepEqual(await failuresOf(3600.5), [
+      { property: "accessTokenExpiry", reason: "accessTokenExpiry must be a whole number of seconds" },
+    ]);
+    assert.deepEqual(await failuresOf(-1e300), [
+      { property: "accessTokenExpiry", reason: "accessTokenExpiry must be at least 3600 seconds" },
+    ]);
   });
 
   it("applies the guide's defaults", () => {

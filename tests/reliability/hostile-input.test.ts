@@ -1,7 +1,8 @@
 // Hostile input through Pulumi's dynamic-provider server: names, redirect URIs, flag keys and values holding quotes,
 // newlines, NUL, leading dashes, $(...), backticks and Python source. Each is refused by `check` with its field
-// named, or stored literally, over REST and through the Django shell (names, redirect URIs) or alation_conf (flag
-// values). A canary file that any injection would create never appears.
+// named (a name with a control or bidi override character always is), or stored literally, over REST and through
+// the Django shell (names, redirect URIs) or alation_conf (flag values). A canary file that any injection would
+// create never appears.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -12,6 +13,7 @@ import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../support/test-t
 import { installedPackageProject } from "../support/installed-package";
 import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
 import { serializeResource } from "../support/serialized-provider";
+import { UNREADABLE_CHARACTER } from "../../provider/domain/readable-names";
 import { canaryPath, hostileTexts } from "../support/hostile-values";
 import { CLAUDE_REDIRECT_URIS } from "../support/provider-harness";
 import { up, type Props, type StackState } from "./engine";
@@ -137,7 +139,14 @@ describe("reliability: hostile input", function () {
     const base = { __provider: applicationProvider, ...reaches[0][1], name: "n", redirectUris: CLAUDE_REDIRECT_URIS };
     const names = await sortOut(hostileTexts(canary), base, "name", "name");
     const uris = await sortOut(hostileRedirectUris(canary), base, "redirectUris", "redirectUris[0]", (uri) => [uri]);
-    assert.ok(names.accepted.length >= 10, `names accepted: ${names.accepted.length}`);
+    // Names are read by people: one with a control character (newline, NUL) or a bidi override is refused; any
+    // other is stored literally.
+    assert.deepEqual(
+      names.refused,
+      hostileTexts(canary).filter((name) => UNREADABLE_CHARACTER.test(name)),
+      "exactly the names with a control or bidi override character are refused",
+    );
+    assert.ok(names.accepted.length >= 8, `names accepted: ${names.accepted.length}`);
     assert.ok(
       uris.accepted.length >= 4 && uris.refused.length >= 7,
       `redirect URIs: ${uris.accepted.length} accepted, ${uris.refused.length} refused`,
