@@ -43,7 +43,8 @@ export async function createRecovering(
   inputs: OAuthApplicationInputs,
 ): Promise<Obtained> {
   const ownName = isOwnName({ name: fields.name, autoName: inputs.autoName });
-  const before = await lookUpName(store, fields.name);
+  // A failure here fails the create as it would have (a tenant down, a URL that is not Alation): nothing was sent.
+  const before = await store.findByName(fields.name);
   if (before.status === "found") {
     if (ownName) return takeOver(store, before.application.clientId, fields, target, inputs);
     throw notThisResourcesError(fields, target, before.application.clientId, "exists");
