@@ -1,7 +1,7 @@
 // Which generation of the OAuth client admin API a tenant serves its clients by, learned once per origin for the
 // process: its OpenAPI document says (tenant-probe.ts); where it has none, the generations' collections are tried in
 // turn with the admin credential (the tenant has proven to be Alation by then).
-import { API_GENERATIONS, type ApiGeneration } from "../domain/application-fields";
+import { ADMIN_UI_APPLICATIONS, API_GENERATIONS, type ApiGeneration } from "../domain/application-fields";
 import type { AdminCalls, Called } from "./admin-calls";
 import { answerError } from "./answers";
 import { AlationError } from "./errors";
@@ -42,8 +42,8 @@ export async function requiredClientApi(target: HttpTarget, calls: AdminCalls): 
 export function noRotationHint(api: ClientApi): string {
   return (
     `this tenant's OAuth client API (generation ${api.generation.toUpperCase()}, ${api.path}) serves no secret ` +
-    "rotation: rotate the secret in Alation's admin UI (Admin Settings > User Management > OAuth Client " +
-    'Applications, "Rotate Secret", which shows the new secret once), or replace the resource for a new application ' +
+    `rotation: rotate the secret in Alation's admin UI (${ADMIN_UI_APPLICATIONS}, "Rotate Secret", which shows ` +
+    "the new secret once), or replace the resource for a new application " +
     "with a new secret; adopting an application rotates its secret, so on this tenant adopt through shell"
   );
 }

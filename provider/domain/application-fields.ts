@@ -20,6 +20,9 @@ export const API_GENERATIONS: ReadonlyArray<ApiGeneration> = ["a", "b"];
  */
 export type FieldReach = "rest" | "rest-undocumented";
 
+/** Where a Server Admin manages applications in Alation's admin UI, since 2026-02 (alation-api.md section 1). */
+export const ADMIN_UI_APPLICATIONS = "Admin Settings > User Management > OAuth Client Applications";
+
 /** What kind of value a field holds (answers are parsed by it, tolerantly). */
 export type FieldKind = "text" | "client-type" | "uri-list" | "seconds" | "flag";
 

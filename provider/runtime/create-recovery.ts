@@ -8,6 +8,7 @@ import {
   type ApplicationRecord,
   type ApplicationStore,
 } from "../domain/application-store";
+import { ADMIN_UI_APPLICATIONS } from "../domain/application-fields";
 import { isOwnName } from "../domain/application-names";
 import type { OAuthApplicationInputs } from "../schema/oauth-application";
 import { outputsOf } from "./application-outputs";
@@ -87,9 +88,6 @@ function takeOver(
   return adopt(store, clientId, fields, target, inputs);
 }
 
-/** Where a Server Admin finds an application's client id (../shared/alation-api.md section 1). */
-export const CLIENT_ID_LOCATION = "Admin Settings > User Management > OAuth Client Applications";
-
 /** The error for an application found under the name that this resource cannot show it made. */
 function notThisResourcesError(
   fields: ApplicationFields,
@@ -107,7 +105,7 @@ function notThisResourcesError(
     `${found}. Nothing shows that this stack made it (names are not reserved: people make applications by hand ` +
       "with the connector guide's name), so it was left alone. To manage it with this resource, set adoptClientId: " +
       `"${clientId}" and run pulumi up again (its secret is rotated: whatever uses it must be given the new one); ` +
-      `client ids are listed in Alation under ${CLIENT_ID_LOCATION}. To make an application of this stack's own, ` +
+      `client ids are listed in Alation under ${ADMIN_UI_APPLICATIONS}. To make an application of this stack's own, ` +
       "leave the name out (the default name is unique to the stack and resource) or choose another.",
   );
 }
@@ -175,12 +173,12 @@ function unresolvedCreateError(
       return new Error(
         `${what}. Looking the name up failed too (${lookup.reason}). Run pulumi up again: an application made under ` +
           `this resource's default name is found and taken over. Or, if one named ${name} exists in Alation ` +
-          `(${CLIENT_ID_LOCATION}) and is this resource's, ${adoptStep("<its client id>")}.`,
+          `(${ADMIN_UI_APPLICATIONS}) and is this resource's, ${adoptStep("<its client id>")}.`,
       );
     case "unsupported":
       return new Error(
         `${what}: ${nameTaken ? "it" : "it may have been created, and it"} cannot be looked up by name here ` +
-          `(${lookup.reason}). In Alation (${CLIENT_ID_LOCATION}), look for an OAuth client named ${name}: if it ` +
+          `(${lookup.reason}). In Alation (${ADMIN_UI_APPLICATIONS}), look for an OAuth client named ${name}: if it ` +
           "exists and is this resource's, " +
           `${adoptStep("<its client id>")}; if it does not, just run pulumi up again.`,
       );
