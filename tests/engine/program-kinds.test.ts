@@ -42,10 +42,10 @@ describeEngine("kinds of programs", function () {
       "Pulumi.yaml": manifest("alation-typescript", "index.ts", true),
       "index.ts": TYPESCRIPT_PROGRAM("42"),
     });
-    const stack = await project.stack({
-      "alation-typescript:baseUrl": tenant.url,
-      "alation:apiAccessToken": { secret: token },
-    });
+    const stack = await project.stack(
+      { "alation-typescript:baseUrl": tenant.url, "alation:apiAccessToken": { secret: token } },
+      { env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } },
+    );
     const refused = await stack.pulumi(["preview"], { allowFailure: true });
     assert.notEqual(refused.code, 0);
     assert.match(
