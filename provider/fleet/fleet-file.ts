@@ -78,17 +78,21 @@ export function parseFleet(text: string, file: string): Fleet {
     // The parser's message and position, without the excerpt of the file that follows them.
     throw new FleetFileError(file, [`is not valid YAML or JSON: ${(error as Error).message.split(":\n")[0]}`]);
   }
-  // Credentials first: a file that holds one is refused for that alone, whatever else is wrong.
-  const problems: Problem[] = credentialFieldsIn(data).map((field) => ({
+  // Every problem at once, one line each: the credentials written in the file, then what the schema and the rules
+  // across tenants find elsewhere (a credential's own field is named once, as a credential, not also as unknown).
+  const credentials = credentialFieldsIn(data);
+  const problems: Problem[] = credentials.map((field) => ({
     path: field,
     message:
       `${String(field[field.length - 1])} is a credential, which a fleet file must not hold: credentials come from ` +
       "the environment (a tenant's API access token from the variable its apiAccessTokenEnv names)",
   }));
-  const parsed = problems.length > 0 ? undefined : fleetSchema.safeParse(data);
-  if (parsed && !parsed.success) problems.push(...problemsOf(parsed.error.issues));
-  if (parsed) problems.push(...crossTenantProblems(data));
-  if (problems.length > 0 || !parsed?.success) {
+  const atCredential = (problem: Problem) =>
+    credentials.some((field) => field.every((part, index) => problem.path[index] === part));
+  const parsed = fleetSchema.safeParse(data);
+  if (!parsed.success) problems.push(...problemsOf(parsed.error.issues).filter((problem) => !atCredential(problem)));
+  problems.push(...crossTenantProblems(data));
+  if (problems.length > 0 || !parsed.success) {
     throw new FleetFileError(
       file,
       problems.map((problem) => problemLine(data, problem)),

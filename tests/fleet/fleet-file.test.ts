@@ -136,12 +136,38 @@ describe("fleet file", () => {
         "tenant acme (waves[0].tenants[0]): apiAccessToken",
         "tenant beta (waves[0].tenants[1]): connector.connection.refreshToken",
         "tenant beta (waves[0].tenants[1]): connector.shell.ssh.privateKey",
+        // The rest of the file's problems come with them: the ssh settings lack what they need.
+        "tenant beta (waves[0].tenants[1]): connector.shell.ssh.host must be a string",
+        "tenant beta (waves[0].tenants[1]): connector.shell.ssh.username must be a string",
+        "tenant beta (waves[0].tenants[1]): connector.shell.ssh.hostKeySha256 must be a string",
       ],
     );
     for (const line of problems) {
-      assert.ok(line.includes(fix), line);
+      assert.ok(!line.includes(" is a credential, ") || line.includes(fix), line);
       assert.doesNotMatch(line, /VALUE/);
     }
+  });
+
+  it("a token in the file and a baseURL typo: both at once, one line each, the token's field named once", () => {
+    const problems = problemsOf(
+      withTenants(
+        [
+          "- name: acme",
+          "  baseURL: https://acme.alationcloud.com",
+          "  apiAccessTokenEnv: T",
+          "  apiAccessToken: V-1",
+        ].join("\n"),
+      ),
+    );
+    assert.deepEqual(
+      problems.map((line) => line.split(/ is a credential, | \(known: /)[0]),
+      [
+        "tenant acme (waves[0].tenants[0]): apiAccessToken",
+        "tenant acme (waves[0].tenants[0]): baseUrl must be a string",
+        "tenant acme (waves[0].tenants[0]): baseURL is not a known field",
+      ],
+    );
+    for (const line of problems) assert.doesNotMatch(line, /V-1/);
   });
 
   it("every other problem at once, each naming its tenant or wave and field", () => {
