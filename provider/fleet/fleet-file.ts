@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import type { McpClient } from "../domain/mcp-clients";
 import { credentialFieldsIn, type FleetConnector } from "./connector-schema";
 import { fleetSchema, verifySchema, type TenantVerify } from "./fleet-schema";
 import { problemLine, problemsOf, type Problem } from "./problems";
@@ -22,6 +23,8 @@ export interface FleetTenant {
   apiAccessTokenEnv: string;
   /** The connector inputs as the file gives them. */
   connector: FleetConnector;
+  /** The MCP clients, one connector each: the tenant's `clients`, else the file's, else Claude's alone. */
+  clients: McpClient[];
   /** How to verify the tenant after its `up`; false: not verified. */
   verify: TenantVerify | false;
 }
@@ -181,6 +184,7 @@ function fleetOf(parsed: ParsedFleet, raw: RawFleet, file: string): Fleet {
         // As written, without the schema's defaults: the component applies its own, so the stack's config holds
         // only what the file says.
         connector: (raw.waves[w].tenants[t].connector ?? {}) as FleetConnector,
+        clients: (tenant.clients ?? parsed.clients ?? ["claude"]) as McpClient[],
         verify: tenant.verify === false ? false : verifySchema.parse(tenant.verify ?? {}),
       })),
     })),
