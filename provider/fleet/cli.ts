@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `alation-fleet preview|up|destroy|outputs --file FLEET`: one stack per tenant, in waves, with verify as the gate, through
-// Pulumi's Automation API. Progress goes to stderr, the summary (a table, or `--json`) to stdout.
+// `alation-fleet preview|up|destroy|outputs --file FLEET`: one stack per tenant, in waves, with verify as the gate,
+// through Pulumi's Automation API. Progress goes to stderr, the summary (a table, or `--json`) to stdout.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

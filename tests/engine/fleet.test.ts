@@ -178,7 +178,7 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     }
   });
 
-  it("outputs: each tenant's connector fields, the secret masked unless --show-secrets; no token needed", async function () {
+  it("outputs: each tenant's connector fields, the secret masked unless --show-secrets, no token", async function () {
     const all = await fleet(["outputs", "--json"], false);
     assert.equal(all.code, 0, all.stderr);
     const outputs: Json = JSON.parse(all.stdout);
