@@ -69,9 +69,9 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
           `        baseUrl: ${tenants.get(name)!.url}`,
           `        apiAccessTokenEnv: ${name.toUpperCase()}_TOKEN`,
           `        connector: { connectorName: "Alation (${name})", verifierLogin: { callbackPort: ${callbackPort} } }`,
-          name === UNVERIFIED
-            ? "        verify: false"
-            : "        verify: { login: true, emulator: true, loginTimeoutMs: 60000 }",
+          ...(name === UNVERIFIED
+            ? ["        verify: false", "        clients: [claude, vscode]"]
+            : ["        verify: { login: true, emulator: true, loginTimeoutMs: 60000 }"]),
         ]),
       ]),
     ].join("\n") + "\n";
@@ -168,10 +168,13 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     const decrypted = await decryptedStates();
     for (const name of WAVES.flat()) {
       const clients = await tenants.get(name)!.clients();
-      assert.equal(clients.length, 1, name);
-      assert.ok(!result.stdout.includes(clients[0].client_secret), `the JSON holds ${name}'s client secret`);
-      assert.ok(!stateText().includes(clients[0].client_secret), `the state holds ${name}'s client secret`);
-      assert.ok(decrypted.includes(clients[0].client_secret), `the decrypted state lacks ${name}'s client secret`);
+      // One application per MCP client of the tenant (connectorsFor): zeta lists Claude and VS Code.
+      assert.equal(clients.length, name === UNVERIFIED ? 2 : 1, name);
+      for (const { client_secret: secret } of clients) {
+        assert.ok(!result.stdout.includes(secret), `the JSON holds ${name}'s client secret`);
+        assert.ok(!stateText().includes(secret), `the state holds ${name}'s client secret`);
+        assert.ok(decrypted.includes(secret), `the decrypted state lacks ${name}'s client secret`);
+      }
       for (const text of [stateText(), decrypted, workFilesText()]) {
         assert.ok(!text.includes(tokens.get(name)!), `a file or the decrypted state holds ${name}'s token`);
       }
@@ -184,12 +187,16 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     const outputs: Json = JSON.parse(all.stdout);
     assert.deepEqual(Object.keys(outputs), WAVES.flat());
     for (const name of WAVES.flat()) {
-      const [client] = await tenants.get(name)!.clients();
+      const ids = (await tenants.get(name)!.clients()).map((client) => client.client_id);
       assert.equal(outputs[name].connectorName, `Alation (${name})`);
       assert.equal(outputs[name].remoteMcpServerUrl, `${tenants.get(name)!.url}/ai/mcp/`);
-      assert.equal(outputs[name].clientId, client.client_id);
+      assert.ok(ids.includes(outputs[name].clientId), name);
       assert.equal(outputs[name].clientSecret, "[secret]");
     }
+    // Another client's connector, nested under mcpClients, is masked too.
+    const vscode = outputs[UNVERIFIED].mcpClients.vscode;
+    assert.equal(vscode.clientSecret, "[secret]");
+    assert.notEqual(vscode.clientId, outputs[UNVERIFIED].clientId);
     const acme = await fleet(["outputs", "--tenant", "acme", "--show-secrets"], false);
     assert.equal(acme.code, 0, acme.stderr);
     const [client] = await tenants.get("acme")!.clients();
