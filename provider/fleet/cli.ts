@@ -22,7 +22,7 @@ Commands:
             a failed up or verify stops the later waves; converged stacks are left alone on a rerun
   destroy   destroys every stack, wave by wave in reverse order, and removes it from the backend
   outputs   prints each tenant's connector fields from its stack (secrets masked unless --show-secrets); needs no
-            token (the passphrase of a self-managed backend for --show-secrets)
+            token
 
 Options:
   --file FLEET       the fleet file, YAML or JSON (default fleet.yaml)
