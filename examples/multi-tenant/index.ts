@@ -9,6 +9,9 @@ import { connectorsFor, type McpClient } from "pulumi-alation";
 const config = new pulumi.Config();
 const tenantUrls = config.requireObject<string[]>("tenants");
 const tokens = config.getSecretObject<Record<string, string>>("tokens");
+// The hosts that have a token in config, known now (the keys only, never a token): a tenant without one gets no
+// apiAccessToken input at all, and its provider takes ALATION_API_ACCESS_TOKEN.
+const tokenHosts = Object.keys(JSON.parse(pulumi.runtime.getConfig(`${pulumi.getProject()}:tokens`) ?? "{}"));
 const clients = config.getObject<McpClient[]>("clients") ?? ["claude"];
 
 // Plain objects of Outputs, not one lifted Output: only the client secrets are secret, so that `pulumi stack output
@@ -20,7 +23,8 @@ const connectors: Record<string, Fields> = {};
 const mcpClients: Record<string, Record<string, Fields>> = {};
 for (const baseUrl of tenantUrls) {
   const host = new URL(baseUrl).host;
-  const connection = { baseUrl, apiAccessToken: tokens?.apply((byHost) => byHost[host]) };
+  const apiAccessToken = tokenHosts.includes(host) ? tokens?.apply((byHost) => byHost[host]) : undefined;
+  const connection = { baseUrl, apiAccessToken };
   for (const { key, outputs } of connectorsFor(host, clients, { connection })) {
     if (key === "claude") connectors[host] = outputs;
     else (mcpClients[host] ??= {})[key] = outputs;
