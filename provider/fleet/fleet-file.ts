@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import type { McpClient } from "../domain/mcp-clients";
 import { credentialFieldsIn, type FleetConnector } from "./connector-schema";
 import { fleetSchema, verifySchema, type TenantVerify } from "./fleet-schema";
 import { problemLine, problemsOf, type Problem } from "./problems";
@@ -22,6 +23,8 @@ export interface FleetTenant {
   apiAccessTokenEnv: string;
   /** The connector inputs as the file gives them. */
   connector: FleetConnector;
+  /** The MCP clients, one connector each: the tenant's `clients`, else the file's, else Claude's alone. */
+  clients: McpClient[];
   /** How to verify the tenant after its `up`; false: not verified. */
   verify: TenantVerify | false;
 }
@@ -78,17 +81,21 @@ export function parseFleet(text: string, file: string): Fleet {
     // The parser's message and position, without the excerpt of the file that follows them.
     throw new FleetFileError(file, [`is not valid YAML or JSON: ${(error as Error).message.split(":\n")[0]}`]);
   }
-  // Credentials first: a file that holds one is refused for that alone, whatever else is wrong.
-  const problems: Problem[] = credentialFieldsIn(data).map((field) => ({
+  // Every problem at once, one line each: the credentials written in the file, then what the schema and the rules
+  // across tenants find elsewhere (a credential's own field is named once, as a credential, not also as unknown).
+  const credentials = credentialFieldsIn(data);
+  const problems: Problem[] = credentials.map((field) => ({
     path: field,
     message:
       `${String(field[field.length - 1])} is a credential, which a fleet file must not hold: credentials come from ` +
       "the environment (a tenant's API access token from the variable its apiAccessTokenEnv names)",
   }));
-  const parsed = problems.length > 0 ? undefined : fleetSchema.safeParse(data);
-  if (parsed && !parsed.success) problems.push(...problemsOf(parsed.error.issues));
-  if (parsed) problems.push(...crossTenantProblems(data));
-  if (problems.length > 0 || !parsed?.success) {
+  const atCredential = (problem: Problem) =>
+    credentials.some((field) => field.every((part, index) => problem.path[index] === part));
+  const parsed = fleetSchema.safeParse(data);
+  if (!parsed.success) problems.push(...problemsOf(parsed.error.issues).filter((problem) => !atCredential(problem)));
+  problems.push(...crossTenantProblems(data));
+  if (problems.length > 0 || !parsed.success) {
     throw new FleetFileError(
       file,
       problems.map((problem) => problemLine(data, problem)),
@@ -177,6 +184,7 @@ function fleetOf(parsed: ParsedFleet, raw: RawFleet, file: string): Fleet {
         // As written, without the schema's defaults: the component applies its own, so the stack's config holds
         // only what the file says.
         connector: (raw.waves[w].tenants[t].connector ?? {}) as FleetConnector,
+        clients: (tenant.clients ?? parsed.clients ?? ["claude"]) as McpClient[],
         verify: tenant.verify === false ? false : verifySchema.parse(tenant.verify ?? {}),
       })),
     })),

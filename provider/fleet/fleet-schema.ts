@@ -1,6 +1,8 @@
 // The zod schema of the fleet file: the fleet, its waves, their tenants, each tenant's verify options. Messages start
 // with the field's own name (as the provider's schemas do), so that problems.ts can put the path before them.
 import { z } from "zod";
+import { clientKeyOf, type McpClient } from "../domain/mcp-clients";
+import { clientProblems } from "../domain/mcp-client-spec";
 import { baseUrlSchema } from "../schema/connection";
 import { connectionSettingsSchema, connectorSchema } from "./connector-schema";
 
@@ -35,6 +37,34 @@ export const verifySchema = z.strictObject(
 
 export type TenantVerify = z.output<typeof verifySchema>;
 
+/**
+ * `clients`: the MCP clients of a tenant (or, at the top, of every tenant), as the root stack's `alation:clients`
+ * takes them: presets, presets with options, `{ redirectUris }`; one connector per client (component/rollout.ts).
+ */
+export const clientsSchema = z
+  .array(z.unknown(), { error: 'clients must be a list of MCP clients (README "MCP clients")' })
+  .min(1, { error: "clients must list at least one MCP client" })
+  .superRefine((clients, ctx) => {
+    const keys = new Set<string>();
+    clients.forEach((client, index) => {
+      const problems = clientProblems(client);
+      for (const { field, message } of problems) {
+        // `clients[1].preset must be ...`: a named option in the path, as problems.ts joins it.
+        const named = /^\w+$/.test(field);
+        ctx.addIssue({ code: "custom", path: named ? [index, field] : [index], message: `${field} ${message}`.trim() });
+      }
+      const key = problems.length === 0 ? clientKeyOf(client as McpClient) : undefined;
+      if (key !== undefined && keys.has(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message: `is ${key} again (one connector per client and tenant)`,
+        });
+      }
+      if (key !== undefined) keys.add(key);
+    });
+  });
+
 const tenantSchema = z
   .strictObject(
     {
@@ -46,6 +76,7 @@ const tenantSchema = z
           error: "apiAccessTokenEnv must be the name of an environment variable (letters, digits and _)",
         }),
       connector: connectorSchema.optional(),
+      clients: clientsSchema.optional(),
       // `false`, or the options (checked below, so that a bad option is named rather than lost in a union).
       verify: z.unknown().optional(),
     },
@@ -107,6 +138,8 @@ export const fleetSchema = z.strictObject(
     // Each stack at once is a CLI, a program and a provider process (a few hundred MB): a bound, not a target.
     parallel: wholeNumber("parallel", 1, 32).default(DEFAULT_PARALLEL),
     secretsProvider: z.string({ error: "secretsProvider must be a string" }).min(1).optional(),
+    /** Every tenant's MCP clients, unless the tenant lists its own (default: Claude's connector alone). */
+    clients: clientsSchema.optional(),
     waves: z
       .array(waveSchema, { error: "waves must be a list of waves" })
       .min(1, { error: "waves must list at least one wave" }),

@@ -137,7 +137,7 @@ function stopLine(report: RolloutReport, laterWaves: number): string {
 }
 
 /** Runs `work` on each item, at most `limit` at once; the results in the items' order. */
-async function atMost<T, R>(limit: number, items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+export async function atMost<T, R>(limit: number, items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

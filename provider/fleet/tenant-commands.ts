@@ -132,7 +132,7 @@ async function guarded(
   } catch (error) {
     result.status = "failed";
     const secrets = [context.env[tenant.apiAccessTokenEnv], urlPassword(context.fleet.backend)];
-    result.failure = { phase: current, cause: causeOf(error, ...secrets) };
+    result.failure = { phase: current, cause: withTokenFix(tenant, causeOf(error, ...secrets)) };
     io.tenantProgress(tenant, `${current} failed: ${result.failure.cause}`);
   }
   return result;
@@ -152,6 +152,18 @@ export function causeOf(error: unknown, ...secrets: Array<string | undefined>): 
     .map((line) => line.replace(/^error: /, ""));
   const cause = [...new Set(errors)].join("; ") || text.split("\n").find((line) => line.trim() !== "") || "failed";
   return redactText(cause.length > 1000 ? `${cause.slice(0, 1000)}...` : cause, secrets);
+}
+
+/**
+ * A cause whose tenant refused the token, with the fleet's fix: the token is the one in the tenant's variable (the
+ * provider's own message names ALATION_API_ACCESS_TOKEN, which the fleet sets from it for each command).
+ */
+export function withTokenFix(tenant: FleetTenant, cause: string): string {
+  if (!/\((401|403) auth\)/.test(cause)) return cause;
+  return (
+    `${cause} (tenant ${tenant.name}: the API access token in ${tenant.apiAccessTokenEnv}, its apiAccessTokenEnv, ` +
+    `was refused by ${tenant.baseUrl}: set ${tenant.apiAccessTokenEnv} to a current token of a Server Admin)`
+  );
 }
 
 function countsOf(map: OpMap | undefined): Record<string, number> {

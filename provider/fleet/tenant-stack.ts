@@ -26,7 +26,7 @@ export interface StackContext {
   pulumi: PulumiCommand;
   /** A scratch folder of this run: each tenant's Pulumi.yaml and Pulumi.<stack>.yaml (the state is the backend's). */
   workRoot: string;
-  /** The folder of the per-tenant program. */
+  /** The folder of the per-tenant program (programFolder). */
   programDir: string;
   env: NodeJS.ProcessEnv;
   /** `up --refresh`: every stack is refreshed and brought up, converged or not. */
@@ -37,6 +37,27 @@ export interface StackContext {
 
 /** The per-tenant program's folder, beside this file (in the package: dist/provider/fleet/program). */
 export const PROGRAM_DIR = path.join(__dirname, "program");
+
+/**
+ * The folder the stacks run their program from, made in the run's scratch folder: an `index.js` that loads the
+ * package's program, beside a node_modules that holds this package (`pulumi-alation`) and the `@pulumi` it runs with.
+ * The engine starts the provider process in the program's folder, and the serialized provider stub requires
+ * `pulumi-alation/runtime` from there: so it is found wherever this package is, installed in a project or a clone of
+ * its repository (whose own node_modules has no pulumi-alation), and the clone is left as it was.
+ */
+export function programFolder(workRoot: string): string {
+  const root = packageRoot();
+  const modules = path.join(workRoot, "node_modules");
+  fs.mkdirSync(modules, { recursive: true });
+  fs.symlinkSync(root, path.join(modules, "pulumi-alation"), "dir");
+  const pulumiSdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [root] }));
+  fs.symlinkSync(path.dirname(pulumiSdk), path.join(modules, "@pulumi"), "dir");
+  const dir = path.join(workRoot, "program");
+  fs.mkdirSync(dir);
+  const program = path.join(PROGRAM_DIR, "index.js");
+  fs.writeFileSync(path.join(dir, "index.js"), `module.exports = require(${JSON.stringify(program)});\n`);
+  return dir;
+}
 
 /**
  * A workspace of one tenant's stack, in a folder of its own. With `withCredential`, its CLI runs get the tenant's
@@ -50,7 +71,7 @@ export async function tenantWorkspace(
   const { fleet } = context;
   const workDir = path.join(context.workRoot, tenant.name);
   fs.mkdirSync(workDir, { recursive: true });
-  const config: StackTenantConfig = { baseUrl: tenant.baseUrl, connector: tenant.connector };
+  const config: StackTenantConfig = { baseUrl: tenant.baseUrl, connector: tenant.connector, clients: tenant.clients };
   return LocalWorkspace.create({
     workDir,
     pulumiCommand: context.pulumi,
@@ -58,9 +79,9 @@ export async function tenantWorkspace(
       name: fleet.project,
       description: `Claude connectors of an Alation fleet, one stack per tenant (alation-fleet, ${fleet.file})`,
       runtime: { name: "nodejs", options: { typescript: false } },
-      // The program where the package installed it: the engine starts the provider process in that folder, whose
-      // node_modules (the project's) hold pulumi-alation, as the provider's serialized stub needs. The file, not the
-      // folder: given a folder, the language host runs the `main` of the nearest package.json (the package's own).
+      // The program of programFolder: the engine starts the provider process in its folder, whose node_modules hold
+      // pulumi-alation, as the provider's serialized stub needs. The file, not the folder: given a folder, the
+      // language host runs the `main` of the nearest package.json.
       main: path.join(context.programDir, "index.js"),
       backend: { url: fleet.backend },
     },
@@ -109,6 +130,8 @@ export function convergedFingerprint(tenant: FleetTenant): string {
     version: packageVersion(),
     baseUrl: tenant.baseUrl,
     connector: tenant.connector,
+    // Claude's alone, the default, is left out: a stack that converged before `clients` existed stays converged.
+    clients: JSON.stringify(tenant.clients) === JSON.stringify(["claude"]) ? undefined : tenant.clients,
     verify: tenant.verify,
   };
   return createHash("sha256").update(canonicalJson(inputs)).digest("hex");
@@ -124,14 +147,17 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** pulumi-alation's root: the folder of the package.json above this file (in dist/ or in the sources). */
+function packageRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
 let version: string | undefined;
 
-/** pulumi-alation's version, from the package.json above this file (in dist/ or in the sources). */
+/** pulumi-alation's version, from its package.json. */
 function packageVersion(): string {
-  if (version === undefined) {
-    let dir = __dirname;
-    while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-    version = String(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version);
-  }
+  version ??= String(JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version);
   return version;
 }

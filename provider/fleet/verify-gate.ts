@@ -42,14 +42,13 @@ export interface GateIo {
   progress(line: string): void;
 }
 
-/** Verifies the connector of `tenant` from its stack's outputs (plain values). */
+/** Verifies every connector of `tenant` (one per MCP client) from its stack's outputs (plain values), in turn. */
 export async function verifyTenant(
   tenant: FleetTenant,
   verify: TenantVerify,
   outputs: Record<string, unknown>,
   io: GateIo,
 ): Promise<VerifySummary> {
-  const [input] = connectorsFromStackOutputs(outputs);
   const callbackPort = callbackPortOf(tenant);
   const options: VerifyOptions = {
     emulator: verify.emulator,
@@ -63,18 +62,25 @@ export async function verifyTenant(
         io.progress(`${tenant.name}: log in with the browser that opens; if none does, open this URL: ${url}`),
     },
   };
-  const run = () => verifyConnector({ ...input, name: tenant.name }, options);
-  return summaryOf(await (verify.login ? queuedOn(callbackPort, run) : run()));
+  const reports: VerifyReport[] = [];
+  // Claude's connector (the top-level fields) is named as the tenant; another client's by its path (mcpClients.vscode).
+  for (const input of connectorsFromStackOutputs(outputs)) {
+    const name = input.name?.startsWith("mcpClients.") ? `${tenant.name} ${input.name}` : tenant.name;
+    const run = () => verifyConnector({ ...input, name }, options);
+    reports.push(await (verify.login ? queuedOn(callbackPort, run) : run()));
+  }
+  return summaryOf(reports);
 }
 
-function summaryOf(report: VerifyReport): VerifySummary {
-  const count = (status: string) => report.steps.filter((step) => step.status === status).length;
+function summaryOf(reports: readonly VerifyReport[]): VerifySummary {
+  const steps = reports.flatMap((report) => report.steps);
+  const count = (status: string) => steps.filter((step) => step.status === status).length;
   return {
-    ok: report.ok,
+    ok: reports.every((report) => report.ok),
     passed: count("pass"),
     warnings: count("warn"),
     skipped: count("skip"),
-    failed: report.steps
+    failed: steps
       .filter((step) => step.status === "fail")
       .map((step) => ({ id: step.id, cause: step.cause, fix: step.fix })),
   };

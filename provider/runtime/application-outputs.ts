@@ -5,6 +5,7 @@ import { APPLICATION_FIELDS, type ApplicationFields } from "../domain/applicatio
 import type { OAuthApplicationInputs } from "../schema/oauth-application";
 import type { ShellSettings } from "../schema/shell";
 import type { ApplicationTarget } from "./application-target";
+import { connectionToRecord } from "./connection";
 
 import type { Props } from "./runtime-provider";
 
@@ -16,7 +17,10 @@ export interface OAuthApplicationOutputs extends ApplicationFields {
   notEnforced: Array<keyof ApplicationFields>;
   secretVersion?: string;
   adoptClientId?: string;
-  /** The resolved connection (a secret output), so that read and delete work without the program's config. */
+  /**
+   * The resolved connection (a secret output), so that read and delete work without the program's config; without
+   * a credential from the environment, which each command gives afresh (runtime/connection.ts).
+   */
   connection?: ConnectionSettings;
   /** The shell settings (a secret output), when the shell path manages the application. */
   shell?: ShellSettings;
@@ -49,9 +53,9 @@ export function outputsOf(
   return outputs as Props;
 }
 
-/** The target as state records it: the shell settings or the resolved connection. */
+/** The target as state records it: the shell settings or the resolved connection (see connectionToRecord). */
 export function targetFields(target: ApplicationTarget): Props {
-  return target.shell !== undefined ? { shell: target.shell } : { connection: target.connection };
+  return target.shell !== undefined ? { shell: target.shell } : { connection: connectionToRecord(target.connection) };
 }
 
 /**

@@ -2,6 +2,10 @@
 // stack config `alation:*`, then the `ALATION_*` environment variables. The address, CA and timeout are taken
 // field by field; the credential as a whole from the first source that has one (never mixed across sources).
 //
+// What state records: the connection without a credential that came from the environment. The environment is a
+// command's own (the fleet gives each stack's CLI run its tenant's token there), so read and delete use the one the
+// command has, never an older one recorded; a credential from the inputs or the stack config is recorded.
+//
 // Rotated credentials: read and delete use the connection recorded in state (so a destroy works without the
 // program's config). When that recorded credential is refused (401/403) and the stack config or environment now
 // holds a different one, the call is repeated once with it; a refresh then records the working one. Refresh and
@@ -34,6 +38,14 @@ interface ConnectionSource {
 /** The connection to use for `inputs` (the resource's `connection`, possibly absent). */
 export function resolveConnection(inputs: ConnectionInputs | ConnectionSettings | undefined): ConnectionSettings {
   return combine([inputSource(inputs), configSource(), environmentSource()]);
+}
+
+/** Connections whose credential is the environment's (see the top of this file): resolved objects, by identity. */
+const fromEnvironment = new WeakSet<ConnectionSettings>();
+
+/** The connection as state records it: without its credential when that came from the environment. */
+export function connectionToRecord(connection: ConnectionSettings): ConnectionSettings {
+  return fromEnvironment.has(connection) ? withoutCredentials(connection) : connection;
 }
 
 /** The value the stack config, else the environment, gives for a setting (no file is read, nothing is checked). */
@@ -84,7 +96,10 @@ function currentCredentials(recorded: ConnectionSettings): ConnectionSettings | 
   const source = [configSource(), environmentSource()].find(
     (candidate) => hasCredentials(candidate.credentials) && !sameCredentials(candidate.credentials, recorded),
   );
-  return source ? { ...withoutCredentials(recorded), ...source.credentials } : undefined;
+  if (!source) return undefined;
+  const current = { ...withoutCredentials(recorded), ...source.credentials };
+  if (source.name === ENVIRONMENT) fromEnvironment.add(current);
+  return current;
 }
 
 function combine(sources: ConnectionSource[]): ConnectionSettings {
@@ -111,6 +126,7 @@ function combine(sources: ConnectionSource[]): ConnectionSettings {
       throw new Error(`Alation connection (${timeout.name}): timeoutSeconds must be a positive number`);
     settings.timeoutSeconds = seconds;
   }
+  if (credentialSource.name === ENVIRONMENT) fromEnvironment.add(settings);
   return settings;
 }
 
@@ -134,8 +150,10 @@ function configSource(): ConnectionSource {
   return sourceOf("stack config alation:*", (name) => config[name]);
 }
 
+const ENVIRONMENT = "environment ALATION_*";
+
 function environmentSource(): ConnectionSource {
-  return sourceOf("environment ALATION_*", (name) => {
+  return sourceOf(ENVIRONMENT, (name) => {
     const value = process.env[CONNECTION_KEYS[name].env];
     return name === "caCertificate" ? pemOrFile(value) : value;
   });

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // `alation-connector verify`: checks connectors the way Claude uses them and exits 0 only when no step failed.
-import { parseArgs } from "node:util";
 import { checkedClient, connectorsFromJson, ConnectorInputError } from "./input";
 import { formatReports, reportsToJson } from "./report";
 import { DEFAULT_CALLBACK_PORT } from "../domain/claude-connector";
@@ -8,7 +7,13 @@ import { MCP_CLIENT_PRESETS, type McpClient } from "../domain/mcp-clients";
 import { DEFAULT_LOGIN_TIMEOUT_MS, EMULATOR_TEST_USER, type ConnectorInput, type VerifyOptions } from "./types";
 import { urlExtras } from "./url-rules";
 import { DEFAULT_TIMEOUT_MS, verifyConnectors } from "./verify";
-import { processIo, runAsProcess, type ProcessIo } from "../domain/cli-main";
+import {
+  parseCommandLine,
+  processIo,
+  runAsProcess,
+  usageError as binUsageError,
+  type ProcessIo,
+} from "../domain/cli-main";
 
 export const USAGE = `Usage: alation-connector verify [options]
 
@@ -43,6 +48,8 @@ Options:
 
 Exit status: 0 when no step failed (warnings allowed), 1 when a step failed, 2 for bad usage or input.
 `;
+
+const VERIFY_BIN = { bin: "alation-connector", help: "alation-connector verify --help", usage: USAGE };
 
 /** What the CLI reads and writes (the process's, or a test's). */
 export interface CliIo extends ProcessIo {
@@ -85,18 +92,9 @@ function withValuesJoined(argv: readonly string[]): string[] {
 
 /** Runs the CLI with arguments (without node and script); resolves to the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: withValuesJoined(argv), allowPositionals: true, options: CLI_OPTIONS });
-  } catch (error) {
-    // parseArgs quotes the offending option, never a value; its first sentence says it all.
-    return usageError(io, (error as Error).message.split(". ")[0]);
-  }
+  const parsed = parseCommandLine(VERIFY_BIN, withValuesJoined(argv), CLI_OPTIONS, io);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   if (positionals.length !== 1 || positionals[0] !== "verify")
     return usageError(io, "the command is `alation-connector verify`");
   let inputs: ConnectorInput[];
@@ -196,8 +194,7 @@ function wholeNumber(text: string | undefined, option: string, min: number, max?
 
 /** One line naming the problem, and where the usage is (never the whole usage: the problem would scroll away). */
 function usageError(io: CliIo, message: string): number {
-  io.stderr(`alation-connector: ${message}\nalation-connector verify --help for usage\n`);
-  return 2;
+  return binUsageError(io, VERIFY_BIN, message);
 }
 
 /** The process's own stdin, read to the end. */

@@ -2,6 +2,7 @@
 // package is installed, under mocks whose dynamic resources are created by the real providers against emulated
 // tenants (and, for kubernetes-exec, a stand-in Kubernetes API server that execs the emulator's commands).
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -89,13 +90,15 @@ describe("examples and the root program (mocks + real providers + emulator)", fu
       },
       ["alation-test:tokens"],
     );
-    const connectors = program.connectors as Record<string, pulumi.Output<Record<string, string>>>;
+    const connectors = program.connectors as Record<string, Record<string, pulumi.Output<string>>>;
     assert.deepEqual(Object.keys(connectors).sort(), [...hosts].sort());
     for (const [index, tenant] of tenants.entries()) {
-      const fields = await settle(connectors[hosts[index]]);
-      assert.equal(fields.secret, true, "each tenant's fields hold a secret");
-      const client = (await clientsOf(tenant)).find((c) => c.client_id === fields.value.clientId);
-      assert.equal(client?.client_secret, fields.value.clientSecret, `tenant ${hosts[index]}`);
+      const fields = connectors[hosts[index]];
+      // Only the client secret is secret: `pulumi stack output connectors` shows the rest.
+      const [clientId, clientSecret] = [await settle(fields.clientId), await settle(fields.clientSecret)];
+      assert.deepEqual([clientId.secret, clientSecret.secret], [false, true]);
+      const client = (await clientsOf(tenant)).find((c) => c.client_id === clientId.value);
+      assert.equal(client?.client_secret, clientSecret.value, `tenant ${hosts[index]}`);
     }
   });
 
@@ -222,5 +225,17 @@ describe("examples and the root program (mocks + real providers + emulator)", fu
     const first = await clientsOf(tenants[0]);
     assert.deepEqual(first.map((c) => c.client_id).sort(), ids.map((id) => id.value).sort(), "one application each");
     assert.equal((await clientsOf(tenants[1])).length, 1);
+  });
+});
+
+describe("examples leave the clone as it was", () => {
+  it("a stack of one's own in any example is git-ignored; the tracked sample stack stays tracked", () => {
+    for (const example of fs.readdirSync(path.join(repoRoot, "examples"))) {
+      const file = `examples/${example}/Pulumi.dev.yaml`;
+      // `git check-ignore` exits 0 when the path is ignored.
+      execFileSync("git", ["check-ignore", "--quiet", "--no-index", file], { cwd: repoRoot });
+    }
+    const tracked = execFileSync("git", ["ls-files", "examples/*/Pulumi.*.yaml"], { cwd: repoRoot, encoding: "utf8" });
+    assert.deepEqual(tracked.trim().split("\n"), ["examples/multi-tenant/Pulumi.rollout.yaml"]);
   });
 });

@@ -69,9 +69,9 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
           `        baseUrl: ${tenants.get(name)!.url}`,
           `        apiAccessTokenEnv: ${name.toUpperCase()}_TOKEN`,
           `        connector: { connectorName: "Alation (${name})", verifierLogin: { callbackPort: ${callbackPort} } }`,
-          name === UNVERIFIED
-            ? "        verify: false"
-            : "        verify: { login: true, emulator: true, loginTimeoutMs: 60000 }",
+          ...(name === UNVERIFIED
+            ? ["        verify: false", "        clients: [claude, vscode]"]
+            : ["        verify: { login: true, emulator: true, loginTimeoutMs: 60000 }"]),
         ]),
       ]),
     ].join("\n") + "\n";
@@ -79,15 +79,19 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
   const tokenEnv = () =>
     Object.fromEntries(WAVES.flat().map((name) => [`${name.toUpperCase()}_TOKEN`, tokens.get(name)]));
 
-  /** Runs the installed package's bin in the fleet's folder. */
-  const fleet = async (args: string[], withTokens = true) => {
-    const bin = path.join(installedPackageProject(), "node_modules", "pulumi-alation", "dist", "provider", "fleet");
+  /**
+   * Runs the installed package's bin (or, `fromClone`, this checkout's) in the fleet's folder (`withTokens`: every
+   * tenant's token, or these).
+   */
+  const fleet = async (args: string[], withTokens: boolean | Record<string, string> = true, fromClone = false) => {
+    const installed = path.join(installedPackageProject(), "node_modules", "pulumi-alation");
+    const bin = path.join(fromClone ? repoRoot : installed, "dist", "provider", "fleet");
     const result = await run(
       process.execPath,
       [path.join(bin, "cli.js"), ...args, "--pulumi-cli", engineCli().cli!.dir],
       {
         cwd: dir,
-        env: { ...env, ...(withTokens ? tokenEnv() : {}) },
+        env: { ...env, ...(withTokens ? tokenEnv() : {}), ...(typeof withTokens === "object" ? withTokens : {}) },
         // A run that outlives its test is stopped (the stacks' CLI runs end with it).
         timeoutMs: 400_000,
       },
@@ -101,7 +105,15 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
   const resetAll = () => tenants.forEach((tenant) => tenant.reset());
 
   it("preview needs no credentials and makes no request to any tenant; it leaves no stack behind", async function () {
-    const result = await fleet(["preview"], false);
+    // From a clone of the repository (its node_modules holds no pulumi-alation), which it leaves as it was.
+    // Files untracked or ignored (the clone's own edits aside).
+    const added = async () => {
+      const result = await run("git", ["status", "--porcelain", "--ignored"], { cwd: repoRoot, env: process.env });
+      return result.stdout.split("\n").filter((line) => /^(\?\?|!!) /.test(line));
+    };
+    const before = await added();
+    const result = await fleet(["preview"], false, true);
+    assert.deepEqual(await added(), before, "the clone changed");
     assert.equal(result.code, 0, result.stderr);
     for (const name of WAVES.flat()) assert.match(result.stdout, new RegExp(`^${name} .* done .*to create`, "m"));
     assert.match(result.stderr, /^6\/6 previewed$/m);
@@ -156,13 +168,45 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     const verifyOf = (name: string) => report.tenants.find((tenant: Json) => tenant.tenant === name).verify;
     assert.equal(verifyOf("delta").ok, true);
     assert.equal(verifyOf(UNVERIFIED), "skipped");
+    // docs/fleet.md: the token is in no file and no state; client secrets are secrets there (encrypted).
+    const decrypted = await decryptedStates();
     for (const name of WAVES.flat()) {
       const clients = await tenants.get(name)!.clients();
-      assert.equal(clients.length, 1, name);
-      assert.ok(!result.stdout.includes(clients[0].client_secret), `the JSON holds ${name}'s client secret`);
-      assert.ok(!stateText().includes(clients[0].client_secret), `the state holds ${name}'s client secret`);
-      assert.ok(!stateText().includes(tokens.get(name)!), `the state holds ${name}'s token`);
+      // One application per MCP client of the tenant (connectorsFor): zeta lists Claude and VS Code.
+      assert.equal(clients.length, name === UNVERIFIED ? 2 : 1, name);
+      for (const { client_secret: secret } of clients) {
+        assert.ok(!result.stdout.includes(secret), `the JSON holds ${name}'s client secret`);
+        assert.ok(!stateText().includes(secret), `the state holds ${name}'s client secret`);
+        assert.ok(decrypted.includes(secret), `the decrypted state lacks ${name}'s client secret`);
+      }
+      for (const text of [stateText(), decrypted, workFilesText()]) {
+        assert.ok(!text.includes(tokens.get(name)!), `a file or the decrypted state holds ${name}'s token`);
+      }
     }
+  });
+
+  it("outputs: each tenant's connector fields, the secret masked unless --show-secrets, no token", async function () {
+    const all = await fleet(["outputs", "--json"], false);
+    assert.equal(all.code, 0, all.stderr);
+    const outputs: Json = JSON.parse(all.stdout);
+    assert.deepEqual(Object.keys(outputs), WAVES.flat());
+    for (const name of WAVES.flat()) {
+      const ids = (await tenants.get(name)!.clients()).map((client) => client.client_id);
+      assert.equal(outputs[name].connectorName, `Alation (${name})`);
+      assert.equal(outputs[name].remoteMcpServerUrl, `${tenants.get(name)!.url}/ai/mcp/`);
+      assert.ok(ids.includes(outputs[name].clientId), name);
+      assert.equal(outputs[name].clientSecret, "[secret]");
+    }
+    // Another client's connector, nested under mcpClients, is masked too.
+    const vscode = outputs[UNVERIFIED].mcpClients.vscode;
+    assert.equal(vscode.clientSecret, "[secret]");
+    assert.notEqual(vscode.clientId, outputs[UNVERIFIED].clientId);
+    const acme = await fleet(["outputs", "--tenant", "acme", "--show-secrets"], false);
+    assert.equal(acme.code, 0, acme.stderr);
+    const [client] = await tenants.get("acme")!.clients();
+    assert.match(acme.stdout, /^acme\n/);
+    assert.match(acme.stdout, new RegExp(`^  clientSecret +${client.client_secret}$`, "m"));
+    assert.doesNotMatch(acme.stdout, /^beta/m);
   });
 
   it("up --refresh puts back what changed in Alation outside Pulumi, converged stacks too", async function () {
@@ -188,6 +232,22 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     }
   });
 
+  it("up --refresh uses the current token: a wrong one fails, naming the tenant and its variable", async function () {
+    const wrong = `wrong-token-${randomBytes(12).toString("hex")}`;
+    const result = await fleet(["up", "--refresh"], { ACME_TOKEN: wrong });
+    assert.equal(result.code, 1, result.stderr);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes(wrong), "the wrong token was printed");
+    const line = result.stderr.split("\n").find((text) => text.startsWith("acme (canary): up failed: "));
+    assert.match(line ?? "", /\(403 auth\)/);
+    const fix =
+      `(tenant acme: the API access token in ACME_TOKEN, its apiAccessTokenEnv, was refused by ` +
+      `${tenants.get("acme")!.url}: set ACME_TOKEN to a current token of a Server Admin)`;
+    assert.ok(line!.endsWith(fix), line);
+    const quoted = fix.replace(tenants.get("acme")!.url, "https://acme.alationcloud.com");
+    assert.ok(docsQuote(quoted), "docs/fleet.md quotes the fix");
+    assert.match(result.stdout, /^epsilon +rest +not run/m);
+  });
+
   it("destroy goes in reverse wave order and empties every tenant", async function () {
     const result = await fleet(["destroy"]);
     assert.equal(result.code, 0, result.stderr);
@@ -196,6 +256,30 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     for (const name of WAVES.flat()) assert.deepEqual(await tenants.get(name)!.clients(), [], name);
     assert.match(result.stderr, /^6\/6 destroyed$/m);
   });
+
+  /** Every file the fleet's folder holds besides its backend (the fleet file), as one text. */
+  const workFilesText = () =>
+    fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && !path.join(entry.parentPath, entry.name).includes(".fleet-state"))
+      .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"))
+      .join("\n");
+
+  /** Every tenant's stack as `pulumi stack export --show-secrets` gives it (secrets decrypted), as one text. */
+  const decryptedStates = async () => {
+    const exportEnv = { ...env, PULUMI_BACKEND_URL: `file://${path.join(dir, ".fleet-state")}` };
+    const exports = await Promise.all(
+      WAVES.flat().map((name) =>
+        run(
+          path.join(engineCli().cli!.dir, "pulumi"),
+          ["stack", "export", "--show-secrets", "--stack", `organization/claude-connectors/${name}`],
+          { cwd: temporaryFolder("fleet-export-"), env: exportEnv },
+        ),
+      ),
+    );
+    for (const result of exports) assert.equal(result.code, 0, result.stderr);
+    return exports.map((result) => result.stdout).join("\n");
+  };
 
   /** Every file of the fleet's backend, as one text. */
   const stateText = () =>

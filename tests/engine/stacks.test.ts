@@ -75,6 +75,13 @@ describeEngine("more stacks", function () {
 
   it("examples/single-tenant, installed from the clone as it is (npm install), up and destroy", async function () {
     const example = path.join(repoRoot, "examples", "single-tenant");
+    // Running an example leaves no untracked file in the clone (what it makes is git-ignored).
+    const untracked = () =>
+      execFileSync("git", ["status", "--porcelain", "--untracked-files=all", "--", "examples"], { cwd: repoRoot })
+        .toString()
+        .split("\n")
+        .filter((line) => line.startsWith("?? "));
+    const before = untracked();
     // `npm install` there packs the checkout (its package.json says file:../..): the package must be fresh.
     fs.rmSync(path.join(example, "node_modules", "pulumi-alation"), { recursive: true, force: true });
     const installed = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
@@ -97,26 +104,33 @@ describeEngine("more stacks", function () {
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     await stack.destroy();
     assert.deepEqual(await tenant.clients(), []);
+    assert.deepEqual(untracked(), before);
   });
 
-  it("examples/multi-tenant: each tenant's token a secret config value by host, as its README says", async function () {
+  it("examples/multi-tenant per its README: emulated tenants, tokens from the environment or by host", async () => {
     const two = await startTenants(2);
     const stack = await EngineProject.example("multi-tenant").stack();
     for (const [index, tenant] of two.entries()) {
       await stack.pulumi(["config", "set", "--path", `tenants[${index}]`, tenant.url]);
-      await stack.pulumi(["config", "set", "--secret", "--path", `tokens["${new URL(tenant.url).host}"]`], {
-        input: token,
-      });
     }
-    await stack.up();
+    // The first tenant's token comes from the environment (the emulator recipe), the second's from config by host.
+    await stack.pulumi(["config", "set", "--secret", "--path", `tokens["${new URL(two[1].url).host}"]`], {
+      input: token,
+    });
+    const environment = { env: { ALATION_API_ACCESS_TOKEN: token } };
+    await stack.up([], environment);
     const { connectors } = await stack.outputs(true);
+    const masked = (await stack.outputs()).connectors;
     for (const tenant of two) {
+      const host = new URL(tenant.url).host;
       assert.deepEqual(
         (await tenant.clients()).map((client) => client.client_secret),
-        [connectors[new URL(tenant.url).host].clientSecret],
+        [connectors[host].clientSecret],
       );
+      // `pulumi stack output connectors` without --show-secrets: every field but the secret.
+      assert.deepEqual(masked[host], { ...connectors[host], clientSecret: "[secret]" });
     }
-    await stack.destroy();
+    await stack.destroy([], environment);
     for (const tenant of two) assert.deepEqual(await tenant.clients(), []);
   });
 
@@ -141,6 +155,8 @@ describeEngine("more stacks", function () {
     // engine registers first: its plugin is the one thing missing.
     assert.match(stdout, /pulumi:providers:kubernetes tenant-cluster +error: no resource plugin/);
     assert.match(stdout, /no resource plugin 'pulumi-resource-kubernetes' found/);
+    const readme = fs.readFileSync(path.join(repoRoot, "examples", "kubernetes-exec", "README.md"), "utf8");
+    assert.ok(readme.includes("no resource plugin 'pulumi-resource-kubernetes' found"), "its README says so");
     assert.equal(stdout.match(/error:/g)?.length, 2, "the missing plugin is the only error");
     console.log(
       "      (not brought up: no pulumi-resource-kubernetes; tests/component/examples.test.ts runs it under mocks)",

@@ -76,6 +76,33 @@ describe("fleet file", () => {
     );
   });
 
+  it("clients as the root stack's config takes them: the file's for every tenant, a tenant's own first", () => {
+    const text = [
+      "project: p",
+      "clients: [claude, vscode]",
+      "waves:",
+      "  - name: w",
+      "    tenants:",
+      "      - { name: a, baseUrl: 'https://a.example.com', apiAccessTokenEnv: A }",
+      "      - name: b",
+      "        baseUrl: https://b.example.com",
+      "        apiAccessTokenEnv: B",
+      "        clients: [{ preset: claude-code, callbackPort: 3118 }]",
+    ].join("\n");
+    const [a, b] = parseFleet(text, "f").waves[0].tenants;
+    assert.deepEqual(a.clients, ["claude", "vscode"]);
+    assert.deepEqual(b.clients, [{ preset: "claude-code", callbackPort: 3118 }]);
+    assert.deepEqual(parseFleet(GOOD, "f").waves[0].tenants[0].clients, ["claude"]);
+    const problems = problemsOf(
+      text.replace("[claude, vscode]", "[claude, { preset: cursr }, claude]").replace("3118", "0"),
+    );
+    assert.deepEqual(problems, [
+      "clients[1].preset must be one of claude, claude-code, vscode, cursor, gemini-cli, mcp-inspector, chatgpt",
+      "clients[2]: is claude again (one connector per client and tenant)",
+      "tenant b (waves[0].tenants[1]): clients[0].callbackPort must be a whole number from 1024 to 65535",
+    ]);
+  });
+
   it("JSON is a fleet file too", () => {
     const json = JSON.stringify({
       project: "p",
@@ -136,12 +163,38 @@ describe("fleet file", () => {
         "tenant acme (waves[0].tenants[0]): apiAccessToken",
         "tenant beta (waves[0].tenants[1]): connector.connection.refreshToken",
         "tenant beta (waves[0].tenants[1]): connector.shell.ssh.privateKey",
+        // The rest of the file's problems come with them: the ssh settings lack what they need.
+        "tenant beta (waves[0].tenants[1]): connector.shell.ssh.host must be a string",
+        "tenant beta (waves[0].tenants[1]): connector.shell.ssh.username must be a string",
+        "tenant beta (waves[0].tenants[1]): connector.shell.ssh.hostKeySha256 must be a string",
       ],
     );
     for (const line of problems) {
-      assert.ok(line.includes(fix), line);
+      assert.ok(!line.includes(" is a credential, ") || line.includes(fix), line);
       assert.doesNotMatch(line, /VALUE/);
     }
+  });
+
+  it("a token in the file and a baseURL typo: both at once, one line each, the token's field named once", () => {
+    const problems = problemsOf(
+      withTenants(
+        [
+          "- name: acme",
+          "  baseURL: https://acme.alationcloud.com",
+          "  apiAccessTokenEnv: T",
+          "  apiAccessToken: V-1",
+        ].join("\n"),
+      ),
+    );
+    assert.deepEqual(
+      problems.map((line) => line.split(/ is a credential, | \(known: /)[0]),
+      [
+        "tenant acme (waves[0].tenants[0]): apiAccessToken",
+        "tenant acme (waves[0].tenants[0]): baseUrl must be a string",
+        "tenant acme (waves[0].tenants[0]): baseURL is not a known field",
+      ],
+    );
+    for (const line of problems) assert.doesNotMatch(line, /V-1/);
   });
 
   it("every other problem at once, each naming its tenant or wave and field", () => {
@@ -235,6 +288,15 @@ describe("alation-fleet refuses bad input before anything runs", () => {
     assert.match(result.err, /^has no wave "later" \(--wave; its waves: canary, rest\)\n/);
   });
 
+  it("outputs: --tenant names a tenant of the file; --tenant and --show-secrets go with outputs only", async () => {
+    const unknown = await runWith(GOOD, ["outputs", "--tenant", "gamma"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /^has no tenant "gamma" \(--tenant; its tenants: acme, beta\)\n/);
+    const elsewhere = await runWith(GOOD, ["up", "--show-secrets"]);
+    assert.equal(elsewhere.code, 2);
+    assert.match(elsewhere.err, /^alation-fleet: --show-secrets goes with `alation-fleet outputs` only\n/);
+  });
+
   it("--refresh goes with up only (a preview makes no request, a destroy reads what it deletes)", async () => {
     for (const command of ["preview", "destroy"]) {
       const result = await runWith(GOOD, [command, "--refresh"]);
@@ -246,6 +308,9 @@ describe("alation-fleet refuses bad input before anything runs", () => {
   it("usage: a command is needed", async () => {
     const result = await runWith(GOOD, ["deploy"]);
     assert.equal(result.code, 2);
-    assert.match(result.err, /^alation-fleet: the command is one of `alation-fleet preview`, `up` or `destroy`\n/);
+    assert.match(
+      result.err,
+      /^alation-fleet: the command is one of `alation-fleet preview`, `up`, `destroy` or `outputs`\n/,
+    );
   });
 });

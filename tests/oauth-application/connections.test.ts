@@ -69,7 +69,14 @@ describe("OAuthApplication connections", function () {
         redirectUris: CLAUDE_REDIRECT_URIS,
       });
       const outputs = await exerciseLifecycle(server, tenant, inputs);
-      assert.equal((outputs.connection as Props).baseUrl, tenant.url);
+      // The environment's credential is the command's own: used, never recorded (read and delete use the current one).
+      assert.deepEqual(outputs.connection, { baseUrl: tenant.url });
+      const created = await checkAndCreate(server, inputs);
+      assert.deepEqual(created.properties.connection, { baseUrl: tenant.url });
+      const wrong = await serverWith({}, { ALATION_API_ACCESS_TOKEN: "not-the-current-token" });
+      const refused = await wrong.read(created.id, created.properties).catch((error: Error) => error);
+      assert.ok(refused instanceof Error && /403 auth/.test(refused.message), String(refused));
+      await server.delete(created.id, created.properties);
     });
 
     it("refuses a non-admin service account and an OAuth application's credentials, saying why", async () => {
