@@ -1,5 +1,5 @@
-// Resolves the connection to a tenant when an operation runs: the resource's `connection` inputs first, then the
-// stack config `alation:*`, then the `ALATION_*` environment variables. The address, CA and timeout are taken
+// Resolves the connection to a tenant when an operation runs, from its sources in order (inSourceOrder: the
+// resource's `connection` inputs, the stack config, the environment). The address, CA and timeout are taken
 // field by field; the credential as a whole from the first source that has one (never mixed across sources).
 //
 // Rotated credentials: read and delete use the connection recorded in state (so a destroy works without the
@@ -13,6 +13,7 @@ import { storeFailureOf } from "../domain/application-store";
 import {
   CONNECTION_KEYS,
   CREDENTIAL_WAYS,
+  inSourceOrder,
   whereToSet,
   type ConnectionKey,
   type ConnectionKeyName,
@@ -33,12 +34,17 @@ interface ConnectionSource {
 
 /** The connection to use for `inputs` (the resource's `connection`, possibly absent). */
 export function resolveConnection(inputs: ConnectionInputs | ConnectionSettings | undefined): ConnectionSettings {
-  return combine([inputSource(inputs), configSource(), environmentSource()]);
+  return combine(inSourceOrder({ inputs: [inputSource(inputs)], ...fallbackSources() }));
 }
 
 /** The value the stack config, else the environment, gives for a setting (no file is read, nothing is checked). */
 export function fallbackValue(name: ConnectionKeyName): string | undefined {
-  return stackConfig()[name] ?? process.env[CONNECTION_KEYS[name].env];
+  const values = inSourceOrder({
+    inputs: [],
+    stackConfig: [stackConfig()[name]],
+    environment: [process.env[CONNECTION_KEYS[name].env]],
+  });
+  return values.find((value) => value !== undefined);
 }
 
 /**
@@ -81,7 +87,7 @@ function withRotationFix(error: unknown): unknown {
  * then the environment's is the one to try.
  */
 function currentCredentials(recorded: ConnectionSettings): ConnectionSettings | undefined {
-  const source = [configSource(), environmentSource()].find(
+  const source = inSourceOrder({ inputs: [], ...fallbackSources() }).find(
     (candidate) => hasCredentials(candidate.credentials) && !sameCredentials(candidate.credentials, recorded),
   );
   return source ? { ...withoutCredentials(recorded), ...source.credentials } : undefined;
@@ -129,16 +135,14 @@ function inputSource(inputs: ConnectionInputs | ConnectionSettings | undefined):
   };
 }
 
-function configSource(): ConnectionSource {
+/** The sources after the inputs: the stack config and the environment. */
+function fallbackSources(): { stackConfig: ConnectionSource[]; environment: ConnectionSource[] } {
   const config = stackConfig();
-  return sourceOf("stack config alation:*", (name) => config[name]);
-}
-
-function environmentSource(): ConnectionSource {
-  return sourceOf("environment ALATION_*", (name) => {
+  const environment = sourceOf("environment ALATION_*", (name) => {
     const value = process.env[CONNECTION_KEYS[name].env];
     return name === "caCertificate" ? pemOrFile(value) : value;
   });
+  return { stackConfig: [sourceOf("stack config alation:*", (name) => config[name])], environment: [environment] };
 }
 
 /** A source of settings given by name (stack config and environment values are strings). */

@@ -3,6 +3,7 @@
 // application comes to exist is create-recovery.ts; what state holds, application-outputs.ts.
 import type { ConnectionSettings } from "../alation/settings";
 import { APPLICATION_FIELDS, type ApplicationFields } from "../domain/application-store";
+import { privateUseRefusalHint } from "../domain/mcp-clients";
 import { checkWithSchema, parseOrThrow } from "../schema/check";
 import {
   oauthApplicationSchema,
@@ -21,7 +22,7 @@ import {
 import { describeTarget, storeOf, targetOf, tenantChanged, withStateTarget } from "./application-target";
 import { applicationHeldByAnother, claimApplication } from "./claims";
 import { adopt, createRecovering } from "./create-recovery";
-import { explainRefusal, messageOf, ResourceInitError } from "./errors";
+import { messageOf, ResourceInitError } from "./errors";
 import type { Props, RuntimeProvider } from "./runtime-provider";
 
 function parseInputs(raw: Props): OAuthApplicationInputs {
@@ -230,3 +231,13 @@ function warnOnce(key: string, message: string): void {
 
 /** OAuthApplication's provider methods, as Pulumi's dynamic-provider server calls them. */
 export const oauthApplication = { check, diff, create, read, update, delete: remove } satisfies RuntimeProvider;
+
+/**
+ * A tenant's refusal of redirect URIs with a private-use scheme (`cursor://`), with what it means and what to do
+ * appended (privateUseRefusalHint): whether Alation accepts them is not documented. Any other error as it is.
+ */
+function explainRefusal(error: unknown, redirectUris: readonly string[]): unknown {
+  const hint = privateUseRefusalHint(error, redirectUris);
+  if (hint && error instanceof Error) error.message = `${error.message}; ${hint}`;
+  return error;
+}
