@@ -1,6 +1,6 @@
 // OAuthApplication's dynamic provider: one OAuth client application of a tenant, over an ApplicationStore (the REST
 // client or the shell path). Runs in Pulumi's provider process; `check` and `diff` never reach the tenant. How an
-// application comes to exist is create-recovery.ts; what state holds, application-outputs.ts.
+// application comes to exist is create-recovery.ts; what state holds, application-state.ts.
 import type { ConnectionSettings } from "../alation/settings";
 import { APPLICATION_FIELDS, type ApplicationFields } from "../domain/application-store";
 import { privateUseRefusalHint } from "../domain/mcp-clients";
@@ -11,18 +11,23 @@ import {
   type OAuthApplicationInputs,
 } from "../schema/oauth-application";
 import { isUnknown } from "../schema/unknown";
-import { changedFields, changesOf, notEnforcedOf } from "./application-fields";
 import {
   applicationFieldsOf,
+  changedFields,
+  changesOf,
+  describeTarget,
   inputsOf,
+  notEnforcedOf,
   outputsOf,
+  storeOf,
   targetFields,
+  targetOf,
+  tenantChanged,
+  withStateTarget,
   type OAuthApplicationOutputs,
-} from "./application-outputs";
-import { describeTarget, storeOf, targetOf, tenantChanged, withStateTarget } from "./application-target";
+} from "./application-state";
 import { applicationHeldByAnother, claimApplication } from "./claims";
-import { adopt, createRecovering } from "./create-recovery";
-import { messageOf, ResourceInitError } from "./errors";
+import { adopt, createRecovering, messageOf, ResourceInitError } from "./create-recovery";
 import type { Props, RuntimeProvider } from "./runtime-provider";
 
 function parseInputs(raw: Props): OAuthApplicationInputs {
