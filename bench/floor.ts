@@ -1,20 +1,10 @@
 // Against Pulumi's own floor: the steps that measure our provider beside the minimal one at scale and through the
 // real engine, and the goals judged on them (the rollout's own comparison is in rollout.ts).
 import { ENGINE_PHASES, measureEngine, type EnginePhase, type EngineResult } from "./engine";
-import type { GoalResult } from "./index";
+import type { FloorGoal, GoalResult } from "./bench-report";
 import type { BenchOptions } from "./options";
 import type { RolloutResult } from "./rollout";
 import { measureScale, type ScaleResult } from "./scale";
-
-/** The goals of this comparison. */
-export type FloorGoal =
-  | "rolloutWithin1_15xOfMinimal"
-  | "rolloutCpuWithinMinimalPlus0_5msPerConnector"
-  | "engineNoRequestInPreviewOrNoChangeUp"
-  | "engineOneRequestPerConnector"
-  | "engineProviderWithin1_15xOfMinimal"
-  | "engineConnectorWithin1_15xOfMinimal"
-  | "scaleStaysFlat";
 
 /** The scale run, then the engine (unless `--no-engine`, or no Pulumi CLI here). */
 export async function measureAgainstFloor(

@@ -6,60 +6,18 @@ import * as os from "node:os";
 import { startTestTenant } from "../tests/support/test-tenant";
 import { installedPackageProject } from "../tests/support/installed-package";
 import { emulatorCommandEnv } from "../tests/support/provider-harness";
-import { measureColdStart, type ColdStartResult } from "./cold-start";
-import type { EngineResult } from "./engine";
-import { floorGoals, measureAgainstFloor, type FloorGoal } from "./floor";
+import type { BenchReport, FloorGoal } from "./bench-report";
+import { measureColdStart } from "./cold-start";
+import { floorGoals, measureAgainstFloor } from "./floor";
 import { summarizeModules, type ModuleSummary } from "./modules";
-import { parseOptions, type BenchOptions } from "./options";
-import { providerBytesOf, type ProviderBytes } from "./provider-bytes";
+import { parseOptions } from "./options";
+import { providerBytesOf } from "./provider-bytes";
 import { startProbedServer } from "./provider-process";
 import { formatReport } from "./report";
 import { measureRequests, type RequestsResult } from "./requests";
 import { featureFlag, oauthApplication } from "./resources";
 import { measureRollout, type RolloutResult } from "./rollout";
-import type { ScaleResult } from "./scale";
 import { round } from "./stats";
-
-/** Whether a goal is met, and the figure that says so. */
-export interface GoalResult {
-  met: boolean;
-  measured: string;
-}
-
-/** The benchmark's JSON document. */
-export interface BenchReport {
-  machine: {
-    nproc: number;
-    cpuModel: string;
-    node: string;
-    platform: string;
-    date: string;
-    /** The 1-minute load average when the benchmark started: other work on the machine skews the times. */
-    loadAverageAtStart: number;
-  };
-  options: BenchOptions;
-  durationSeconds: number;
-  providerBytes: { oauthApplication: ProviderBytes; featureFlag: ProviderBytes };
-  coldStart: ColdStartResult;
-  /** Modules the provider process had loaded after a whole REST lifecycle (before any shell resource). */
-  restStackModules: ModuleSummary;
-  /** True when a REST-only stack loaded the Kubernetes client, ssh2 or @pulumi/kubernetes: the one failure. */
-  shellOnlyPackagesLoaded: boolean;
-  requests: Omit<RequestsResult, "createdState">;
-  rollout: RolloutResult & { peakMemoryToBaseline: number };
-  /** One provider process at scale: CPU and memory per connector at checkpoints, ours and the minimal provider's. */
-  scale: ScaleResult;
-  /** Through the Pulumi CLI, phase by phase: ours (alone and in the component) and the minimal provider. */
-  engine: EngineResult;
-  goals: Record<
-    | "providerBytesUnder1KiB"
-    | "zeroNetworkInPreview"
-    | "oneRequestPerOperation"
-    | "rolloutWithin1_5xOfLowerBound"
-    | FloorGoal,
-    GoalResult
-  >;
-}
 
 const PREVIEW_OPERATIONS = ["checkPreview", "check", "diff"] as const;
 const SINGLE_CALL_OPERATIONS = ["create", "read", "update", "rotate", "delete"] as const;

@@ -2,7 +2,7 @@
 // run, and the engine's phases.
 import { ENGINE_PHASES } from "./engine";
 import { PROGRAM_KINDS } from "./engine-programs";
-import type { BenchReport } from "./index";
+import type { BenchReport } from "./bench-report";
 import type { ScaleRun } from "./scale";
 
 type Table = (title: string, header: string[], rows: Array<Array<string | number>>) => string;

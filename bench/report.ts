@@ -1,5 +1,5 @@
 // The benchmark's readable table, from its JSON document.
-import type { BenchReport } from "./index";
+import type { BenchReport } from "./bench-report";
 import { floorSections } from "./report-floor";
 
 /** The report as aligned text tables, one per section. */

@@ -12,6 +12,7 @@ import {
   runThroughServer,
   startLatencyTenants,
   summarizeServerRuns,
+  type RolloutRun,
   type ServerRollout,
   type ServerRun,
 } from "./server-run";
@@ -25,24 +26,6 @@ export interface RolloutOptions {
   latencyMs: number;
   /** Times the rollout (and its baseline) is run; the run of median wall time is reported. */
   repetitions: number;
-}
-
-/** One way of doing the creates. */
-export interface RolloutRun {
-  /** From the first request to the last answer. */
-  wallMs: number;
-  /** wallMs / the lower bound. */
-  ratioToLowerBound: number;
-  /** Admin API requests the tenants received, per connector (the tenant probe's apart). */
-  requestsPerConnector: number;
-  /** The tenant probe's requests in this run, in all (at most one per tenant per provider process). */
-  probeRequests: number;
-  /** TCP connections each tenant accepted. */
-  connectionsPerTenant: { min: number; max: number; mean: number };
-  /** CPU time of this benchmark process meanwhile (the emulated tenants and the client side), ms. */
-  driverCpuMs: number;
-  /** The wall time of every repetition, in order (reported beside the median run). */
-  wallMsSamples?: number[];
 }
 
 /** The rollout and its baseline. */

@@ -7,9 +7,26 @@ import { serializeResource } from "../tests/support/serialized-provider";
 import { MinimalConnector } from "./minimal-provider";
 import { startProbedServer } from "./provider-process";
 import { connectorApplication, type Props } from "./resources";
-import type { RolloutRun } from "./rollout";
 import { medianRun, ratio, round } from "./stats";
 import { checkAndCreate } from "../tests/support/provider-harness";
+
+/** One way of doing the creates. */
+export interface RolloutRun {
+  /** From the first request to the last answer. */
+  wallMs: number;
+  /** wallMs / the lower bound. */
+  ratioToLowerBound: number;
+  /** Admin API requests the tenants received, per connector (the tenant probe's apart). */
+  requestsPerConnector: number;
+  /** The tenant probe's requests in this run, in all (at most one per tenant per provider process). */
+  probeRequests: number;
+  /** TCP connections each tenant accepted. */
+  connectionsPerTenant: { min: number; max: number; mean: number };
+  /** CPU time of this benchmark process meanwhile (the emulated tenants and the client side), ms. */
+  driverCpuMs: number;
+  /** The wall time of every repetition, in order (reported beside the median run). */
+  wallMsSamples?: number[];
+}
 
 /** A run through the provider server, with what the provider process spent on it. */
 export interface ServerRun extends RolloutRun {

@@ -30,7 +30,7 @@ export type {
 export { API_GENERATION_MODES } from "./types";
 export { CLIENTS_PREFIX, withApiNames } from "./api-generations";
 export { openApiDocument } from "./openapi";
-export { CUSTOM_MCP_SERVER_ID } from "./metadata";
+export { CUSTOM_MCP_SERVER_ID } from "./mcp-paths";
 export { SERVICE_ACCOUNT_ROLES } from "./service-accounts";
 export { DEFAULT_TEST_USER } from "./tenant";
 

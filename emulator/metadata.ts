@@ -1,6 +1,7 @@
 // Discovery documents: authorization server metadata (RFC 8414), protected resource metadata of the MCP server
 // (RFC 9728) and the JWKS of the signing key.
 import { HttpError, sendJson } from "./http";
+import { CUSTOM_MCP_SERVER_ID, mcpPath } from "./mcp-paths";
 import type { RequestContext, Route } from "./router";
 
 const PROTECTED_RESOURCE = "/.well-known/oauth-protected-resource";
@@ -10,17 +11,6 @@ const PROTECTED_RESOURCE = "/.well-known/oauth-protected-resource";
  * 2025-12-22 (../shared/alation-api.md section 2). Nothing is served there.
  */
 const REGISTRATION_PATH = "/oauth/v1/register/";
-
-/**
- * The custom MCP server the emulator serves at `/ai/mcp/<server-id>/` (../shared/alation-api.md section 4), next to
- * the hosted one at `/ai/mcp/`. Other ids answer 404.
- */
-export const CUSTOM_MCP_SERVER_ID = "data-products";
-
-/** The path of the hosted MCP server, or of a custom one: with its trailing slash. */
-export function mcpPath(serverId?: string): string {
-  return serverId === undefined ? "/ai/mcp/" : `/ai/mcp/${encodeURIComponent(serverId)}/`;
-}
 
 /** Refuses (404) a custom MCP server id the tenant does not serve. */
 export function requireKnownMcpServer(ctx: RequestContext): string | undefined {

@@ -2,7 +2,7 @@
 // (authorization codes, login sessions, faults, request counts).
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { FaultPlan } from "./faults";
-import { mcpPath } from "./metadata";
+import { mcpPath } from "./mcp-paths";
 import { SigningKey } from "./signing";
 import { JWT_IN_V1_FLAG, confFlag } from "./conf";
 import type { ClientRecord, ServiceAccountRecord, TenantStore } from "./store";

@@ -5,7 +5,7 @@ import { whereToSet } from "../domain/connection-keys";
 import { allowsPlainHttp } from "../domain/urls";
 import { redactText } from "../domain/redact";
 import { AlationError, type AlationErrorKind } from "./errors";
-import type { HttpCall, HttpTarget } from "./http";
+import type { HttpCall, HttpTarget } from "./http-types";
 
 // Errors raised before a request could reach the server: safe to repeat for any call.
 const UNSENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);

@@ -25,8 +25,11 @@ export interface JudgedOptions {
   verifierLogin?: boolean | { callbackPort: number };
 }
 
-/** The connector options the application takes as they are, with the application field whose rule they follow. */
-const APPLICATION_OPTIONS = {
+/**
+ * The connector options the application takes as they are, with the application field whose rule they follow (and
+ * whose default and limits docs/reference.md states: tests/docs/application-fields.test.ts).
+ */
+export const APPLICATION_OPTIONS = {
   applicationName: "name",
   accessTokenExpiry: "accessTokenExpiry",
   refreshTokenExpiry: "refreshTokenExpiry",

@@ -2,7 +2,7 @@
 // is given. Shared by every connector component; messages start with the component's label and name.
 import * as pulumi from "@pulumi/pulumi";
 import type { AlationConnection } from "../resources/oauth-application";
-import { CONNECTION_KEYS } from "../domain/connection-keys";
+import { CONNECTION_KEYS, inSourceOrder } from "../domain/connection-keys";
 import { tenantUrlProblem } from "../domain/urls";
 
 /** What the tenant URL is read from: a connector's own inputs. */
@@ -19,16 +19,24 @@ interface TenantUrlSource {
   pathAllowed: boolean;
 }
 
-/** Where the tenant URL may come from, in order: the first one set is used (as the runtime does for baseUrl). */
+/** Where the tenant URL may come from, in order: the first one set is used (the runtime's order, inSourceOrder). */
 function tenantUrlSources(args: TenantUrlInputs): TenantUrlSource[] {
   const { config, env } = CONNECTION_KEYS.baseUrl;
   const [namespace, key] = config.split(":");
-  return [
-    { field: "tenantUrl", value: args.tenantUrl, pathAllowed: true },
-    { field: "connection.baseUrl", value: args.connection?.baseUrl, pathAllowed: false },
-    { field: `stack config ${config}`, value: new pulumi.Config(namespace).get(key) || undefined, pathAllowed: false },
-    { field: env, value: process.env[env] || undefined, pathAllowed: false },
-  ];
+  return inSourceOrder({
+    inputs: [
+      { field: "tenantUrl", value: args.tenantUrl, pathAllowed: true },
+      { field: "connection.baseUrl", value: args.connection?.baseUrl, pathAllowed: false },
+    ],
+    stackConfig: [
+      {
+        field: `stack config ${config}`,
+        value: new pulumi.Config(namespace).get(key) || undefined,
+        pathAllowed: false,
+      },
+    ],
+    environment: [{ field: env, value: process.env[env] || undefined, pathAllowed: false }],
+  });
 }
 
 /**

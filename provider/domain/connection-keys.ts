@@ -41,6 +41,16 @@ export const CREDENTIAL_WAYS: ReadonlyArray<ReadonlyArray<ConnectionKeyName>> = 
 ];
 
 /**
+ * Where a connection setting is read from, in the order tried (the first that gives one is used): the inputs (the
+ * resource's `connection`; a component's tenantUrl), then the stack config `alation:*`, then the `ALATION_*`
+ * environment variables. Written once: the component reads the tenant's URL by it in the program, the runtime every
+ * setting in the provider process.
+ */
+export function inSourceOrder<T>(sources: { inputs: T[]; stackConfig: T[]; environment: T[] }): T[] {
+  return [...sources.inputs, ...sources.stackConfig, ...sources.environment];
+}
+
+/**
  * Where a setting can be given, for messages:
  * `connection.baseUrl, stack config alation:baseUrl or ALATION_BASE_URL`.
  */

@@ -58,17 +58,23 @@ function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 
+/**
+ * A client configured through a form: its fields (`fieldsOf`), then the OAuth client's id and secret, which every
+ * such form ends with; so the config holds the secret.
+ */
+function formOf(format: string, fieldsOf: (f: ClientConfigFields) => Record<string, unknown>): ClientConfigFormat {
+  return {
+    format,
+    holdsSecret: true,
+    build: (f) => ({ ...fieldsOf(f), clientId: f.clientId, clientSecret: f.clientSecret }),
+  };
+}
+
 /** Any client given as explicit redirect URIs: the four fields of a connector form. */
-export const FORM_FIELDS: ClientConfigFormat = {
-  format: "the connector form's four fields: `connectorName`, `remoteMcpServerUrl`, `clientId`, `clientSecret`",
-  holdsSecret: true,
-  build: (f) => ({
-    connectorName: f.connectorName,
-    remoteMcpServerUrl: f.mcpUrl,
-    clientId: f.clientId,
-    clientSecret: f.clientSecret,
-  }),
-};
+export const FORM_FIELDS = formOf(
+  "the connector form's four fields: `connectorName`, `remoteMcpServerUrl`, `clientId`, `clientSecret`",
+  (f) => ({ connectorName: f.connectorName, remoteMcpServerUrl: f.mcpUrl }),
+);
 
 /**
  * Claude's "Add custom connector" wizard: the same four fields (so a stack sees the same clientConfig as before the
@@ -136,26 +142,13 @@ export const GEMINI_SETTINGS_JSON: ClientConfigFormat = {
 };
 
 /** The MCP Inspector: the fields of its connection sidebar (Transport Type, URL, Authentication > OAuth 2.0 Flow). */
-export const INSPECTOR_SETTINGS: ClientConfigFormat = {
-  format: "the sidebar's fields: `transportType`, `url`, `clientId`, `clientSecret` (Authentication > OAuth 2.0 Flow)",
-  holdsSecret: true,
-  build: (f) => ({
-    transportType: "Streamable HTTP",
-    url: f.mcpUrl,
-    clientId: f.clientId,
-    clientSecret: f.clientSecret,
-  }),
-};
+export const INSPECTOR_SETTINGS = formOf(
+  "the sidebar's fields: `transportType`, `url`, `clientId`, `clientSecret` (Authentication > OAuth 2.0 Flow)",
+  (f) => ({ transportType: "Streamable HTTP", url: f.mcpUrl }),
+);
 
 /** ChatGPT: the fields of its app form (Settings > Apps > Create, in developer mode). */
-export const CHATGPT_APP_FORM: ClientConfigFormat = {
-  format: "the app form's fields: `name`, `mcpServerUrl`, `authentication`, `clientId`, `clientSecret`",
-  holdsSecret: true,
-  build: (f) => ({
-    name: f.connectorName,
-    mcpServerUrl: f.mcpUrl,
-    authentication: "OAuth",
-    clientId: f.clientId,
-    clientSecret: f.clientSecret,
-  }),
-};
+export const CHATGPT_APP_FORM = formOf(
+  "the app form's fields: `name`, `mcpServerUrl`, `authentication`, `clientId`, `clientSecret`",
+  (f) => ({ name: f.connectorName, mcpServerUrl: f.mcpUrl, authentication: "OAuth" }),
+);

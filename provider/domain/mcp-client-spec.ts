@@ -1,8 +1,7 @@
 // Reading a `client` as the user wrote it (a preset's name, a preset with options, or explicit redirect URIs): its
 // problems, each naming the field, and what it resolves to (options with their defaults, the callbacks, the format
 // of its clientConfig). The component judges what is known at construction and the rest once known; the verifier
-// judges its input. Also: what to say when a tenant refuses a private-use callback scheme.
-import { isStoreError } from "./application-store";
+// judges its input.
 import { FORM_FIELDS, type ClientConfigFormat } from "./mcp-client-configs";
 import {
   MCP_CLIENT_PRESETS,
@@ -126,35 +125,4 @@ export function resolveClient(client: McpClient): ResolvedClient {
     callbacks: (origin) => definition.callbacks(options, origin),
     config: definition.config,
   };
-}
-
-/** The scheme of a redirect URI that is neither https nor http (RFC 8252 section 7.1's private-use schemes). */
-function privateUseScheme(uri: string): string | undefined {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1].toLowerCase();
-  return scheme && scheme !== "http" && scheme !== "https" ? scheme : undefined;
-}
-
-/**
- * When a tenant refuses an application whose redirect URIs hold a private-use scheme (`cursor://`), what to add to
- * its refusal: no Alation document says whether such callbacks are accepted, so the tenant decides, and its refusal
- * should say that, and what to do. Undefined when `error` is no such refusal.
- */
-export function privateUseRefusalHint(error: unknown, redirectUris: readonly string[]): string | undefined {
-  if (!isStoreError(error) || error.failure !== "validation") return undefined;
-  if (!error.fieldErrors?.redirect_uris && !/redirect/i.test(error.message)) return undefined;
-  const refused = redirectUris.filter((uri) => privateUseScheme(uri) !== undefined);
-  if (refused.length === 0) return undefined;
-  const schemes = [...new Set(refused.map((uri) => `${privateUseScheme(uri)}://`))].join(", ");
-  const fixes = Object.values(MCP_CLIENT_TABLE)
-    .filter((row) => row.privateUseFix && refused.some((uri) => row.callbacks(defaultsOf(row.options)).includes(uri)))
-    .map((row) => `for ${row.title}, ${row.privateUseFix}`);
-  return (
-    `the tenant refused redirect URIs with a private-use scheme (${schemes}); no Alation document says whether ` +
-    `a tenant accepts such callbacks, and this one does not: register only https and loopback callbacks` +
-    (fixes.length ? `: ${fixes.join("; ")}` : "")
-  );
-}
-
-function defaultsOf(options: (typeof MCP_CLIENT_TABLE)[McpClientPreset]["options"]) {
-  return Object.fromEntries(Object.entries(options).map(([name, option]) => [name, option.default ?? option.shownAs]));
 }

@@ -1,6 +1,8 @@
 // The MCP clients a connector is made for, in one table: each preset's options and their rules, the OAuth callbacks
 // its application registers, its clientConfig's format, and the source of each fact. AlationMcpConnector, the
-// verifier (`--client`) and the README (tests/docs/mcp-clients.test.ts) read it. No Pulumi, no HTTP.
+// verifier (`--client`) and the README (tests/docs/mcp-clients.test.ts) read it; so does the hint added to a tenant's
+// refusal of a private-use callback scheme (privateUseRefusalHint, for Cursor's). No Pulumi, no HTTP.
+import { isStoreError } from "./application-store";
 import { CLAUDE_REDIRECT_URIS } from "./claude-connector";
 import { CLAUDE_WIZARD_SOURCES } from "./claude-wizard";
 import * as formats from "./mcp-client-configs";
@@ -188,3 +190,34 @@ export const MCP_CLIENT_TABLE: Readonly<Record<McpClientPreset, PresetDefinition
     configSource: "elastic/docs-content pull request 7733 (Settings > Apps > Create, in developer mode)",
   },
 };
+
+/** The scheme of a redirect URI that is neither https nor http (RFC 8252 section 7.1's private-use schemes). */
+function privateUseScheme(uri: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1].toLowerCase();
+  return scheme && scheme !== "http" && scheme !== "https" ? scheme : undefined;
+}
+
+/**
+ * When a tenant refuses an application whose redirect URIs hold a private-use scheme (`cursor://`), what to add to
+ * its refusal: no Alation document says whether such callbacks are accepted, so the tenant decides, and its refusal
+ * should say that, and what to do. Undefined when `error` is no such refusal.
+ */
+export function privateUseRefusalHint(error: unknown, redirectUris: readonly string[]): string | undefined {
+  if (!isStoreError(error) || error.failure !== "validation") return undefined;
+  if (!error.fieldErrors?.redirect_uris && !/redirect/i.test(error.message)) return undefined;
+  const refused = redirectUris.filter((uri) => privateUseScheme(uri) !== undefined);
+  if (refused.length === 0) return undefined;
+  const schemes = [...new Set(refused.map((uri) => `${privateUseScheme(uri)}://`))].join(", ");
+  const fixes = Object.values(MCP_CLIENT_TABLE)
+    .filter((row) => row.privateUseFix && refused.some((uri) => row.callbacks(defaultsOf(row.options)).includes(uri)))
+    .map((row) => `for ${row.title}, ${row.privateUseFix}`);
+  return (
+    `the tenant refused redirect URIs with a private-use scheme (${schemes}); no Alation document says whether ` +
+    `a tenant accepts such callbacks, and this one does not: register only https and loopback callbacks` +
+    (fixes.length ? `: ${fixes.join("; ")}` : "")
+  );
+}
+
+function defaultsOf(options: (typeof MCP_CLIENT_TABLE)[McpClientPreset]["options"]) {
+  return Object.fromEntries(Object.entries(options).map(([name, option]) => [name, option.default ?? option.shownAs]));
+}

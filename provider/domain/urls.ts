@@ -65,7 +65,7 @@ const WEB_SCHEMES = new Set(["http:", "https:"]);
  * Why `uri` cannot be a redirect URI, or undefined. Alation's rule (its API doc): absolute, no fragment, http only
  * for localhost/127.0.0.1 ([::1] too); we add: no wildcard. Private-use schemes of native apps (RFC 8252 section
  * 7.1, e.g. Cursor's `cursor://...`) pass: no Alation document says whether a tenant accepts them, so the tenant
- * decides, and its refusal is explained (privateUseRefusalHint, provider/domain/mcp-clients.ts).
+ * decides, and its refusal is explained (privateUseRefusalHint, beside the client table in mcp-clients.ts).
  */
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.includes("*")) return "a redirect URI must not hold a wildcard (*)";

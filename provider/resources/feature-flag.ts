@@ -1,8 +1,7 @@
 // FeatureFlag: one tenant configuration value (`alation_conf KEY -s VALUE`), e.g. the JWT flag of the connector guide.
 import * as pulumi from "@pulumi/pulumi";
-import { pauseStackTraces } from "./debug-stacks";
 import type { AlationShell } from "./alation-shell";
-import { dynamicProviderStub } from "./provider-stub";
+import { AlationDynamicResource } from "./dynamic-resource";
 import { dynamicResourceOptions } from "./resource-options";
 import { withSecretFields } from "./secret-inputs";
 import { SHELL_CREDENTIAL_FIELDS } from "../domain/credential-fields";
@@ -30,7 +29,7 @@ export interface FeatureFlagArgs {
  * reports a value changed behind Pulumi's back; deleting puts back the value found at creation
  * (`restoreOnDelete`). Type `pulumi-nodejs:dynamic/alation:FeatureFlag`.
  */
-export class FeatureFlag extends pulumi.dynamic.Resource {
+export class FeatureFlag extends AlationDynamicResource {
   /** The configuration key. */
   public readonly key!: pulumi.Output<string>;
   /** The value the key holds (after a refresh: the value found on the tenant). */
@@ -59,11 +58,6 @@ export class FeatureFlag extends pulumi.dynamic.Resource {
       ["shell"],
       "A FeatureFlag needs no import: created, it records the value it finds and puts it back when deleted.",
     );
-    const resumeStackTraces = pauseStackTraces();
-    try {
-      super(dynamicProviderStub("featureFlag"), name, props, options, "alation", "FeatureFlag");
-    } finally {
-      resumeStackTraces();
-    }
+    super("featureFlag", "FeatureFlag", name, props, options);
   }
 }

@@ -1,8 +1,7 @@
 // OAuthApplication: one OAuth client application of an Alation tenant (e.g. the one Claude's connector uses).
 import * as pulumi from "@pulumi/pulumi";
-import { pauseStackTraces } from "./debug-stacks";
 import type { AlationShell } from "./alation-shell";
-import { dynamicProviderStub } from "./provider-stub";
+import { AlationDynamicResource } from "./dynamic-resource";
 import { dynamicResourceOptions } from "./resource-options";
 import { withSecretFields } from "./secret-inputs";
 import { CONNECTION_CREDENTIAL_FIELDS, SHELL_CREDENTIAL_FIELDS } from "../domain/credential-fields";
@@ -114,7 +113,7 @@ export interface OAuthApplicationArgs {
  * An OAuth client application of an Alation tenant, managed through the REST admin API or the tenant's shell.
  * Type `pulumi-nodejs:dynamic/alation:OAuthApplication`.
  */
-export class OAuthApplication extends pulumi.dynamic.Resource {
+export class OAuthApplication extends AlationDynamicResource {
   /** The application's name. */
   public readonly name!: pulumi.Output<string>;
   /** `confidential` or `public`. */
@@ -170,11 +169,6 @@ export class OAuthApplication extends pulumi.dynamic.Resource {
       // Its diff asks for delete-before-replace only where old and new cannot both exist (one name, one tenant).
       { deleteBeforeReplace: false },
     );
-    const resumeStackTraces = pauseStackTraces();
-    try {
-      super(dynamicProviderStub("oauthApplication"), name, props, options, "alation", "OAuthApplication");
-    } finally {
-      resumeStackTraces();
-    }
+    super("oauthApplication", "OAuthApplication", name, props, options);
   }
 }

@@ -1,5 +1,5 @@
-// Resolves the connection to a tenant when an operation runs: the resource's `connection` inputs first, then the
-// stack config `alation:*`, then the `ALATION_*` environment variables. The address, CA and timeout are taken
+// Resolves the connection to a tenant when an operation runs, from its sources in order (inSourceOrder: the
+// resource's `connection` inputs, the stack config, the environment). The address, CA and timeout are taken
 // field by field; the credential as a whole from the first source that has one (never mixed across sources).
 //
 // What state records: the connection without a credential that came from the environment. The environment is a
@@ -17,6 +17,7 @@ import { storeFailureOf } from "../domain/application-store";
 import {
   CONNECTION_KEYS,
   CREDENTIAL_WAYS,
+  inSourceOrder,
   whereToSet,
   type ConnectionKey,
   type ConnectionKeyName,
@@ -37,7 +38,7 @@ interface ConnectionSource {
 
 /** The connection to use for `inputs` (the resource's `connection`, possibly absent). */
 export function resolveConnection(inputs: ConnectionInputs | ConnectionSettings | undefined): ConnectionSettings {
-  return combine([inputSource(inputs), configSource(), environmentSource()]);
+  return combine(inSourceOrder({ inputs: [inputSource(inputs)], ...fallbackSources() }));
 }
 
 /** Connections whose credential is the environment's (see the top of this file): resolved objects, by identity. */
@@ -50,7 +51,12 @@ export function connectionToRecord(connection: ConnectionSettings): ConnectionSe
 
 /** The value the stack config, else the environment, gives for a setting (no file is read, nothing is checked). */
 export function fallbackValue(name: ConnectionKeyName): string | undefined {
-  return stackConfig()[name] ?? process.env[CONNECTION_KEYS[name].env];
+  const values = inSourceOrder({
+    inputs: [],
+    stackConfig: [stackConfig()[name]],
+    environment: [process.env[CONNECTION_KEYS[name].env]],
+  });
+  return values.find((value) => value !== undefined);
 }
 
 /**
@@ -93,7 +99,7 @@ function withRotationFix(error: unknown): unknown {
  * then the environment's is the one to try.
  */
 function currentCredentials(recorded: ConnectionSettings): ConnectionSettings | undefined {
-  const source = [configSource(), environmentSource()].find(
+  const source = inSourceOrder({ inputs: [], ...fallbackSources() }).find(
     (candidate) => hasCredentials(candidate.credentials) && !sameCredentials(candidate.credentials, recorded),
   );
   if (!source) return undefined;
@@ -145,18 +151,16 @@ function inputSource(inputs: ConnectionInputs | ConnectionSettings | undefined):
   };
 }
 
-function configSource(): ConnectionSource {
-  const config = stackConfig();
-  return sourceOf("stack config alation:*", (name) => config[name]);
-}
-
 const ENVIRONMENT = "environment ALATION_*";
 
-function environmentSource(): ConnectionSource {
-  return sourceOf(ENVIRONMENT, (name) => {
+/** The sources after the inputs: the stack config and the environment. */
+function fallbackSources(): { stackConfig: ConnectionSource[]; environment: ConnectionSource[] } {
+  const config = stackConfig();
+  const environment = sourceOf(ENVIRONMENT, (name) => {
     const value = process.env[CONNECTION_KEYS[name].env];
     return name === "caCertificate" ? pemOrFile(value) : value;
   });
+  return { stackConfig: [sourceOf("stack config alation:*", (name) => config[name])], environment: [environment] };
 }
 
 /** A source of settings given by name (stack config and environment values are strings). */

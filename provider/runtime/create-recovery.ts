@@ -1,5 +1,6 @@
 // How an OAuthApplication comes to exist: created, converging when a create's answer was lost, or adopted (an
-// existing application taken over). Messages name the application and the client id, never a secret.
+// existing application taken over); and the error of an application that exists but could not be made whole.
+// Messages name the application and the client id, never a secret.
 import {
   isStoreError,
   storeFailureOf,
@@ -11,9 +12,28 @@ import {
 import { ADMIN_UI_APPLICATIONS } from "../domain/application-fields";
 import { isOwnName } from "../domain/application-names";
 import type { OAuthApplicationInputs } from "../schema/oauth-application";
-import { outputsOf } from "./application-outputs";
-import { describeTarget, type ApplicationTarget } from "./application-target";
-import { messageOf, ResourceInitError } from "./errors";
+import { describeTarget, outputsOf, type ApplicationTarget } from "./application-state";
+
+/**
+ * An error after the object exists in the tenant: the dynamic-provider server records the resource as created with
+ * these properties (and the error), so nothing is orphaned and the next `up` updates it.
+ */
+export class ResourceInitError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[] = [message],
+  ) {
+    super(message);
+    this.name = "ResourceInitError";
+  }
+}
+
+/** An error's message (its own words: every store error carries its context and is redacted at the source). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** Attempts at creating, in all, while each failed one is known (by looking its name up) to have left nothing. */
 const CREATE_ATTEMPTS = 3;

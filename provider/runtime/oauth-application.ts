@@ -1,8 +1,9 @@
 // OAuthApplication's dynamic provider: one OAuth client application of a tenant, over an ApplicationStore (the REST
 // client or the shell path). Runs in Pulumi's provider process; `check` and `diff` never reach the tenant. How an
-// application comes to exist is create-recovery.ts; what state holds, application-outputs.ts.
+// application comes to exist is create-recovery.ts; what state holds, application-state.ts.
 import type { ConnectionSettings } from "../alation/settings";
 import { APPLICATION_FIELDS, type ApplicationFields } from "../domain/application-store";
+import { privateUseRefusalHint } from "../domain/mcp-clients";
 import { checkWithSchema, parseOrThrow } from "../schema/check";
 import {
   oauthApplicationSchema,
@@ -10,18 +11,23 @@ import {
   type OAuthApplicationInputs,
 } from "../schema/oauth-application";
 import { isUnknown } from "../schema/unknown";
-import { changedFields, changesOf, notEnforcedOf } from "./application-fields";
 import {
   applicationFieldsOf,
+  changedFields,
+  changesOf,
+  describeTarget,
   inputsOf,
+  notEnforcedOf,
   outputsOf,
+  storeOf,
   targetFields,
+  targetOf,
+  tenantChanged,
+  withStateTarget,
   type OAuthApplicationOutputs,
-} from "./application-outputs";
-import { describeTarget, storeOf, targetOf, tenantChanged, withStateTarget } from "./application-target";
+} from "./application-state";
 import { applicationHeldByAnother, claimApplication } from "./claims";
-import { adopt, createRecovering } from "./create-recovery";
-import { explainRefusal, messageOf, ResourceInitError } from "./errors";
+import { adopt, createRecovering, messageOf, ResourceInitError } from "./create-recovery";
 import type { Props, RuntimeProvider } from "./runtime-provider";
 
 function parseInputs(raw: Props): OAuthApplicationInputs {
@@ -230,3 +236,13 @@ function warnOnce(key: string, message: string): void {
 
 /** OAuthApplication's provider methods, as Pulumi's dynamic-provider server calls them. */
 export const oauthApplication = { check, diff, create, read, update, delete: remove } satisfies RuntimeProvider;
+
+/**
+ * A tenant's refusal of redirect URIs with a private-use scheme (`cursor://`), with what it means and what to do
+ * appended (privateUseRefusalHint): whether Alation accepts them is not documented. Any other error as it is.
+ */
+function explainRefusal(error: unknown, redirectUris: readonly string[]): unknown {
+  const hint = privateUseRefusalHint(error, redirectUris);
+  if (hint && error instanceof Error) error.message = `${error.message}; ${hint}`;
+  return error;
+}

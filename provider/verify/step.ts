@@ -69,10 +69,12 @@ export interface StepOutcome {
 
 /** One check of the checklist. */
 export interface StepDefinition {
-  /** Its name (one of STEP_IDS). */
+  /** Its name. */
   id: StepId;
-  /** What it checks. */
-  title: string;
+  /** Whose connectors it checks: every client's unless it says Claude's only, or other clients' only. */
+  clients?: "claude" | "other clients";
+  /** What it checks (for some steps, in the words of the client's callbacks). */
+  title: string | ((client: ResolvedClient) => string);
   /** Steps that must have passed (or warned) first; otherwise this one is skipped. */
   needs?: StepId[];
   /** A reason to skip it, checked before `needs` (e.g. login not requested). */
@@ -101,8 +103,9 @@ export async function runSteps(steps: readonly StepDefinition[], ctx: VerifyCont
   const results = new Map<StepId, StepResult>();
   try {
     for (const step of steps) {
-      const outcome = await runOne(step, ctx, results);
-      const result: StepResult = { id: step.id, title: step.title, status: outcome.status };
+      const title = typeof step.title === "string" ? step.title : step.title(ctx.client);
+      const outcome = await runOne(step, title, ctx, results);
+      const result: StepResult = { id: step.id, title, status: outcome.status };
       for (const key of ["detail", "cause", "fix"] as const) {
         const text = outcome[key];
         if (text !== undefined) result[key] = ctx.redactor.redact(text);
@@ -117,6 +120,7 @@ export async function runSteps(steps: readonly StepDefinition[], ctx: VerifyCont
 
 async function runOne(
   step: StepDefinition,
+  title: string,
   ctx: VerifyContext,
   results: ReadonlyMap<StepId, StepResult>,
 ): Promise<StepOutcome> {
@@ -130,6 +134,6 @@ async function runOne(
   try {
     return await step.run(ctx, results);
   } catch (error) {
-    return fail(errorFinding(error, step.title, ctx.http.timeoutMs));
+    return fail(errorFinding(error, title, ctx.http.timeoutMs));
   }
 }

@@ -28,6 +28,7 @@ function probedAnswer(ctx: VerifyContext) {
 
 export const mcpUrlWithoutSlashStep: StepDefinition = {
   id: "mcp-url-without-slash",
+  clients: "claude",
   title: "MCP URL answers without its trailing slash, as Claude calls it",
   needs: ["mcp-reachable"],
   async run(ctx) {
@@ -71,6 +72,7 @@ export const mcpUrlWithoutSlashStep: StepDefinition = {
 
 export const wizardAuthenticationStep: StepDefinition = {
   id: "wizard-authentication",
+  clients: "claude",
   title: "what step 1 of Claude's wizard detects",
   needs: ["mcp-no-redirect"],
   run(ctx) {
@@ -102,6 +104,7 @@ export const wizardAuthenticationStep: StepDefinition = {
 
 export const wizardOAuthClientStep: StepDefinition = {
   id: "wizard-oauth-client",
+  clients: "claude",
   title: "which OAuth client to choose in step 2 of Claude's wizard",
   // Asked once the server offers what any sign-in needs, as the client id's own step is.
   needs: ["authorization-code-grant", "pkce-s256"],
@@ -130,10 +133,3 @@ export const wizardOAuthClientStep: StepDefinition = {
     );
   },
 };
-
-/** The steps of Claude's wizard, in no particular order: STEP_IDS places them. */
-export const claudeWizardSteps: StepDefinition[] = [
-  mcpUrlWithoutSlashStep,
-  wizardAuthenticationStep,
-  wizardOAuthClientStep,
-];

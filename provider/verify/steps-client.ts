@@ -134,13 +134,18 @@ export function oauthAnswerOf(error: unknown): OAuthErrorAnswer | undefined {
  * The step of some of the client's callbacks (one of Claude's, or all of another client's): passes when the
  * authorize endpoint accepted each.
  */
-function redirectUriStep(id: StepId, redirectUris: readonly string[], client: ResolvedClient): StepDefinition {
+function redirectUriStep(
+  id: StepId,
+  clients: StepDefinition["clients"],
+  redirectUrisOf: (client: ResolvedClient) => readonly string[],
+): StepDefinition {
   return {
     id,
-    title: `authorize accepts ${redirectUris.join(", ")}`,
+    clients,
+    title: (client) => `authorize accepts ${redirectUrisOf(client).join(", ")}`,
     needs: ["client-id-accepted"],
     run(ctx) {
-      const answers = redirectUris.map((uri) => {
+      const answers = redirectUrisOf(ctx.client).map((uri) => {
         const answer = ctx.authorizeAnswers.get(uri);
         if (!answer) throw new Error("the authorize endpoint was not asked");
         return { uri, answer };
@@ -151,19 +156,21 @@ function redirectUriStep(id: StepId, redirectUris: readonly string[], client: Re
       const other = refused.find(({ answer }) => answer.subject !== "redirect");
       if (other) return failedAuthorize(other.answer.answer, other.uri);
       const uris = refused.map(({ uri }) => uri);
-      return fail(missingRedirectUri(uris, client), describeAnswer(refused[0].answer.answer));
+      return fail(missingRedirectUri(uris, ctx.client), describeAnswer(refused[0].answer.answer));
     },
   };
 }
 
-/** The steps of the client's callbacks: Claude's two, each its own (their ids are a contract), or one for others. */
-export function redirectUriSteps(client: ResolvedClient): StepDefinition[] {
-  if (client.key !== "claude") return [redirectUriStep(CLIENT_REDIRECT_STEP_ID, client.callbacks(), client)];
-  return [
-    redirectUriStep("redirect-uri-claude-ai", [CLAUDE_REDIRECT_URIS[0]], client),
-    redirectUriStep("redirect-uri-claude-com", [CLAUDE_REDIRECT_URIS[1]], client),
-  ];
-}
+// Claude's two callbacks, each its own step (their ids are a contract); another client's, all in one.
+export const redirectUriClaudeAiStep = redirectUriStep("redirect-uri-claude-ai", "claude", () => [
+  CLAUDE_REDIRECT_URIS[0],
+]);
+export const redirectUriClaudeComStep = redirectUriStep("redirect-uri-claude-com", "claude", () => [
+  CLAUDE_REDIRECT_URIS[1],
+]);
+export const redirectUriClientStep = redirectUriStep(CLIENT_REDIRECT_STEP_ID, "other clients", (client) =>
+  client.callbacks(),
+);
 
 export function failedAuthorize(answer: OAuthErrorAnswer, redirectUri: string): StepOutcome {
   if (errorSubject(answer) === "client") return fail(clientFinding(answer, false), describeAnswer(answer));
@@ -177,7 +184,7 @@ export function failedAuthorize(answer: OAuthErrorAnswer, redirectUri: string): 
 }
 
 /** Does the authorize endpoint know the client? Asked with each of the client's callbacks, whose steps then tell. */
-export const clientIdStep: StepDefinition = {
+export const clientIdAcceptedStep: StepDefinition = {
   id: "client-id-accepted",
   title: "authorize endpoint accepts the client id",
   needs: ["authorization-code-grant", "pkce-s256"],
@@ -200,66 +207,65 @@ export const clientIdStep: StepDefinition = {
 };
 
 /** Does the token endpoint take the client's secret, and the way Claude (and the SDK's clients) send it? */
-export const secretSteps: StepDefinition[] = [
-  {
-    id: "client-secret",
-    title: "token endpoint accepts the client secret",
-    needs: ["client-id-accepted"],
-    async run(ctx) {
-      const post = await probeSecret(ctx, "client_secret_post");
-      if (post.verdict === "code-accepted") {
-        return warn({
-          cause: "the token endpoint accepted a made-up authorization code",
-          fix: "report this to the tenant's administrators",
-        });
-      }
-      if (post.verdict === "inconclusive") {
-        return warn(
-          {
-            cause: `inconclusive: a made-up code got ${describeAnswer(post.answer)}`,
-            fix: "run with --login to check the secret with a real code",
-          },
-          describeAnswer(post.answer),
-        );
-      }
-      if (post.verdict === "accepted") {
-        ctx.secretAccepted = { post: true, basic: false };
-        return pass("the secret authenticates the client (a made-up code got invalid_grant)");
-      }
-      // Refused in the form body: is it the secret, or only the way it was sent?
-      const basic = await probeSecret(ctx, "client_secret_basic");
-      if (basic.verdict !== "accepted") return fail(clientFinding(post.answer, true), describeAnswer(post.answer));
-      ctx.secretAccepted = { post: false, basic: true };
-      return pass("the secret authenticates the client, but only sent as HTTP Basic");
-    },
+export const clientSecretStep: StepDefinition = {
+  id: "client-secret",
+  title: "token endpoint accepts the client secret",
+  needs: ["client-id-accepted"],
+  async run(ctx) {
+    const post = await probeSecret(ctx, "client_secret_post");
+    if (post.verdict === "code-accepted") {
+      return warn({
+        cause: "the token endpoint accepted a made-up authorization code",
+        fix: "report this to the tenant's administrators",
+      });
+    }
+    if (post.verdict === "inconclusive") {
+      return warn(
+        {
+          cause: `inconclusive: a made-up code got ${describeAnswer(post.answer)}`,
+          fix: "run with --login to check the secret with a real code",
+        },
+        describeAnswer(post.answer),
+      );
+    }
+    if (post.verdict === "accepted") {
+      ctx.secretAccepted = { post: true, basic: false };
+      return pass("the secret authenticates the client (a made-up code got invalid_grant)");
+    }
+    // Refused in the form body: is it the secret, or only the way it was sent?
+    const basic = await probeSecret(ctx, "client_secret_basic");
+    if (basic.verdict !== "accepted") return fail(clientFinding(post.answer, true), describeAnswer(post.answer));
+    ctx.secretAccepted = { post: false, basic: true };
+    return pass("the secret authenticates the client, but only sent as HTTP Basic");
   },
-  {
-    id: "client-secret-post",
-    title: "token endpoint accepts client_secret_post, as Claude sends it",
-    needs: ["client-secret"],
-    run(ctx) {
-      if (!ctx.secretAccepted) return { status: "skip", detail: "the client-secret step was inconclusive" };
-      if (!ctx.secretAccepted.post) {
-        return fail({
-          cause:
-            "the token endpoint accepts the secret as HTTP Basic (client_secret_basic) only; Claude's connector " +
-            `sends client_secret_post and never falls back to Basic (${CLAUDE_REPORTS.clientSecretPost})`,
-          fix:
-            "the tenant's token endpoint must accept client_id and client_secret in the form body " +
-            "(client_secret_post)",
-        });
-      }
-      const advertised = ctx.asMetadata?.token_endpoint_auth_methods_supported;
-      if (advertised && !advertised.includes("client_secret_post")) {
-        return warn(
-          {
-            cause: `the metadata advertises ${advertised.join(", ")} only, yet client_secret_post is accepted`,
-            fix: 'the metadata should list "client_secret_post" in token_endpoint_auth_methods_supported',
-          },
-          "client_secret_post accepted",
-        );
-      }
-      return pass("client_id and client_secret in the form body are accepted");
-    },
+};
+
+export const clientSecretPostStep: StepDefinition = {
+  id: "client-secret-post",
+  title: "token endpoint accepts client_secret_post, as Claude sends it",
+  needs: ["client-secret"],
+  run(ctx) {
+    if (!ctx.secretAccepted) return { status: "skip", detail: "the client-secret step was inconclusive" };
+    if (!ctx.secretAccepted.post) {
+      return fail({
+        cause:
+          "the token endpoint accepts the secret as HTTP Basic (client_secret_basic) only; Claude's connector " +
+          `sends client_secret_post and never falls back to Basic (${CLAUDE_REPORTS.clientSecretPost})`,
+        fix:
+          "the tenant's token endpoint must accept client_id and client_secret in the form body " +
+          "(client_secret_post)",
+      });
+    }
+    const advertised = ctx.asMetadata?.token_endpoint_auth_methods_supported;
+    if (advertised && !advertised.includes("client_secret_post")) {
+      return warn(
+        {
+          cause: `the metadata advertises ${advertised.join(", ")} only, yet client_secret_post is accepted`,
+          fix: 'the metadata should list "client_secret_post" in token_endpoint_auth_methods_supported',
+        },
+        "client_secret_post accepted",
+      );
+    }
+    return pass("client_id and client_secret in the form body are accepted");
   },
-];
+};

@@ -146,49 +146,48 @@ async function credentialsLogin(
   };
 }
 
-export const loginSteps: StepDefinition[] = [
-  {
-    id: "redirect-uri-loopback",
-    title: "authorize accepts the verifier's loopback redirect URI",
-    needs: ["client-id-accepted"],
-    skipReason: (ctx) =>
-      notRequested(ctx) ??
-      (ctx.login?.kind === "browser" ? undefined : "the browserless emulator login uses one of the client's callbacks"),
-    async run(ctx) {
-      const options = (ctx.login as Extract<LoginPlan, { kind: "browser" }>).options;
-      const port = options.callbackPort ?? DEFAULT_CALLBACK_PORT;
-      // Listening first: with port 0 the redirect URI is known only once the port is.
-      let listener;
-      try {
-        listener = await listenForCallback(port);
-      } catch (error) {
-        return fail(listenFinding(error, port));
-      }
-      ctx.cleanups.push(() => listener.close());
-      const answer = await probeAuthorize(ctx, listener.redirectUri);
-      if (answer.verdict === "accepted") {
-        ctx.callback = listener;
-        return pass(`${listener.redirectUri}: ${answer.detail}`);
-      }
-      if (answer.subject === "redirect")
-        return fail(missingLoopbackRedirectUri(listener.redirectUri), describeAnswer(answer.answer));
-      return failedAuthorize(answer.answer, listener.redirectUri);
-    },
+export const redirectUriLoopbackStep: StepDefinition = {
+  id: "redirect-uri-loopback",
+  title: "authorize accepts the verifier's loopback redirect URI",
+  needs: ["client-id-accepted"],
+  skipReason: (ctx) =>
+    notRequested(ctx) ??
+    (ctx.login?.kind === "browser" ? undefined : "the browserless emulator login uses one of the client's callbacks"),
+  async run(ctx) {
+    const options = (ctx.login as Extract<LoginPlan, { kind: "browser" }>).options;
+    const port = options.callbackPort ?? DEFAULT_CALLBACK_PORT;
+    // Listening first: with port 0 the redirect URI is known only once the port is.
+    let listener;
+    try {
+      listener = await listenForCallback(port);
+    } catch (error) {
+      return fail(listenFinding(error, port));
+    }
+    ctx.cleanups.push(() => listener.close());
+    const answer = await probeAuthorize(ctx, listener.redirectUri);
+    if (answer.verdict === "accepted") {
+      ctx.callback = listener;
+      return pass(`${listener.redirectUri}: ${answer.detail}`);
+    }
+    if (answer.subject === "redirect")
+      return fail(missingLoopbackRedirectUri(listener.redirectUri), describeAnswer(answer.answer));
+    return failedAuthorize(answer.answer, listener.redirectUri);
   },
-  {
-    id: "login",
-    title: "user logs in and the authorize endpoint returns a code",
-    needs: ["client-secret-post"],
-    async run(ctx) {
-      // Without --login this is where the report says, as a warning, what was not checked.
-      if (!ctx.login) return warn(FINDINGS.loginNotChecked, "not requested");
-      const result =
-        ctx.login.kind === "browser"
-          ? await browserLogin(ctx, ctx.login.options)
-          : await credentialsLogin(ctx, ctx.login.credentials);
-      if ("status" in result) return result;
-      ctx.authorization = { code: result.code, codeVerifier: result.codeVerifier, redirectUri: result.redirectUri };
-      return pass(result.detail);
-    },
+};
+
+export const loginStep: StepDefinition = {
+  id: "login",
+  title: "user logs in and the authorize endpoint returns a code",
+  needs: ["client-secret-post"],
+  async run(ctx) {
+    // Without --login this is where the report says, as a warning, what was not checked.
+    if (!ctx.login) return warn(FINDINGS.loginNotChecked, "not requested");
+    const result =
+      ctx.login.kind === "browser"
+        ? await browserLogin(ctx, ctx.login.options)
+        : await credentialsLogin(ctx, ctx.login.credentials);
+    if ("status" in result) return result;
+    ctx.authorization = { code: result.code, codeVerifier: result.codeVerifier, redirectUri: result.redirectUri };
+    return pass(result.detail);
   },
-];
+};

@@ -4,68 +4,44 @@ import type { McpClient } from "../domain/mcp-clients";
 /** How long `verify --login` waits for the browser to come back (`--login-timeout-ms`): five minutes. */
 export const DEFAULT_LOGIN_TIMEOUT_MS = 300_000;
 
-/**
- * Every step of a Claude connector's verification, in the order they run. Another client's replaces the two steps
- * of Claude's callbacks with one, `redirect-uri-client`, over that client's callbacks, and has none of the steps of
- * Claude's wizard (stepIdsFor).
- */
-export const STEP_IDS = [
-  "mcp-url",
-  "mcp-url-trailing-slash",
-  "mcp-reachable",
-  "mcp-no-redirect",
-  "mcp-url-without-slash",
-  "mcp-401-challenge",
-  "wizard-authentication",
-  "resource-metadata-url",
-  "protected-resource-metadata",
-  "path-specific-resource-metadata",
-  "authorization-servers",
-  "authorization-server-metadata",
-  "authorization-code-grant",
-  "pkce-s256",
-  "wizard-oauth-client",
-  "client-id-accepted",
-  "redirect-uri-claude-ai",
-  "redirect-uri-claude-com",
-  "client-secret",
-  "client-secret-post",
-  "redirect-uri-loopback",
-  "login",
-  "token-exchange",
-  "access-token-jwt",
-  "access-token-signature",
-  "access-token-lifetime",
-  "mcp-initialize",
-  "mcp-tools-list",
-  "refresh-token",
-] as const;
-
 /** The step of another client's callbacks, in place of Claude's two. */
-export const CLIENT_REDIRECT_STEP_ID = "redirect-uri-client";
+export const CLIENT_REDIRECT_STEP_ID: StepId = "redirect-uri-client";
 
-/** The name of one step. */
-export type StepId = (typeof STEP_IDS)[number] | typeof CLIENT_REDIRECT_STEP_ID;
-
-/** The steps of what Claude's connector wizard does (provider/verify/steps-claude.ts): Claude's only. */
-export const CLAUDE_WIZARD_STEP_IDS: readonly StepId[] = [
-  "mcp-url-without-slash",
-  "wizard-authentication",
-  "wizard-oauth-client",
-];
-
-/** The steps of a verification for a client (`claude` unless told): STEP_IDS, or their variant for other clients. */
-export function stepIdsFor(clientKey: string = "claude"): StepId[] {
-  if (clientKey === "claude") return [...STEP_IDS];
-  const claudeSteps: readonly StepId[] = [
-    "redirect-uri-claude-ai",
-    "redirect-uri-claude-com",
-    ...CLAUDE_WIZARD_STEP_IDS,
-  ];
-  const ids: StepId[] = STEP_IDS.filter((id) => !claudeSteps.includes(id));
-  ids.splice(ids.indexOf("client-id-accepted") + 1, 0, CLIENT_REDIRECT_STEP_ID);
-  return ids;
-}
+/**
+ * The name of one step, stable for CI and tests; in alphabetical order, as a name is all this says. The order in which
+ * the steps run, and whose connectors each checks, is the table of steps: provider/verify/steps.ts.
+ */
+export type StepId =
+  | "access-token-jwt"
+  | "access-token-lifetime"
+  | "access-token-signature"
+  | "authorization-code-grant"
+  | "authorization-server-metadata"
+  | "authorization-servers"
+  | "client-id-accepted"
+  | "client-secret"
+  | "client-secret-post"
+  | "login"
+  | "mcp-401-challenge"
+  | "mcp-initialize"
+  | "mcp-no-redirect"
+  | "mcp-reachable"
+  | "mcp-tools-list"
+  | "mcp-url"
+  | "mcp-url-trailing-slash"
+  | "mcp-url-without-slash"
+  | "path-specific-resource-metadata"
+  | "pkce-s256"
+  | "protected-resource-metadata"
+  | "redirect-uri-claude-ai"
+  | "redirect-uri-claude-com"
+  | "redirect-uri-client"
+  | "redirect-uri-loopback"
+  | "refresh-token"
+  | "resource-metadata-url"
+  | "token-exchange"
+  | "wizard-authentication"
+  | "wizard-oauth-client";
 
 /**
  * pass: checked and fine. warn: fine for Claude but worth knowing. fail: Claude's connector breaks here. skip: not
@@ -103,7 +79,7 @@ export interface VerifyReport {
   client: string;
   /** True when no step failed (warnings and skips allowed). */
   ok: boolean;
-  /** One result per step, in the order of stepIdsFor(client). */
+  /** One result per step, in the order of the table of steps (stepIdsFor(client)). */
   steps: StepResult[];
 }
 

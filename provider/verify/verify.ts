@@ -4,36 +4,9 @@ import { clientProblems, describeProblem, resolveClient, type ResolvedClient } f
 import { createVerifierHttp, withoutQuery } from "./http";
 import { ConnectorInputError } from "./input";
 import { SecretRedactor } from "./redact";
-import { runSteps, type LoginPlan, type StepDefinition, type VerifyContext } from "./step";
-import { claudeWizardSteps } from "./steps-claude";
-import { clientIdStep, redirectUriSteps, secretSteps } from "./steps-client";
-import { discoverySteps } from "./steps-discovery";
-import { loginSteps } from "./steps-login";
-import { metadataSteps } from "./steps-metadata";
-import { tokenSteps } from "./steps-tokens";
-import { stepIdsFor, type ConnectorInput, type VerifyOptions, type VerifyReport } from "./types";
-
-/** Every step for a client, in the order of stepIdsFor(client.key). */
-export function stepsFor(client: ResolvedClient): StepDefinition[] {
-  const steps = [
-    ...discoverySteps,
-    ...metadataSteps,
-    clientIdStep,
-    ...redirectUriSteps(client),
-    ...secretSteps,
-    ...loginSteps,
-    ...tokenSteps,
-    ...claudeWizardSteps,
-  ];
-  return stepIdsFor(client.key).map((id) => {
-    const step = steps.find((candidate) => candidate.id === id);
-    if (!step) throw new Error(`no step ${id}`);
-    return step;
-  });
-}
-
-/** Every step of a Claude connector, in the order of STEP_IDS. */
-export const ALL_STEPS: readonly StepDefinition[] = stepsFor(resolveClient("claude"));
+import { runSteps, type LoginPlan, type VerifyContext } from "./step";
+import { stepsFor } from "./steps";
+import type { ConnectorInput, VerifyOptions, VerifyReport } from "./types";
 
 /** The default bound of each HTTP call and MCP request. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -60,7 +33,7 @@ export async function verifyConnector(input: ConnectorInput, options: VerifyOpti
     authorizeAnswers: new Map(),
     cleanups: [],
   };
-  const steps = await runSteps(stepsFor(client), ctx);
+  const steps = await runSteps(stepsFor(client.key), ctx);
   return {
     name: input.name ?? input.connectorName,
     connectorName: input.connectorName,

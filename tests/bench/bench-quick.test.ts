@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import type { BenchReport } from "../../bench";
+import type { BenchReport } from "../../bench/bench-report";
 import { ENGINE_PHASES } from "../../bench/engine";
 import { PROGRAM_KINDS } from "../../bench/engine-programs";
 import { engineCli } from "../engine/harness";

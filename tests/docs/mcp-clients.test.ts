@@ -1,7 +1,7 @@
 // The table of docs/mcp-clients.md (the README's "MCP clients" links it) is the preset table of
 // provider/domain/mcp-clients.ts: one row per preset, with its options and defaults, the callbacks its application
 // registers, their source, and its clientConfig's format (and whether it holds the secret); and nothing else. The
-// code comments cite the same sources.
+// README's list of presets is the table's too. The code comments cite the same sources.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -52,6 +52,13 @@ describe("docs/mcp-clients.md: the MCP clients table", () => {
       expected,
       `the table should read:\n${HEADER}\n|---|---|---|---|---|\n${expected.join("\n")}`,
     );
+  });
+
+  it("the README names every preset, in the table's order, and no other", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8").replace(/\s+/g, " ");
+    const listed = /`client` is a preset \(([^)]*)\)/.exec(readme)?.[1];
+    assert.ok(listed, "the README's sentence `client` is a preset (...)");
+    assert.equal(listed, MCP_CLIENT_PRESETS.map((preset) => `\`${preset}\``).join(", "));
   });
 
   it("cites a source for every preset's callbacks and format, in the code too", () => {

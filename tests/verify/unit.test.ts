@@ -25,10 +25,13 @@ import {
   formatReports,
   reportsToJson,
   runCli,
+  MCP_CLIENT_PRESETS,
   STEP_IDS,
+  stepIdsFor,
   verifyConnector,
   type FetchFn,
 } from "../../provider/verify";
+import { stepsFor } from "../../provider/verify/steps";
 import { captureIo } from "../support/cli-io";
 import { FAKE_CLIENT, FAKE_MCP_URL, fakeTenantFetch, type FakeTenantFaults } from "./fake-tenant";
 import { expectStatuses, failsAt, stepOf, WITHOUT_LOGIN, type ExpectedStatuses } from "./helpers";
@@ -285,7 +288,19 @@ describe("verify: strict URL checks, before any network call", () => {
     assert.deepEqual(network.calls, []);
   });
 
-  it("runs the steps in the order of STEP_IDS", () => {
+  it("runs each step once, after every step it needs, for every client (the table of steps orders them)", () => {
+    for (const key of [...MCP_CLIENT_PRESETS, "custom"]) {
+      const ids = stepIdsFor(key);
+      assert.equal(new Set(ids).size, ids.length, `${key}: each step once`);
+      for (const step of stepsFor(key)) {
+        for (const need of step.needs ?? []) {
+          assert.ok(
+            ids.indexOf(need) >= 0 && ids.indexOf(need) < ids.indexOf(step.id),
+            `${key}: ${step.id} needs ${need}`,
+          );
+        }
+      }
+    }
     assert.deepEqual(
       ALL_STEPS.map((step) => step.id),
       [...STEP_IDS],

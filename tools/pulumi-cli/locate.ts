@@ -18,7 +18,8 @@ export const CLI_BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resourc
 export const MODULE_DIR = __dirname;
 const REPO_ROOT = path.resolve(MODULE_DIR, "..", "..");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
-const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
+/** The Go variable a build stamps with the version (`pulumi version`, the language host's GetPluginInfo). */
+export const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const LAUNCHER = "pulumi-resource-pulumi-nodejs";
 const INSTALL_PULUMI = "https://www.pulumi.com/docs/iac/download-install/";
 
