@@ -1,4 +1,4 @@
-// Finds, or builds, the Pulumi CLI this project runs: `pulumi`, `pulumi-language-nodejs` and
+// Finds, or builds, the Pulumi CLI this project runs: `pulumi`, `pulumi-language-nodejs`, `pulumi-language-yaml` and
 // `pulumi-resource-pulumi-nodejs` in one folder. In this order (tools/pulumi-cli/README.md):
 //   1. the user's own CLI on PATH, looked up outside any node_modules folder (npm puts node_modules/.bin first);
 //   2. a cached build, outside the clone (so a second clone and CI on the same machine reuse it);
@@ -12,14 +12,24 @@ import * as path from "node:path";
 
 /** The engine gives stack config to a dynamic provider's `configure` only from this version on. */
 export const MINIMUM_CLI_VERSION = "3.139.0";
-/** What the folder holds: the CLI, the Node.js language host, and the dynamic providers' plugin. */
-export const CLI_BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
+/** What the folder holds: the CLI, the Node.js and YAML language hosts, and the dynamic providers' plugin. */
+export const CLI_BINARIES = [
+  "pulumi",
+  "pulumi-language-nodejs",
+  "pulumi-language-yaml",
+  "pulumi-resource-pulumi-nodejs",
+] as const;
 /** The Go module that builds the CLI. */
 export const MODULE_DIR = __dirname;
 const REPO_ROOT = path.resolve(MODULE_DIR, "..", "..");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const LAUNCHER = "pulumi-resource-pulumi-nodejs";
+/** The Go module of Pulumi's YAML language host: a module of its own (language-yaml/go.mod says why). */
+const YAML_MODULE_DIR = path.join(MODULE_DIR, "language-yaml");
+const YAML_MODULE = "github.com/pulumi/pulumi-yaml";
+const YAML_HOST_PACKAGE = `${YAML_MODULE}/cmd/pulumi-language-yaml`;
+const YAML_VERSION_VARIABLE = `${YAML_MODULE}/pkg/version.Version`;
 const INSTALL_PULUMI = "https://www.pulumi.com/docs/iac/download-install/";
 
 /** A folder holding working CLI binaries. */
@@ -102,7 +112,7 @@ export function isAtLeast(version: string, minimum: string): boolean {
   return true;
 }
 
-/** The user's CLI: the first `pulumi` on PATH outside node_modules whose folder also holds the two plugins. */
+/** The user's CLI: the first `pulumi` on PATH outside node_modules whose folder also holds the language hosts and plugin. */
 function findOnPath(env: NodeJS.ProcessEnv, notes: string[]): PulumiCli | undefined {
   for (const entry of (env.PATH ?? "").split(path.delimiter)) {
     if (!entry || path.resolve(entry).split(path.sep).includes("node_modules")) continue;
@@ -163,7 +173,7 @@ function describeNotes(notes: string[]): string {
 }
 
 /**
- * Builds the three binaries into a fresh folder next to `dir`, then renames it to `dir`: an interrupted build
+ * Builds the four binaries into a fresh folder next to `dir`, then renames it to `dir`: an interrupted build
  * never leaves a half-filled cache, and of two builds racing, the first rename wins.
  */
 function buildInto(
@@ -200,6 +210,14 @@ function buildInto(
           goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi-language-nodejs"), "./language-nodejs"], env),
       },
       {
+        name: `pulumi-language-yaml ${yamlHostVersion()}`,
+        run: () => {
+          const yamlFlags = `-X ${YAML_VERSION_VARIABLE}=${yamlHostVersion()}`;
+          const output = path.join(work, "pulumi-language-yaml");
+          goBuild(go, ["-ldflags", yamlFlags, "-o", output, YAML_HOST_PACKAGE], env, YAML_MODULE_DIR);
+        },
+      },
+      {
         name: `${LAUNCHER}, checked`,
         run: () => {
           fs.copyFileSync(path.join(MODULE_DIR, LAUNCHER), path.join(work, LAUNCHER));
@@ -227,9 +245,17 @@ function buildInto(
   }
 }
 
-function goBuild(go: string, args: string[], env: NodeJS.ProcessEnv): void {
+/** The pulumi-yaml version that language-yaml/go.mod requires (`v1.25.0`). */
+export function yamlHostVersion(): string {
+  const goMod = fs.readFileSync(path.join(YAML_MODULE_DIR, "go.mod"), "utf8");
+  const match = new RegExp(`^\\s*${YAML_MODULE.replace(/\./g, "\\.")} (v\\S+)`, "m").exec(goMod);
+  if (!match) throw new PulumiCliError(`${YAML_MODULE_DIR}/go.mod requires no ${YAML_MODULE}`);
+  return match[1];
+}
+
+function goBuild(go: string, args: string[], env: NodeJS.ProcessEnv, cwd = MODULE_DIR): void {
   const result = spawnSync(go, ["build", ...args], {
-    cwd: MODULE_DIR,
+    cwd,
     // GOWORK=off: a go.work in a parent folder must not change what is built.
     env: { ...env, GOWORK: "off" },
     encoding: "utf8",
@@ -238,7 +264,7 @@ function goBuild(go: string, args: string[], env: NodeJS.ProcessEnv): void {
   if (result.status === 0) return;
   const output = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim().split("\n").slice(-20).join("\n");
   throw new PulumiCliError(
-    `\`go build ${args[args.length - 1]}\` in ${MODULE_DIR} failed ` +
+    `\`go build ${args[args.length - 1]}\` in ${cwd} failed ` +
       `(${result.error?.message ?? `exit ${result.status}`}):\n${output}`,
   );
 }
