@@ -3,6 +3,7 @@
 // The engine starts it with its own address as argument and reads the port it prints.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { construct } from "./components";
 import { customResourceHandlers, pulumiModules } from "./server";
 
 /** pulumi-alation's version (its package.json, found above this file in the repo and in an installed package). */
@@ -27,7 +28,7 @@ export async function serve(args: string[]): Promise<void> {
     return addService.call(this, service, Object.assign(Object.create(implementation), handlers));
   };
   const { main }: typeof import("@pulumi/pulumi/provider") = require("@pulumi/pulumi/provider");
-  await main({ version }, args);
+  await main({ version, construct }, args);
 }
 
 if (require.main === module) {

@@ -10,6 +10,7 @@ import { connectionSchema } from "../schema/connection";
 import { confValueSchema, featureFlagShape } from "../schema/feature-flag";
 import { oauthApplicationShape } from "../schema/oauth-application";
 import { shellSchema } from "../schema/shell";
+import { componentResources } from "./components";
 import { docsOf, type MemberDocs } from "./doc-comments";
 import {
   describe,
@@ -93,6 +94,7 @@ export function packageSchema(version: string): PackageSchema {
     resources: {
       [tokenOf("OAuthApplication")]: oauthApplicationResource(writer, connection, shell),
       [tokenOf("FeatureFlag")]: featureFlagResource(writer, shell),
+      ...componentResources(writer, connection, shell),
     },
     types: writer.types,
     language: {

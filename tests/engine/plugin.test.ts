@@ -12,7 +12,10 @@ import { JWT_FLAG } from "../support/test-tenant";
 
 const CALLBACK = "https://claude.ai/api/mcp/auth_callback";
 
-/** The YAML program: tenant A through the default provider (stack config), tenant B through an explicit one. */
+/**
+ * The YAML program: an AlationClaudeConnector on tenant A and an AlationMcpConnector (VS Code) on tenant B, each
+ * through an explicit provider; a FeatureFlag and an OAuthApplication through the default provider (stack config).
+ */
 function program(pluginDir: string, extraResources = ""): string {
   return `name: plugin-yaml
 runtime: yaml
@@ -21,17 +24,42 @@ plugins:
     - name: alation
       path: ${pluginDir}
 config:
+  firstUrl:
+    type: string
+  firstToken:
+    type: string
+    secret: true
   secondUrl:
     type: string
   secondToken:
     type: string
     secret: true
 resources:
-  second:
+  tenantA:
+    type: pulumi:providers:alation
+    properties:
+      baseUrl: \${firstUrl}
+      apiAccessToken: \${firstToken}
+  tenantB:
     type: pulumi:providers:alation
     properties:
       baseUrl: \${secondUrl}
       apiAccessToken: \${secondToken}
+  claude:
+    type: alation:index:AlationClaudeConnector
+    properties:
+      tenantUrl: \${firstUrl}
+    options:
+      providers:
+        - \${tenantA}
+  vscode:
+    type: alation:index:AlationMcpConnector
+    properties:
+      client: vscode
+      tenantUrl: \${secondUrl}
+    options:
+      providers:
+        - \${tenantB}
   flag:
     type: alation:index:FeatureFlag
     properties:
@@ -46,19 +74,21 @@ resources:
     options:
       dependsOn:
         - \${flag}
-  appB:
-    type: alation:index:OAuthApplication
-    properties:
-      redirectUris: ["${CALLBACK}"]
-    options:
-      provider: \${second}
 ${extraResources}outputs:
-  clientId: \${app.clientId}
-  clientSecret: \${app.clientSecret}
-  clientIdB: \${appB.clientId}
-  clientSecretB: \${appB.clientSecret}
+  claude:
+    connectorName: \${claude.connectorName}
+    remoteMcpServerUrl: \${claude.remoteMcpServerUrl}
+    clientId: \${claude.clientId}
+    clientSecret: \${claude.clientSecret}
+  vscodeClientId: \${vscode.clientId}
+  vscodeClientSecret: \${vscode.clientSecret}
+  vscodeConfig: \${vscode.clientConfig}
+  appClientSecret: \${app.clientSecret}
 `;
 }
+
+/** Whether a command's summary reports a change. */
+const CHANGED = /\b(created|updated|replaced|deleted)\b/;
 
 describeEngine("the provider plugin, from a YAML program", function () {
   const tokenA = `plugin-a-token-${randomBytes(12).toString("hex")}`;
@@ -77,6 +107,8 @@ describeEngine("the provider plugin, from a YAML program", function () {
       {
         "alation:baseUrl": a.url,
         "alation:apiAccessToken": { secret: tokenA },
+        "plugin-yaml:firstUrl": a.url,
+        "plugin-yaml:firstToken": { secret: tokenA },
         "plugin-yaml:secondUrl": b.url,
         "plugin-yaml:secondToken": { secret: tokenB },
       },
@@ -92,28 +124,39 @@ describeEngine("the provider plugin, from a YAML program", function () {
     fs.accessSync(launcher, fs.constants.X_OK);
   });
 
-  it("preview makes no request; up makes both tenants' applications and sets the flag", async function () {
+  it("preview makes no request; up makes each connector on its tenant, an application and a flag", async function () {
     const preview = await stack.preview();
-    assert.match(preview.stdout, /\+ {2}alation:index:OAuthApplication +app +create/);
+    assert.match(preview.stdout, /\+ {2}alation:index:AlationClaudeConnector +claude +create/);
     assert.deepEqual([...a.requests(), ...b.requests()], []);
 
     await stack.up();
     const [madeA, madeB] = [await a.clients(), await b.clients()];
-    assert.equal(madeA.length, 1);
+    assert.equal(madeA.length, 2);
     assert.equal(madeB.length, 1);
     assert.equal(await a.jwtFlag(), "True");
     const shown = await stack.outputs();
     const revealed = await stack.outputs(true);
-    // Each tenant's through its own provider: B's token never went to A (A knows only its own).
-    assert.equal(revealed.clientId, madeA[0].client_id);
-    assert.equal(revealed.clientIdB, madeB[0].client_id);
-    assert.equal(revealed.clientSecret, madeA[0].client_secret);
-    assert.equal(revealed.clientSecretB, madeB[0].client_secret);
-    assert.deepEqual(madeB[0].redirect_uris, [CALLBACK]);
-    // A secret output; and no secret, token or credential in plaintext in the state.
-    assert.equal(shown.clientSecret, "[secret]");
+    // Each connector on its tenant, through its own provider (each tenant knows only its own token).
+    const claudeApp = madeA.find((client) => client.client_id === revealed.claude.clientId);
+    assert.equal(claudeApp?.client_secret, revealed.claude.clientSecret);
+    assert.deepEqual(claudeApp?.redirect_uris, [
+      `${a.url}/oauth/callback`,
+      CALLBACK,
+      "https://claude.com/api/mcp/auth_callback",
+    ]);
+    assert.equal(revealed.claude.remoteMcpServerUrl, `${a.url}/ai/mcp/`);
+    assert.equal(revealed.claude.connectorName, "Alation");
+    assert.equal(madeB[0].client_id, revealed.vscodeClientId);
+    assert.equal(madeB[0].client_secret, revealed.vscodeClientSecret);
+    assert.ok(madeB[0].redirect_uris.includes("https://vscode.dev/redirect"), madeB[0].redirect_uris.join(" "));
+    assert.ok(JSON.stringify(revealed.vscodeConfig).includes(`${b.url}/ai/mcp/`), "VS Code's config names B's MCP URL");
+    // Secret outputs; and no secret, token or credential in plaintext in the state.
+    assert.equal(shown.claude, "[secret]");
+    assert.equal(shown.vscodeClientSecret, "[secret]");
+    assert.equal(shown.appClientSecret, "[secret]");
     const exported = await stack.exportText();
-    for (const secret of [revealed.clientSecret, revealed.clientSecretB, tokenA, tokenB]) {
+    const secrets = [...madeA, ...madeB].map((client) => client.client_secret as string);
+    for (const secret of [...secrets, tokenA, tokenB]) {
       assert.ok(!exported.includes(secret), "a secret is in plaintext in pulumi stack export");
     }
   });
@@ -122,7 +165,8 @@ describeEngine("the provider plugin, from a YAML program", function () {
     a.reset();
     b.reset();
     const second = await stack.up();
-    assert.match(second.stdout, /5 unchanged/);
+    assert.match(second.stdout, /\d+ unchanged/);
+    assert.doesNotMatch(second.stdout, CHANGED);
     assert.deepEqual([...a.requests(), ...b.requests()], []);
   });
 
@@ -167,9 +211,9 @@ describeEngine("the provider plugin, from a YAML program", function () {
     );
     a.reset();
     const after = await stack.up();
-    assert.match(after.stdout, /6 unchanged/);
+    assert.doesNotMatch(after.stdout, CHANGED);
     assert.deepEqual(a.writes(), []);
-    assert.equal((await a.clients()).length, 2);
+    assert.equal((await a.clients()).length, 3);
   });
 
   it("diff names the changed keys: replaceOnChanges replaces", async function () {
