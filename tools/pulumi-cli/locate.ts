@@ -5,10 +5,11 @@
 //   3. a build from Go modules (tools/pulumi-cli/go.mod), when `go` is installed and the caller allows it.
 // The version built is the @pulumi/pulumi that package.json pins; a test checks that go.mod requires the same.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as sources from "./sources";
+import { MODULE_DIR, sourcesHash, yamlHostVersion } from "./sources";
 
 /** The engine gives stack config to a dynamic provider's `configure` only from this version on. */
 export const MINIMUM_CLI_VERSION = "3.139.0";
@@ -19,17 +20,11 @@ export const CLI_BINARIES = [
   "pulumi-language-yaml",
   "pulumi-resource-pulumi-nodejs",
 ] as const;
-/** The Go module that builds the CLI. */
-export const MODULE_DIR = __dirname;
+export { MODULE_DIR, sourcesHash, yamlHostVersion };
 const REPO_ROOT = path.resolve(MODULE_DIR, "..", "..");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const LAUNCHER = "pulumi-resource-pulumi-nodejs";
-/** The Go module of Pulumi's YAML language host: a module of its own (language-yaml/go.mod says why). */
-const YAML_MODULE_DIR = path.join(MODULE_DIR, "language-yaml");
-const YAML_MODULE = "github.com/pulumi/pulumi-yaml";
-const YAML_HOST_PACKAGE = `${YAML_MODULE}/cmd/pulumi-language-yaml`;
-const YAML_VERSION_VARIABLE = `${YAML_MODULE}/pkg/version.Version`;
 const INSTALL_PULUMI = "https://www.pulumi.com/docs/iac/download-install/";
 
 /** A folder holding working CLI binaries. */
@@ -112,7 +107,7 @@ export function isAtLeast(version: string, minimum: string): boolean {
   return true;
 }
 
-/** The user's CLI: the first `pulumi` on PATH outside node_modules whose folder also holds the language hosts and plugin. */
+/** The user's CLI: the first `pulumi` on PATH outside node_modules whose folder also holds the other binaries. */
 function findOnPath(env: NodeJS.ProcessEnv, notes: string[]): PulumiCli | undefined {
   for (const entry of (env.PATH ?? "").split(path.delimiter)) {
     if (!entry || path.resolve(entry).split(path.sep).includes("node_modules")) continue;
@@ -198,35 +193,7 @@ function buildInto(
   const started = Date.now();
   log(`pulumi-cli: building Pulumi v${version} from Go modules into ${dir} (a few minutes, once per machine)`);
   try {
-    const ldflags = `-X ${VERSION_VARIABLE}=v${version}`;
-    const stages: Array<{ name: string; run: () => void }> = [
-      {
-        name: `pulumi v${version}`,
-        run: () => goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi"), CLI_PACKAGE], env),
-      },
-      {
-        name: "pulumi-language-nodejs",
-        run: () =>
-          goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi-language-nodejs"), "./language-nodejs"], env),
-      },
-      {
-        name: `pulumi-language-yaml ${yamlHostVersion()}`,
-        run: () => {
-          const yamlFlags = `-X ${YAML_VERSION_VARIABLE}=${yamlHostVersion()}`;
-          const output = path.join(work, "pulumi-language-yaml");
-          goBuild(go, ["-ldflags", yamlFlags, "-o", output, YAML_HOST_PACKAGE], env, YAML_MODULE_DIR);
-        },
-      },
-      {
-        name: `${LAUNCHER}, checked`,
-        run: () => {
-          fs.copyFileSync(path.join(MODULE_DIR, LAUNCHER), path.join(work, LAUNCHER));
-          fs.chmodSync(path.join(work, LAUNCHER), 0o755);
-          const built = versionOf(path.join(work, "pulumi"), env);
-          if (built !== version) throw new PulumiCliError(`the built pulumi reports version ${built}, not ${version}`);
-        },
-      },
-    ];
+    const stages = buildStages(go, work, version, env);
     for (const [index, stage] of stages.entries()) {
       const stageStarted = Date.now();
       stage.run();
@@ -245,12 +212,42 @@ function buildInto(
   }
 }
 
-/** The pulumi-yaml version that language-yaml/go.mod requires (`v1.25.0`). */
-export function yamlHostVersion(): string {
-  const goMod = fs.readFileSync(path.join(YAML_MODULE_DIR, "go.mod"), "utf8");
-  const match = new RegExp(`^\\s*${YAML_MODULE.replace(/\./g, "\\.")} (v\\S+)`, "m").exec(goMod);
-  if (!match) throw new PulumiCliError(`${YAML_MODULE_DIR}/go.mod requires no ${YAML_MODULE}`);
-  return match[1];
+/** The stages of a build into `work`, in order: each builds or checks one binary. */
+function buildStages(
+  go: string,
+  work: string,
+  version: string,
+  env: NodeJS.ProcessEnv,
+): Array<{ name: string; run: () => void }> {
+  const ldflags = `-X ${VERSION_VARIABLE}=v${version}`;
+  return [
+    {
+      name: `pulumi v${version}`,
+      run: () => goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi"), CLI_PACKAGE], env),
+    },
+    {
+      name: "pulumi-language-nodejs",
+      run: () =>
+        goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi-language-nodejs"), "./language-nodejs"], env),
+    },
+    {
+      name: `pulumi-language-yaml ${yamlHostVersion()}`,
+      run: () => {
+        const yamlFlags = `-X ${sources.YAML_VERSION_VARIABLE}=${yamlHostVersion()}`;
+        const output = path.join(work, "pulumi-language-yaml");
+        goBuild(go, ["-ldflags", yamlFlags, "-o", output, sources.YAML_HOST_PACKAGE], env, sources.YAML_MODULE_DIR);
+      },
+    },
+    {
+      name: `${LAUNCHER}, checked`,
+      run: () => {
+        fs.copyFileSync(path.join(MODULE_DIR, LAUNCHER), path.join(work, LAUNCHER));
+        fs.chmodSync(path.join(work, LAUNCHER), 0o755);
+        const built = versionOf(path.join(work, "pulumi"), env);
+        if (built !== version) throw new PulumiCliError(`the built pulumi reports version ${built}, not ${version}`);
+      },
+    },
+  ];
 }
 
 function goBuild(go: string, args: string[], env: NodeJS.ProcessEnv, cwd = MODULE_DIR): void {
@@ -293,27 +290,6 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
-}
-
-/** A hash of what the build is made from: go.mod, go.sum, the language host's Go sources and the launcher. */
-export function sourcesHash(): string {
-  const hash = createHash("sha256");
-  for (const file of buildInputs(MODULE_DIR)) {
-    hash.update(path.relative(MODULE_DIR, file)).update("\0").update(fs.readFileSync(file)).update("\0");
-  }
-  return hash.digest("hex").slice(0, 12);
-}
-
-// Everything in the module folder but the TypeScript that drives the build and the docs.
-function buildInputs(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) => {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) return buildInputs(file);
-      return /\.(ts|md)$/.test(entry.name) ? [] : [file];
-    });
 }
 
 function elapsed(since: number): string {
