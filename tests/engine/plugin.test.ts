@@ -235,6 +235,23 @@ describeEngine("the provider plugin, from a YAML program", function () {
     project.write("Pulumi.yaml", manifest);
   });
 
+  it("a bad input fails the preview with one error naming its field, before any request", async function () {
+    const manifest = fs.readFileSync(path.join(project.dir, "Pulumi.yaml"), "utf8");
+    project.write(
+      "Pulumi.yaml",
+      manifest.replace(
+        `  app:\n    type: alation:index:OAuthApplication\n    properties:\n`,
+        `  app:\n    type: alation:index:OAuthApplication\n    properties:\n      accessTokenExpiry: 5\n`,
+      ),
+    );
+    a.reset();
+    const preview = await stack.pulumi(["preview"], { allowFailure: true });
+    project.write("Pulumi.yaml", manifest);
+    assert.notEqual(preview.code, 0);
+    assert.match(preview.stdout + preview.stderr, /accessTokenExpiry must be at least 3600 seconds/);
+    assert.deepEqual(a.requests(), []);
+  });
+
   it("destroy empties both tenants", async function () {
     await stack.destroy();
     assert.deepEqual(await a.clients(), []);
