@@ -24,6 +24,7 @@ const SLOWEST_FIRST = [
   "tests/engine/fleet.test.ts",
   "tests/engine/stacks.test.ts",
   "tests/engine/mcp-clients.test.ts",
+  "tests/engine/plugin.test.ts",
   "tests/engine/renames.test.ts",
   "tests/engine/ownership.test.ts",
   "tests/engine/fleet-interrupted.test.ts",

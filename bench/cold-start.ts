@@ -1,7 +1,10 @@
 // Cold start: from spawning Pulumi's dynamic-provider server to its answer to the first Check, as on every preview,
-// for an OAuthApplication and for a baseline provider that does nothing (Pulumi's own server), alternately.
+// for an OAuthApplication and for a baseline provider that does nothing (Pulumi's own server), alternately; and the
+// provider plugin's (pulumi-resource-alation: spawn to its first Check of an OAuthApplication), which every language
+// but TypeScript starts instead.
 import { median, ratio, round } from "./stats";
 import { summarizeModules, type ModuleSummary } from "./modules";
+import { pluginColdStart, type PluginSample } from "./plugin-process";
 import { startProbedServer } from "./provider-process";
 import { baselineResource, oauthApplication } from "./resources";
 
@@ -26,6 +29,10 @@ export interface ColdStartResult {
   ratio: number;
   /** What the library adds to the first Check, ms. */
   addedMs: number;
+  /** The provider plugin, spawn to its first Check (median). */
+  plugin: Omit<ColdStart, "modules">;
+  /** plugin / oauthApplication (the dynamic provider), spawn to first Check. */
+  pluginToDynamic: number;
 }
 
 interface Sample {
@@ -42,10 +49,13 @@ export async function measureColdStart(project: string, samples: number): Promis
   const baseline = (await baselineResource()).inputs;
   const ours: Sample[] = [];
   const theirs: Sample[] = [];
+  const plugin: PluginSample[] = [];
   for (let i = 0; i < samples; i++) {
     theirs.push(await sample(project, baseline, i === 0));
     ours.push(await sample(project, application, i === 0));
+    plugin.push(await pluginColdStart(project, application));
   }
+  const { spawnToListeningMs, spawnToFirstCheckMs, peakMemoryMiB } = summarize(plugin);
   const oauthApplicationStart = summarize(ours);
   const baselineStart = summarize(theirs);
   return {
@@ -54,6 +64,8 @@ export async function measureColdStart(project: string, samples: number): Promis
     baseline: baselineStart,
     ratio: ratio(oauthApplicationStart.spawnToFirstCheckMs, baselineStart.spawnToFirstCheckMs),
     addedMs: round(oauthApplicationStart.spawnToFirstCheckMs - baselineStart.spawnToFirstCheckMs),
+    plugin: { spawnToListeningMs, spawnToFirstCheckMs, peakMemoryMiB },
+    pluginToDynamic: ratio(spawnToFirstCheckMs, oauthApplicationStart.spawnToFirstCheckMs),
   };
 }
 

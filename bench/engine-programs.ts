@@ -1,15 +1,18 @@
 // The engine benchmark's Pulumi programs, N connectors over T tenants, one resource per connector that reaches the
 // tenant: our provider alone (an OAuthApplication per connector), the component a user writes (an
 // AlationClaudeConnector per connector: the same OAuthApplication under a component resource), and the minimal
-// provider (minimal-provider.js). All plain JavaScript with TypeScript off: compiling a program is the CLI's work,
+// provider (minimal-provider.js), and the same component served by the provider plugin (pulumi-resource-alation, as
+// every other language reaches it: a remote component, the plugin found through `plugins.providers`). All plain
+// JavaScript with TypeScript off: compiling a program is the CLI's work,
 // the same for all, and not what is measured. The settings (tenants, count, token) are a JSON file beside them.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CLAUDE_REDIRECT_URIS } from "../provider/verify";
 import { EngineProject } from "../tests/engine/harness";
+import { installedPackageProject } from "../tests/support/installed-package";
 
 /** The programs. */
-export const PROGRAM_KINDS = ["provider", "connector", "minimal"] as const;
+export const PROGRAM_KINDS = ["provider", "connector", "plugin", "minimal"] as const;
 export type ProgramKind = (typeof PROGRAM_KINDS)[number];
 
 /** What a program rolls out. */
@@ -28,6 +31,23 @@ runtime:
     typescript: false
 main: index.js
 `;
+
+/** The plugin's folder in the installed package, for `plugins.providers`. */
+const pluginManifest = () =>
+  `${MANIFEST}plugins:
+  providers:
+    - name: alation
+      path: ${path.join(installedPackageProject(), "node_modules", "pulumi-alation", "plugin")}
+`;
+
+// The component as a remote component: what an SDK generated from the schema registers (its outputs named).
+const REMOTE_CONNECTOR = `class AlationClaudeConnector extends pulumi.ComponentResource {
+  constructor(name, args, opts) {
+    const outputs = { connectorName: undefined, remoteMcpServerUrl: undefined };
+    Object.assign(outputs, { clientId: undefined, clientSecret: undefined });
+    super("alation:index:AlationClaudeConnector", name, { ...args, ...outputs }, opts, true);
+  }
+}`;
 
 // Application names are unique in a tenant: each names its kind and stack, as the kinds' stacks live at once.
 // Every kind registers the redirect URIs AlationClaudeConnector registers by default.
@@ -58,6 +78,12 @@ const PROGRAMS: Record<ProgramKind, string> = {
     "new AlationClaudeConnector(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token }, " +
       "applicationName: name });",
   ),
+  plugin: program(
+    "plugin",
+    REMOTE_CONNECTOR,
+    "new AlationClaudeConnector(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token }, " +
+      "applicationName: name });",
+  ),
   minimal: program(
     "minimal",
     'const { MinimalConnector } = require("./minimal-provider.js");',
@@ -68,7 +94,7 @@ const PROGRAMS: Record<ProgramKind, string> = {
 /** A project of the program of `kind`, in the packed install's user project (where pulumi-alation resolves). */
 export function programProject(kind: ProgramKind, settings: ProgramSettings): EngineProject {
   const files: Record<string, string> = {
-    "Pulumi.yaml": MANIFEST,
+    "Pulumi.yaml": kind === "plugin" ? pluginManifest() : MANIFEST,
     "index.js": PROGRAMS[kind],
     "settings.json": JSON.stringify(settings),
   };

@@ -53,6 +53,10 @@ export interface PhaseResult extends Record<ProgramKind, PhaseFigures> {
   connectorToMinimal: number;
   /** connector / minimal, the provider processes' CPU time. */
   connectorCpuToMinimal: number;
+  /** plugin / connector, wall time: the component through the provider plugin beside the dynamic provider. */
+  pluginToConnector: number;
+  /** plugin / connector, the provider processes' CPU time. */
+  pluginCpuToConnector: number;
 }
 
 /** Every phase; or why the engine was not run. */
@@ -91,13 +95,15 @@ export async function measureEngine(options: EngineOptions): Promise<EngineResul
           options.connectors,
         ),
       );
-      const { provider, connector, minimal } = figures;
+      const { provider, connector, plugin, minimal } = figures;
       phases[phase] = {
         ...figures,
         providerToMinimal: ratio(provider.wallMs, minimal.wallMs),
         providerCpuToMinimal: ratio(provider.providerCpuMs, minimal.providerCpuMs),
         connectorToMinimal: ratio(connector.wallMs, minimal.wallMs),
         connectorCpuToMinimal: ratio(connector.providerCpuMs, minimal.providerCpuMs),
+        pluginToConnector: ratio(plugin.wallMs, connector.wallMs),
+        pluginCpuToConnector: ratio(plugin.providerCpuMs, connector.providerCpuMs),
       };
     }
     return { cli: `${cli.version} (${cli.source})`, ...options, ...phases };

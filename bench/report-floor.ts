@@ -75,11 +75,12 @@ function engineSection({ engine }: BenchReport, table: Table): string {
   return table(
     `the engine (Pulumi CLI ${engine.cli}): ${engine.connectors} connectors over ${engine.tenants} tenants, ` +
       `+${engine.latencyMs} ms, median of ${engine.repetitions}; provider = OAuthApplication, ` +
-      "connector = AlationClaudeConnector",
+      "connector = AlationClaudeConnector, plugin = the same through pulumi-resource-alation",
     [
       "phase",
-      "wall ms (provider, connector, minimal)",
+      `wall ms (${kinds.join(", ")})`,
       "x minimal",
+      "plugin x connector (wall, CPU)",
       "requests/connector",
       "probe requests",
       "provider CPU ms",
@@ -91,6 +92,7 @@ function engineSection({ engine }: BenchReport, table: Table): string {
         phase,
         kinds.map((kind) => result[kind].wallMs).join(", "),
         `${result.providerToMinimal}, ${result.connectorToMinimal}`,
+        `${result.pluginToConnector}, ${result.pluginCpuToConnector}`,
         kinds.map((kind) => result[kind].requestsPerConnector).join(", "),
         kinds.map((kind) => result[kind].probeRequests).join(", "),
         kinds.map((kind) => result[kind].providerCpuMs).join(", "),

@@ -58,6 +58,14 @@ function coldStartTable({ coldStart }: BenchReport): string {
         coldStart[name].modules.files,
       ]),
       ["ratio / added", "", `${coldStart.ratio}x / +${coldStart.addedMs} ms`, "", ""],
+      [
+        "plugin (pulumi-resource-alation)",
+        coldStart.plugin.spawnToListeningMs,
+        coldStart.plugin.spawnToFirstCheckMs,
+        coldStart.plugin.peakMemoryMiB,
+        "",
+      ],
+      ["plugin / oauthApplication", "", `${coldStart.pluginToDynamic}x`, "", ""],
     ],
   );
 }

@@ -3,8 +3,8 @@
 // Secret. AlationClaudeConnector and AlationMcpConnector differ only in their type, their callbacks and what else
 // they output; their children are named alike (`NAME-jwt-flag`, `NAME-application`, `NAME-connector-secret`).
 import * as pulumi from "@pulumi/pulumi";
-import { FeatureFlag } from "../resources/feature-flag";
-import { AlationConnection, OAuthApplication } from "../resources/oauth-application";
+import { FeatureFlag, type FeatureFlagArgs } from "../resources/feature-flag";
+import { AlationConnection, OAuthApplication, type OAuthApplicationArgs } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
 import { JWT_FEATURE_FLAG } from "../domain/claude-connector";
 import { requireOptionalPeer } from "../peers/optional";
@@ -106,6 +106,26 @@ export interface ConnectorKind {
   ): pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/**
+ * The classes a connector's children are made of: the dynamic resources, in a program; in the provider plugin's
+ * process, the plugin's own custom resources (provider/plugin/children.ts), which the plugin serves itself.
+ */
+export interface ConnectorChildren {
+  OAuthApplication: new (
+    name: string,
+    args: OAuthApplicationArgs,
+    opts?: pulumi.CustomResourceOptions,
+  ) => OAuthApplication;
+  FeatureFlag: new (name: string, args: FeatureFlagArgs, opts?: pulumi.CustomResourceOptions) => FeatureFlag;
+}
+
+let children: ConnectorChildren = { OAuthApplication, FeatureFlag };
+
+/** Makes every connector's children of these classes from now on (the provider plugin, once, when it starts). */
+export function useConnectorChildren(classes: ConnectorChildren): void {
+  children = classes;
+}
+
 /** One tenant's connector for one MCP client: the flag, the application, and the four fields. */
 export abstract class ConnectorComponent extends pulumi.ComponentResource {
   /** Connector Name. */
@@ -146,7 +166,7 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
     );
 
     this.featureFlag = manageFlag
-      ? new FeatureFlag(
+      ? new children.FeatureFlag(
           `${name}-jwt-flag`,
           { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true },
           { parent: this },
@@ -160,7 +180,7 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
         if (problems.length > 0) throw new pulumi.ResourceError(`${label}: ${problems.join("; ")}`, this, true);
         return [...new Set([...base, ...extra, ...verifierRedirectUris])];
       });
-    this.application = new OAuthApplication(
+    this.application = new children.OAuthApplication(
       `${name}-application`,
       {
         // REST when a connection is given; else the shell when given; else REST configured by stack config/env.

@@ -42,7 +42,13 @@ async function diff(_id: string, olds: FeatureFlagOutputs, news: Props) {
   const changed = ["value", "restoreOnDelete", "shell"].filter(
     (field) => containsUnknown(news[field]) || !isDeepStrictEqual(news[field], olds[field as keyof FeatureFlagOutputs]),
   );
-  return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };
+  // `diffs`: the changed keys, for the provider plugin (the dynamic-provider server ignores them).
+  return {
+    changes: replaces.length + changed.length > 0,
+    replaces,
+    deleteBeforeReplace: false,
+    diffs: [...replaces, ...changed],
+  };
 }
 
 async function create(raw: Props) {

@@ -76,6 +76,8 @@ async function diff(_id: string, olds: Props, news: Props) {
     changes: changed.length > 0 || replaces.length > 0,
     replaces,
     deleteBeforeReplace: replaces.length > 0 && sameName && !tenantMoved,
+    // The changed keys, for the provider plugin (the dynamic-provider server ignores them): replaceOnChanges.
+    diffs: [...new Set([...changed, ...replaces])],
   };
 }
 

@@ -57,6 +57,9 @@ const FIGURES = [
   "coldStart.baseline.spawnToFirstCheckMs",
   "coldStart.baseline.peakMemoryMiB",
   "coldStart.ratio",
+  "coldStart.plugin.spawnToFirstCheckMs",
+  "coldStart.plugin.peakMemoryMiB",
+  "coldStart.pluginToDynamic",
   "restStackModules.files",
   ...["checkPreview", "check", "diff", "create", "read", "update", "rotate", "updateAndRotate", "delete"].map(
     (operation) => `requests.apiAccessToken.${operation}.requests`,
@@ -108,9 +111,14 @@ const ENGINE_FIGURES = ENGINE_PHASES.flatMap((phase) => [
       (figure) => `engine.${phase}.${kind}.${figure}`,
     ),
   ),
-  ...["providerToMinimal", "providerCpuToMinimal", "connectorToMinimal", "connectorCpuToMinimal"].map(
-    (ratio) => `engine.${phase}.${ratio}`,
-  ),
+  ...[
+    "providerToMinimal",
+    "providerCpuToMinimal",
+    "connectorToMinimal",
+    "connectorCpuToMinimal",
+    "pluginToConnector",
+    "pluginCpuToConnector",
+  ].map((ratio) => `engine.${phase}.${ratio}`),
 ]);
 
 /** The figures that are not finite numbers in the report. */
@@ -209,7 +217,7 @@ describe("npm run bench -- --quick", function () {
     // recorded secret at the token endpoint; the tenant probe adds a few requests per provider process.
     const whole = (figures: number[]) => figures.map(Math.floor);
     const probes = (figures: number[]) => figures.every((figure) => figure - Math.floor(figure) < 0.5);
-    for (const kind of ["provider", "connector"] as const) {
+    for (const kind of ["provider", "connector", "plugin"] as const) {
       assert.deepEqual(whole(perConnector(kind)), [0, 2, 0, 2, 2], kind);
       assert.ok(probes(perConnector(kind)), `${kind}: ${perConnector(kind).join(", ")}`);
     }

@@ -60,6 +60,14 @@ describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
     assert.match(goMod, /^tool github\.com\/pulumi\/pulumi\/pkg\/v3\/cmd\/pulumi$/m);
   });
 
+  it("builds pulumi-language-yaml v1.25.0 in a Go module of its own, with the pkg/sdk it asks for", function () {
+    // In one module with the CLI's pkg/sdk it does not compile (their APIs moved): its own module keeps its 3.206.0.
+    const goMod = fs.readFileSync(path.join(MODULE_DIR, "language-yaml", "go.mod"), "utf8");
+    assert.match(goMod, /^\s+github\.com\/pulumi\/pulumi-yaml v1\.25\.0( |$)/m);
+    assert.match(goMod, /^\s+github\.com\/pulumi\/pulumi\/sdk\/v3 v3\.206\.0( |$)/m);
+    assert.match(goMod, /^tool github\.com\/pulumi\/pulumi-yaml\/cmd\/pulumi-language-yaml$/m);
+  });
+
   it("has no pulumi npm package, whose downloader in node_modules/.bin would shadow the user's CLI", function () {
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
     assert.equal({ ...manifest.dependencies, ...manifest.devDependencies }.pulumi, undefined);
@@ -128,18 +136,21 @@ describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
     it("prints one line per stage with its time, caches the result, and reuses it without building", function () {
       const built = locatePulumiCli({ build: true, env, log });
       assert.deepEqual(built, { dir: cachedBuildDir(env), version, source: "build" });
-      assert.equal(lines.length, 4, lines.join("\n"));
+      assert.equal(lines.length, 5, lines.join("\n"));
       assert.match(lines[0], new RegExp(`^pulumi-cli: building Pulumi v${escaped} from Go modules into `));
       for (const [index, line] of lines.slice(1).entries())
-        assert.match(line, new RegExp(`^pulumi-cli: \\[${index + 1}/3\\] .+ \\(\\d+s; \\d+s in all\\)$`));
+        assert.match(line, new RegExp(`^pulumi-cli: \\[${index + 1}/4\\] .+ \\(\\d+s; \\d+s in all\\)$`));
       const builds = fs.readFileSync(goLog, "utf8").trim().split("\n");
-      assert.equal(builds.length, 2);
+      assert.equal(builds.length, 3);
       assert.match(
         builds[0],
         new RegExp(`-ldflags -X github\\.com/pulumi/pulumi/sdk/v3/go/common/version\\.Version=v${escaped} `),
       );
       assert.match(builds[0], /github\.com\/pulumi\/pulumi\/pkg\/v3\/cmd\/pulumi$/);
       assert.match(builds[1], /\.\/language-nodejs$/);
+      // Pulumi's YAML host, from its own module (tools/pulumi-cli/language-yaml/go.mod), stamped with its version.
+      assert.match(builds[2], /-X github\.com\/pulumi\/pulumi-yaml\/pkg\/version\.Version=v1\.25\.0 /);
+      assert.match(builds[2], /github\.com\/pulumi\/pulumi-yaml\/cmd\/pulumi-language-yaml$/);
       assert.deepEqual(fs.readdirSync(built.dir).sort(), [...CLI_BINARIES].sort());
       assert.deepEqual(
         fs.readdirSync(path.dirname(built.dir)),
@@ -148,7 +159,7 @@ describe("npm run pulumi-cli: finding or building the Pulumi CLI", function () {
       );
 
       assert.deepEqual(locatePulumiCli({ build: true, env, log }), { ...built, source: "cache" });
-      assert.equal(fs.readFileSync(goLog, "utf8").trim().split("\n").length, 2, "not built again");
+      assert.equal(fs.readFileSync(goLog, "utf8").trim().split("\n").length, 3, "not built again");
     });
 
     it("a failed build leaves no cache, says what go said; a build cleans up after a killed one", function () {

@@ -1,21 +1,26 @@
-// Finds, or builds, the Pulumi CLI this project runs: `pulumi`, `pulumi-language-nodejs` and
+// Finds, or builds, the Pulumi CLI this project runs: `pulumi`, `pulumi-language-nodejs`, `pulumi-language-yaml` and
 // `pulumi-resource-pulumi-nodejs` in one folder. In this order (tools/pulumi-cli/README.md):
 //   1. the user's own CLI on PATH, looked up outside any node_modules folder (npm puts node_modules/.bin first);
 //   2. a cached build, outside the clone (so a second clone and CI on the same machine reuse it);
 //   3. a build from Go modules (tools/pulumi-cli/go.mod), when `go` is installed and the caller allows it.
 // The version built is the @pulumi/pulumi that package.json pins; a test checks that go.mod requires the same.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as sources from "./sources";
+import { MODULE_DIR, sourcesHash, yamlHostVersion } from "./sources";
 
 /** The engine gives stack config to a dynamic provider's `configure` only from this version on. */
 export const MINIMUM_CLI_VERSION = "3.139.0";
-/** What the folder holds: the CLI, the Node.js language host, and the dynamic providers' plugin. */
-export const CLI_BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
-/** The Go module that builds the CLI. */
-export const MODULE_DIR = __dirname;
+/** What the folder holds: the CLI, the Node.js and YAML language hosts, and the dynamic providers' plugin. */
+export const CLI_BINARIES = [
+  "pulumi",
+  "pulumi-language-nodejs",
+  "pulumi-language-yaml",
+  "pulumi-resource-pulumi-nodejs",
+] as const;
+export { MODULE_DIR, sourcesHash, yamlHostVersion };
 const REPO_ROOT = path.resolve(MODULE_DIR, "..", "..");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 /** The Go variable a build stamps with the version (`pulumi version`, the language host's GetPluginInfo). */
@@ -103,7 +108,7 @@ export function isAtLeast(version: string, minimum: string): boolean {
   return true;
 }
 
-/** The user's CLI: the first `pulumi` on PATH outside node_modules whose folder also holds the two plugins. */
+/** The user's CLI: the first `pulumi` on PATH outside node_modules whose folder also holds the other binaries. */
 function findOnPath(env: NodeJS.ProcessEnv, notes: string[]): PulumiCli | undefined {
   for (const entry of (env.PATH ?? "").split(path.delimiter)) {
     if (!entry || path.resolve(entry).split(path.sep).includes("node_modules")) continue;
@@ -164,7 +169,7 @@ function describeNotes(notes: string[]): string {
 }
 
 /**
- * Builds the three binaries into a fresh folder next to `dir`, then renames it to `dir`: an interrupted build
+ * Builds the four binaries into a fresh folder next to `dir`, then renames it to `dir`: an interrupted build
  * never leaves a half-filled cache, and of two builds racing, the first rename wins.
  */
 function buildInto(
@@ -189,27 +194,7 @@ function buildInto(
   const started = Date.now();
   log(`pulumi-cli: building Pulumi v${version} from Go modules into ${dir} (a few minutes, once per machine)`);
   try {
-    const ldflags = `-X ${VERSION_VARIABLE}=v${version}`;
-    const stages: Array<{ name: string; run: () => void }> = [
-      {
-        name: `pulumi v${version}`,
-        run: () => goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi"), CLI_PACKAGE], env),
-      },
-      {
-        name: "pulumi-language-nodejs",
-        run: () =>
-          goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi-language-nodejs"), "./language-nodejs"], env),
-      },
-      {
-        name: `${LAUNCHER}, checked`,
-        run: () => {
-          fs.copyFileSync(path.join(MODULE_DIR, LAUNCHER), path.join(work, LAUNCHER));
-          fs.chmodSync(path.join(work, LAUNCHER), 0o755);
-          const built = versionOf(path.join(work, "pulumi"), env);
-          if (built !== version) throw new PulumiCliError(`the built pulumi reports version ${built}, not ${version}`);
-        },
-      },
-    ];
+    const stages = buildStages(go, work, version, env);
     for (const [index, stage] of stages.entries()) {
       const stageStarted = Date.now();
       stage.run();
@@ -228,9 +213,47 @@ function buildInto(
   }
 }
 
-function goBuild(go: string, args: string[], env: NodeJS.ProcessEnv): void {
+/** The stages of a build into `work`, in order: each builds or checks one binary. */
+function buildStages(
+  go: string,
+  work: string,
+  version: string,
+  env: NodeJS.ProcessEnv,
+): Array<{ name: string; run: () => void }> {
+  const ldflags = `-X ${VERSION_VARIABLE}=v${version}`;
+  return [
+    {
+      name: `pulumi v${version}`,
+      run: () => goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi"), CLI_PACKAGE], env),
+    },
+    {
+      name: "pulumi-language-nodejs",
+      run: () =>
+        goBuild(go, ["-ldflags", ldflags, "-o", path.join(work, "pulumi-language-nodejs"), "./language-nodejs"], env),
+    },
+    {
+      name: `pulumi-language-yaml ${yamlHostVersion()}`,
+      run: () => {
+        const yamlFlags = `-X ${sources.YAML_VERSION_VARIABLE}=${yamlHostVersion()}`;
+        const output = path.join(work, "pulumi-language-yaml");
+        goBuild(go, ["-ldflags", yamlFlags, "-o", output, sources.YAML_HOST_PACKAGE], env, sources.YAML_MODULE_DIR);
+      },
+    },
+    {
+      name: `${LAUNCHER}, checked`,
+      run: () => {
+        fs.copyFileSync(path.join(MODULE_DIR, LAUNCHER), path.join(work, LAUNCHER));
+        fs.chmodSync(path.join(work, LAUNCHER), 0o755);
+        const built = versionOf(path.join(work, "pulumi"), env);
+        if (built !== version) throw new PulumiCliError(`the built pulumi reports version ${built}, not ${version}`);
+      },
+    },
+  ];
+}
+
+function goBuild(go: string, args: string[], env: NodeJS.ProcessEnv, cwd = MODULE_DIR): void {
   const result = spawnSync(go, ["build", ...args], {
-    cwd: MODULE_DIR,
+    cwd,
     // GOWORK=off: a go.work in a parent folder must not change what is built.
     env: { ...env, GOWORK: "off" },
     encoding: "utf8",
@@ -239,7 +262,7 @@ function goBuild(go: string, args: string[], env: NodeJS.ProcessEnv): void {
   if (result.status === 0) return;
   const output = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim().split("\n").slice(-20).join("\n");
   throw new PulumiCliError(
-    `\`go build ${args[args.length - 1]}\` in ${MODULE_DIR} failed ` +
+    `\`go build ${args[args.length - 1]}\` in ${cwd} failed ` +
       `(${result.error?.message ?? `exit ${result.status}`}):\n${output}`,
   );
 }
@@ -268,27 +291,6 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
-}
-
-/** A hash of what the build is made from: go.mod, go.sum, the language host's Go sources and the launcher. */
-export function sourcesHash(): string {
-  const hash = createHash("sha256");
-  for (const file of buildInputs(MODULE_DIR)) {
-    hash.update(path.relative(MODULE_DIR, file)).update("\0").update(fs.readFileSync(file)).update("\0");
-  }
-  return hash.digest("hex").slice(0, 12);
-}
-
-// Everything in the module folder but the TypeScript that drives the build and the docs.
-function buildInputs(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) => {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) return buildInputs(file);
-      return /\.(ts|md)$/.test(entry.name) ? [] : [file];
-    });
 }
 
 function elapsed(since: number): string {
