@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { BenchReport } from "../../bench";
-import { ENGINE_PHASES } from "../../bench/engine";
+import { ENGINE_PHASES, SMALLEST_KINDS } from "../../bench/engine";
 import { PROGRAM_KINDS } from "../../bench/engine-programs";
 import { engineCli } from "../engine/harness";
 
@@ -102,15 +102,29 @@ const FIGURES = [
   "machine.nproc",
 ];
 
+const PHASE_FIGURES = [
+  "wallMs",
+  "requests",
+  "requestsPerConnector",
+  "providerCpuMs",
+  "programCpuMs",
+  "programLifetimeMs",
+  "providerLifetimeMs",
+];
 const ENGINE_FIGURES = ENGINE_PHASES.flatMap((phase) => [
-  ...PROGRAM_KINDS.flatMap((kind) =>
-    ["wallMs", "requests", "requestsPerConnector", "providerCpuMs", "programCpuMs"].map(
-      (figure) => `engine.${phase}.${kind}.${figure}`,
-    ),
-  ),
-  ...["providerToMinimal", "providerCpuToMinimal", "connectorToMinimal", "connectorCpuToMinimal"].map(
-    (ratio) => `engine.${phase}.${ratio}`,
-  ),
+  ...PROGRAM_KINDS.flatMap((kind) => PHASE_FIGURES.map((figure) => `engine.${phase}.${kind}.${figure}`)),
+  ...[
+    "providerToMinimal",
+    "providerCpuToMinimal",
+    "connectorToMinimal",
+    "connectorCpuToMinimal",
+    "minimalComponentToMinimal",
+    "connectorToMinimalComponent",
+    "connectorCpuToMinimalComponent",
+  ].map((ratio) => `engine.${phase}.${ratio}`),
+  // The smallest case: one connector, the component beside the minimal provider.
+  ...SMALLEST_KINDS.flatMap((kind) => PHASE_FIGURES.map((figure) => `engine.smallest.${phase}.${kind}.${figure}`)),
+  `engine.smallest.${phase}.connectorToMinimal`,
 ]);
 
 /** The figures that are not finite numbers in the report. */
@@ -139,6 +153,7 @@ describe("npm run bench -- --quick", function () {
       "engineOneRequestPerConnector",
       "engineProviderWithin1_15xOfMinimal",
       "engineConnectorWithin1_15xOfMinimal",
+      "engineConnectorWithin1_15xOfMinimalComponent",
       "scaleStaysFlat",
     ]) {
       assert.equal(typeof at(run.report, `goals.${goal}.met`), "boolean", goal);
@@ -214,7 +229,14 @@ describe("npm run bench -- --quick", function () {
       assert.ok(probes(perConnector(kind)), `${kind}: ${perConnector(kind).join(", ")}`);
     }
     assert.deepEqual(perConnector("minimal"), [0, 1, 0, 1, 1]);
+    assert.deepEqual(perConnector("minimal-component"), [0, 1, 0, 1, 1]);
+    assert.equal(engine.smallest.connectors, 1);
+    assert.deepEqual(
+      ENGINE_PHASES.map((phase) => engine.smallest[phase].minimal.requestsPerConnector),
+      [0, 1, 0, 1, 1],
+    );
     assert.match(run.table, /the engine \(Pulumi CLI/);
+    assert.match(run.table, /the smallest case: one connector/);
   });
 
   it("loads neither the Kubernetes client nor ssh2 for a REST-only stack, and exits 0", () => {
