@@ -22,6 +22,8 @@ export interface EngineOptions {
   latencyMs: number;
   /** Fresh pairs of stacks; the median of each figure is reported. */
   repetitions: number;
+  /** Also run the smallest case (one connector, one tenant); the quick run leaves it out, for its time. */
+  smallestCase: boolean;
 }
 
 export const ENGINE_PHASES = ["preview", "up", "upNoChange", "refresh", "destroy"] as const;
@@ -82,9 +84,12 @@ export type EnginePhases<K extends ProgramKind = ProgramKind> = { cli: string } 
 export const SMALLEST_KINDS = ["connector", "minimal"] as const;
 export type SmallestKind = (typeof SMALLEST_KINDS)[number];
 
+/** The smallest case's phases, or why it was not run. */
+export type SmallestResult = ({ skipped?: undefined } & EnginePhases<SmallestKind>) | { skipped: string };
+
 /** Every phase of every kind, and the smallest case; or why the engine was not run. */
 export type EngineResult =
-  ({ skipped?: undefined } & EnginePhases & { smallest: EnginePhases<SmallestKind> }) | { skipped: string };
+  ({ skipped?: undefined } & EnginePhases & { smallest: SmallestResult }) | { skipped: string };
 
 const PREFIX_NODE_OPTIONS = `--require ${JSON.stringify(path.join(__dirname, "cpu-at-exit.js"))}`;
 
@@ -92,7 +97,9 @@ const PREFIX_NODE_OPTIONS = `--require ${JSON.stringify(path.join(__dirname, "cp
 export async function measureEngine(options: EngineOptions): Promise<EngineResult> {
   if (!engineCli().cli) return { skipped: engineCli().reason ?? "no Pulumi CLI" };
   const all = await measureKinds(options, PROGRAM_KINDS);
-  const smallest = await measureKinds({ ...options, connectors: 1, tenants: 1 }, SMALLEST_KINDS);
+  const smallest = options.smallestCase
+    ? await measureKinds({ ...options, connectors: 1, tenants: 1 }, SMALLEST_KINDS)
+    : { skipped: "--quick" };
   return { ...all, smallest };
 }
 

@@ -35,7 +35,7 @@ export async function measureAgainstFloor(
     `the engine: ${connectors} connectors over ${tenants} tenants through the Pulumi CLI, ${repetitions} time(s)`,
   );
   const engine = options.engine
-    ? await measureEngine({ connectors, tenants, latencyMs, repetitions })
+    ? await measureEngine({ connectors, tenants, latencyMs, repetitions, smallestCase: !options.quick })
     : { skipped: "--no-engine" };
   return { scale, engine };
 }

@@ -78,16 +78,21 @@ function engineSection({ engine }: BenchReport, table: Table): string {
   const whole = phaseTable(engine, PROGRAM_KINDS, title, table, (result) => [
     `${result.providerToMinimal}, ${result.connectorToMinimal}, ${result.minimalComponentToMinimal}`,
     `${result.connectorToMinimalComponent} (CPU: provider ${result.connectorCpuToMinimalComponent}, ` +
-      `program ${result.connectorProgramCpuToMinimalComponent})`,
+      `program ${result.connectorProgramCpuToMinimalComponent ?? "none"})`,
   ]);
   const { smallest } = engine;
+  if (smallest.skipped !== undefined)
+    return `${whole}\n\nthe smallest case (one connector): not run: ${smallest.skipped}`;
   const small = phaseTable(
     smallest,
     ["connector", "minimal"],
     `the smallest case: one connector, one tenant (a newcomer's first stack), median of ${smallest.repetitions}; ` +
       "the program's and the longest provider process's lifetimes show where the command's seconds go",
     table,
-    (result) => [`${result.connectorToMinimal}`, ""],
+    (result) => [
+      `${result.connectorToMinimal}`,
+      `provider ${result.connectorCpuToMinimal}, program ${result.connectorProgramCpuToMinimal ?? "none"}`,
+    ],
   );
   return `${whole}\n\n${small}`;
 }
@@ -107,8 +112,8 @@ function phaseTable<K extends ProgramKind>(
     [
       "phase",
       `wall ms (${kinds.join(", ")})`,
-      "x minimal",
-      "connector x minimal-component",
+      `x minimal (${kinds.filter((kind) => kind !== "minimal").join(", ")})`,
+      kinds.includes("minimal-component" as K) ? "connector x minimal-component" : "connector CPU x minimal",
       "requests/connector",
       "probe requests",
       "provider CPU ms",
