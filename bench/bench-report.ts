@@ -58,4 +58,5 @@ export type FloorGoal =
   | "engineOneRequestPerConnector"
   | "engineProviderWithin1_15xOfMinimal"
   | "engineConnectorWithin1_15xOfMinimal"
+  | "engineConnectorWithin1_15xOfMinimalComponent"
   | "scaleStaysFlat";

@@ -2,7 +2,8 @@
 // Pulumi's dynamic-provider server, the provider plugin pulumi-resource-alation (both "provider") and the program (the
 // SDK's cmd/run). When the process ends (the CLI interrupts
 // its plugins with SIGINT once a command is done; the program exits on its own) it writes its role, the CPU time it
-// used in all and its peak resident memory to $BENCH_CPU_DIR/<role>-<pid>.json, then ends as it would have. Plain
+// used in all, how long it lived and its peak resident memory to $BENCH_CPU_DIR/<role>-<pid>.json, then ends as it
+// would have. Plain
 // JavaScript: it runs in a bare node. Other node processes that inherit the environment are left alone.
 "use strict";
 const fs = require("node:fs");
@@ -24,7 +25,7 @@ if (dir && role) {
     const peakMemoryMiB = process.resourceUsage().maxRSS / 1024;
     fs.writeFileSync(
       path.join(dir, `${role}-${process.pid}.json`),
-      JSON.stringify({ role, cpuMs: (user + system) / 1000, peakMemoryMiB }),
+      JSON.stringify({ role, cpuMs: (user + system) / 1000, lifetimeMs: process.uptime() * 1000, peakMemoryMiB }),
     );
   };
   process.once("exit", write);

@@ -1,10 +1,12 @@
 // The engine benchmark's Pulumi programs, N connectors over T tenants, one resource per connector that reaches the
 // tenant: our provider alone (an OAuthApplication per connector), the component a user writes (an
-// AlationClaudeConnector per connector: the same OAuthApplication under a component resource), and the minimal
-// provider (minimal-provider.js), and the same component served by the provider plugin (pulumi-resource-alation, as
-// every other language reaches it: a remote component, the plugin found through `plugins.providers`). All plain
-// JavaScript with TypeScript off: compiling a program is the CLI's work,
-// the same for all, and not what is measured. The settings (tenants, count, token) are a JSON file beside them.
+// AlationClaudeConnector per connector: the same OAuthApplication under a component resource), the minimal
+// provider (minimal-provider.js), the minimal component (the minimal provider's resource under a plain
+// ComponentResource registering the component's four outputs: Pulumi's price for a component, apart from ours),
+// and the same component served by the provider plugin (pulumi-resource-alation, as every other language reaches
+// it: a remote component, the plugin found through `plugins.providers`). All plain JavaScript with TypeScript off:
+// compiling a program is the CLI's work, the same for all, and not what is measured. The settings (tenants,
+// count, token) are a JSON file beside them.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CLAUDE_REDIRECT_URIS } from "../provider/verify";
@@ -12,7 +14,7 @@ import { EngineProject } from "../tests/engine/harness";
 import { installedPackageProject } from "../tests/support/installed-package";
 
 /** The programs. */
-export const PROGRAM_KINDS = ["provider", "connector", "plugin", "minimal"] as const;
+export const PROGRAM_KINDS = ["provider", "connector", "plugin", "minimal", "minimal-component"] as const;
 export type ProgramKind = (typeof PROGRAM_KINDS)[number];
 
 /** What a program rolls out. */
@@ -89,6 +91,11 @@ const PROGRAMS: Record<ProgramKind, string> = {
     'const { MinimalConnector } = require("./minimal-provider.js");',
     "new MinimalConnector(`connector-${i}`, { baseUrl, token, name, redirectUris });",
   ),
+  "minimal-component": program(
+    "minimal-component",
+    'const { MinimalComponent } = require("./minimal-provider.js");',
+    "new MinimalComponent(`connector-${i}`, { baseUrl, token, name, redirectUris });",
+  ),
 };
 
 /** A project of the program of `kind`, in the packed install's user project (where pulumi-alation resolves). */
@@ -98,7 +105,7 @@ export function programProject(kind: ProgramKind, settings: ProgramSettings): En
     "index.js": PROGRAMS[kind],
     "settings.json": JSON.stringify(settings),
   };
-  if (kind === "minimal") {
+  if (kind === "minimal" || kind === "minimal-component") {
     files["minimal-provider.js"] = fs.readFileSync(path.join(__dirname, "minimal-provider.js"), "utf8");
   }
   return EngineProject.inUserProject(`bench-${kind}`, files);

@@ -1,9 +1,11 @@
 // The real engine: a stack of N connectors over T emulated tenants (+latency on every admin call) driven through the
 // Pulumi CLI, phase by phase (preview, up, a no-change up, refresh, destroy), for each program of engine-programs.ts:
-// our provider (OAuthApplication), the component (AlationClaudeConnector) and the minimal provider (Pulumi's own
-// floor). The kinds take turns phase by phase, so that all see the same moments of a shared machine; each repetition
-// is a fresh set of stacks. Per phase: the CLI command's wall time, the requests the tenants received, and the CPU
-// time of the dynamic-provider process(es) the CLI started.
+// our provider (OAuthApplication), the component (AlationClaudeConnector), the minimal provider (Pulumi's own
+// floor) and the minimal component (the floor for a component). The kinds take turns phase by phase, so that all
+// see the same moments of a shared machine; each repetition is a fresh set of stacks. Per phase: the CLI command's
+// wall time, the requests the tenants received, and the CPU time and lifetime of the program and of the
+// dynamic-provider process(es) the CLI started. The smallest case (one connector, one tenant: a newcomer's first
+// stack) runs the same way, for the component and the minimal provider.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { engineCli, temporaryFolder, type EngineStack } from "../tests/engine/harness";
@@ -20,6 +22,8 @@ export interface EngineOptions {
   latencyMs: number;
   /** Fresh pairs of stacks; the median of each figure is reported. */
   repetitions: number;
+  /** Also run the smallest case (one connector, one tenant); the quick run leaves it out, for its time. */
+  smallestCase: boolean;
 }
 
 export const ENGINE_PHASES = ["preview", "up", "upNoChange", "refresh", "destroy"] as const;
@@ -39,12 +43,16 @@ export interface PhaseFigures {
   providerCpuMs: number;
   /** CPU time of the program's node process (none in refresh and destroy, which do not run the program). */
   programCpuMs: number;
+  /** The program's node process, from its start to its exit (0 in refresh and destroy). */
+  programLifetimeMs: number;
+  /** The longest-lived dynamic-provider process the command started, from its start to its end. */
+  providerLifetimeMs: number;
   /** The wall time of every repetition, in order. */
   wallMsSamples: number[];
 }
 
-/** One phase, every kind, and the same-run ratios to the minimal provider. */
-export interface PhaseResult extends Record<ProgramKind, PhaseFigures> {
+/** The same-run ratios of one phase (those whose kinds were run). */
+export interface PhaseRatios {
   /** provider / minimal, wall time. */
   providerToMinimal: number;
   /** provider / minimal, the provider processes' CPU time. */
@@ -57,18 +65,56 @@ export interface PhaseResult extends Record<ProgramKind, PhaseFigures> {
   pluginToConnector: number;
   /** plugin / connector, the provider processes' CPU time. */
   pluginCpuToConnector: number;
+  /** connector / minimal, the program's CPU time. */
+  connectorProgramCpuToMinimal: number;
+  /** minimal-component / minimal, wall time: Pulumi's price for a component. */
+  minimalComponentToMinimal: number;
+  /** connector / minimal-component, wall time: ours, a component to a component. */
+  connectorToMinimalComponent: number;
+  /** connector / minimal-component, the provider processes' CPU time. */
+  connectorCpuToMinimalComponent: number;
+  /** connector / minimal-component, the program's CPU time. */
+  connectorProgramCpuToMinimalComponent: number;
 }
 
-/** Every phase; or why the engine was not run. */
+/** One phase, each kind run, and the same-run ratios. */
+export type PhaseResult<K extends ProgramKind = ProgramKind> = Record<K, PhaseFigures> & Partial<PhaseRatios>;
+
+/** Every phase of the kinds run. */
+export type EnginePhases<K extends ProgramKind = ProgramKind> = { cli: string } & EngineOptions &
+  Record<EnginePhase, PhaseResult<K>>;
+
+/** The smallest case's kinds: the component beside the minimal provider. */
+export const SMALLEST_KINDS = ["connector", "minimal"] as const;
+export type SmallestKind = (typeof SMALLEST_KINDS)[number];
+
+/** The smallest case's phases, or why it was not run. */
+export type SmallestResult = ({ skipped?: undefined } & EnginePhases<SmallestKind>) | { skipped: string };
+
+/** Every phase of every kind, and the smallest case; or why the engine was not run. */
 export type EngineResult =
-  ({ skipped?: undefined; cli: string } & EngineOptions & Record<EnginePhase, PhaseResult>) | { skipped: string };
+  ({ skipped?: undefined } & EnginePhases & { smallest: SmallestResult }) | { skipped: string };
 
 const PREFIX_NODE_OPTIONS = `--require ${JSON.stringify(path.join(__dirname, "cpu-at-exit.js"))}`;
 
-/** Runs the engine benchmark, or says why not (no Pulumi CLI here). */
+/** Runs the engine benchmark and its smallest case, or says why not (no Pulumi CLI here). */
 export async function measureEngine(options: EngineOptions): Promise<EngineResult> {
-  const { cli, reason } = engineCli();
-  if (!cli) return { skipped: reason ?? "no Pulumi CLI" };
+  if (!engineCli().cli) return { skipped: engineCli().reason ?? "no Pulumi CLI" };
+  const all = await measureKinds(options, PROGRAM_KINDS);
+  const smallest = options.smallestCase
+    ? await measureKinds({ ...options, connectors: 1, tenants: 1 }, SMALLEST_KINDS)
+    : { skipped: "--quick" };
+  return { ...all, smallest };
+}
+
+/** Every phase for `kinds`, taking turns phase by phase. */
+async function measureKinds<K extends ProgramKind>(
+  options: EngineOptions,
+  kinds: readonly K[],
+): Promise<EnginePhases<K>> {
+  const cli = engineCli().cli!;
+  const byKind = <T>(make: (kind: K) => T): Record<K, T> =>
+    Object.fromEntries(kinds.map((kind) => [kind, make(kind)])) as Record<K, T>;
   const tenants = await startLatencyTenants(options.tenants, options.latencyMs);
   try {
     const settings = {
@@ -79,15 +125,15 @@ export async function measureEngine(options: EngineOptions): Promise<EngineResul
     const projects = byKind((kind) => programProject(kind, settings));
     const samples = byKind((): Array<Record<EnginePhase, Sample>> => []);
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
-      const stacks: Partial<Record<ProgramKind, EngineStack>> = {};
-      for (const kind of PROGRAM_KINDS) stacks[kind] = await probedStack(projects[kind]);
+      const stacks = {} as Record<K, EngineStack>;
+      for (const kind of kinds) stacks[kind] = await probedStack(projects[kind]);
       const runs = byKind(() => ({}) as Record<EnginePhase, Sample>);
       for (const phase of ENGINE_PHASES) {
-        for (const kind of PROGRAM_KINDS) runs[kind][phase] = await runPhase(stacks[kind]!, phase, tenants);
+        for (const kind of kinds) runs[kind][phase] = await runPhase(stacks[kind], phase, tenants);
       }
-      for (const kind of PROGRAM_KINDS) samples[kind].push(runs[kind]);
+      for (const kind of kinds) samples[kind].push(runs[kind]);
     }
-    const phases = {} as Record<EnginePhase, PhaseResult>;
+    const phases = {} as Record<EnginePhase, PhaseResult<K>>;
     for (const phase of ENGINE_PHASES) {
       const figures = byKind((kind) =>
         summarize(
@@ -95,16 +141,7 @@ export async function measureEngine(options: EngineOptions): Promise<EngineResul
           options.connectors,
         ),
       );
-      const { provider, connector, plugin, minimal } = figures;
-      phases[phase] = {
-        ...figures,
-        providerToMinimal: ratio(provider.wallMs, minimal.wallMs),
-        providerCpuToMinimal: ratio(provider.providerCpuMs, minimal.providerCpuMs),
-        connectorToMinimal: ratio(connector.wallMs, minimal.wallMs),
-        connectorCpuToMinimal: ratio(connector.providerCpuMs, minimal.providerCpuMs),
-        pluginToConnector: ratio(plugin.wallMs, connector.wallMs),
-        pluginCpuToConnector: ratio(plugin.providerCpuMs, connector.providerCpuMs),
-      };
+      phases[phase] = { ...figures, ...ratiosOf(figures) };
     }
     return { cli: `${cli.version} (${cli.source})`, ...options, ...phases };
   } finally {
@@ -112,8 +149,25 @@ export async function measureEngine(options: EngineOptions): Promise<EngineResul
   }
 }
 
-function byKind<T>(make: (kind: ProgramKind) => T): Record<ProgramKind, T> {
-  return Object.fromEntries(PROGRAM_KINDS.map((kind) => [kind, make(kind)])) as Record<ProgramKind, T>;
+/** The ratios whose two kinds were both run. */
+function ratiosOf(figures: Partial<Record<ProgramKind, PhaseFigures>>): Partial<PhaseRatios> {
+  const ratios: Partial<PhaseRatios> = {};
+  const set = (key: keyof PhaseRatios, a: ProgramKind, b: ProgramKind, figure: keyof PhaseFigures) => {
+    const [x, y] = [figures[a]?.[figure], figures[b]?.[figure]];
+    if (typeof x === "number" && typeof y === "number" && y > 0) ratios[key] = ratio(x, y);
+  };
+  set("providerToMinimal", "provider", "minimal", "wallMs");
+  set("providerCpuToMinimal", "provider", "minimal", "providerCpuMs");
+  set("connectorToMinimal", "connector", "minimal", "wallMs");
+  set("connectorCpuToMinimal", "connector", "minimal", "providerCpuMs");
+  set("connectorProgramCpuToMinimal", "connector", "minimal", "programCpuMs");
+  set("minimalComponentToMinimal", "minimal-component", "minimal", "wallMs");
+  set("connectorToMinimalComponent", "connector", "minimal-component", "wallMs");
+  set("connectorCpuToMinimalComponent", "connector", "minimal-component", "providerCpuMs");
+  set("connectorProgramCpuToMinimalComponent", "connector", "minimal-component", "programCpuMs");
+  set("pluginToConnector", "plugin", "connector", "wallMs");
+  set("pluginCpuToConnector", "plugin", "connector", "providerCpuMs");
+  return ratios;
 }
 
 interface Sample {
@@ -122,6 +176,8 @@ interface Sample {
   probeRequests: number;
   providerCpuMs: number;
   programCpuMs: number;
+  programLifetimeMs: number;
+  providerLifetimeMs: number;
 }
 
 /** A new stack of `project` whose dynamic-provider processes report their CPU time into a folder of its own. */
@@ -156,18 +212,31 @@ async function runPhase(stack: EngineStack, phase: EnginePhase, tenants: TestTen
   };
 }
 
-/** The CPU time the provider and program processes reported into `dir` since the last call (reports removed). */
-function takeReportedCpuMs(dir: string): Pick<Sample, "providerCpuMs" | "programCpuMs"> {
+/**
+ * The CPU time (in all) and the longest lifetime the provider and program processes reported into `dir` since the
+ * last call (reports removed).
+ */
+function takeReportedCpuMs(
+  dir: string,
+): Pick<Sample, "providerCpuMs" | "programCpuMs" | "providerLifetimeMs" | "programLifetimeMs"> {
   const cpuMs = { provider: 0, program: 0 };
+  const lifetimeMs = { provider: 0, program: 0 };
   for (const file of fs.readdirSync(dir)) {
     const report = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as {
       role: "provider" | "program";
       cpuMs: number;
+      lifetimeMs: number;
     };
     cpuMs[report.role] += report.cpuMs;
+    lifetimeMs[report.role] = Math.max(lifetimeMs[report.role], report.lifetimeMs);
     fs.rmSync(path.join(dir, file));
   }
-  return { providerCpuMs: cpuMs.provider, programCpuMs: cpuMs.program };
+  return {
+    providerCpuMs: cpuMs.provider,
+    programCpuMs: cpuMs.program,
+    providerLifetimeMs: lifetimeMs.provider,
+    programLifetimeMs: lifetimeMs.program,
+  };
 }
 
 function summarize(samples: Sample[], connectors: number): PhaseFigures {
@@ -179,6 +248,8 @@ function summarize(samples: Sample[], connectors: number): PhaseFigures {
     probeRequests: median(samples.map((sample) => sample.probeRequests)),
     providerCpuMs: round(median(samples.map((sample) => sample.providerCpuMs))),
     programCpuMs: round(median(samples.map((sample) => sample.programCpuMs))),
+    programLifetimeMs: round(median(samples.map((sample) => sample.programLifetimeMs))),
+    providerLifetimeMs: round(median(samples.map((sample) => sample.providerLifetimeMs))),
     wallMsSamples: samples.map((sample) => round(sample.wallMs)),
   };
 }

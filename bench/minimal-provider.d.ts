@@ -19,3 +19,12 @@ export interface MinimalConnectorArgs {
 export declare class MinimalConnector extends pulumi.dynamic.Resource {
   constructor(name: string, args: MinimalConnectorArgs, opts?: pulumi.CustomResourceOptions);
 }
+
+/** Pulumi's floor for a component: a MinimalConnector under a plain ComponentResource with the four outputs. */
+export declare class MinimalComponent extends pulumi.ComponentResource {
+  readonly connectorName: pulumi.Output<string>;
+  readonly remoteMcpServerUrl: pulumi.Output<string>;
+  readonly clientId: pulumi.Output<string>;
+  readonly clientSecret: pulumi.Output<string>;
+  constructor(name: string, args: MinimalConnectorArgs, opts?: pulumi.ComponentResourceOptions);
+}

@@ -64,4 +64,26 @@ class MinimalConnector extends pulumi.dynamic.Resource {
   }
 }
 
-module.exports = { minimalProvider, MinimalConnector };
+/**
+ * Pulumi's floor for a component: a MinimalConnector under a plain ComponentResource that registers the four outputs
+ * AlationClaudeConnector registers (connectorName, remoteMcpServerUrl, clientId, clientSecret as a secret). What the
+ * engine and the SDK charge for a component, apart from what ours adds.
+ */
+class MinimalComponent extends pulumi.ComponentResource {
+  constructor(name, args, opts) {
+    super("bench:index:MinimalComponent", name, {}, opts);
+    const application = new MinimalConnector(`${name}-application`, args, { parent: this });
+    this.connectorName = pulumi.output("Alation");
+    this.remoteMcpServerUrl = pulumi.output(`${args.baseUrl}/ai/mcp/`);
+    this.clientId = application.clientId;
+    this.clientSecret = pulumi.secret(application.clientSecret);
+    this.registerOutputs({
+      connectorName: this.connectorName,
+      remoteMcpServerUrl: this.remoteMcpServerUrl,
+      clientId: this.clientId,
+      clientSecret: this.clientSecret,
+    });
+  }
+}
+
+module.exports = { minimalProvider, MinimalConnector, MinimalComponent };

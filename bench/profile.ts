@@ -2,7 +2,7 @@
 // process's CPU goes. N creates (Check, then Create, 16 at a time, +20 ms per call) through a fresh provider server,
 // for ours and for the minimal provider, each sampled by the inspector (profile-preload.js). Prints, per provider,
 // the CPU per connector outside module loading and idle time, split by who ran it (pulumi-alation, zod, undici,
-// Pulumi's server and grpc-js, Node), and keeps the .cpuprofile files (for Chrome's DevTools) in a folder it names.
+// Pulumi's SDK and grpc-js, Node), and keeps the .cpuprofile files (for Chrome's DevTools) in a folder it names.
 // A tool for looking, not part of `npm run bench`: the profiler itself slows the process down.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,20 +13,9 @@ import { inParallel } from "./rollout";
 import { connectorInputs, startLatencyTenants } from "./server-run";
 import { round } from "./stats";
 import { checkAndCreate } from "../tests/support/provider-harness";
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
+import { cpuByOwner, waitForFile, type Profile } from "./cpu-profile";
 
 const PRELOAD = path.join(__dirname, "profile-preload.js");
-const LOADING = new Set(["Module._load", "compileForInternalLoader", "wrapSafe"]);
 
 async function main(): Promise<void> {
   const flag = process.argv.indexOf("--connectors");
@@ -54,36 +43,6 @@ async function main(): Promise<void> {
     process.stdout.write(`profiles: ${dir}\n`);
   } finally {
     await Promise.all(tenants.map((tenant) => tenant.stop()));
-  }
-}
-
-/** Sampled CPU (ms) outside idle time and module loading, by the innermost owner on each sample's stack. */
-function cpuByOwner(profile: Profile): Record<string, number> {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const shares: Record<string, number> = {};
-  profile.samples.forEach((id, index) => {
-    const frames: ProfileNode["callFrame"][] = [];
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) frames.push(byId.get(at)!.callFrame);
-    if (frames[0].functionName === "(idle)" || frames.some((frame) => LOADING.has(frame.functionName))) return;
-    const owner = frames.map((frame) => ownerOf(frame.url)).find((found) => found !== undefined) ?? "node";
-    shares[owner] = (shares[owner] ?? 0) + profile.timeDeltas[index] / 1000;
-  });
-  shares.total = Object.values(shares).reduce((sum, ms) => sum + ms, 0);
-  return shares;
-}
-
-function ownerOf(url: string): string | undefined {
-  if (url.includes("/pulumi-alation/dist/")) return "pulumi-alation";
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (!match) return undefined;
-  return match[1] === "@grpc/grpc-js" || match[1] === "@pulumi/pulumi" ? "pulumi server" : match[1];
-}
-
-async function waitForFile(file: string): Promise<void> {
-  for (let waited = 0; !fs.existsSync(file) && waited < 10_000; waited += 50) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -1,7 +1,7 @@
 // The readable tables of the comparison with Pulumi's own floor: the rollout beside the minimal provider, the scale
 // run, and the engine's phases.
-import { ENGINE_PHASES } from "./engine";
-import { PROGRAM_KINDS } from "./engine-programs";
+import { ENGINE_PHASES, type EnginePhase, type PhaseFigures, type PhaseResult } from "./engine";
+import { PROGRAM_KINDS, type ProgramKind } from "./engine-programs";
 import type { BenchReport } from "./bench-report";
 import type { ScaleRun } from "./scale";
 
@@ -71,32 +71,78 @@ function scaleSection({ scale }: BenchReport, table: Table): string {
 
 function engineSection({ engine }: BenchReport, table: Table): string {
   if (engine.skipped !== undefined) return `the engine (Pulumi CLI): not run: ${engine.skipped}`;
-  const kinds = PROGRAM_KINDS;
-  return table(
+  const title =
     `the engine (Pulumi CLI ${engine.cli}): ${engine.connectors} connectors over ${engine.tenants} tenants, ` +
-      `+${engine.latencyMs} ms, median of ${engine.repetitions}; provider = OAuthApplication, ` +
-      "connector = AlationClaudeConnector, plugin = the same through pulumi-resource-alation",
+    `+${engine.latencyMs} ms, median of ${engine.repetitions}; provider = OAuthApplication, ` +
+    "connector = AlationClaudeConnector, plugin = the same through pulumi-resource-alation, " +
+    "minimal-component = the minimal provider's resource in a ComponentResource";
+  const whole = phaseTable(
+    engine,
+    PROGRAM_KINDS,
+    title,
+    table,
+    ["x minimal (provider, connector, minimal-component)", "connector x minimal-component", "plugin x connector"],
+    (result) => [
+      `${result.providerToMinimal}, ${result.connectorToMinimal}, ${result.minimalComponentToMinimal}`,
+      `${result.connectorToMinimalComponent} (CPU: provider ${result.connectorCpuToMinimalComponent}, ` +
+        `program ${result.connectorProgramCpuToMinimalComponent ?? "none"})`,
+      `${result.pluginToConnector} (CPU: provider ${result.pluginCpuToConnector})`,
+    ],
+  );
+  const { smallest } = engine;
+  if (smallest.skipped !== undefined)
+    return `${whole}\n\nthe smallest case (one connector): not run: ${smallest.skipped}`;
+  const small = phaseTable(
+    smallest,
+    ["connector", "minimal"],
+    `the smallest case: one connector, one tenant (a newcomer's first stack), median of ${smallest.repetitions}; ` +
+      "the program's and the longest provider process's lifetimes show where the command's seconds go",
+    table,
+    ["connector x minimal", "connector CPU x minimal"],
+    (result) => [
+      `${result.connectorToMinimal}`,
+      `provider ${result.connectorCpuToMinimal}, program ${result.connectorProgramCpuToMinimal ?? "none"}`,
+    ],
+  );
+  return `${whole}\n\n${small}`;
+}
+
+/** One row per phase: each kind's figures in `kinds` order, with the ratios `ratios` picks. */
+function phaseTable<K extends ProgramKind>(
+  phases: Record<EnginePhase, PhaseResult<K>>,
+  kinds: readonly K[],
+  title: string,
+  table: Table,
+  ratioHeaders: string[],
+  ratios: (result: PhaseResult<K>) => string[],
+): string {
+  const each = (result: PhaseResult<K>, figure: keyof PhaseFigures) =>
+    kinds.map((kind) => (result[kind] as PhaseFigures)[figure]).join(", ");
+  return table(
+    title,
     [
       "phase",
       `wall ms (${kinds.join(", ")})`,
-      "x minimal",
-      "plugin x connector (wall, CPU)",
+      ...ratioHeaders,
       "requests/connector",
       "probe requests",
       "provider CPU ms",
       "program CPU ms",
+      "program lifetime ms",
+      "provider lifetime ms",
     ],
     ENGINE_PHASES.map((phase) => {
-      const result = engine[phase];
+      const result = phases[phase];
       return [
         phase,
-        kinds.map((kind) => result[kind].wallMs).join(", "),
-        `${result.providerToMinimal}, ${result.connectorToMinimal}`,
-        `${result.pluginToConnector}, ${result.pluginCpuToConnector}`,
-        kinds.map((kind) => result[kind].requestsPerConnector).join(", "),
-        kinds.map((kind) => result[kind].probeRequests).join(", "),
-        kinds.map((kind) => result[kind].providerCpuMs).join(", "),
-        kinds.map((kind) => result[kind].programCpuMs).join(", "),
+        each(result, "wallMs"),
+        ...ratios(result),
+        each(result, "requestsPerConnector"),
+        each(result, "probeRequests"),
+        each(result, "providerCpuMs"),
+        each(result, "programCpuMs"),
+        each(result, "programLifetimeMs"),
+        each(result, "providerLifetimeMs"),
       ];
     }),
   );

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlag, type FeatureFlagArgs } from "../resources/feature-flag";
 import { AlationConnection, OAuthApplication, type OAuthApplicationArgs } from "../resources/oauth-application";
 import type { AlationShell } from "../resources/alation-shell";
+import { pauseStackTraces } from "../resources/debug-stacks";
 import { JWT_FEATURE_FLAG } from "../domain/claude-connector";
 import { requireOptionalPeer } from "../peers/optional";
 import { connectorNameProblem, extraRedirectUriProblems, judgeConnectorOptions } from "./connector-options";
@@ -155,7 +156,12 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
     // Before anything is registered, the component included: a bad option leaves nothing half made.
     const verifierRedirectUris = judgeConnectorOptions(label, args);
     const manageFlag = args.manageJwtFeatureFlag ?? args.shell !== undefined;
-    super(kind.type, name, {}, opts);
+    const resumeStackTraces = pauseStackTraces();
+    try {
+      super(kind.type, name, {}, opts);
+    } finally {
+      resumeStackTraces();
+    }
     // Before any child is registered: a missing optional package fails the program with nothing half made.
     const kubernetes = args.kubernetesSecret ? requireKubernetesSdk(label) : undefined;
     this.tenantOrigin = tenantOriginOf(this, label, args);
@@ -165,13 +171,7 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
       id === undefined ? undefined : mcpServerIdProblem(id),
     );
 
-    this.featureFlag = manageFlag
-      ? new children.FeatureFlag(
-          `${name}-jwt-flag`,
-          { shell: args.shell!, key: JWT_FEATURE_FLAG, value: true },
-          { parent: this },
-        )
-      : undefined;
+    this.featureFlag = manageFlag ? jwtFeatureFlag(this, name, args.shell!) : undefined;
     const redirectUris = pulumi
       .all([kind.callbacks(this, this.tenantOrigin), args.extraRedirectUris ?? [], mcpServerId, connectorName])
       .apply(([base, extra]) => {
@@ -211,6 +211,21 @@ export abstract class ConnectorComponent extends pulumi.ComponentResource {
 
     if (args.kubernetesSecret && kubernetes) {
       this.kubernetesSecret = this.publishKubernetesSecret(name, args.kubernetesSecret, kubernetes);
+    }
+  }
+
+  /**
+   * Registers the component's outputs without the SDK's stack trace per promise, as its super() registers it and the
+   * resources register themselves (debug-stacks.ts): those traces were a share of the program's CPU per connector.
+   */
+  protected override registerOutputs(
+    outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>,
+  ): void {
+    const resumeStackTraces = pauseStackTraces();
+    try {
+      super.registerOutputs(outputs);
+    } finally {
+      resumeStackTraces();
     }
   }
 
@@ -256,6 +271,11 @@ function judgedWhenKnown<T extends string | undefined>(
     if (problem) throw new pulumi.ResourceError(`${label}: ${problem}`, component, true);
     return known as T;
   }) as pulumi.Output<T>;
+}
+
+/** The tenant's JWT feature flag, set to True through the shell (a child of the connector). */
+function jwtFeatureFlag(parent: pulumi.Resource, name: string, shell: AlationShell): FeatureFlag {
+  return new children.FeatureFlag(`${name}-jwt-flag`, { shell, key: JWT_FEATURE_FLAG, value: true }, { parent });
 }
 
 type KubernetesSdk = typeof import("@pulumi/kubernetes");

@@ -7,7 +7,7 @@ import { DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-con
 import { misspeltConfigKeyProblems } from "../domain/connection-keys";
 import { unreadableNameProblem } from "../domain/readable-names";
 import { redirectUriProblem } from "../domain/urls";
-import { oauthApplicationShape } from "../schema/oauth-application";
+import type { oauthApplicationShape } from "../schema/oauth-application";
 import { mcpServerIdProblem } from "./tenant-origin";
 
 /** The options judged here, as ConnectorArgs has them (connector-base.ts documents each). */
@@ -46,7 +46,7 @@ export function judgeConnectorOptions(label: string, args: JudgedOptions): strin
   const problems = misspeltConfigKeyProblems(Object.keys(pulumi.runtime.allConfig()));
   for (const [option, field] of Object.entries(APPLICATION_OPTIONS)) {
     const value = args[option as keyof typeof APPLICATION_OPTIONS];
-    const problem = isKnown(value) ? schemaProblem(oauthApplicationShape[field], value) : undefined;
+    const problem = isKnown(value) ? schemaProblem(field, value) : undefined;
     if (problem) problems.push(`${option}: ${problem}`);
   }
   const connectorName = args.connectorName;
@@ -91,7 +91,12 @@ function isKnown(value: unknown): boolean {
   return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }
 
-function schemaProblem(schema: z.ZodType, value: unknown): string | undefined {
-  const result = schema.safeParse(value);
+/**
+ * The application's own rule for `field`, judged on `value`. The schema (and zod) is loaded here, only when an option
+ * it judges is given: a program of connectors that give none (the README's) does not load them.
+ */
+function schemaProblem(field: keyof typeof oauthApplicationShape, value: unknown): string | undefined {
+  const schema: typeof import("../schema/oauth-application") = require("../schema/oauth-application");
+  const result = (schema.oauthApplicationShape[field] as z.ZodType).safeParse(value);
   return result.success ? undefined : result.error.issues[0]?.message;
 }

@@ -105,12 +105,17 @@ const FIGURES = [
   "machine.nproc",
 ];
 
+const PHASE_FIGURES = [
+  "wallMs",
+  "requests",
+  "requestsPerConnector",
+  "providerCpuMs",
+  "programCpuMs",
+  "programLifetimeMs",
+  "providerLifetimeMs",
+];
 const ENGINE_FIGURES = ENGINE_PHASES.flatMap((phase) => [
-  ...PROGRAM_KINDS.flatMap((kind) =>
-    ["wallMs", "requests", "requestsPerConnector", "providerCpuMs", "programCpuMs"].map(
-      (figure) => `engine.${phase}.${kind}.${figure}`,
-    ),
-  ),
+  ...PROGRAM_KINDS.flatMap((kind) => PHASE_FIGURES.map((figure) => `engine.${phase}.${kind}.${figure}`)),
   ...[
     "providerToMinimal",
     "providerCpuToMinimal",
@@ -118,6 +123,9 @@ const ENGINE_FIGURES = ENGINE_PHASES.flatMap((phase) => [
     "connectorCpuToMinimal",
     "pluginToConnector",
     "pluginCpuToConnector",
+    "minimalComponentToMinimal",
+    "connectorToMinimalComponent",
+    "connectorCpuToMinimalComponent",
   ].map((ratio) => `engine.${phase}.${ratio}`),
 ]);
 
@@ -147,6 +155,7 @@ describe("npm run bench -- --quick", function () {
       "engineOneRequestPerConnector",
       "engineProviderWithin1_15xOfMinimal",
       "engineConnectorWithin1_15xOfMinimal",
+      "engineConnectorWithin1_15xOfMinimalComponent",
       "scaleStaysFlat",
     ]) {
       assert.equal(typeof at(run.report, `goals.${goal}.met`), "boolean", goal);
@@ -222,7 +231,11 @@ describe("npm run bench -- --quick", function () {
       assert.ok(probes(perConnector(kind)), `${kind}: ${perConnector(kind).join(", ")}`);
     }
     assert.deepEqual(perConnector("minimal"), [0, 1, 0, 1, 1]);
+    assert.deepEqual(perConnector("minimal-component"), [0, 1, 0, 1, 1]);
+    // The smallest case (one connector) is left out of the quick run, for its time, and says so.
+    assert.deepEqual(engine.smallest, { skipped: "--quick" });
     assert.match(run.table, /the engine \(Pulumi CLI/);
+    assert.match(run.table, /the smallest case \(one connector\): not run: --quick/);
   });
 
   it("loads neither the Kubernetes client nor ssh2 for a REST-only stack, and exits 0", () => {
