@@ -1,10 +1,8 @@
 // Pulumi's secret values on the provider protocol. The plugin tells the engine it accepts secrets (Configure), so
 // secret inputs arrive wrapped in a signature object; the runtime works on plain values, and the plugin wraps again
 // what must stay secret in state: the secret fields of the schema, and every input that arrived secret.
-
-/** The key and value that mark an object as Pulumi's special value (sdk/go/common/resource/properties.go). */
-const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+// The key and value that mark an object as a secret: the SDK's own, the wire format's one definition in Node.js.
+import { specialSecretSig as SECRET_SIGNATURE, specialSigKey as SIGNATURE_KEY } from "@pulumi/pulumi/runtime/rpc";
 
 type Props = Record<string, unknown>;
 
