@@ -44,11 +44,8 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     dir = temporaryFolder("alation-fleet-");
     fs.writeFileSync(path.join(dir, "fleet.yaml"), fleetFile(callbackPort));
     const { cli } = engineCli();
-    const browser = browserCommand(path.join(__dirname, "..", "verify", "stand-in-browser.ts"));
-    // The stand-in browser is a TypeScript script, run by ts-node wherever the fleet runs: it needs the repo's
-    // tsconfig. The stacks' programs are JavaScript (the installed package's), which ts-node's settings do not touch.
-    const tsNode = { TS_NODE_PROJECT: path.join(repoRoot, "tsconfig.json"), TS_NODE_TRANSPILE_ONLY: "true" };
-    env = cliEnvironment(cli!, path.join(dir, "unused-backend"), { BROWSER: browser, ...tsNode });
+    const browser = browserCommand(path.join(__dirname, "..", "verify", "stand-in-browser.js"));
+    env = cliEnvironment(cli!, path.join(dir, "unused-backend"), { BROWSER: browser });
     // The fleet file names the backend (the CLI's PULUMI_BACKEND_URL would take precedence over Pulumi.yaml's).
     delete env.PULUMI_BACKEND_URL;
   });

@@ -11,7 +11,7 @@ import { freePort } from "../support/ports";
 import { describeEngine, repoRoot, run, temporaryFolder, type CommandResult } from "./harness";
 import { docsQuote } from "../support/docs";
 
-/** A copy of the checkout's files (tracked and new, as they are now), sharing the repo's installed packages. */
+/** A copy of the checkout's files (tracked and new, as they are now) and its build, sharing its installed packages. */
 function copyOfCheckout(): string {
   const copy = temporaryFolder("quickstart-checkout-");
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
@@ -24,6 +24,9 @@ function copyOfCheckout(): string {
     fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
     fs.copyFileSync(path.join(repoRoot, file), path.join(copy, file));
   }
+  // And its build, as a developer's checkout has it after `npm test`: the copy's `npm start` and `npm run preview`
+  // build again, incrementally (tsconfig.build.json), as they would there.
+  fs.cpSync(path.join(repoRoot, "dist"), path.join(copy, "dist"), { recursive: true });
   // Each installed package linked, not the folder: `npm start` links the copy itself in as pulumi-alation.
   fs.mkdirSync(path.join(copy, "node_modules"));
   for (const entry of fs.readdirSync(path.join(repoRoot, "node_modules"))) {

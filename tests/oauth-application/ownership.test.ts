@@ -1,7 +1,8 @@
 // A delete deletes only an application that is still the resource's (the engine suite, tests/engine/renames.test.ts,
 // shows why through the CLI): an application a live resource of the run holds is left without a request; otherwise
 // the recorded secret must still authenticate it at the token endpoint, or (the shell path) match in the same
-// command. Through Pulumi's dynamic-provider server, one process per test as the engine runs one per run.
+// command. Through Pulumi's dynamic-provider server: one process for the file, serving each test's own tenant (as a
+// multi-tenant run does); where only a later process can tell, the test starts one.
 import { strict as assert } from "node:assert";
 import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
 import { json, startScriptedServer } from "../support/scripted-http";
@@ -15,6 +16,7 @@ import {
   type Harness,
   type Props,
   startInstalledProviderServer,
+  startSharedServer,
 } from "../support/provider-harness";
 
 describe("OAuthApplication delete: only what is still the resource's", function () {
@@ -36,8 +38,13 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     );
   const replacementInputs = () => inputsNamed("claude");
 
+  // One provider process for the file, a tenant of its own for each test (startHarness).
+  let server: ProviderServer;
+  before(async () => (server = await startSharedServer()));
+  after(async () => server?.kill());
+
   beforeEach(async () => {
-    harness = await startHarness();
+    harness = await startHarness({ server });
     inputs = await inputsNamed("claude");
   });
   afterEach(async () => harness?.stop());
@@ -59,7 +66,7 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     assert.equal(rotated.status, 200);
     await harness.server.delete(created.id, created.properties);
     assert.equal((await harness.clients()).length, 1, "the application is still there");
-    const output = harness.server.output();
+    const output = harness.output();
     assert.match(
       output,
       new RegExp(`not deleted: application ${created.id} at ${harness.tenant.url} no longer answers to the secret`),
@@ -81,7 +88,7 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     const [client] = await harness.clients();
     assert.equal(client.client_secret, renamed.properties.clientSecret);
     assert.match(
-      harness.server.output(),
+      harness.output(),
       /not deleted: application \S+ is now managed by another resource of this stack/,
     );
   });
@@ -142,7 +149,7 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     const created = await checkAndCreate(harness.server, inputs);
     await harness.tenant.call("DELETE", `${CLIENTS_PATH}${created.id}/`);
     await harness.server.delete(created.id, created.properties);
-    assert.doesNotMatch(harness.server.output(), /not deleted/);
+    assert.doesNotMatch(harness.output(), /not deleted/);
   });
 
   it("a token endpoint whose answer proves nothing keeps the application; one in trouble fails", async () => {

@@ -13,6 +13,7 @@ import {
   type Harness,
   type Props,
   startInstalledProviderServer,
+  startSharedServer,
 } from "../support/provider-harness";
 
 const LOSE_CREATE_ANSWERS = {
@@ -26,8 +27,13 @@ describe("OAuthApplication recovery", function () {
   let harness: Harness;
   let inputsFor: (extra?: Props) => Promise<Props>;
 
+  // One provider process for the file, a tenant of its own for each test (startHarness).
+  let server: ProviderServer;
+  before(async () => (server = await startSharedServer()));
+  after(async () => server?.kill());
+
   beforeEach(async () => {
-    harness = await startHarness();
+    harness = await startHarness({ server });
     const connection = { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN };
     inputsFor = async (extra = {}) => ({
       ...(await registeredInputs({ connection, redirectUris: CLAUDE_REDIRECT_URIS })),

@@ -1,33 +1,22 @@
-// A stand-in for the user's browser, for the tests that need no real one (the component's, the verifier's, and
-// tests/verify/stand-in-browser.ts as a `$BROWSER`).
+// A stand-in for the user's browser, for the tests that need no real one (the component's and the verifier's; as a
+// `$BROWSER`, tests/verify/stand-in-browser.js).
 import { DEFAULT_TEST_USER as EMULATOR_TEST_USER } from "../../emulator";
 import type { LoginCredentials } from "../../provider/verify";
 
+const { basicAuthLogin } = require("./basic-auth-login") as {
+  basicAuthLogin(url: string, credentials: LoginCredentials, tamper?: (callback: URL) => URL): Promise<void>;
+};
+
 /**
- * A stand-in for the user's browser: it opens the authorize URL as a browser would, logs the emulator's user in by
- * the emulator's browserless HTTP Basic, and follows the redirect to wherever it points (the verifier's loopback
- * listener), after `tamper` if given. Records the URLs it opened.
+ * A stand-in for the user's browser: it logs the emulator's user in (basic-auth-login.js) at each URL it opens.
+ * Records the URLs it opened.
  */
 export function basicAuthBrowser(options: { credentials?: LoginCredentials; tamper?: (callback: URL) => URL } = {}) {
-  const { username, password } = options.credentials ?? EMULATOR_TEST_USER;
+  const credentials = options.credentials ?? EMULATOR_TEST_USER;
   const opened: string[] = [];
   const open = async (url: string): Promise<boolean> => {
     opened.push(url);
-    const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-    const answer = await fetch(url, {
-      headers: { authorization },
-      redirect: "manual",
-      signal: AbortSignal.timeout(5000),
-    });
-    await answer.body?.cancel();
-    const location = answer.headers.get("location");
-    if (location) {
-      const callback = new URL(location, url);
-      const delivered = await fetch(options.tamper ? options.tamper(callback) : callback, {
-        signal: AbortSignal.timeout(5000),
-      });
-      await delivered.body?.cancel();
-    }
+    await basicAuthLogin(url, credentials, options.tamper);
     return true;
   };
   return { open, opened };

@@ -20,6 +20,8 @@ export interface Harness {
   server: ProviderServer;
   /** The tenant's clients as its state hook shows them. */
   clients(): Promise<Array<Record<string, unknown>>>;
+  /** What the server printed since this harness started (a shared server served other tests before). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -28,24 +30,44 @@ export function startInstalledProviderServer(env: Record<string, string> = {}): 
   return startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(env) });
 }
 
-/** Starts a tenant and a configured provider server (config keys like "alation:baseUrl"; `{tenant}` is replaced). */
+/**
+ * Starts a tenant and a configured provider server (config keys like "alation:baseUrl"; `{tenant}` is replaced). Given
+ * `server` (a file's own, configured without config: connections come from the inputs), the tenant is new and the
+ * server is that one, left running by `stop`: a server start costs more than a second of CPU, and one provider process
+ * serving tenant after tenant is what a multi-tenant stack does.
+ */
 export async function startHarness(
-  options: { tenant?: Partial<EmulatorOptions>; config?: Record<string, string>; env?: Record<string, string> } = {},
+  options: {
+    tenant?: Partial<EmulatorOptions>;
+    config?: Record<string, string>;
+    env?: Record<string, string>;
+    server?: ProviderServer;
+  } = {},
 ): Promise<Harness> {
+  if (options.server && (options.config || options.env)) throw new Error("a shared server has its own config and env");
   const tenant = await startTestTenant(options.tenant);
   const fill = (values: Record<string, string> = {}) =>
     Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value.replace("{tenant}", tenant.url)]));
-  const server = await startInstalledProviderServer(fill(options.env));
-  await server.configure(fill(options.config));
+  const server = options.server ?? (await startInstalledProviderServer(fill(options.env)));
+  if (!options.server) await server.configure(fill(options.config));
+  const printedBefore = server.output().length;
   return {
     tenant,
     server,
     clients: async () => (await tenant.state()).clients,
+    output: () => server.output().slice(printedBefore),
     stop: async () => {
-      await server.kill();
+      if (!options.server) await server.kill();
       await tenant.stop();
     },
   };
+}
+
+/** A provider server for a file's tests (`startHarness({ server })`), configured without config; stop it `after`. */
+export async function startSharedServer(): Promise<ProviderServer> {
+  const server = await startInstalledProviderServer();
+  await server.configure({});
+  return server;
 }
 
 /** The inputs the engine would send for `new OAuthApplication(name, args)` (`__provider` included). */

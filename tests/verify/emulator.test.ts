@@ -44,7 +44,7 @@ import {
 
 const REPO = path.resolve(__dirname, "../..");
 const CLI = path.join(REPO, "provider/verify/cli.ts");
-const STAND_IN_BROWSER = browserCommand(path.join(__dirname, "stand-in-browser.ts"));
+const STAND_IN_BROWSER = browserCommand(path.join(__dirname, "stand-in-browser.js"));
 
 /** In emulator mode the only expected warning is the loopback http URL. */
 const ALL_PASS: ExpectedStatuses = { default: "pass", "mcp-url": "warn" };
