@@ -149,15 +149,8 @@ async function main(): Promise<void> {
       runPulumi(path.join(cli.dir, "pulumi"), args, { env, ...options });
     await pulumi(["stack", "select", "--create", stack]);
     // The stack's settings: this tenant, and its shell (for the JWT flag). The token goes in encrypted, by stdin.
-    const shell = JSON.stringify({ local: {} });
-    await pulumi([
-      "config",
-      "set-all",
-      "--plaintext",
-      `alation:baseUrl=${emulator.url}`,
-      "--plaintext",
-      `alation:shell=${shell}`,
-    ]);
+    await pulumi(["config", "set", "alation:baseUrl", emulator.url]);
+    await pulumi(["config", "set", "alation:shell", JSON.stringify({ local: {} })]);
     await pulumi(["config", "set", "--secret", "alation:apiAccessToken"], { input: token });
     // `up` runs the program once, without a preview first: the plan is `npm run preview`'s.
     await pulumi(mode === "up" ? ["up", "--yes", "--skip-preview"] : ["preview"]);

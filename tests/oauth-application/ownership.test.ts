@@ -5,6 +5,7 @@
 // multi-tenant run does); where only a later process can tell, the test starts one.
 import { strict as assert } from "node:assert";
 import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
+import type { ProviderServer } from "../support/provider-server";
 import { json, startScriptedServer } from "../support/scripted-http";
 import {
   CLAUDE_REDIRECT_URIS,
@@ -87,10 +88,7 @@ describe("OAuthApplication delete: only what is still the resource's", function 
     assert.deepEqual(await requests(), {});
     const [client] = await harness.clients();
     assert.equal(client.client_secret, renamed.properties.clientSecret);
-    assert.match(
-      harness.output(),
-      /not deleted: application \S+ is now managed by another resource of this stack/,
-    );
+    assert.match(harness.output(), /not deleted: application \S+ is now managed by another resource of this stack/);
   });
 
   it("leaves it too in a later process, where only the token endpoint can tell (an interrupted replace)", async () => {

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import { ADMIN_TOKEN, CLIENTS_PATH } from "../support/test-tenant";
 import { NAME_CONFLICT_ANSWERS } from "../support/alation-answers";
-import { ProviderCallError } from "../support/provider-server";
+import { ProviderCallError, type ProviderServer } from "../support/provider-server";
 import { json, startScriptedServer } from "../support/scripted-http";
 import {
   CLAUDE_REDIRECT_URIS,

@@ -47,7 +47,7 @@ export function loginArgs(port: number, ...extra: string[]): string[] {
   return ["verify", "--json", "--emulator", "--login", "--callback-port", String(port), ...extra];
 }
 
-/** A `$BROWSER` value that runs one of these tests' scripts (TypeScript through ts-node), the URL as its last argument. */
+/** A `$BROWSER` value that runs one of these tests' scripts (.ts through ts-node), the URL as its last argument. */
 export function browserCommand(script: string, ...args: string[]): string {
   const tsNode = script.endsWith(".ts") ? ["-r", require.resolve("ts-node/register")] : [];
   const words = [process.execPath, ...tsNode, script, ...args];
