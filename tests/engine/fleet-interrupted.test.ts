@@ -75,6 +75,7 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
     const [first, second] = TENANTS.map((name) => tenants.get(name)!);
     first.reset();
     second.reset();
+    for (const proxy of proxies.values()) proxy.answerDelayMs = ANSWER_DELAY_MS;
     const child = spawn(process.execPath, fleetArgs("up"), { cwd: dir, env, detached: toGroup });
     let stdout = "";
     let stderr = "";
@@ -101,6 +102,8 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
     const created = await first.clients();
     assert.equal(created.length, 1);
     first.reset();
+    // The rerun and the destroy need no window: answers come at once.
+    for (const proxy of proxies.values()) proxy.answerDelayMs = 0;
 
     const rerun = await run(process.execPath, fleetArgs("up"), { cwd: dir, env, timeoutMs: 240_000 });
     assert.equal(rerun.code, 0, rerun.stderr);

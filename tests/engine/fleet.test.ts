@@ -1,4 +1,4 @@
-// `alation-fleet` through the real CLI, from the installed package: six emulated tenants in three waves, one of which
+// `alation-fleet` through the real CLI, from the installed package: five emulated tenants in three waves, one of which
 // needs the JWT flag and has it off (with no shell to set it), so that its verification fails. The rollout stops
 // after that tenant's wave and names the cause; once the flag is on, a rerun completes and leaves the converged
 // stacks alone; `destroy` empties every tenant. No token and no client secret is printed or stored in the state.
@@ -16,18 +16,14 @@ import { docsQuote } from "../support/docs";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-const WAVES = [
-  ["acme", "beta"],
-  ["gamma", "delta"],
-  ["epsilon", "zeta"],
-];
+const WAVES = [["acme", "beta"], ["gamma", "delta"], ["zeta"]];
 const WAVE_NAMES = ["canary", "early", "rest"];
 /** The tenant whose connector is not verified (`verify: false`). */
 const UNVERIFIED = "zeta";
 /** The tenant that needs the JWT flag, which is off. */
 const FLAG_OFF = "delta";
 
-describeEngine("alation-fleet: six tenants in three waves, verify as the gate", function () {
+describeEngine("alation-fleet: five tenants in three waves, verify as the gate", function () {
   this.timeout(420_000);
   const tenants = new Map<string, RecordingTenant>();
   const tokens = new Map<string, string>();
@@ -113,7 +109,7 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     assert.deepEqual(await added(), before, "the clone changed");
     assert.equal(result.code, 0, result.stderr);
     for (const name of WAVES.flat()) assert.match(result.stdout, new RegExp(`^${name} .* done .*to create`, "m"));
-    assert.match(result.stderr, /^6\/6 previewed$/m);
+    assert.match(result.stderr, /^5\/5 previewed$/m);
     assert.deepEqual(requestsTo(WAVES.flat()), []);
     const stacks = path.join(dir, ".fleet-state", ".pulumi", "stacks", "claude-connectors");
     assert.deepEqual(
@@ -129,16 +125,16 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     const outcome = result.stdout.trim().split("\n").pop() as string;
     const [start, end] = [
       "alation-fleet up: failed: tenant delta, verify: access-token-jwt:",
-      "(3/6 tenants done; stopped after wave early)",
+      "(3/5 tenants done; stopped after wave early)",
     ];
     assert.match(outcome, /^alation-fleet up: failed: tenant delta, verify: access-token-jwt: /);
-    assert.match(outcome, /\(3\/6 tenants done; stopped after wave early\)$/);
+    assert.match(outcome, /\(3\/5 tenants done; stopped after wave early\)$/);
     const stopLine = "stopped after wave early: tenant delta failed (verify); 1 later wave not run";
     assert.ok(result.stderr.split("\n").includes(stopLine), result.stderr);
     const failureLine = result.stderr.split("\n").find((line) => line.startsWith("delta (early): verify failed: "));
     assert.match(failureLine ?? "", /: access-token-jwt: the tenant issues opaque access tokens; /);
-    assert.match(result.stderr, /^3\/6 up$/m);
-    assert.match(result.stdout, /^epsilon +rest +not run/m);
+    assert.match(result.stderr, /^3\/5 up$/m);
+    assert.match(result.stdout, /^zeta +rest +not run/m);
     assert.deepEqual(requestsTo(WAVES[2]), [], "the later wave made requests");
     for (const name of WAVES.slice(0, 2).flat()) assert.equal((await tenants.get(name)!.clients()).length, 1, name);
     // The README quotes this run's lines.
@@ -158,7 +154,6 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
       beta: "unchanged",
       gamma: "unchanged",
       delta: "done",
-      epsilon: "done",
       zeta: "done",
     });
     assert.deepEqual(requestsTo(["acme", "beta", "gamma"]), [], "a converged stack was touched");
@@ -242,7 +237,7 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     assert.ok(line!.endsWith(fix), line);
     const quoted = fix.replace(tenants.get("acme")!.url, "https://acme.alationcloud.com");
     assert.ok(docsQuote(quoted), "docs/fleet.md quotes the fix");
-    assert.match(result.stdout, /^epsilon +rest +not run/m);
+    assert.match(result.stdout, /^zeta +rest +not run/m);
   });
 
   it("destroy goes in reverse wave order and empties every tenant", async function () {
@@ -251,7 +246,7 @@ describeEngine("alation-fleet: six tenants in three waves, verify as the gate", 
     const waves = [...result.stderr.matchAll(/^wave (\S+) /gm)].map((match) => match[1]);
     assert.deepEqual(waves, [...WAVE_NAMES].reverse());
     for (const name of WAVES.flat()) assert.deepEqual(await tenants.get(name)!.clients(), [], name);
-    assert.match(result.stderr, /^6\/6 destroyed$/m);
+    assert.match(result.stderr, /^5\/5 destroyed$/m);
   });
 
   /** Every file the fleet's folder holds besides its backend (the fleet file), as one text. */

@@ -29,6 +29,24 @@ module.exports = {
 };
 `;
 
+// A connector on each tenant of a list, with the same options.
+const GENERATIONS_PROGRAM = `
+const pulumi = require("@pulumi/pulumi");
+const { AlationClaudeConnector } = require("pulumi-alation");
+const config = new pulumi.Config();
+const connectors = config.requireObject("baseUrls").map(
+  (baseUrl, index) =>
+    new AlationClaudeConnector(\`claude-\${index}\`, {
+      connection: { baseUrl },
+      accessTokenExpiry: config.getNumber("accessTokenExpiry"),
+    }),
+);
+module.exports = {
+  clientIds: connectors.map((connector) => connector.clientId),
+  clientSecrets: connectors.map((connector) => connector.clientSecret),
+};
+`;
+
 /** A web server that is not Alation (an nginx page for every path), recording what it was sent. */
 async function startNotAlation(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
@@ -195,27 +213,42 @@ describeEngine("whose application: evidence, never a name", function () {
 
   // Both documented generations of the OAuth client API, told apart by the tenant's /openapi/oauth2/ document or,
   // without one, by a 404 (../shared/alation-api.md section 2). Generation A with its document: every other case.
-  for (const mode of [
-    { apiGeneration: "b", openApi: true },
-    { apiGeneration: "b", openApi: false },
-    { apiGeneration: "a", openApi: false },
-  ] as const) {
-    const label = `generation ${mode.apiGeneration.toUpperCase()}, ${mode.openApi ? "with" : "without"} its document`;
-    it(`5. the lifecycle through the CLI: ${label}`, async function () {
-      const tenant = await freshTenant(mode);
-      const stack = await stackOn(tenant);
-      await stack.up();
-      await assertOwnWorks(stack, tenant);
-      // The emulator keeps its model's names, whichever generation its API speaks.
-      const { clientId } = await stack.outputs();
-      const own = async () => (await tenant.clients()).find((client) => client.client_id === clientId);
-      assert.equal((await own())?.access_token_expiry, 86400);
-      await stack.setConfig({ "alation-ownership:accessTokenExpiry": "7200" });
-      assert.match((await stack.up()).stdout, /1 updated/);
-      assert.equal((await own())?.access_token_expiry, 7200, "the tenant holds the new lifetime");
-      assert.match((await stack.refresh()).stdout, /unchanged/);
-      await stack.destroy();
-      assert.deepEqual(await tenant.clients(), []);
+  // One stack over three tenants, one of each kind: a connector per tenant, as a multi-tenant stack has them.
+  it("5. the lifecycle through the CLI: generation B with and without its document, A without", async function () {
+    const modes = [
+      { apiGeneration: "b", openApi: true },
+      { apiGeneration: "b", openApi: false },
+      { apiGeneration: "a", openApi: false },
+    ] as const;
+    const generations = await Promise.all(modes.map((mode) => freshTenant(mode)));
+    const multiTenant = EngineProject.inUserProject("generations", {
+      "Pulumi.yaml":
+        "name: alation-generations\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+      "index.js": GENERATIONS_PROGRAM,
     });
-  }
+    const stack = await multiTenant.stack({
+      "alation-generations:baseUrls": JSON.stringify(generations.map((tenant) => tenant.url)),
+      "alation:apiAccessToken": { secret: token },
+    });
+    await stack.up();
+    const { clientIds, clientSecrets } = await stack.outputs(true);
+    // The emulator keeps its model's names, whichever generation its API speaks.
+    const own = async (index: number) =>
+      (await generations[index].clients()).find((client) => client.client_id === clientIds[index]);
+    for (const [index, mode] of modes.entries()) {
+      const label = JSON.stringify(mode);
+      assert.equal((await own(index))?.client_secret, clientSecrets[index], `${label}: the recorded secret works`);
+      assert.equal((await own(index))?.access_token_expiry, 86400, label);
+    }
+    await stack.setConfig({ "alation-generations:accessTokenExpiry": "7200" });
+    assert.match((await stack.up()).stdout, /3 updated/);
+    for (const [index, mode] of modes.entries()) {
+      assert.equal((await own(index))?.access_token_expiry, 7200, `${JSON.stringify(mode)}: the new lifetime`);
+    }
+    const refreshed = (await stack.refresh()).stdout;
+    assert.match(refreshed, /unchanged/);
+    assert.doesNotMatch(refreshed, /updated/);
+    await stack.destroy();
+    for (const tenant of generations) assert.deepEqual(await tenant.clients(), []);
+  });
 });
