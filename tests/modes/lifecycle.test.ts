@@ -18,9 +18,12 @@ import {
   checkAndCreate,
   emulatorCommandEnv,
   registeredInputs,
+  startHarness,
+  startSharedServer,
   startShellFixture,
   type ShellFixture,
 } from "../support/provider-harness";
+import type { ProviderServer } from "../support/provider-server";
 import { AUTH_MODES, credentialsFor } from "../support/tenant-credentials";
 import { ADMIN_TOKEN, JWT_FLAG } from "../support/test-tenant";
 
@@ -35,6 +38,9 @@ interface Mode {
    */
   restOnly?: true;
 }
+
+/** A mode's tenant and provider server; with `shell`, the shell input that reaches the tenant (not REST-only modes). */
+type ModeFixture = Pick<ShellFixture, "tenant" | "server"> & Partial<ShellFixture> & { stop(): Promise<void> };
 
 const MODES: Mode[] = [
   { name: "default", options: {}, notEnforced: [] },
@@ -61,17 +67,35 @@ const MODES: Mode[] = [
   { name: "--no-openapi", options: { openApi: false }, notEnforced: [], restOnly: true },
 ];
 
-for (const mode of MODES) {
+describe("each mode of the emulator", function () {
+  // The modes that change the REST admin API only share one provider process, a tenant of their own each (as a
+  // multi-tenant run has them); the others run the shell too, whose commands find their tenant by the server's
+  // environment, and so have a process of their own.
+  let restServer: ProviderServer | undefined;
+  after(async () => restServer?.kill());
+
+  for (const mode of MODES) {
+    describeMode(mode, async () => {
+      if (!mode.restOnly) {
+        const localShell = async (tenant: { url: string }) => ({
+          shell: { local: {} },
+          serverEnv: emulatorCommandEnv(tenant.url),
+        });
+        return startShellFixture(localShell, mode.options);
+      }
+      restServer ??= await startSharedServer();
+      const harness = await startHarness({ tenant: mode.options, server: restServer });
+      return { tenant: harness.tenant, server: harness.server, stop: harness.stop };
+    });
+  }
+});
+
+/** The mode's suite, on the tenant and provider server `start` gives. */
+function describeMode(mode: Mode, start: () => Promise<ModeFixture>): void {
   describe(`the whole lifecycle against the emulator, ${mode.name}`, function () {
     this.timeout(120_000);
-    let fixture: ShellFixture & { stop(): Promise<void> };
-    before(async () => {
-      const localShell = async (tenant: { url: string }) => ({
-        shell: { local: {} },
-        serverEnv: emulatorCommandEnv(tenant.url),
-      });
-      fixture = await startShellFixture(localShell, mode.options);
-    });
+    let fixture: ModeFixture;
+    before(async () => (fixture = await start()));
     after(async () => fixture?.stop());
 
     it("REST: create, read, update, delete with an API token, a refresh token and a service account", async () => {
@@ -101,7 +125,7 @@ for (const mode of MODES) {
       const { tenant, server, shell } = fixture;
       const paths: Array<[string, Record<string, unknown>]> = [
         ["rest", { connection: { baseUrl: tenant.url, apiAccessToken: ADMIN_TOKEN } }],
-        ...(mode.restOnly ? [] : [["shell", { shell }] as [string, Record<string, unknown>]]),
+        ...(shell ? [["shell", { shell }] as [string, Record<string, unknown>]] : []),
       ];
       for (const [path, target] of paths) {
         const inputs = { ...(await registeredInputs({ redirectUris: [] }, `no-uris-${path}`)), ...target };
@@ -118,9 +142,10 @@ for (const mode of MODES) {
     if (mode.restOnly) return;
 
     it("shell: FeatureFlag and OAuthApplication lifecycles, and adoption", async () => {
-      await featureFlagLifecycle(fixture);
-      await oauthApplicationLifecycle(fixture);
-      await adoptLifecycle(fixture);
+      const shellFixture = fixture as ShellFixture;
+      await featureFlagLifecycle(shellFixture);
+      await oauthApplicationLifecycle(shellFixture);
+      await adoptLifecycle(shellFixture);
     });
 
     it("the connector verifies as Claude uses it, for the hosted and a custom MCP server (CLI)", async () => {
