@@ -8,7 +8,9 @@
 // Its outputs are the fields of Claude's "Add custom connector" form (clientSecret is a secret), and, for other
 // clients, mcpClients: each client's fields, client and clientConfig.
 import * as pulumi from "@pulumi/pulumi";
-import { AlationShell, connectorsFor, McpClient, RolledOutConnector } from "./provider";
+// The package by name, as a user's program imports it (`npm start` links this checkout in): Node loads the build,
+// and the program alone is compiled when it runs.
+import { AlationShell, connectorsFor, McpClient, RolledOutConnector } from "pulumi-alation";
 
 interface TenantConfig {
   /** Stack-unique name of the tenant (used in resource names and output keys). */

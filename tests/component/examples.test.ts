@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { shellPath } from "../../emulator";
 import { JWT_FEATURE_FLAG } from "../../provider";
 import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../support/test-tenant";
-import { installedPackageProject } from "../support/installed-package";
+import { installedPackageProject, linkRepoIntoItsNodeModules } from "../support/installed-package";
 import { startKubeApiServer, type KubeApiServer } from "../support/kube-api-server";
 import {
   setRealProviderMocks,
@@ -35,8 +35,9 @@ function runProgram(
   return require(file);
 }
 
-/** Loads the root program where it is (it imports ./provider), afresh. */
+/** Loads the root program where it is (it imports the package, linked in as `npm start` does), afresh. */
 function runRootProgram(config: Record<string, string>): Record<string, unknown> {
+  linkRepoIntoItsNodeModules();
   pulumi.runtime.setAllConfig(config);
   const file = require.resolve(path.join(repoRoot, "index.ts"));
   delete require.cache[file];

@@ -11,7 +11,7 @@ import { connectorsFromJson, formatReports, verifyConnectors as verifyAll } from
 import { locatePulumiCli, PulumiCliError, type PulumiCli } from "../../tools/pulumi-cli/locate";
 import type { EmulatorOptions } from "../../emulator";
 import { JWT_FLAG, startTestTenant, type Answer, type CallOptions, type TestTenant } from "../support/test-tenant";
-import { installedPackageProject } from "../support/installed-package";
+import { installedPackageProject, linkRepoIntoItsNodeModules } from "../support/installed-package";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 /** What the CLI and the emulator print as JSON, read by tests. */
@@ -192,20 +192,6 @@ export class EngineProject {
     await stack.pulumi(["stack", "init"]);
     await stack.setConfig(config);
     return stack;
-  }
-}
-
-// The root program's provider process loads `pulumi-alation/runtime` from the repo's node_modules, where
-// `npm start` links the repo in (examples/quickstart/run.ts); the suite needs the same link.
-function linkRepoIntoItsNodeModules(): void {
-  const link = path.join(repoRoot, "node_modules", "pulumi-alation");
-  if (fs.existsSync(path.join(link, "package.json"))) return;
-  fs.rmSync(link, { force: true });
-  try {
-    fs.symlinkSync(repoRoot, link, "dir");
-  } catch (error) {
-    // Another test process (mocha --parallel) made it first.
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
 }
 

@@ -53,3 +53,19 @@ export function installedPackageProject(options: { withoutOptionalPeers?: boolea
   projects.set(variant, dir);
   return dir;
 }
+
+/**
+ * The repo linked into its own node_modules as `pulumi-alation`, as `npm start` links it (examples/quickstart/run.ts):
+ * the root program imports the package by name, and its provider process loads `pulumi-alation/runtime` from there.
+ */
+export function linkRepoIntoItsNodeModules(): void {
+  const link = path.join(repoRoot, "node_modules", "pulumi-alation");
+  if (fs.existsSync(path.join(link, "package.json"))) return;
+  fs.rmSync(link, { force: true });
+  try {
+    fs.symlinkSync(repoRoot, link, "dir");
+  } catch (error) {
+    // Another test process (mocha --parallel) made it first.
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+}
