@@ -51,6 +51,19 @@ export const clientAnswerSchema = z.looseObject({
 });
 export type ClientAnswer = { client_id: string; client_secret?: string } & Record<string, unknown>;
 
+/**
+ * The client id of a listed client, without parsing the rest: undefined exactly where clientAnswerSchema refuses the
+ * item (not an object, no client id that is a string or a number, a client secret that is not a string; every other
+ * field reads as not reported when it does not read).
+ */
+export function listedClientId(item: unknown): string | undefined {
+  if (item === null || typeof item !== "object" || Array.isArray(item)) return undefined;
+  const { client_id: id, client_secret: secret } = item as { client_id?: unknown; client_secret?: unknown };
+  if (secret !== undefined && typeof secret !== "string") return undefined;
+  if (typeof id === "string") return id;
+  return typeof id === "number" && Number.isFinite(id) ? String(id) : undefined;
+}
+
 /** A list of clients: a bare array, or a paginated object with `results` (DRF) or `clients`. */
 export const clientListSchema = z.union([
   z.array(z.unknown()),

@@ -17,6 +17,7 @@ import {
   applicationFromAnswer,
   clientAnswerSchema,
   clientListSchema,
+  listedClientId,
   rotatedSecretAnswerSchema,
   shapeError,
 } from "./answers";
@@ -119,7 +120,7 @@ export class AlationClient implements ApplicationStore {
       return unsupported(`GET ${api.path}{client_id}/ answers ${answer.status}`);
     }
     if (answer.status !== 404) throw answerError(context, answer);
-    const listed = await this.listClients(api);
+    const listed = await this.listClients(api, (item) => listedClientId(item) === clientId);
     if (listed.status === "unsupported") return listed;
     const application = listed.applications.find((candidate) => candidate.clientId === clientId);
     return application ? { status: "found", application } : { status: "gone" };
@@ -128,7 +129,7 @@ export class AlationClient implements ApplicationStore {
   async findByName(name: string): Promise<ApplicationLookup> {
     const api = await clientApiOf(this.target, this.calls);
     if (!api) return unsupported(API_NOT_SERVED_HINT);
-    const listed = await this.listClients(api);
+    const listed = await this.listClients(api, (item) => item.name === name);
     if (listed.status === "unsupported") return listed;
     const application = listed.applications.find((candidate) => candidate.name === name);
     return application ? { status: "found", application } : { status: "gone" };
@@ -226,11 +227,17 @@ export class AlationClient implements ApplicationStore {
     return { status: "unproven", reason: `the token endpoint's answer proves nothing: HTTP ${answer.status}${said}` };
   }
 
-  /** Every client of the tenant, following pages; `unsupported` where the tenant does not serve the list. */
+  /**
+   * The tenant's clients that `wanted` picks, following pages; `unsupported` where the tenant does not serve the list.
+   * `wanted` sees each listed client as the tenant wrote it, so that only those it picks are parsed: a lookup costs
+   * one parse, not one per client of the tenant. A client listed twice (pages that moved) counts as its last listing.
+   */
   private async listClients(
     api: ClientApi,
+    wanted: (item: Record<string, unknown>) => boolean,
   ): Promise<{ status: "listed"; applications: ApplicationRecord[] } | Unsupported> {
-    const byId = new Map<string, ApplicationRecord>();
+    // Every client listed, in the order first listed (as the lookups have always found them), the picked parsed.
+    const byId = new Map<string, ApplicationRecord | undefined>();
     let path = api.path;
     let query: Record<string, string | number> | undefined = { limit: PAGE_SIZE, skip: 0 };
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -241,8 +248,10 @@ export class AlationClient implements ApplicationStore {
       if (!list.success) return unsupported(`GET ${api.path} answers ${answer.status} without a list`);
       const before = byId.size;
       for (const item of list.data) {
-        const parsed = clientAnswerSchema.safeParse(item);
-        if (parsed.success) byId.set(parsed.data.client_id, applicationFromAnswer(parsed.data));
+        const clientId = listedClientId(item);
+        if (clientId === undefined) continue;
+        const parsed = wanted(item as Record<string, unknown>) ? clientAnswerSchema.safeParse(item) : undefined;
+        byId.set(clientId, parsed?.success ? applicationFromAnswer(parsed.data) : undefined);
       }
       // Next page: the `X-Next-Page` header where given; else `skip` while full pages bring new clients (a
       // tenant that ignores limit/skip repeats the same page, which brings nothing new and ends the loop).
@@ -255,7 +264,8 @@ export class AlationClient implements ApplicationStore {
         break;
       }
     }
-    return { status: "listed", applications: [...byId.values()] };
+    const applications = [...byId.values()].filter((application) => application !== undefined);
+    return { status: "listed", applications };
   }
 
   private nextPage(answer: HttpAnswer): { path: string; query: Record<string, string> } | undefined {

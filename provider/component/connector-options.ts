@@ -3,6 +3,7 @@
 // only later (an Output) is judged by the child that takes it, before that child is registered.
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { APPLICATION_FIELD_TABLE, APPLICATION_NAME_MAX_LENGTH } from "../domain/application-fields";
 import { DEFAULT_CALLBACK_PORT, loopbackRedirectUri } from "../domain/claude-connector";
 import { misspeltConfigKeyProblems } from "../domain/connection-keys";
 import { unreadableNameProblem } from "../domain/readable-names";
@@ -91,11 +92,36 @@ function isKnown(value: unknown): boolean {
   return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }
 
+type ApplicationOptionField = (typeof APPLICATION_OPTIONS)[keyof typeof APPLICATION_OPTIONS];
+
+const secondsInRange = (field: "accessTokenExpiry" | "refreshTokenExpiry") => (value: unknown) => {
+  const { min, max } = APPLICATION_FIELD_TABLE[field].range;
+  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+};
+
 /**
- * The application's own rule for `field`, judged on `value`. The schema (and zod) is loaded here, only when an option
- * it judges is given: a program of connectors that give none (the README's) does not load them.
+ * Values that the application's schema plainly accepts, by the same limits (the field table's, readable-names.ts):
+ * the usual values are decided without loading the schema and zod (about 200 ms of a program's CPU on a shared
+ * machine, which a one-connector stack feels). Any other value is judged by the schema, which words the problem.
  */
-function schemaProblem(field: keyof typeof oauthApplicationShape, value: unknown): string | undefined {
+export const PLAINLY_VALID: Record<ApplicationOptionField, (value: unknown) => boolean> = {
+  name: (value) =>
+    typeof value === "string" &&
+    /\S/.test(value) &&
+    value.length <= APPLICATION_NAME_MAX_LENGTH &&
+    unreadableNameProblem("name", value) === undefined,
+  accessTokenExpiry: secondsInRange("accessTokenExpiry"),
+  refreshTokenExpiry: secondsInRange("refreshTokenExpiry"),
+  secretVersion: (value) => typeof value === "string",
+  adoptClientId: (value) => typeof value === "string" && value.length > 0,
+};
+
+/**
+ * The application's own rule for `field`, judged on `value`. The schema (and zod) is loaded here, only when a value
+ * is not plainly valid: a program of connectors with usual options (the README's, the benchmark's) does not load them.
+ */
+function schemaProblem(field: ApplicationOptionField, value: unknown): string | undefined {
+  if (PLAINLY_VALID[field](value)) return undefined;
   const schema: typeof import("../schema/oauth-application") = require("../schema/oauth-application");
   const result = (schema.oauthApplicationShape[field] as z.ZodType).safeParse(value);
   return result.success ? undefined : result.error.issues[0]?.message;

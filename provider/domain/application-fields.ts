@@ -118,6 +118,9 @@ export const APPLICATION_FIELD_TABLE = {
   },
 } as const satisfies Record<string, FieldFacts>;
 
+/** The longest name Alation stores for an application, in UTF-16 code units (as JavaScript counts them). */
+export const APPLICATION_NAME_MAX_LENGTH = 255;
+
 /** An application field's key (camelCase). */
 export type ApplicationFieldKey = keyof typeof APPLICATION_FIELD_TABLE;
 

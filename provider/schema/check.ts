@@ -1,6 +1,7 @@
 // Pulumi's `check` over a zod object schema: every failure at once, each with its property path, defaults applied,
 // and unknown values (preview) passed through untouched: only what is known is validated.
 import type { z } from "zod";
+import { rememberChecked, takeChecked } from "./checked-inputs";
 import { containsUnknown, isUnknown } from "./unknown";
 
 /** One failure, as Pulumi's CheckFailure. */
@@ -30,7 +31,11 @@ export function checkWithSchema(
   raw: Record<string, unknown>,
 ): CheckResult {
   const result = schema.safeParse(raw);
-  if (result.success) return { inputs: result.data as Record<string, unknown>, failures: [] };
+  if (result.success) {
+    // Valid and fully known: create or update gets these same inputs next, and need not parse them again.
+    if (!containsUnknown(raw)) rememberChecked(schema, result.data);
+    return { inputs: result.data as Record<string, unknown>, failures: [] };
+  }
   const failures = result.error.issues
     .filter((issue) => !touchesUnknown(raw, issue.path))
     .map((issue) => ({ property: propertyPath(issue.path), reason: issue.message }));
@@ -77,9 +82,12 @@ function dedupe(failures: CheckFailure[]): CheckFailure[] {
 
 /**
  * The valid, fully known inputs (defaults applied), or an Error listing every failure. For create/update/read,
- * where nothing may be unknown any more.
+ * where nothing may be unknown any more. Inputs equal to what this process's check returned as valid and known are
+ * that value, not parsed again (checked-inputs.ts).
  */
 export function parseOrThrow<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+  const checked = takeChecked(schema, raw);
+  if (checked !== undefined) return checked as T;
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const reasons = result.error.issues.map((issue) => `${propertyPath(issue.path) || "(inputs)"}: ${issue.message}`);

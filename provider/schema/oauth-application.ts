@@ -1,6 +1,6 @@
 // The zod schema of OAuthApplication's inputs, with Alation's own rules and the connector guide's defaults.
 import { z } from "zod";
-import { APPLICATION_FIELD_TABLE as FIELDS } from "../domain/application-fields";
+import { APPLICATION_FIELD_TABLE as FIELDS, APPLICATION_NAME_MAX_LENGTH } from "../domain/application-fields";
 import { unreadableNameProblem } from "../domain/readable-names";
 import { redirectUriProblem } from "../domain/urls";
 import { connectionSchema } from "./connection";
@@ -47,7 +47,7 @@ export const oauthApplicationShape = {
       const problem = unreadableNameProblem("name", name);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
-    .max(255, { error: "name must be at most 255 characters" }),
+    .max(APPLICATION_NAME_MAX_LENGTH, { error: `name must be at most ${APPLICATION_NAME_MAX_LENGTH} characters` }),
   clientType: z
     .enum(["confidential", "public"], { error: 'clientType must be "confidential" or "public"' })
     .default(FIELDS.clientType.default),

@@ -175,6 +175,33 @@ describe("alation client: API logic", function () {
       assert.equal(lookup.status === "found" && lookup.application.clientId, "b");
       assert.equal((await clientFor(server, { apiAccessToken: "token-x" }).findByName("absent")).status, "gone");
     });
+
+    it("finds a name or an id on a later full page (skip), among numeric ids and non-clients", async () => {
+      // Page 0 is full (100 items, some not clients); page 1 holds the wanted client with a numeric id.
+      const firstPage = [
+        ...Array.from({ length: 97 }, (_, i) => ({ ...record(String(i)), client_id: i })),
+        "not a client",
+        { name: "no id" },
+        { ...record("odd"), client_secret: 7 },
+      ];
+      server = await startScriptedServer((r) => {
+        const skip = Number(new URL(r.path, "http://x").searchParams.get("skip") ?? 0);
+        if (r.path.startsWith(`${CLIENTS}500/`)) return json(404, { detail: "Not found." });
+        return json(200, skip === 0 ? firstPage : [{ ...record("500", "wanted"), client_id: 500 }]);
+      });
+      const client = clientFor(server, { apiAccessToken: "token-x" });
+      const byName = await client.findByName("wanted");
+      assert.deepEqual(byName.status === "found" && byName.application, {
+        clientId: "500",
+        name: "wanted",
+        clientType: "confidential",
+        redirectUris: ["https://a.example/cb"],
+      });
+      const byId = await client.get("500");
+      assert.equal(byId.status === "found" && byId.application.name, "wanted");
+      assert.equal((await client.findByName("app-odd")).status, "gone", "an item the schema refuses is no client");
+      assert.equal((await client.findByName("app-3")).status, "found");
+    });
   });
 
   describe("answers", () => {

@@ -4,9 +4,13 @@
 // message; a misspelt stack config setting is named with a did-you-mean. Nothing is registered when a value known now
 // is refused; the application is not when one known later is. No test here reaches a tenant.
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
 import { AlationClaudeConnector, OAuthApplication, type AlationClaudeConnectorArgs } from "../../provider";
-import { judgeConnectorOptions } from "../../provider/component/connector-options";
+import { judgeConnectorOptions, PLAINLY_VALID } from "../../provider/component/connector-options";
+import { oauthApplicationShape } from "../../provider/schema/oauth-application";
 import { setRealProviderMocks, type RealProviderMocks } from "../support/real-provider-mocks";
 
 const connection = { baseUrl: "https://acme.alationcloud.com" };
@@ -58,6 +62,44 @@ describe("AlationClaudeConnector: names people read, values known later", functi
     for (const name of ["Alation — 名前 🚀", "אלציה", 'Alation (Acme) it\'s "prod"']) {
       assert.deepEqual(judgeConnectorOptions("X", { connectorName: name, applicationName: name }), []);
     }
+  });
+
+  it("takes a value for plainly valid only where the application's schema accepts it", () => {
+    const near = (n: number) => [n - 1, n, n + 1, n + 0.5, -n];
+    const value = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 300 }),
+      fc.constantFrom("", " ", "\t", "a".repeat(255), "a".repeat(256), "😀".repeat(128), "x\u202e", 0, NaN, null, []),
+      fc.constantFrom(...[3600, 259200, 15552000].flatMap(near), Infinity, 1e300, "3600", true),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(PLAINLY_VALID) as Array<keyof typeof PLAINLY_VALID>)),
+        value,
+        (f, v) => {
+          if (PLAINLY_VALID[f](v)) assert.ok(oauthApplicationShape[f].safeParse(v).success, `${f}: ${String(v)}`);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a program whose connectors give usual options does not load the schema's zod", () => {
+    // A fresh process: this one has loaded zod long ago.
+    const program = `
+      const pulumi = require("@pulumi/pulumi");
+      pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs });
+      const { AlationClaudeConnector } = require(${JSON.stringify(path.resolve(__dirname, "../../dist/provider"))});
+      new AlationClaudeConnector("usual", {
+        connection: { baseUrl: "https://acme.alationcloud.com" },
+        applicationName: "Claude for Acme", accessTokenExpiry: 7200, refreshTokenExpiry: 259200,
+        secretVersion: "1", adoptClientId: "a1",
+      });
+      process.stdout.write(Object.keys(require.cache).filter((file) => /[\\/]zod[\\/]/.test(file)).length + "");`;
+    const loaded = execFileSync(process.execPath, ["-e", program], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    assert.equal(loaded, "0");
   });
 
   /** The messages of the unhandled rejections while `run` runs and a moment after: how a failed input shows. */

@@ -11,6 +11,7 @@ import {
   checkWithSchema,
   oauthApplicationSchema,
   oauthApplicationShape,
+  parseOrThrow,
   redirectUriProblem,
   UNKNOWN,
 } from "../../provider/schema";
@@ -166,6 +167,24 @@ describe("OAuthApplication schema", () => {
     assert.ok(failures.length > 0);
     const text = JSON.stringify(failures);
     assert.ok(!text.includes("secret-token-x") && !text.includes("secret-refresh-y"));
+  });
+
+  it("create's parse takes check's valid answer as it crossed the engine (keys in any order), and only that", () => {
+    const parse = (raw: Record<string, unknown>) => parseOrThrow(oauthApplicationSchema, raw, "inputs");
+    const reordered = (value: Record<string, unknown>) => Object.fromEntries(Object.entries(value).reverse());
+    const connection = { baseUrl: "https://t.example", apiAccessToken: "a" };
+    const answered = check({ ...valid, connection }).inputs;
+    const taken = parse(reordered({ ...answered, connection: reordered(connection) }));
+    assert.equal(taken, answered, "the very value check answered");
+    // Once: the same inputs again, and inputs check never saw, are parsed (and refused when invalid).
+    assert.notEqual(parse(answered), answered);
+    assert.deepEqual(parse(answered), answered);
+    assert.throws(() => parse({ ...answered, accessTokenExpiry: 1 }), /accessTokenExpiry must be at least 3600/);
+    // Nor what check could not judge whole (an unknown), nor what it refused.
+    const unknown = check({ ...valid, connection: { ...connection, apiAccessToken: UNKNOWN } }).inputs;
+    assert.notEqual(parse(unknown), unknown);
+    const refused = check({ ...valid, accessTokenExpiry: 1 }).inputs;
+    assert.throws(() => parse(refused), /accessTokenExpiry must be at least 3600/);
   });
 });
 
