@@ -223,7 +223,11 @@ export class EngineStack {
     args: string[],
     options: { input?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {},
   ): Promise<CommandResult> {
-    const fullArgs = [...args, "--stack", this.name, "--non-interactive", "--color", "never"];
+    // The harness's flags go before a `--` (after which everything is an argument, such as an id beginning with "-").
+    const own = ["--stack", this.name, "--non-interactive", "--color", "never"];
+    const separator = args.indexOf("--");
+    const fullArgs =
+      separator < 0 ? [...args, ...own] : [...args.slice(0, separator), ...own, ...args.slice(separator)];
     const result = await run(path.join(this.cli.dir, "pulumi"), fullArgs, {
       cwd: this.project.dir,
       env: cliEnvironment(this.cli, this.backendDir, { ...this.env, ...options.env }),

@@ -182,13 +182,15 @@ describeEngine("the provider plugin, from a YAML program", function () {
       },
     });
     const clientId: string = byHand.json.client_id;
+    // `--` first: a client id may begin with "-" (the emulator's are random base64url, as Alation's may be).
     const imported = await stack.pulumi([
       "import",
+      "--yes",
+      "--protect=false",
+      "--",
       "alation:index:OAuthApplication",
       "byhand",
       clientId,
-      "--yes",
-      "--protect=false",
     ]);
     // The code to add, with the fields as the tenant has them.
     assert.match(imported.stdout, /name: made-by-hand/);

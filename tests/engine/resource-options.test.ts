@@ -99,11 +99,13 @@ describeEngine("resource options: import, replaceOnChanges", function () {
     const { code, stdout, stderr } = await stack.pulumi(
       [
         "import",
+        "--yes",
+        "--generate-code=false",
+        // A client id may begin with "-".
+        "--",
         "pulumi-nodejs:dynamic/alation:OAuthApplication",
         "app",
         existing.client_id,
-        "--yes",
-        "--generate-code=false",
       ],
       { allowFailure: true },
     );
