@@ -45,7 +45,6 @@ const SLOWEST_FIRST = [
   "tests/engine/plugin.test.ts",
   "tests/engine/renames.test.ts",
   "tests/engine/ownership.test.ts",
-  "tests/engine/plugin.test.ts",
   "tests/engine/fleet-interrupted.test.ts",
   "tests/engine/root-stack.test.ts",
   "tests/engine/quickstart.test.ts",
