@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, Stack, StackNotFoundError, type PulumiCommand } from "@pulumi/pulumi/automation";
+import { canonicalJson } from "../domain/canonical-json";
 import { CONNECTION_KEYS, CREDENTIAL_WAYS } from "../domain/connection-keys";
 import type { Fleet, FleetTenant } from "./fleet-file";
 import { TENANT_CONFIG_KEY, type StackTenantConfig } from "./stack-config";
@@ -135,16 +136,6 @@ export function convergedFingerprint(tenant: FleetTenant): string {
     verify: tenant.verify,
   };
   return createHash("sha256").update(canonicalJson(inputs)).digest("hex");
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** pulumi-alation's root: the folder of the package.json above this file (in dist/ or in the sources). */

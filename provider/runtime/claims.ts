@@ -4,6 +4,7 @@
 // provider process, after the program's resources were diffed, created or updated; so when a delete comes and a
 // live resource holds the same application (its adoption rotated the secret) or the same key, the delete must
 // leave it: it belongs to the live resource now. This costs no request; it is in memory only, dies with the process.
+import { canonicalJson } from "../domain/canonical-json";
 import { containsUnknown } from "../schema/unknown";
 
 /** Per subject (an application, a key on a tenant), what each live resource holding it holds it with. */
@@ -69,16 +70,4 @@ function keySubject({ shell, key }: KeyHolding): string {
 
 function keyHolder({ value, previousValue }: KeyHolding): string {
   return canonicalJson({ value, previousValue });
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, inner]) => inner !== undefined);
-    return `{${entries
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, inner]) => `${JSON.stringify(name)}:${canonicalJson(inner)}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }

@@ -3,6 +3,7 @@
 // provider's CPU per resource). Matched by value, not by object: the inputs cross the engine between the two calls.
 // In memory only, a bounded number, each used once; a miss (another process, changed inputs) is parsed as before.
 import type { z } from "zod";
+import { canonicalJson } from "../domain/canonical-json";
 
 /**
  * The engine creates (or updates) each resource right after its check, so few wait at once; checks that lead to no
@@ -28,23 +29,4 @@ export function takeChecked(schema: z.ZodType, raw: unknown): unknown {
   const inputs = bySchema.get(key);
   bySchema.delete(key);
   return inputs;
-}
-
-/**
- * JSON with object keys sorted (the engine does not keep their order) and undefined fields left out (they do not
- * cross it), in which every value that JSON would write alike (NaN and null, say) is written apart.
- */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    const fields = Object.keys(record)
-      .filter((key) => record[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-    return `{${fields.join(",")}}`;
-  }
-  if (typeof value === "string" || typeof value === "boolean" || value === null) return JSON.stringify(value);
-  if (typeof value === "number" && Number.isFinite(value)) return JSON.stringify(value);
-  return `<${typeof value}:${String(value)}>`;
 }
