@@ -1,12 +1,20 @@
 // What each command does to one tenant's stack: preview, up (then verify, the gate), destroy. Each returns the
 // tenant's result and never throws: a failure is a result, with the phase and the cause, so that the rest of the wave
 // runs to its end and the summary names it.
-import type { OpMap, OutputMap } from "@pulumi/pulumi/automation";
+import type { OpMap } from "@pulumi/pulumi/automation";
 import { Stack as AutomationStack } from "@pulumi/pulumi/automation";
 import { redactText } from "../domain/redact";
 import { urlPassword } from "../domain/urls";
 import type { FleetTenant } from "./fleet-file";
-import { CONVERGED_TAG, convergedFingerprint, existingStack, tenantWorkspace, type StackContext } from "./tenant-stack";
+import {
+  CONVERGED_TAG,
+  convergedFingerprint,
+  existingStack,
+  runStack,
+  stackTags,
+  tenantWorkspace,
+  type StackContext,
+} from "./tenant-stack";
 import { verifyCause, verifyTenant, type GateIo, type VerifySummary } from "./verify-gate";
 
 /** The phases of a tenant's run, as progress lines and failures name them. */
@@ -61,18 +69,18 @@ export async function previewTenant(context: StackContext, tenant: FleetTenant, 
 export async function upTenant(context: StackContext, tenant: FleetTenant, io: TenantIo): Promise<TenantResult> {
   return guarded(tenant, "up", context, io, async (result, setPhase) => {
     const workspace = await tenantWorkspace(context, tenant, true);
-    const stack = await AutomationStack.createOrSelect(tenant.name, workspace);
     const fingerprint = convergedFingerprint(tenant);
-    const tags = await workspace.listTags(tenant.name);
-    if (tags[CONVERGED_TAG] === fingerprint && !context.refresh) {
+    const tags = await stackTags(workspace, tenant);
+    if (tags?.[CONVERGED_TAG] === fingerprint && !context.refresh) {
       result.status = "unchanged";
       io.tenantProgress(tenant, "up: unchanged (converged with these inputs already)");
       return;
     }
-    if (tags[CONVERGED_TAG] !== undefined) await workspace.removeTag(tenant.name, CONVERGED_TAG);
+    if (tags === undefined) await workspace.createStack(tenant.name);
+    if (tags?.[CONVERGED_TAG] !== undefined) await workspace.removeTag(tenant.name, CONVERGED_TAG);
     io.tenantProgress(tenant, "up ...");
-    const up = await stack.up({ color: "never", signal: context.cancel, refresh: context.refresh });
-    result.changes = countsOf(up.summary.resourceChanges);
+    const up = await runStack(context, workspace, tenant, "up");
+    result.changes = up.changes;
     io.tenantProgress(tenant, `up done: ${changesText(result.changes)}`);
     setPhase("verify");
     result.verify = await gate(up.outputs, tenant, io);
@@ -87,14 +95,17 @@ export async function upTenant(context: StackContext, tenant: FleetTenant, io: T
 }
 
 /** The verification of the stack's outputs (those the `up` read: no other CLI run). */
-async function gate(outputs: OutputMap, tenant: FleetTenant, io: TenantIo): Promise<VerifySummary | "skipped"> {
+async function gate(
+  outputs: Record<string, unknown>,
+  tenant: FleetTenant,
+  io: TenantIo,
+): Promise<VerifySummary | "skipped"> {
   if (tenant.verify === false) {
     io.tenantProgress(tenant, "verify: skipped (verify: false)");
     return "skipped";
   }
   io.tenantProgress(tenant, "verify ...");
-  const values = Object.fromEntries(Object.entries(outputs).map(([key, out]) => [key, out.value]));
-  const summary = await verifyTenant(tenant, tenant.verify, values, io);
+  const summary = await verifyTenant(tenant, tenant.verify, outputs, io);
   if (summary.ok) io.tenantProgress(tenant, `verify passed: ${verifyCounts(summary)}`);
   return summary;
 }
@@ -103,15 +114,13 @@ async function gate(outputs: OutputMap, tenant: FleetTenant, io: TenantIo): Prom
 export async function destroyTenant(context: StackContext, tenant: FleetTenant, io: TenantIo): Promise<TenantResult> {
   return guarded(tenant, "destroy", context, io, async (result) => {
     const workspace = await tenantWorkspace(context, tenant, true);
-    const stack = await existingStack(workspace, tenant);
-    if (!stack) {
+    if ((await stackTags(workspace, tenant)) === undefined) {
       result.status = "absent";
       io.tenantProgress(tenant, "destroy: no stack (nothing to destroy)");
       return;
     }
     io.tenantProgress(tenant, "destroy ...");
-    const destroyed = await stack.destroy({ color: "never", signal: context.cancel });
-    result.changes = countsOf(destroyed.summary.resourceChanges);
+    result.changes = (await runStack(context, workspace, tenant, "destroy")).changes;
     await workspace.removeStack(tenant.name);
     io.tenantProgress(tenant, `destroy done: ${changesText(result.changes)}`);
   });

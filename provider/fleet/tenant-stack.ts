@@ -9,6 +9,7 @@
 // rotated one would have to be `up`-ed first, whereas the environment holds the current token for every command, and
 // the state holds no token at all. The other ALATION_* connection variables are blanked (the provider reads an empty
 // value as unset), so that each stack sees its own tenant's credential and address only.
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -109,6 +110,93 @@ function stackEnvironment(context: StackContext, tenant: FleetTenant, withCreden
   for (const name of ["baseUrl", ...CREDENTIAL_WAYS.flat()] as const) env[CONNECTION_KEYS[name].env] = "";
   if (withCredential) env[CONNECTION_KEYS.apiAccessToken.env] = context.env[tenant.apiAccessTokenEnv] ?? "";
   return env;
+}
+
+/** The tags of the tenant's stack (one CLI run), or undefined when the backend has no stack of that name. */
+export async function stackTags(
+  workspace: LocalWorkspace,
+  tenant: FleetTenant,
+): Promise<Record<string, string> | undefined> {
+  try {
+    return await workspace.listTags(tenant.name);
+  } catch (error) {
+    if (error instanceof StackNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** What `up` or `destroy` did: the engine's count of resources by operation, and (up) the stack's outputs. */
+export interface StackRun {
+  changes: Record<string, number>;
+  outputs: Record<string, unknown>;
+}
+
+/**
+ * `up` (or `destroy`) of the tenant's existing stack in one CLI run, the changes read from the engine's event log;
+ * after an `up`, the outputs in one more. The Automation API's `Stack.up` would read the outputs in two runs and the
+ * stack's history in a third (about 0.4 s of CPU each, per tenant). Arguments and environment as it passes them.
+ */
+export async function runStack(
+  context: StackContext,
+  workspace: LocalWorkspace,
+  tenant: FleetTenant,
+  command: "up" | "destroy",
+): Promise<StackRun> {
+  const eventLog = path.join(workspace.workDir, `${command}-events.jsonl`);
+  fs.rmSync(eventLog, { force: true });
+  const refresh = command === "up" && context.refresh ? ["--refresh"] : [];
+  const args = [command, "--yes", "--skip-preview", ...refresh, "--color", "never", "--event-log", eventLog];
+  const env = { ...process.env, PULUMI_DEBUG_COMMANDS: "true", ...workspace.envVars };
+  const run = (argv: string[], signal?: AbortSignal) =>
+    runCli(workspace.pulumiCommand.command, [...argv, "--stack", tenant.name], { cwd: workspace.workDir, env, signal });
+  try {
+    await run([...args, "--exec-kind", "auto.local"], context.cancel);
+    const changes = resourceChanges(fs.readFileSync(eventLog, "utf8"));
+    if (command === "destroy") return { changes, outputs: {} };
+    const outputs = JSON.parse((await run(["stack", "output", "--json", "--show-secrets"])).stdout);
+    return { changes, outputs };
+  } finally {
+    fs.rmSync(eventLog, { force: true });
+  }
+}
+
+/**
+ * A CLI run, as the Automation API spawns it: its output kept, a SIGINT when `signal` aborts (the CLI then ends
+ * cleanly, as after a first Ctrl-C). Rejects unless it exits 0, with what it printed (its `error:` lines: the cause).
+ */
+function runCli(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const cancel = () => child.kill("SIGINT");
+    if (options.signal?.aborted) cancel();
+    options.signal?.addEventListener("abort", cancel, { once: true });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      options.signal?.removeEventListener("abort", cancel);
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(new Error(`pulumi ${args[0]} exited ${code ?? signal}:\n${stdout}\n${stderr}`));
+    });
+  });
+}
+
+/** The summary event's count of resources by operation, from an event log (one JSON engine event a line). */
+function resourceChanges(eventLog: string): Record<string, number> {
+  for (const line of eventLog.split("\n").reverse()) {
+    if (line.trim() === "") continue;
+    const changes = JSON.parse(line).summaryEvent?.resourceChanges;
+    if (changes) {
+      return Object.fromEntries(Object.entries(changes as Record<string, number>).filter(([, count]) => count > 0));
+    }
+  }
+  return {};
 }
 
 /** The tenant's stack, or undefined when the backend has none of that name. */

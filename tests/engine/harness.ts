@@ -190,9 +190,14 @@ export class EngineProject {
     const name = options.name ?? `s${++this.stacks}`;
     const stack = new EngineStack(this, name, cli, temporaryFolder("pulumi-backend-"), options.env ?? {});
     await stack.pulumi(["stack", "init"]);
-    await stack.setConfig(config);
+    await stack.setConfig(config, { newStack: true });
     return stack;
   }
+}
+
+/** A config key with its namespace: `project:key` for a bare `key`. */
+function qualified(key: string, project: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
 }
 
 function projectName(manifest: string | undefined): string {
@@ -208,6 +213,11 @@ export type StackConfig = Record<string, string | { secret: string }>;
 export class EngineStack {
   /** Every command run and what it printed, to look for secrets in. */
   readonly transcript: Array<{ args: string[] } & CommandResult> = [];
+  /**
+   * What the read-only commands of `outputs` and `exportText` printed since the last other command: the stack's state
+   * changes only through a command (a CLI run costs about 0.4 s of CPU, and tests read the same state several times).
+   */
+  private readonly reads = new Map<string, Promise<CommandResult>>();
 
   constructor(
     readonly project: EngineProject,
@@ -228,6 +238,7 @@ export class EngineStack {
     const separator = args.indexOf("--");
     const fullArgs =
       separator < 0 ? [...args, ...own] : [...args.slice(0, separator), ...own, ...args.slice(separator)];
+    this.reads.clear();
     const result = await run(path.join(this.cli.dir, "pulumi"), fullArgs, {
       cwd: this.project.dir,
       env: cliEnvironment(this.cli, this.backendDir, { ...this.env, ...options.env }),
@@ -238,13 +249,26 @@ export class EngineStack {
     return result;
   }
 
-  /** Plain values in one `config set-all` (a CLI run costs about 0.4 s of CPU); each secret on stdin, never in argv. */
-  async setConfig(config: StackConfig): Promise<void> {
+  /**
+   * Plain values in one `config set-all` (a CLI run costs about 0.4 s of CPU), or, on a `newStack` (whose settings file
+   * `stack init` just wrote, with its encryption salt alone), written into that file as a user may write them; each
+   * secret through the CLI, on stdin, never in argv.
+   */
+  async setConfig(config: StackConfig, options: { newStack?: boolean } = {}): Promise<void> {
     const entries = Object.entries(config);
-    const plain = entries.flatMap(([key, value]) =>
-      typeof value === "string" ? ["--plaintext", `${key}=${value}`] : [],
-    );
-    if (plain.length > 0) await this.pulumi(["config", "set-all", ...plain]);
+    const plain = entries.filter((entry): entry is [string, string] => typeof entry[1] === "string");
+    const settingsFile = path.join(this.project.dir, `Pulumi.${this.name}.yaml`);
+    // A stack file that came with the project (an example's) may have config already: then the CLI merges.
+    const written = options.newStack && fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, "utf8") : "config:";
+    if (plain.length > 0 && !/^config:/m.test(written)) {
+      // JSON strings are YAML's double-quoted scalars; a key without a namespace is the project's, as for the CLI.
+      const lines = plain.map(
+        ([key, value]) => `  ${JSON.stringify(qualified(key, this.project.name))}: ${JSON.stringify(value)}`,
+      );
+      fs.appendFileSync(settingsFile, `config:\n${lines.join("\n")}\n`);
+    } else if (plain.length > 0) {
+      await this.pulumi(["config", "set-all", ...plain.flatMap(([key, value]) => ["--plaintext", `${key}=${value}`])]);
+    }
     for (const [key, value] of entries) {
       if (typeof value !== "string") await this.pulumi(["config", "set", "--secret", key], { input: value.secret });
     }
@@ -274,13 +298,24 @@ export class EngineStack {
 
   /** `pulumi stack output --json` (with `--show-secrets` when asked), parsed. */
   async outputs(showSecrets = false): Promise<Record<string, Json>> {
-    const result = await this.pulumi(["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])]);
+    const result = await this.read(["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])]);
     return JSON.parse(result.stdout);
   }
 
   /** `pulumi stack export` as text. */
   async exportText(): Promise<string> {
-    return (await this.pulumi(["stack", "export"])).stdout;
+    return (await this.read(["stack", "export"])).stdout;
+  }
+
+  /** A read-only command's result: run once, then remembered until another command runs. */
+  private read(args: string[]): Promise<CommandResult> {
+    const key = args.join(" ");
+    const remembered = this.reads.get(key);
+    if (remembered) return remembered;
+    const result = this.pulumi(args);
+    this.reads.set(key, result);
+    result.catch(() => this.reads.delete(key));
+    return result;
   }
 
   /** The resources of the exported state. */

@@ -20,9 +20,7 @@ export function installedPackageProject(options: { withoutOptionalPeers?: boolea
   const existing = projects.get(variant);
   if (existing) return existing;
   if (!fs.existsSync(path.join(repoRoot, "dist", "provider", "runtime", "index.js"))) {
-    throw new Error(
-      "dist/ is missing: build first with `npx tsc -p tsconfig.build.json` (npm test does it in pretest)",
-    );
+    throw new Error("dist/ is missing: build first with `npm run build` (npm test does it in pretest)");
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-alation-project-"));
   process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
