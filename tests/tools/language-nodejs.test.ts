@@ -155,6 +155,30 @@ describe("tools/pulumi-cli/language-nodejs: the language host on its own", funct
     return dir;
   }
 
+  /**
+   * A program folder whose node_modules holds a stand-in @pulumi/pulumi with an "exports" map, whose cmd/run only
+   * writes the file `ran` beside the program: the host's own lookup leaves such a package to node. Its
+   * cmd/run/index.js, which the map does not export, is what a lookup blind to the map would run.
+   */
+  function programWithExportsMap(name: string): string {
+    const dir = path.join(scratch, name);
+    const sdk = path.join(dir, "node_modules", "@pulumi", "pulumi");
+    fs.mkdirSync(sdk, { recursive: true });
+    fs.writeFileSync(path.join(dir, "index.js"), "");
+    const manifest = { name: "@pulumi/pulumi", version: "0.0.0", exports: { "./cmd/run": "./runner.js" } };
+    fs.writeFileSync(path.join(sdk, "package.json"), JSON.stringify(manifest));
+    fs.writeFileSync(
+      path.join(sdk, "runner.js"),
+      'require("node:fs").writeFileSync("ran", process.argv.slice(2).join(" "));\n',
+    );
+    fs.mkdirSync(path.join(sdk, "cmd", "run"), { recursive: true });
+    fs.writeFileSync(
+      path.join(sdk, "cmd", "run", "index.js"),
+      'require("node:fs").writeFileSync("ran", "unexported");\n',
+    );
+    return dir;
+  }
+
   /** Asks the host to Run the program in `dir`, as the engine does for `pulumi up`. */
   function run(dir: string, config: Record<string, string>): Promise<{ error: string; bail: boolean }> {
     const info = new languageProto.ProgramInfo()
@@ -195,5 +219,23 @@ describe("tools/pulumi-cli/language-nodejs: the language host on its own", funct
     assert.deepEqual(result, { error: "", bail: false }, seen.logs.join("\n"));
     assert.deepEqual(seen.registered, [{ type: "pulumi:pulumi:Stack", name: "smoke-smoke" }]);
     assert.deepEqual(seen.outputs.at(-1), { greeting: "hello language host" });
+  });
+
+  it("leaves an @pulumi/pulumi with an exports map to node's own resolution", async () => {
+    const dir = programWithExportsMap("exports-map");
+    const result = await run(dir, {});
+    assert.deepEqual(result, { error: "", bail: false });
+    assert.match(fs.readFileSync(path.join(dir, "ran"), "utf8"), /--monitor \S+ .*--stack smoke .*\.$/);
+  });
+
+  it("says what to install when the program's project has no @pulumi/pulumi", async () => {
+    const dir = path.join(scratch, "no-sdk");
+    fs.mkdirSync(dir);
+    const result = await run(dir, {});
+    assert.equal(
+      result.error,
+      `could not find @pulumi/pulumi/cmd/run from ${dir}: install @pulumi/pulumi in the program's project ` +
+        "(npm install @pulumi/pulumi)",
+    );
   });
 });

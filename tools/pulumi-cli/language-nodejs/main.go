@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -243,9 +244,13 @@ func runEnvironment(req *pulumirpc.RunRequest, options map[string]any) ([]string
 	return env, nil
 }
 
-// The file a module specifier resolves to from the program's folder, as Node resolves it (the specifier and the
-// folder reach node as arguments, never as source).
+// The file a module specifier resolves to from the program's folder, as Node resolves it: found here in the usual
+// layout (nodeModulesLookup), which spares a node process (about 0.1 s of CPU a run), else by node itself (the
+// specifier and the folder reach it as arguments, never as source).
 func resolveModule(ctx context.Context, node, specifier, from string) (string, error) {
+	if file, ok := nodeModulesLookup(specifier, from); ok {
+		return file, nil
+	}
 	const script = "process.stdout.write(require.resolve(process.argv[1], { paths: [process.argv[2]] }))"
 	out, err := exec.CommandContext(ctx, node, "-e", script, specifier, from).Output()
 	if err != nil {
@@ -254,4 +259,54 @@ func resolveModule(ctx context.Context, node, specifier, from string) (string, e
 			specifier, from)
 	}
 	return string(out), nil
+}
+
+// Node's lookup of a scoped package's module (`@scope/name/sub/path`) from `from`, for the usual layout only: the
+// package in the node_modules folder of `from` or of the nearest folder above it that has one, with no "exports" map;
+// the module a file (`sub/path`, `sub/path.js`) or a folder without package.json (`sub/path/index.js`). Anything else
+// (an "exports" map, a folder with its own main, a global folder) answers false, and node decides.
+func nodeModulesLookup(specifier, from string) (string, bool) {
+	parts := strings.SplitN(specifier, "/", 3)
+	if len(parts) != 3 || !strings.HasPrefix(parts[0], "@") || !filepath.IsAbs(from) {
+		return "", false
+	}
+	for dir := filepath.Clean(from); ; dir = filepath.Dir(dir) {
+		root := filepath.Join(dir, "node_modules", parts[0], parts[1])
+		if manifest, err := os.ReadFile(filepath.Join(root, "package.json")); err == nil && filepath.Base(dir) != "node_modules" {
+			var fields map[string]json.RawMessage
+			if json.Unmarshal(manifest, &fields) != nil || fields["exports"] != nil {
+				return "", false
+			}
+			return moduleFile(filepath.Join(root, filepath.FromSlash(parts[2])))
+		}
+		if filepath.Dir(dir) == dir {
+			return "", false
+		}
+	}
+}
+
+// The file Node loads for a module path within a package: the path itself, with .js, or its folder's index.js.
+func moduleFile(module string) (string, bool) {
+	isFile := func(file string) bool {
+		info, err := os.Stat(file)
+		return err == nil && info.Mode().IsRegular()
+	}
+	for _, file := range []string{module, module + ".js"} {
+		if isFile(file) {
+			return realPath(file)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(module, "package.json")); err == nil {
+		return "", false
+	}
+	if index := filepath.Join(module, "index.js"); isFile(index) {
+		return realPath(index)
+	}
+	return "", false
+}
+
+// Node runs a module from its real path (symlinks resolved), as require.resolve answers it.
+func realPath(file string) (string, bool) {
+	real, err := filepath.EvalSymlinks(file)
+	return real, err == nil
 }
