@@ -56,19 +56,20 @@ const SEQUENTIAL_CALLS_PER_CONNECTOR = 1;
 
 /** Runs the rollout; `project` is where pulumi-alation is installed. */
 export async function measureRollout(project: string, options: RolloutOptions): Promise<RolloutResult> {
-  const tenants = await startLatencyTenants(options.tenants, options.latencyMs);
-  try {
-    const { provider: inputsByTenant, minimal: minimalByTenant } = await connectorInputs(tenants);
-    // Round robin: neighbours in the program's order are on different tenants, as in a loop over tenants.
-    const tenantOf = (i: number) => i % tenants.length;
-    const lowerBoundMs = (options.latencyMs * SEQUENTIAL_CALLS_PER_CONNECTOR * options.connectors) / options.parallel;
-
-    const providerRuns: ServerRun[] = [];
-    const minimalRuns: ServerRun[] = [];
-    const naiveRuns: RolloutRun[] = [];
-    // Alternately, so that both see the same moments of a shared machine. Every provider run is a fresh provider
-    // process (as each `pulumi up` starts one: new connection pools), and every run creates new applications.
-    for (let repetition = 0; repetition < options.repetitions; repetition++) {
+  // Round robin: neighbours in the program's order are on different tenants, as in a loop over tenants.
+  const tenantOf = (i: number) => i % options.tenants;
+  const lowerBoundMs = (options.latencyMs * SEQUENTIAL_CALLS_PER_CONNECTOR * options.connectors) / options.parallel;
+  const providerRuns: ServerRun[] = [];
+  const minimalRuns: ServerRun[] = [];
+  const naiveRuns: RolloutRun[] = [];
+  // Alternately, so that both see the same moments of a shared machine. Every provider run is a fresh provider
+  // process (as each `pulumi up` starts one: new connection pools), and every repetition has tenants of its own: each
+  // provider run meets empty tenants, as a fresh stack's first `up` does (the create's name lookup lists the tenant's
+  // applications, which the runs before would otherwise have multiplied).
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    const tenants = await startLatencyTenants(options.tenants, options.latencyMs);
+    try {
+      const { provider: inputsByTenant, minimal: minimalByTenant } = await connectorInputs(tenants);
       const timed = (create: (i: number) => Promise<void>) => timedRun(tenants, options, lowerBoundMs, create);
       const named = (byTenant: Props[], prefix: string) => (i: number) => ({
         ...byTenant[tenantOf(i)],
@@ -81,40 +82,40 @@ export async function measureRollout(project: string, options: RolloutOptions): 
           createWithNewConnection(tenants[tenantOf(i)], `naive-${repetition}-${i}`),
         ),
       );
+    } finally {
+      await Promise.all(tenants.map((tenant) => tenant.stop()));
     }
-
-    const provider = summarizeServerRuns(providerRuns, options.connectors, lowerBoundMs);
-    const minimal = summarizeServerRuns(minimalRuns, options.connectors, lowerBoundMs);
-    const naive = medianRun(naiveRuns);
-    const { connectors, tenants: tenantCount, parallel, latencyMs, repetitions } = options;
-    return {
-      connectors,
-      tenants: tenantCount,
-      parallel,
-      latencyMs,
-      repetitions,
-      sequentialCallsPerConnector: SEQUENTIAL_CALLS_PER_CONNECTOR,
-      lowerBoundMs: round(lowerBoundMs),
-      provider,
-      minimal,
-      providerToMinimal: {
-        wallTime: ratio(provider.wallMs, minimal.wallMs),
-        cpuPerConnector: ratio(provider.cpuMsPerConnector, minimal.cpuMsPerConnector),
-        cpuMsPerConnectorAdded: round(provider.cpuMsPerConnector - minimal.cpuMsPerConnector, 2),
-        mainThreadCpuMsPerConnectorAdded: round(
-          provider.mainThreadCpuMsPerConnector - minimal.mainThreadCpuMsPerConnector,
-          2,
-        ),
-      },
-      naive,
-      providerToNaive: {
-        wallTime: ratio(provider.wallMs, naive.wallMs),
-        connections: ratio(provider.connectionsPerTenant.mean, naive.connectionsPerTenant.mean),
-      },
-    };
-  } finally {
-    await Promise.all(tenants.map((tenant) => tenant.stop()));
   }
+
+  const provider = summarizeServerRuns(providerRuns, options.connectors, lowerBoundMs);
+  const minimal = summarizeServerRuns(minimalRuns, options.connectors, lowerBoundMs);
+  const naive = medianRun(naiveRuns);
+  const { connectors, tenants: tenantCount, parallel, latencyMs, repetitions } = options;
+  return {
+    connectors,
+    tenants: tenantCount,
+    parallel,
+    latencyMs,
+    repetitions,
+    sequentialCallsPerConnector: SEQUENTIAL_CALLS_PER_CONNECTOR,
+    lowerBoundMs: round(lowerBoundMs),
+    provider,
+    minimal,
+    providerToMinimal: {
+      wallTime: ratio(provider.wallMs, minimal.wallMs),
+      cpuPerConnector: ratio(provider.cpuMsPerConnector, minimal.cpuMsPerConnector),
+      cpuMsPerConnectorAdded: round(provider.cpuMsPerConnector - minimal.cpuMsPerConnector, 2),
+      mainThreadCpuMsPerConnectorAdded: round(
+        provider.mainThreadCpuMsPerConnector - minimal.mainThreadCpuMsPerConnector,
+        2,
+      ),
+    },
+    naive,
+    providerToNaive: {
+      wallTime: ratio(provider.wallMs, naive.wallMs),
+      connections: ratio(provider.connectionsPerTenant.mean, naive.connectionsPerTenant.mean),
+    },
+  };
 }
 
 /** Runs `create(i)` for every connector, `parallel` at a time, and reads what the tenants saw. */

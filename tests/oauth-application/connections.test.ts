@@ -26,6 +26,10 @@ describe("OAuthApplication connections", function () {
       await server.configure(config);
       return server;
     };
+    // The tests that need neither config nor an environment credential share one provider process (about 2 s of CPU
+    // each), as one `pulumi up` serves several resources; their connections are the resources' own.
+    let plain: Promise<ProviderServer> | undefined;
+    const plainServer = () => (plain ??= serverWith({}));
     before(async () => (tenant = await startTestTenant()));
     after(async () => {
       await Promise.all(servers.map((server) => server.kill()));
@@ -33,7 +37,7 @@ describe("OAuthApplication connections", function () {
     });
 
     it("refreshToken + userId given as the resource's connection", async () => {
-      const server = await serverWith({});
+      const server = await plainServer();
       const credentials = await credentialsFor(tenant, "refreshToken");
       const inputs = await registeredInputs({
         connection: { baseUrl: tenant.url, ...credentials } as never,
@@ -80,7 +84,7 @@ describe("OAuthApplication connections", function () {
     });
 
     it("refuses a non-admin service account and an OAuth application's credentials, saying why", async () => {
-      const server = await serverWith({});
+      const server = await plainServer();
       const steward = await tenant.createServiceAccount({ role: "STEWARD" });
       const claude = await tenant.createClient({ name: "claude-for-users" });
       const attempts: Array<[{ clientId: string; clientSecret: string }, RegExp]> = [
@@ -102,7 +106,7 @@ describe("OAuthApplication connections", function () {
     });
 
     it("says how to give a connection when there is none", async () => {
-      const server = await serverWith({});
+      const server = await plainServer();
       const inputs = await registeredInputs({ redirectUris: CLAUDE_REDIRECT_URIS });
       const error = await checkAndCreate(server, inputs).catch((e: Error) => e);
       assert.ok(error instanceof Error);
