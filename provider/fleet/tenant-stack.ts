@@ -1,7 +1,8 @@
-// One tenant's stack, through Pulumi's Automation API: a local program (program/index.ts, shipped in the package),
-// never an inline one, so that each stack is a CLI run of its own, with a program process and a provider process of
-// its own. Inline Node.js programs share the SDK's global runtime state in the calling process, so running several at
-// once (`parallel`) would be unsafe.
+// One tenant's stack, through Pulumi's Automation API (its workspace, the stack's settings and tags) and, for `up` and
+// `destroy`, the CLI that API runs, started here (runStack: fewer CLI runs). A local program (program/index.ts, shipped
+// in the package), never an inline one, so that each stack is a CLI run of its own, with a program process and a
+// provider process of its own. Inline Node.js programs share the SDK's global runtime state in the calling process,
+// so running several at once (`parallel`) would be unsafe.
 //
 // The credential reaches the stack only through the environment of its CLI run (ALATION_API_ACCESS_TOKEN, from the
 // variable the file names), never through stack config. `refresh` and `destroy` configure providers from the state of

@@ -259,8 +259,9 @@ export class EngineStack {
     const plain = entries.filter((entry): entry is [string, string] => typeof entry[1] === "string");
     const settingsFile = path.join(this.project.dir, `Pulumi.${this.name}.yaml`);
     // A stack file that came with the project (an example's) may have config already: then the CLI merges.
-    const written = options.newStack && fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, "utf8") : "config:";
-    if (plain.length > 0 && !/^config:/m.test(written)) {
+    const fileHasNoConfig = () =>
+      fs.existsSync(settingsFile) && !/^config:/m.test(fs.readFileSync(settingsFile, "utf8"));
+    if (plain.length > 0 && options.newStack && fileHasNoConfig()) {
       // JSON strings are YAML's double-quoted scalars; a key without a namespace is the project's, as for the CLI.
       const lines = plain.map(
         ([key, value]) => `  ${JSON.stringify(qualified(key, this.project.name))}: ${JSON.stringify(value)}`,
