@@ -80,7 +80,7 @@ export async function upTenant(context: StackContext, tenant: FleetTenant, io: T
     if (tags?.[CONVERGED_TAG] !== undefined) await workspace.removeTag(tenant.name, CONVERGED_TAG);
     io.tenantProgress(tenant, "up ...");
     const up = await runStack(context, workspace, tenant, "up");
-    result.changes = up.changes;
+    result.changes = countsOf(up.changes);
     io.tenantProgress(tenant, `up done: ${changesText(result.changes)}`);
     setPhase("verify");
     result.verify = await gate(up.outputs, tenant, io);
@@ -120,7 +120,7 @@ export async function destroyTenant(context: StackContext, tenant: FleetTenant, 
       return;
     }
     io.tenantProgress(tenant, "destroy ...");
-    result.changes = (await runStack(context, workspace, tenant, "destroy")).changes;
+    result.changes = countsOf((await runStack(context, workspace, tenant, "destroy")).changes);
     await workspace.removeStack(tenant.name);
     io.tenantProgress(tenant, `destroy done: ${changesText(result.changes)}`);
   });

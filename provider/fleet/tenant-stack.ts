@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, Stack, StackNotFoundError, type PulumiCommand } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack, StackNotFoundError, type OpMap, type PulumiCommand } from "@pulumi/pulumi/automation";
 import { canonicalJson } from "../domain/canonical-json";
 import { CONNECTION_KEYS, CREDENTIAL_WAYS } from "../domain/connection-keys";
 import type { Fleet, FleetTenant } from "./fleet-file";
@@ -128,7 +128,7 @@ export async function stackTags(
 
 /** What `up` or `destroy` did: the engine's count of resources by operation, and (up) the stack's outputs. */
 export interface StackRun {
-  changes: Record<string, number>;
+  changes: OpMap;
   outputs: Record<string, unknown>;
 }
 
@@ -148,13 +148,19 @@ export async function runStack(
   const refresh = command === "up" && context.refresh ? ["--refresh"] : [];
   const args = [command, "--yes", "--skip-preview", ...refresh, "--color", "never", "--event-log", eventLog];
   const env = { ...process.env, PULUMI_DEBUG_COMMANDS: "true", ...workspace.envVars };
-  const run = (argv: string[], signal?: AbortSignal) =>
-    runCli(workspace.pulumiCommand.command, [...argv, "--stack", tenant.name], { cwd: workspace.workDir, env, signal });
+  const run = (argv: string[], signal?: AbortSignal, stdoutInError = true) =>
+    runCli(workspace.pulumiCommand.command, [...argv, "--stack", tenant.name], {
+      cwd: workspace.workDir,
+      env,
+      signal,
+      stdoutInError,
+    });
   try {
     await run([...args, "--exec-kind", "auto.local"], context.cancel);
     const changes = resourceChanges(fs.readFileSync(eventLog, "utf8"));
     if (command === "destroy") return { changes, outputs: {} };
-    const outputs = JSON.parse((await run(["stack", "output", "--json", "--show-secrets"])).stdout);
+    // Shown secrets: stdout stays out of the error, should the read fail after printing.
+    const outputs = JSON.parse((await run(["stack", "output", "--json", "--show-secrets"], undefined, false)).stdout);
     return { changes, outputs };
   } finally {
     fs.rmSync(eventLog, { force: true });
@@ -168,7 +174,7 @@ export async function runStack(
 function runCli(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal },
+  options: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal; stdoutInError: boolean },
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -182,20 +188,19 @@ function runCli(
     child.on("error", reject);
     child.on("close", (code, signal) => {
       options.signal?.removeEventListener("abort", cancel);
+      const printed = options.stdoutInError ? `${stdout}\n${stderr}` : stderr;
       if (code === 0) resolve({ stdout, stderr });
-      else reject(new Error(`pulumi ${args[0]} exited ${code ?? signal}:\n${stdout}\n${stderr}`));
+      else reject(new Error(`pulumi ${args[0]} exited ${code ?? signal}:\n${printed}`));
     });
   });
 }
 
 /** The summary event's count of resources by operation, from an event log (one JSON engine event a line). */
-function resourceChanges(eventLog: string): Record<string, number> {
+function resourceChanges(eventLog: string): OpMap {
   for (const line of eventLog.split("\n").reverse()) {
     if (line.trim() === "") continue;
     const changes = JSON.parse(line).summaryEvent?.resourceChanges;
-    if (changes) {
-      return Object.fromEntries(Object.entries(changes as Record<string, number>).filter(([, count]) => count > 0));
-    }
+    if (changes) return changes;
   }
   return {};
 }
