@@ -17,24 +17,23 @@ import { exerciseLifecycle } from "../support/lifecycles";
 describe("OAuthApplication connections", function () {
   this.timeout(60000);
 
+  const servers: ProviderServer[] = [];
+  const serverWith = async (config: Record<string, string>, env: Record<string, string> = {}) => {
+    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(env) });
+    servers.push(server);
+    await server.configure(config);
+    return server;
+  };
+  // The tests that need neither config nor an environment credential share one provider process (about 2 s of CPU
+  // each), as one `pulumi up` serves several resources; their connections are the resources' own.
+  let plain: Promise<ProviderServer> | undefined;
+  const plainServer = () => (plain ??= serverWith({}));
+  after(async () => Promise.all(servers.map((server) => server.kill())));
+
   describe("sources and ways to authenticate", () => {
     let tenant: TestTenant;
-    const servers: ProviderServer[] = [];
-    const serverWith = async (config: Record<string, string>, env: Record<string, string> = {}) => {
-      const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(env) });
-      servers.push(server);
-      await server.configure(config);
-      return server;
-    };
-    // The tests that need neither config nor an environment credential share one provider process (about 2 s of CPU
-    // each), as one `pulumi up` serves several resources; their connections are the resources' own.
-    let plain: Promise<ProviderServer> | undefined;
-    const plainServer = () => (plain ??= serverWith({}));
     before(async () => (tenant = await startTestTenant()));
-    after(async () => {
-      await Promise.all(servers.map((server) => server.kill()));
-      await tenant?.stop();
-    });
+    after(async () => tenant?.stop());
 
     it("refreshToken + userId given as the resource's connection", async () => {
       const server = await plainServer();
@@ -116,7 +115,7 @@ describe("OAuthApplication connections", function () {
   });
 
   it("works with a tenant that does not serve GET: refresh keeps state and says so once", async () => {
-    const harness = await startHarness({ tenant: { documentedOnly: true } });
+    const harness = await startHarness({ tenant: { documentedOnly: true }, server: await plainServer() });
     try {
       const inputs = await registeredInputs({
         connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },
@@ -166,7 +165,7 @@ describe("OAuthApplication connections", function () {
   });
 
   it("fails clearly when the recorded credential is refused and no other is configured", async () => {
-    const harness = await startHarness();
+    const harness = await startHarness({ server: await plainServer() });
     try {
       const inputs = await registeredInputs({
         connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },

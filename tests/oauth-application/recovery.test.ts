@@ -12,7 +12,6 @@ import {
   startHarness,
   type Harness,
   type Props,
-  startInstalledProviderServer,
   startSharedServer,
 } from "../support/provider-harness";
 
@@ -108,7 +107,7 @@ describe("OAuthApplication recovery", function () {
 
   it("says exactly how to adopt a lost create on a tenant that cannot list applications", async () => {
     await harness.stop();
-    harness = await startHarness({ tenant: { documentedOnly: true, faults: LOSE_CREATE_ANSWERS } });
+    harness = await startHarness({ tenant: { documentedOnly: true, faults: LOSE_CREATE_ANSWERS }, server });
     const inputs = await registeredInputs({
       connection: { baseUrl: harness.tenant.url, apiAccessToken: ADMIN_TOKEN },
       redirectUris: CLAUDE_REDIRECT_URIS,
@@ -151,9 +150,7 @@ describe("OAuthApplication recovery", function () {
       };
       return r.method === "POST" ? json(201, { ...echo, client_secret: "scripted-secret-value" }) : json(200, echo);
     });
-    const server = await startInstalledProviderServer();
     try {
-      await server.configure({});
       const inputs = await registeredInputs({
         connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" },
         redirectUris: CLAUDE_REDIRECT_URIS,
@@ -171,7 +168,6 @@ describe("OAuthApplication recovery", function () {
       const patch = tenant.requests.find((request) => request.method === "PATCH");
       assert.deepEqual(JSON.parse(patch?.body ?? ""), { access_token_expiry: 3600 }, "PATCH sends only what changed");
     } finally {
-      await server.kill();
       await tenant.close();
     }
   });
@@ -190,37 +186,35 @@ describe("OAuthApplication recovery", function () {
       refresh_token_expiry: 15552000,
       pkce_required: true,
     };
-    const server = await startInstalledProviderServer();
-    try {
-      await server.configure({});
-      for (const [shape, [status, body]] of Object.entries(NAME_CONFLICT_ANSWERS)) {
-        // Made between the lookup before the create and the create (an earlier run's create, answered late).
-        let listed = false;
-        const tenant = await startScriptedServer((r) => {
-          const route = `${r.method} ${r.path.split("?")[0]}`;
-          if (route === `POST ${CLIENTS_PATH}`) return json(status, body);
-          if (route === `GET ${CLIENTS_PATH}`) return json(200, listed ? [existing] : ((listed = true), []));
-          if (route.endsWith("/rotate-secret/")) return json(200, { client_secret: "rotated-secret-value" });
-          return json(200, { ...existing, ...(r.body ? JSON.parse(r.body) : {}) });
-        });
-        try {
-          const connection = { baseUrl: tenant.url, apiAccessToken: "token-value-1" };
-          const created = await checkAndCreate(server, { ...inputs, connection });
-          assert.equal(created.id, "existing-1", shape);
-          assert.equal(created.properties.clientSecret, "rotated-secret-value", shape);
-          const calls = tenant.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 4);
-          const rotate = `POST ${CLIENTS_PATH}existing-1/rotate-secret/`;
-          const [list, create] = [`GET ${CLIENTS_PATH}`, `POST ${CLIENTS_PATH}`];
-          assert.deepEqual(calls, [list, create, list, rotate], shape);
-        } finally {
-          await tenant.close();
-        }
+    const printedBefore = server.output().length;
+    for (const [shape, [status, body]] of Object.entries(NAME_CONFLICT_ANSWERS)) {
+      // Made between the lookup before the create and the create (an earlier run's create, answered late).
+      let listed = false;
+      const tenant = await startScriptedServer((r) => {
+        const route = `${r.method} ${r.path.split("?")[0]}`;
+        if (route === `POST ${CLIENTS_PATH}`) return json(status, body);
+        if (route === `GET ${CLIENTS_PATH}`) return json(200, listed ? [existing] : ((listed = true), []));
+        if (route.endsWith("/rotate-secret/")) return json(200, { client_secret: "rotated-secret-value" });
+        return json(200, { ...existing, ...(r.body ? JSON.parse(r.body) : {}) });
+      });
+      try {
+        const connection = { baseUrl: tenant.url, apiAccessToken: "token-value-1" };
+        const created = await checkAndCreate(server, { ...inputs, connection });
+        assert.equal(created.id, "existing-1", shape);
+        assert.equal(created.properties.clientSecret, "rotated-secret-value", shape);
+        const calls = tenant.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 4);
+        const rotate = `POST ${CLIENTS_PATH}existing-1/rotate-secret/`;
+        const [list, create] = [`GET ${CLIENTS_PATH}`, `POST ${CLIENTS_PATH}`];
+        assert.deepEqual(calls, [list, create, list, rotate], shape);
+      } finally {
+        await tenant.close();
       }
-      const adoptions = server.output().match(/found its own application/g)?.length;
-      assert.equal(adoptions, Object.keys(NAME_CONFLICT_ANSWERS).length);
-    } finally {
-      await server.kill();
     }
+    const adoptions = server
+      .output()
+      .slice(printedBefore)
+      .match(/found its own application/g)?.length;
+    assert.equal(adoptions, Object.keys(NAME_CONFLICT_ANSWERS).length);
   });
 
   it("reads an older API generation's answers: *_lifetime and pkce_enabled (alation-api.md section 2)", async () => {
@@ -241,9 +235,7 @@ describe("OAuthApplication recovery", function () {
       if (r.method === "PATCH") stored = { ...stored, ...older({ ...stored, ...body }) };
       return r.method === "POST" ? json(201, { ...stored, client_secret: "older-secret-value" }) : json(200, stored);
     });
-    const server = await startInstalledProviderServer();
     try {
-      await server.configure({});
       const inputs = await registeredInputs({
         connection: { baseUrl: tenant.url, apiAccessToken: "token-value-1" },
         redirectUris: CLAUDE_REDIRECT_URIS,
@@ -257,7 +249,6 @@ describe("OAuthApplication recovery", function () {
       const drifted = [read.properties.accessTokenExpiry, read.properties.pkceRequired];
       assert.deepEqual(drifted, [3600, false], "drift read from the old names");
     } finally {
-      await server.kill();
       await tenant.close();
     }
   });
