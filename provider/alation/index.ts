@@ -5,5 +5,6 @@ export { AlationError, type AlationErrorKind } from "./errors";
 export { closeHttpPools } from "./http";
 export { clearTokenCache } from "./auth";
 export { forgetTenantEvidence } from "./tenant-api";
-export { CLIENTS_PATHS, OPENAPI_PATH, METADATA_PATH } from "./tenant-probe";
+export { OPENAPI_PATH, METADATA_PATH } from "./tenant-probe";
+export { CLIENTS_PATHS } from "../domain/application-fields";
 export * from "./settings";

@@ -1,12 +1,17 @@
 // Which generation of the OAuth client admin API a tenant serves its clients by, learned once per origin for the
 // process: its OpenAPI document says (tenant-probe.ts); where it has none, the generations' collections are tried in
 // turn with the admin credential (the tenant has proven to be Alation by then).
-import { ADMIN_UI_APPLICATIONS, API_GENERATIONS, type ApiGeneration } from "../domain/application-fields";
+import {
+  ADMIN_UI_APPLICATIONS,
+  API_GENERATIONS,
+  CLIENTS_PATHS,
+  type ApiGeneration,
+} from "../domain/application-fields";
 import type { AdminCalls, Called } from "./admin-calls";
 import { answerError } from "./answers";
 import { AlationError } from "./errors";
 import type { HttpTarget } from "./http";
-import { CLIENTS_PATHS, forgetTenantProbes, oncePerOrigin, probeTenant, type TenantEvidence } from "./tenant-probe";
+import { forgetTenantProbes, oncePerOrigin, probeTenant, type TenantEvidence } from "./tenant-probe";
 
 /** How one tenant serves its OAuth clients. */
 export interface ClientApi {

@@ -12,7 +12,7 @@
 //    at `/.well-known/oauth-authorization-server` (section 4) must name this host's `/oauth/v1/token/`. The generation
 //    is then learned by trying (tenant-api.ts).
 // A URL that shows neither is refused, naming baseUrl; nothing with a credential was sent to it.
-import { REST_FIELD_NAMES, type ApiGeneration, API_GENERATIONS } from "../domain/application-fields";
+import { CLIENTS_PATHS, REST_FIELD_NAMES, type ApiGeneration, API_GENERATIONS } from "../domain/application-fields";
 import { whereToSet } from "../domain/connection-keys";
 import { answerError } from "./answers";
 import { AlationError } from "./errors";
@@ -21,12 +21,6 @@ import { send, type HttpAnswer, type HttpTarget } from "./http";
 export const OPENAPI_PATH = "/openapi/oauth2/";
 export const METADATA_PATH = "/.well-known/oauth-authorization-server";
 const TOKEN_ENDPOINT_PATH = "/oauth/v1/token/";
-
-/** Where each generation serves its OAuth clients (alation-api.md section 2). */
-export const CLIENTS_PATHS: Readonly<Record<ApiGeneration, string>> = {
-  a: "/integration/core/v1/oauth/clients/",
-  b: "/integration/core/v1/clients/",
-};
 
 /** What the probe learned of a tenant. */
 export interface TenantEvidence {

@@ -12,6 +12,12 @@
 export type ApiGeneration = "a" | "b";
 export const API_GENERATIONS: ReadonlyArray<ApiGeneration> = ["a", "b"];
 
+/** Where each generation serves its OAuth clients (alation-api.md section 2). */
+export const CLIENTS_PATHS: Readonly<Record<ApiGeneration, string>> = {
+  a: "/integration/core/v1/oauth/clients/",
+  b: "/integration/core/v1/clients/",
+};
+
 /**
  * Which paths set a field.
  * - `rest`: named by both generations' API docs: the REST path sets it (and the shell);

@@ -1,5 +1,6 @@
 // Turns what the tenant answered into a cause and a fix a person can act on. One place for the wording,
 // so every step that meets the same problem names it the same way.
+import { CLIENTS_PATHS } from "../domain/application-fields";
 import { JWT_FEATURE_FLAG } from "../domain/claude-connector";
 import type { ResolvedClient } from "../domain/mcp-client-spec";
 import { isObject, isRedirect, readJson, redirectTarget, RedirectNotFollowedError, withoutQuery } from "./http";
@@ -12,7 +13,10 @@ export interface Finding {
   fix: string;
 }
 
-const CLIENTS_API = "PATCH /integration/core/v1/oauth/clients/{client_id}/";
+/** The REST call that changes an application, in the generation of the API the tenant serves (alation-api.md 2). */
+const CLIENTS_API =
+  `PATCH ${CLIENTS_PATHS.a}{client_id}/ (${CLIENTS_PATHS.b}{client_id}/ where the tenant serves that generation ` +
+  "of the API)";
 
 /**
  * Claude's public reports of what its connector does where a standard client would not, cited by the findings
