@@ -100,6 +100,7 @@ export async function runFleetCli(argv: readonly string[], io: FleetCliIo): Prom
       workRoot,
       programDir: programFolder(workRoot),
       env,
+      stop: io.stop,
       cancel: io.cancel,
       refresh: values.refresh,
     };

@@ -34,6 +34,8 @@ export interface StackContext {
   env: NodeJS.ProcessEnv;
   /** `up --refresh`: every stack is refreshed and brought up, converged or not. */
   refresh?: boolean;
+  /** Aborted on SIGINT or SIGTERM: a run that ends after it may have stopped short (a Ctrl-C reaches the CLIs too). */
+  stop?: AbortSignal;
   /** Once aborted, each running CLI is asked to cancel (SIGINT, as a user's first Ctrl-C: it ends cleanly). */
   cancel?: AbortSignal;
 }
@@ -157,6 +159,10 @@ export async function runStack(
     });
   try {
     await run([...args, "--exec-kind", "auto.local"], context.cancel);
+    // A destroy stopped by a SIGINT exits 0 once its deletes in flight are done, the rest of the stack still in place
+    // (Pulumi 3.248 then prints "The resources in the stack have been deleted"): it failed as a stopped up does, and
+    // its stack stays for the rerun (which ends the destroy, or finds nothing left and removes the stack).
+    if (command === "destroy" && (context.stop?.aborted || context.cancel?.aborted)) throw new Error("update canceled");
     const changes = resourceChanges(fs.readFileSync(eventLog, "utf8"));
     if (command === "destroy") return { changes, outputs: {} };
     // Shown secrets: stdout stays out of the error, should the read fail after printing.

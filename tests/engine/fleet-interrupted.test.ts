@@ -1,7 +1,7 @@
-// `alation-fleet up` stopped by a Ctrl-C (SIGINT to its process group, as a terminal sends it), or by a SIGTERM to the
-// fleet alone (a cancelled CI job), while a stack's `up` is writing to its tenant: the CLI records the create in
-// flight and cancels the rest, the run ends with 130, starts no other stack, and leaves no lock behind; a rerun goes
-// on from there, with exactly one application per tenant.
+// `alation-fleet up` stopped by a Ctrl-C (SIGINT to its process group, as a terminal sends it) while a stack's `up` is
+// writing to its tenant, and `alation-fleet destroy` by a SIGTERM to the fleet alone (a cancelled CI job) while a
+// stack's `destroy` is: the CLI records the write in flight and cancels the rest, the run ends with 130, starts no
+// other stack, and leaves no lock behind; a rerun goes on from there (one application per tenant, then none).
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -59,66 +59,84 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
     return [path.join(bin, "cli.js"), command, "--pulumi-cli", engineCli().cli!.dir];
   };
 
-  const stops = [
-    // Its own process group, so that the signal reaches the fleet and its CLIs together, as a terminal's Ctrl-C does.
-    { signal: "SIGINT", toGroup: true, title: "a Ctrl-C (SIGINT to the process group)" },
-    // To the fleet alone, as a cancelled CI job may send it: the fleet passes it on to the running CLI as SIGINT.
-    { signal: "SIGTERM", toGroup: false, title: "a SIGTERM to alation-fleet alone, passed on to the running CLI" },
-  ] as const;
-  for (const { signal, toGroup, title } of stops) {
-    it(`${title}: 130, no other stack starts; a rerun completes, one application per tenant`, async function () {
-      await interruptedRollout(signal, toGroup);
-    });
-  }
+  // The two cases run in order, on the same stacks (each up or destroy of a tenant costs seconds of CPU): the
+  // Ctrl-C stops an `up` and its rerun brings both tenants up, the SIGTERM then stops a `destroy` of them.
+  it("a Ctrl-C (SIGINT to the group) in up: 130, no other stack starts; a rerun completes", async function () {
+    // Waves run in file order: north first.
+    const [north, south] = TENANTS.map((name) => tenants.get(name)!);
+    const created = await interruptedRun("up", "SIGINT", true, north, south);
+    assert.equal(created.length, 1, "the create in flight was acted upon");
+    const rerun = await run(process.execPath, fleetArgs("up"), { cwd: dir, env, timeoutMs: 240_000 });
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.doesNotMatch(rerun.stderr, /locked/);
+    // The interrupted stack had recorded its application: the rerun leaves it as it is (no adoption, no rotation).
+    assert.match(rerun.stderr, /^north \(wave-north\): up done: 3 unchanged$/m);
+    assert.deepEqual(north.writes(), []);
+    assert.deepEqual(
+      (await north.clients()).map((client) => client.client_id),
+      created.map((client) => client.client_id),
+    );
+    assert.equal((await south.clients()).length, 1);
+  });
 
-  async function interruptedRollout(signal: NodeJS.Signals, toGroup: boolean) {
-    const [first, second] = TENANTS.map((name) => tenants.get(name)!);
+  it("a SIGTERM to alation-fleet alone in destroy, passed on to its CLI: 130; a rerun completes", async function () {
+    // Destroy goes in reverse wave order: south first.
+    const [north, south] = TENANTS.map((name) => tenants.get(name)!);
+    assert.equal((await north.clients()).length, 1, "the up before left north's application");
+    const left = await interruptedRun("destroy", "SIGTERM", false, south, north);
+    assert.deepEqual(left, [], "the delete in flight was acted upon");
+    const rerun = await run(process.execPath, fleetArgs("destroy"), { cwd: dir, env, timeoutMs: 240_000 });
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.doesNotMatch(rerun.stderr, /locked/);
+    assert.match(rerun.stderr, /^2\/2 destroyed$/m);
+    for (const tenant of [north, south]) assert.deepEqual(await tenant.clients(), [], tenant.url);
+  });
+
+  /**
+   * Runs `command` and sends `signal` once `first` has acted on its write (a create for up, a delete for destroy) and
+   * its answer is still on its way back; checks the run ended as an interrupted one should, before `second` started.
+   * Returns the applications `first` holds then.
+   */
+  async function interruptedRun(
+    command: "up" | "destroy",
+    signal: NodeJS.Signals,
+    toGroup: boolean,
+    first: RecordingTenant,
+    second: RecordingTenant,
+  ) {
     first.reset();
     second.reset();
     for (const proxy of proxies.values()) proxy.answerDelayMs = ANSWER_DELAY_MS;
-    const child = spawn(process.execPath, fleetArgs("up"), { cwd: dir, env, detached: toGroup });
+    const child = spawn(process.execPath, fleetArgs(command), { cwd: dir, env, detached: toGroup });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    // The first tenant has created its application; the answer is on its way back through the proxy.
-    for (let waited = 0; !first.writes().some((line) => line.startsWith("POST ")); waited += 100) {
-      assert.ok(waited < 120_000, `the first tenant got no request:\n${stderr}`);
+    const write = command === "up" ? "POST " : "DELETE ";
+    for (let waited = 0; !first.writes().some((line) => line.startsWith(write)); waited += 100) {
+      assert.ok(waited < 120_000, `the first tenant got no ${write.trim()}:\n${stderr}`);
       await sleep(100);
     }
     process.kill(toGroup ? -child.pid! : child.pid!, signal);
     const code = await exited;
     assert.equal(code, 130, stderr);
     assert.match(stderr, new RegExp(`^alation-fleet: ${signal}: stopping; `, "m"));
-    // The CLI let the create in flight finish and recorded it, then cancelled the rest of the update.
-    assert.match(stderr, /^north \(wave-north\): up failed: update canceled$/m);
-    assert.match(stdout, /^south +wave-south +not run/m);
-    assert.match(stdout, /^alation-fleet up: interrupted \(0\/2 tenants done; a rerun goes on from here\)$/m);
-    assert.deepEqual(second.requests(), [], "the second wave started");
-    for (const quoted of ["alation-fleet up: interrupted (", "a rerun goes on from here)"]) {
-      assert.ok(docsQuote(quoted) && stdout.includes(quoted), quoted);
-    }
-    const created = await first.clients();
-    assert.equal(created.length, 1);
-    first.reset();
-    // The rerun and the destroy need no window: answers come at once.
-    for (const proxy of proxies.values()) proxy.answerDelayMs = 0;
-
-    const rerun = await run(process.execPath, fleetArgs("up"), { cwd: dir, env, timeoutMs: 240_000 });
-    assert.equal(rerun.code, 0, rerun.stderr);
-    assert.doesNotMatch(rerun.stderr, /locked/);
-    // The interrupted stack had recorded its application: the rerun leaves it as it is (no adoption, no rotation).
-    assert.match(rerun.stderr, /^north \(wave-north\): up done: 3 unchanged$/m);
-    assert.deepEqual(first.writes(), []);
-    assert.deepEqual(
-      (await first.clients()).map((client) => client.client_id),
-      created.map((client) => client.client_id),
+    // The CLI let the write in flight finish and recorded it, then cancelled the rest of the update.
+    const [firstName, secondName] = [first, second].map((tenant) =>
+      TENANTS.find((name) => tenants.get(name) === tenant),
     );
-    assert.equal((await second.clients()).length, 1);
-
-    const destroyed = await run(process.execPath, fleetArgs("destroy"), { cwd: dir, env, timeoutMs: 240_000 });
-    assert.equal(destroyed.code, 0, destroyed.stderr);
-    for (const tenant of [first, second]) assert.deepEqual(await tenant.clients(), [], tenant.url);
+    assert.match(stderr, new RegExp(`^${firstName} \\(wave-${firstName}\\): ${command} failed: update canceled$`, "m"));
+    assert.match(stdout, new RegExp(`^${secondName} +wave-${secondName} +not run`, "m"));
+    const outcome = `alation-fleet ${command}: interrupted (0/2 tenants done; a rerun goes on from here)`;
+    assert.ok(stdout.split("\n").includes(outcome), stdout);
+    assert.deepEqual(second.requests(), [], "the second wave started");
+    for (const quoted of [`alation-fleet up: interrupted (`, "a rerun goes on from here)"])
+      assert.ok(docsQuote(quoted), quoted);
+    const held = await first.clients();
+    first.reset();
+    // The rerun needs no window: answers come at once.
+    for (const proxy of proxies.values()) proxy.answerDelayMs = 0;
+    return held;
   }
 });
