@@ -17,10 +17,15 @@ export async function readOutputs(
 ): Promise<FleetOutputs> {
   const outputs = await atMost(context.fleet.parallel, tenants, async (tenant) => {
     const workspace = await tenantWorkspace(context, tenant, false);
-    if (!(await existingStack(workspace, tenant))) return null;
     const args = ["stack", "output", "--json", "--stack", tenant.name, ...(showSecrets ? ["--show-secrets"] : [])];
-    const text = await pulumiOutput(context.pulumi.command, args, workspace.workDir, workspace.envVars);
-    return JSON.parse(text) as Record<string, unknown>;
+    try {
+      const text = await pulumiOutput(context.pulumi.command, args, workspace.workDir, workspace.envVars);
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      // Whether the stack exists is asked only when its read failed: one CLI run a tenant, not two.
+      if (!(await existingStack(workspace, tenant))) return null;
+      throw error;
+    }
   });
   return Object.fromEntries(tenants.map((tenant, index) => [tenant.name, outputs[index]]));
 }

@@ -90,6 +90,10 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
     assert.doesNotMatch(rerun.stderr, /locked/);
     assert.match(rerun.stderr, /^2\/2 destroyed$/m);
     for (const tenant of [north, south]) assert.deepEqual(await tenant.clients(), [], tenant.url);
+    // With the stacks gone, outputs says so for each tenant.
+    const outputs = await run(process.execPath, fleetArgs("outputs"), { cwd: dir, env, timeoutMs: 60_000 });
+    assert.equal(outputs.code, 0, outputs.stderr);
+    for (const name of TENANTS) assert.match(outputs.stdout, new RegExp(`^${name}: no stack yet \\(`, "m"));
   });
 
   /**
