@@ -64,7 +64,7 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
   it("a Ctrl-C (SIGINT to the group) in up: 130, no other stack starts; a rerun completes", async function () {
     // Waves run in file order: north first.
     const [north, south] = TENANTS.map((name) => tenants.get(name)!);
-    const created = await interruptedRun("up", "SIGINT", true, north, south);
+    const created = await interruptedRun("up", "SIGINT", true, "north", "south");
     assert.equal(created.length, 1, "the create in flight was acted upon");
     const rerun = await run(process.execPath, fleetArgs("up"), { cwd: dir, env, timeoutMs: 240_000 });
     assert.equal(rerun.code, 0, rerun.stderr);
@@ -83,7 +83,7 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
     // Destroy goes in reverse wave order: south first.
     const [north, south] = TENANTS.map((name) => tenants.get(name)!);
     assert.equal((await north.clients()).length, 1, "the up before left north's application");
-    const left = await interruptedRun("destroy", "SIGTERM", false, south, north);
+    const left = await interruptedRun("destroy", "SIGTERM", false, "south", "north");
     assert.deepEqual(left, [], "the delete in flight was acted upon");
     const rerun = await run(process.execPath, fleetArgs("destroy"), { cwd: dir, env, timeoutMs: 240_000 });
     assert.equal(rerun.code, 0, rerun.stderr);
@@ -97,17 +97,18 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
   });
 
   /**
-   * Runs `command` and sends `signal` once `first` has acted on its write (a create for up, a delete for destroy) and
-   * its answer is still on its way back; checks the run ended as an interrupted one should, before `second` started.
-   * Returns the applications `first` holds then.
+   * Runs `command` and sends `signal` once tenant `firstName` has acted on its write (a create for up, a delete for
+   * destroy) and its answer is still on its way back; checks the run ended as an interrupted one should, before
+   * `secondName` started. Returns the applications the first tenant holds then.
    */
   async function interruptedRun(
     command: "up" | "destroy",
     signal: NodeJS.Signals,
     toGroup: boolean,
-    first: RecordingTenant,
-    second: RecordingTenant,
+    firstName: string,
+    secondName: string,
   ) {
+    const [first, second] = [firstName, secondName].map((name) => tenants.get(name)!);
     first.reset();
     second.reset();
     for (const proxy of proxies.values()) proxy.answerDelayMs = ANSWER_DELAY_MS;
@@ -127,9 +128,6 @@ describeEngine("alation-fleet: a Ctrl-C or a SIGTERM in the middle of a rollout"
     assert.equal(code, 130, stderr);
     assert.match(stderr, new RegExp(`^alation-fleet: ${signal}: stopping; `, "m"));
     // The CLI let the write in flight finish and recorded it, then cancelled the rest of the update.
-    const [firstName, secondName] = [first, second].map((tenant) =>
-      TENANTS.find((name) => tenants.get(name) === tenant),
-    );
     assert.match(stderr, new RegExp(`^${firstName} \\(wave-${firstName}\\): ${command} failed: update canceled$`, "m"));
     assert.match(stdout, new RegExp(`^${secondName} +wave-${secondName} +not run`, "m"));
     const outcome = `alation-fleet ${command}: interrupted (0/2 tenants done; a rerun goes on from here)`;
