@@ -2,14 +2,14 @@
 // does not serve GET, and a credential rotated since it was recorded in state.
 import { strict as assert } from "node:assert";
 import { ADMIN_TOKEN, startTestTenant, type TestTenant } from "../support/test-tenant";
-import { installedPackageProject } from "../support/installed-package";
-import { cleanEnvironment, startProviderServer, type ProviderServer } from "../support/provider-server";
+import type { ProviderServer } from "../support/provider-server";
 import { credentialsFor } from "../support/tenant-credentials";
 import {
   CLAUDE_REDIRECT_URIS,
   checkAndCreate,
   registeredInputs,
   startHarness,
+  startInstalledProviderServer,
   type Props,
 } from "../support/provider-harness";
 import { exerciseLifecycle } from "../support/lifecycles";
@@ -19,7 +19,7 @@ describe("OAuthApplication connections", function () {
 
   const servers: ProviderServer[] = [];
   const serverWith = async (config: Record<string, string>, env: Record<string, string> = {}) => {
-    const server = await startProviderServer({ cwd: installedPackageProject(), env: cleanEnvironment(env) });
+    const server = await startInstalledProviderServer(env);
     servers.push(server);
     await server.configure(config);
     return server;
