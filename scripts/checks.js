@@ -1,12 +1,13 @@
-// `npm test`'s pretest: the type check, ESLint, Prettier's check and the build, two at a time (each is one thread;
-// machines of this project have two cores). Each command's output is printed whole when it ends, so that two never
-// interleave; the script fails if any failed, after all have ended. Plain JavaScript: it runs before any build.
-// Usage: node scripts/checks.js [npm script...] (default: the four below, the longest first).
+// npm scripts two at a time (each is one thread; machines of this project have two cores): `npm test`'s pretest (the
+// type check and the build) and `npm run check-style` (ESLint and Prettier's check, a step of its own in CI). Each
+// command's output is printed whole when it ends, so that two never interleave; the script fails if any failed, after
+// all have ended. Plain JavaScript: it runs before any build.
+// Usage: node scripts/checks.js NPM_SCRIPT... (the longest first).
 "use strict";
 const { spawn } = require("node:child_process");
 const os = require("node:os");
 
-const SCRIPTS = process.argv.length > 2 ? process.argv.slice(2) : ["lint", "typecheck", "build", "format:check"];
+const SCRIPTS = process.argv.slice(2);
 const LANES = Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
 
 function runScript(script) {
