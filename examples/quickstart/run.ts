@@ -148,9 +148,13 @@ async function main(): Promise<void> {
     const pulumi = (args: string[], options: SpawnOptions & { input?: string } = {}) =>
       runPulumi(path.join(cli.dir, "pulumi"), args, { env, ...options });
     await pulumi(["stack", "select", "--create", stack]);
-    // The stack's settings: this tenant, and its shell (for the JWT flag). The token goes in encrypted, by stdin.
-    await pulumi(["config", "set", "alation:baseUrl", emulator.url]);
-    await pulumi(["config", "set", "alation:shell", JSON.stringify({ local: {} })]);
+    // The stack's settings: this tenant, and its shell (for the JWT flag), in one CLI run; the token goes in
+    // encrypted, by stdin.
+    const settings = Object.entries({
+      "alation:baseUrl": emulator.url,
+      "alation:shell": JSON.stringify({ local: {} }),
+    });
+    await pulumi(["config", "set-all", ...settings.flatMap(([key, value]) => ["--plaintext", `${key}=${value}`])]);
     await pulumi(["config", "set", "--secret", "alation:apiAccessToken"], { input: token });
     // `up` runs the program once, without a preview first: the plan is `npm run preview`'s.
     await pulumi(mode === "up" ? ["up", "--yes", "--skip-preview"] : ["preview"]);
