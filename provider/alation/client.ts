@@ -11,6 +11,7 @@ import type {
   DeleteOutcome,
   SecretCheck,
 } from "../domain/application-store";
+import { TOKEN_PATH } from "../domain/urls";
 import { AdminCalls } from "./admin-calls";
 import {
   answerError,
@@ -37,7 +38,6 @@ import { probeTenant } from "./tenant-probe";
 import { DOCUMENTED_FIELDS, sendFields } from "./undocumented-fields";
 
 // Where Claude exchanges codes for tokens (alation-api.md section 3).
-const TOKEN_PATH = "/oauth/v1/token/";
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 // Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).

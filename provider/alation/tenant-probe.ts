@@ -14,13 +14,13 @@
 // A URL that shows neither is refused, naming baseUrl; nothing with a credential was sent to it.
 import { CLIENTS_PATHS, REST_FIELD_NAMES, type ApiGeneration, API_GENERATIONS } from "../domain/application-fields";
 import { whereToSet } from "../domain/connection-keys";
+import { isTenantTokenEndpoint, TOKEN_PATH } from "../domain/urls";
 import { answerError } from "./answers";
 import { AlationError } from "./errors";
 import { send, type HttpAnswer, type HttpTarget } from "./http";
 
 export const OPENAPI_PATH = "/openapi/oauth2/";
 export const METADATA_PATH = "/.well-known/oauth-authorization-server";
-const TOKEN_ENDPOINT_PATH = "/oauth/v1/token/";
 
 /** What the probe learned of a tenant. */
 export interface TenantEvidence {
@@ -130,20 +130,10 @@ function propertyNames(document: unknown): Set<string> {
   return names;
 }
 
-/**
- * Whether the answer is authorization server metadata naming this host's `/oauth/v1/token/` (with or without its
- * trailing slash). Only the host must match: behind a proxy that ends TLS, a tenant may name another scheme or port
- * (an assumption); a token endpoint on another host proves nothing of this URL.
- */
+/** Whether the answer is authorization server metadata naming this host's token endpoint (isTenantTokenEndpoint). */
 function namesAlationTokenEndpoint(answer: HttpAnswer, origin: string): boolean {
   if (!isSuccess(answer) || !isRecord(answer.json) || typeof answer.json.token_endpoint !== "string") return false;
-  try {
-    const endpoint = new URL(answer.json.token_endpoint, origin);
-    const path = endpoint.pathname.endsWith("/") ? endpoint.pathname : `${endpoint.pathname}/`;
-    return endpoint.hostname === new URL(origin).hostname && path === TOKEN_ENDPOINT_PATH;
-  } catch {
-    return false;
-  }
+  return isTenantTokenEndpoint(answer.json.token_endpoint, origin);
 }
 
 function notAlationError(origin: string, document: HttpAnswer, metadata: HttpAnswer): AlationError {
@@ -158,7 +148,7 @@ function notAlationError(origin: string, document: HttpAnswer, metadata: HttpAns
     status: metadata.status,
     hint:
       `baseUrl ${origin} does not answer as an Alation tenant (no OpenAPI document naming Alation's OAuth client ` +
-      `API at ${OPENAPI_PATH}: ${said(document)}; no authorization server metadata naming ${TOKEN_ENDPOINT_PATH}: ` +
+      `API at ${OPENAPI_PATH}: ${said(document)}; no authorization server metadata naming ${TOKEN_PATH}: ` +
       `${said(metadata)}), so no credential was sent to it. Check baseUrl, the tenant's own address ` +
       `(https://TENANT.alationcloud.com): ${whereToSet("baseUrl")}`,
   });

@@ -2,6 +2,7 @@
 // plain values (no Pulumi): the component resolves the values and marks the result a secret when it holds the client
 // secret. Which preset uses which format, and the sources, are in the preset table (mcp-clients.ts).
 import { WIZARD_FORMAT } from "./claude-wizard";
+import { AUTHORIZE_PATH, TOKEN_PATH } from "./urls";
 
 /** The values a client's configuration is made of. */
 export interface ClientConfigFields {
@@ -31,14 +32,6 @@ export interface ClientConfigFormat {
   /** The configuration itself. */
   build(fields: ClientConfigFields): Record<string, unknown>;
 }
-
-/**
- * Alation's authorization and token endpoints (../shared/alation-api.md sections 3 and 4: the tenant's RFC 8414
- * metadata names them). Given to Gemini CLI explicitly: how Alation's MCP server answers without a token is not
- * documented, so discovery from its 401 cannot be relied on.
- */
-const AUTHORIZE_PATH = "/oauth/v1/authorize/";
-const TOKEN_PATH = "/oauth/v1/token/";
 
 /**
  * The server's key in configuration files and in `claude mcp add`: the connector name in lower case, runs of other
@@ -132,6 +125,8 @@ export const GEMINI_SETTINGS_JSON: ClientConfigFormat = {
           enabled: true,
           clientId: f.clientId,
           clientSecret: f.clientSecret,
+          // Given explicitly: how Alation's MCP server answers without a token is not documented, so discovery from
+          // its 401 cannot be relied on.
           authorizationUrl: `${f.tenantOrigin}${AUTHORIZE_PATH}`,
           tokenUrl: `${f.tenantOrigin}${TOKEN_PATH}`,
           redirectUri: f.options.redirectUri,

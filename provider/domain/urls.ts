@@ -1,6 +1,6 @@
-// URL rules every layer shares: which hosts are this machine's, when http:// is allowed, and what a tenant's address
-// is, and what a redirect URI may be. Each rule has one message. Messages never quote the value: a URL may hold
-// credentials.
+// URL rules every layer shares: which hosts are this machine's, when http:// is allowed, what a tenant's address is,
+// where its token endpoint is, and what a redirect URI may be. Each rule has one message. Messages never quote the
+// value: a URL may hold credentials.
 import { CLAUDE_REDIRECT_URIS } from "./claude-connector";
 
 /** Whether a host is this machine's (localhost and its subdomains, 127.0.0.0/8, ::1): no other machine reaches it. */
@@ -90,6 +90,29 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (url.protocol === "http:" && !allowsPlainHttp(url.hostname)) return mustUseHttps("a redirect URI");
   if (WEB_SCHEMES.has(url.protocol) && !url.hostname) return "a redirect URI must name a host";
   return undefined;
+}
+
+/**
+ * Alation's OAuth endpoints, on the tenant (../shared/alation-api.md sections 3 and 4: its RFC 8414 metadata names
+ * them).
+ */
+export const AUTHORIZE_PATH = "/oauth/v1/authorize/";
+export const TOKEN_PATH = "/oauth/v1/token/";
+
+/**
+ * Whether `endpoint` is the token endpoint of the tenant at `tenantUrl`: that host's `/oauth/v1/token/` (with or
+ * without its trailing slash), the one place a client secret may go. Only the host must match: behind a proxy that
+ * ends TLS, a tenant may name another scheme or port (an assumption); a token endpoint on another host is not the
+ * tenant's.
+ */
+export function isTenantTokenEndpoint(endpoint: string, tenantUrl: string): boolean {
+  try {
+    const url = new URL(endpoint, tenantUrl);
+    const path = url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`;
+    return url.hostname === new URL(tenantUrl).hostname && path === TOKEN_PATH;
+  } catch {
+    return false;
+  }
 }
 
 /** A URL's password (a backend URL such as `postgres://user:password@host/db` may hold one), decoded, or undefined. */

@@ -210,7 +210,7 @@ export const clientIdAcceptedStep: StepDefinition = {
 export const clientSecretStep: StepDefinition = {
   id: "client-secret",
   title: "token endpoint accepts the client secret",
-  needs: ["client-id-accepted"],
+  needs: ["client-id-accepted", "token-endpoint-tenant"],
   async run(ctx) {
     const post = await probeSecret(ctx, "client_secret_post");
     if (post.verdict === "code-accepted") {

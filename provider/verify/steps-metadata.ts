@@ -4,6 +4,7 @@
 import { discoverAuthorizationServerMetadata } from "@modelcontextprotocol/sdk/client/auth.js";
 import { OAuthProtectedResourceMetadataSchema } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { checkResourceAllowed, resourceUrlFromServerUrl } from "@modelcontextprotocol/sdk/shared/auth-utils.js";
+import { isTenantTokenEndpoint, TOKEN_PATH } from "../domain/urls";
 import { CLAUDE_REPORTS, unfollowedRedirect } from "./diagnosis";
 import { isObject, isRedirect, readJson, redirectTarget } from "./http";
 import { insecureUrl, mcpUrlOf } from "./steps-discovery";
@@ -141,6 +142,31 @@ export const authorizationServerMetadataStep: StepDefinition = {
       );
     }
     return pass(detail);
+  },
+};
+
+/**
+ * The client secret goes only to the tenant: the token endpoint must be the MCP URL's host's `/oauth/v1/token/`, where
+ * Alation serves it (the provider's evidence that a URL is an Alation tenant, tenant-probe.ts). A mistyped MCP URL
+ * whose server publishes its own metadata, or metadata naming another host, gets no secret: every step that sends it
+ * needs this one.
+ */
+export const tokenEndpointTenantStep: StepDefinition = {
+  id: "token-endpoint-tenant",
+  title: "the token endpoint is the tenant's own, the one place the client secret goes",
+  needs: ["authorization-server-metadata"],
+  run(ctx) {
+    const endpoint = String(ctx.asMetadata?.token_endpoint);
+    const tenant = mcpUrlOf(ctx);
+    if (isTenantTokenEndpoint(endpoint, tenant.href)) return pass(endpoint);
+    return fail({
+      cause:
+        `the token endpoint ${endpoint} is not ${tenant.host}'s ${TOKEN_PATH}, where an Alation tenant serves it: ` +
+        "the client secret was not sent to it, and the steps that send it were not run",
+      fix:
+        "check the MCP URL's host (a mistyped one is another server); an Alation tenant's authorization server " +
+        `metadata names https://TENANT${TOKEN_PATH}`,
+    });
   },
 };
 

@@ -27,6 +27,7 @@ import {
   pathSpecificResourceMetadataStep,
   pkceS256Step,
   protectedResourceMetadataStep,
+  tokenEndpointTenantStep,
 } from "./steps-metadata";
 import {
   accessTokenJwtStep,
@@ -55,6 +56,7 @@ export const VERIFY_STEPS: readonly StepDefinition[] = [
   pathSpecificResourceMetadataStep,
   authorizationServersStep,
   authorizationServerMetadataStep,
+  tokenEndpointTenantStep,
   authorizationCodeGrantStep,
   pkceS256Step,
   wizardOAuthClientStep,

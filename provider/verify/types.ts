@@ -39,6 +39,7 @@ export type StepId =
   | "redirect-uri-loopback"
   | "refresh-token"
   | "resource-metadata-url"
+  | "token-endpoint-tenant"
   | "token-exchange"
   | "wizard-authentication"
   | "wizard-oauth-client";

@@ -9,7 +9,7 @@ import {
   FINDINGS,
   readErrorAnswer,
 } from "../../provider/verify/diagnosis";
-import { isLoopbackHost } from "../../provider/domain/urls";
+import { isLoopbackHost, isTenantTokenEndpoint } from "../../provider/domain/urls";
 import { SecretRedactor } from "../../provider/verify/redact";
 import {
   checkHttps443,
@@ -147,6 +147,26 @@ describe("verify: URL rules", () => {
     assert.equal(urlExtras(new URL("https://t.example.com/ai/mcp/")), undefined);
     assert.equal(urlExtras(new URL("https://u:CANARY@t.example.com/ai/mcp/")), "credentials (user:password@)");
     assert.equal(urlExtras(new URL("https://t.example.com/ai/mcp/?a=CANARY#f")), "a query string and a fragment");
+  });
+
+  it("takes the tenant's host's /oauth/v1/token/ as its token endpoint, and nothing else", () => {
+    const tenant = "https://acme.alationcloud.com/ai/mcp/";
+    for (const endpoint of [
+      "https://acme.alationcloud.com/oauth/v1/token/",
+      "https://acme.alationcloud.com/oauth/v1/token",
+      "http://acme.alationcloud.com:8443/oauth/v1/token/",
+    ]) {
+      assert.equal(isTenantTokenEndpoint(endpoint, tenant), true, endpoint);
+    }
+    for (const endpoint of [
+      "https://acme.alationcloud.com.example.net/oauth/v1/token/",
+      "https://evil.example.net/oauth/v1/token/",
+      "https://acme.alationcloud.com/oauth/v2/token/",
+      "https://acme.alationcloud.com/token",
+      "not a url at all:",
+    ]) {
+      assert.equal(isTenantTokenEndpoint(endpoint, tenant), false, endpoint);
+    }
   });
 
   it("demands the trailing slash and derives the path-specific metadata URL", () => {
@@ -579,6 +599,35 @@ describe("verify: the field's broken servers (a fake tenant on https, no socket)
     const report = await verify(faults);
     expectStatuses(report, { ...FINE, "protected-resource-metadata": "warn" });
     assert.equal((await sdk(faults)).verdict, "proceeds");
+  });
+
+  it("sends the client secret to no token endpoint but the tenant's: another host or path fails before", async () => {
+    for (const tokenEndpoint of [
+      "https://collector.example.net/oauth/v1/token/",
+      `${new URL(FAKE_MCP_URL).origin}/o/t/`,
+    ]) {
+      const tenant = fakeTenantFetch({ authorizationServerMetadata: { token_endpoint: tokenEndpoint } });
+      const report = await verifyConnector(input, { fetch: tenant.fetch });
+      expectStatuses(report, {
+        ...FINE,
+        "token-endpoint-tenant": "fail",
+        "client-secret": "skip",
+        "client-secret-post": "skip",
+        login: "skip",
+      });
+      assert.equal(report.ok, false);
+      const step = stepOf(report, "token-endpoint-tenant");
+      assert.equal(
+        step.cause,
+        `the token endpoint ${tokenEndpoint} is not tenant.example.com's /oauth/v1/token/, where an Alation tenant ` +
+          "serves it: the client secret was not sent to it, and the steps that send it were not run",
+      );
+      assert.deepEqual(
+        tenant.calls.filter((call) => !call.startsWith("GET ") && !call.startsWith("POST /ai/mcp")),
+        [],
+        "a request that could carry the secret",
+      );
+    }
   });
 
   it("fails a wrong secret at client-secret, saying that the connector must be re-added (issue 1000)", async () => {
