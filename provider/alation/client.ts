@@ -37,7 +37,6 @@ import { API_NOT_SERVED_HINT, clientApiOf, noRotationHint, requiredClientApi, ty
 import { probeTenant } from "./tenant-probe";
 import { DOCUMENTED_FIELDS, sendFields } from "./undocumented-fields";
 
-// Where Claude exchanges codes for tokens (alation-api.md section 3).
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 // Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).
