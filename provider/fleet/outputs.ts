@@ -4,7 +4,7 @@
 import { execFile } from "node:child_process";
 import type { FleetTenant } from "./fleet-file";
 import { atMost } from "./rollout";
-import { existingStack, tenantWorkspace, type StackContext } from "./tenant-stack";
+import { existingStack, stackOutputs, tenantWorkspace, type StackContext } from "./tenant-stack";
 
 /** Each tenant's stack outputs by tenant name; null for a tenant that has no stack yet. */
 export type FleetOutputs = Record<string, Record<string, unknown> | null>;
@@ -18,14 +18,15 @@ export async function readOutputs(
   const outputs = await atMost(context.fleet.parallel, tenants, async (tenant) => {
     const workspace = await tenantWorkspace(context, tenant, false);
     const args = ["stack", "output", "--json", "--stack", tenant.name, ...(showSecrets ? ["--show-secrets"] : [])];
+    let printed: string;
     try {
-      const text = await pulumiOutput(context.pulumi.command, args, workspace.workDir, workspace.envVars);
-      return JSON.parse(text) as Record<string, unknown>;
+      printed = await pulumiOutput(context.pulumi.command, args, workspace.workDir, workspace.envVars);
     } catch (error) {
       // Whether the stack exists is asked only when its read failed: one CLI run a tenant, not two.
       if (!(await existingStack(workspace, tenant))) return null;
       throw error;
     }
+    return stackOutputs(printed, tenant);
   });
   return Object.fromEntries(tenants.map((tenant, index) => [tenant.name, outputs[index]]));
 }

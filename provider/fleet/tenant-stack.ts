@@ -166,8 +166,8 @@ export async function runStack(
     const changes = resourceChanges(fs.readFileSync(eventLog, "utf8"));
     if (command === "destroy") return { changes, outputs: {} };
     // Shown secrets: stdout stays out of the error, should the read fail after printing.
-    const outputs = JSON.parse((await run(["stack", "output", "--json", "--show-secrets"], undefined, false)).stdout);
-    return { changes, outputs };
+    const shown = await run(["stack", "output", "--json", "--show-secrets"], undefined, false);
+    return { changes, outputs: stackOutputs(shown.stdout, tenant) };
   } finally {
     fs.rmSync(eventLog, { force: true });
   }
@@ -199,6 +199,18 @@ function runCli(
       else reject(new Error(`pulumi ${args[0]} exited ${code ?? signal}:\n${printed}`));
     });
   });
+}
+
+/**
+ * What `pulumi stack output --json` printed, parsed. Text that is not JSON fails without being quoted: with
+ * `--show-secrets` it holds client secrets (JSON.parse's own message quotes the text it met).
+ */
+export function stackOutputs(printed: string, tenant: FleetTenant): Record<string, unknown> {
+  try {
+    return JSON.parse(printed) as Record<string, unknown>;
+  } catch {
+    throw new Error(`pulumi stack output printed no JSON for the stack of tenant ${tenant.name}`);
+  }
 }
 
 /** The summary event's count of resources by operation, from an event log (one JSON engine event a line). */

@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import { parseFleet } from "../../provider/fleet/fleet-file";
 import { runFleet, type TenantCommand } from "../../provider/fleet/rollout";
 import { outcomeLine } from "../../provider/fleet/summary";
-import type { StackContext } from "../../provider/fleet/tenant-stack";
+import { stackOutputs, type StackContext } from "../../provider/fleet/tenant-stack";
 
 /** A fleet of waves of these tenants' names, `parallel` at once. */
 function fleetOf(waves: string[][], parallel: number) {
@@ -106,5 +106,22 @@ describe("alation-fleet's waves", () => {
     const { started, lines } = await run([["a", "b"], ["c"], ["d"]], 4, "destroy");
     assert.deepEqual(started, ["d", "c", "a", "b"]);
     assert.ok(lines.includes("4/4 destroyed"));
+  });
+});
+
+describe("alation-fleet's reading of stack outputs", () => {
+  const [tenant] = fleetOf([["acme"]], 1).waves[0].tenants;
+
+  it("parses what pulumi stack output --json printed", () => {
+    assert.deepEqual(stackOutputs('{"clientId":"c","clientSecret":"s"}', tenant), { clientId: "c", clientSecret: "s" });
+  });
+
+  it("refuses text that is not JSON without quoting it (shown secrets are in it)", () => {
+    assert.throws(
+      () => stackOutputs('{"clientSecret": "CANARY-shown-secret" oops', tenant),
+      (error: Error) =>
+        error.message === "pulumi stack output printed no JSON for the stack of tenant acme" &&
+        !error.message.includes("CANARY"),
+    );
   });
 });
