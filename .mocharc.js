@@ -1,9 +1,10 @@
-// Tests run from the TypeScript sources (transpile only: `npm run typecheck` does the type checking).
+// Tests run from the TypeScript sources (transpile only: `npm run typecheck` does the type checking, run by
+// tests/structure/typecheck.test.ts in `npm test`).
 // Tests that drive Pulumi's dynamic-provider server use the built package (dist/), made by `pretest`.
 // `npx mocha tests/some/file.test.ts` runs just those files, in one process. Otherwise the suite is chosen by
 // PULUMI_ALATION_SUITE (set by the package.json scripts), its files in three processes (`--parallel`, `JOBS` below):
 //   unset: `npm test`, every test file but the quick bench, the engine suite's slowest files first;
-//   "unit": `npm run test:unit`, the inner loop: neither the engine suite (tests/engine/) nor the bench;
+//   "unit": `npm run test:unit`, the inner loop: not the engine suite (tests/engine/), the type check or the bench;
 //   "bench": `npm run test:bench`, the quick bench (tests/bench/), CI's step after `npm test`.
 // Each file runs in one process, so a suite's before/after hooks and its stacks stay together; engine files each have
 // their own backends, PULUMI_HOME and emulators (docs/tests.md).
@@ -40,34 +41,40 @@ function preferPythonsOwnFolder() {
  */
 const SLOWEST_FIRST = [
   "tests/engine/fleet.test.ts",
-  "tests/engine/stacks.test.ts",
-  "tests/engine/mcp-clients.test.ts",
-  "tests/engine/plugin.test.ts",
   "tests/engine/renames.test.ts",
+  "tests/engine/mcp-clients.test.ts",
   "tests/engine/ownership.test.ts",
-  "tests/engine/fleet-interrupted.test.ts",
-  "tests/engine/root-stack.test.ts",
+  "tests/engine/plugin.test.ts",
+  "tests/engine/stacks.test.ts",
   "tests/engine/quickstart.test.ts",
+  "tests/engine/root-stack.test.ts",
+  "tests/engine/fleet-interrupted.test.ts",
   "tests/engine/program-kinds.test.ts",
+  "tests/engine/walkthrough.test.ts",
   "tests/engine/resource-options.test.ts",
   "tests/engine/rotated-token.test.ts",
-  // The slowest of the other files (about 10 to 25 s each on two cores), so that none of them is the suite's tail.
+  // The type check (about 18 s of CPU), then the slowest of the other files (10 to 25 s each on two cores, some of it
+  // waiting on their servers and child processes), so that none of them is the suite's tail.
+  "tests/structure/typecheck.test.ts",
   "tests/modes/lifecycle.test.ts",
-  "tests/reliability/leaks.test.ts",
-  "tests/shell/ssh.test.ts",
-  "tests/oauth-application/ownership.test.ts",
-  "tests/reliability/lost-answers.test.ts",
-  "tests/verify/browser-login.test.ts",
-  "tests/reliability/faults.test.ts",
-  "tests/reliability/hostile-input.test.ts",
   "tests/emulator/cli.test.ts",
   "tests/oauth-application/connections.test.ts",
-  "tests/component/examples.test.ts",
+  "tests/reliability/hostile-input.test.ts",
+  "tests/reliability/leaks.test.ts",
+  "tests/reliability/lost-answers.test.ts",
+  "tests/shell/ssh.test.ts",
   "tests/package/check-package.test.ts",
+  "tests/oauth-application/ownership.test.ts",
+  "tests/package/optional-peers.test.ts",
+  "tests/verify/browser-login.test.ts",
+  "tests/reliability/faults.test.ts",
+  "tests/verify/emulator.test.ts",
+  "tests/component/examples.test.ts",
+  "tests/shell/kubernetes.test.ts",
   "tests/oauth-application/recovery.test.ts",
 ];
 
-/** The test files under `tests/`, in folder order, but those of the folders `skip` names. */
+/** The test files under `tests/`, in folder order, but those of the folders and files `skip` names. */
 function testFiles(skip) {
   const files = [];
   const walk = (dir) => {
@@ -91,7 +98,7 @@ const JOBS = 3;
 
 const SUITES = {
   default: () => testFiles(["tests/bench/"]),
-  unit: () => testFiles(["tests/bench/", "tests/engine/"]),
+  unit: () => testFiles(["tests/bench/", "tests/engine/", "tests/structure/typecheck.test.ts"]),
   bench: () => testFiles([]).filter((file) => file.startsWith("tests/bench/")),
 };
 const suite = process.env.PULUMI_ALATION_SUITE || "default";

@@ -1,7 +1,7 @@
-// npm scripts two at a time (each is one thread; machines of this project have two cores): `npm test`'s pretest (the
-// type check and the build) and `npm run check-style` (ESLint and Prettier's check, a step of its own in CI). Each
-// command's output is printed whole when it ends, so that two never interleave; the script fails if any failed, after
-// all have ended. Plain JavaScript: it runs before any build.
+// npm scripts two at a time (each is one thread; machines of this project have two cores): `npm run check-style`
+// (ESLint and Prettier's check, a step of its own in CI). Each command's output is printed whole when it ends, so that
+// two never interleave; the script fails if any failed, after all have ended. Plain JavaScript: it runs before any
+// build.
 // Usage: node scripts/checks.js NPM_SCRIPT... (the longest first).
 "use strict";
 const { spawn } = require("node:child_process");
