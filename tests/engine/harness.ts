@@ -107,9 +107,9 @@ export function cliEnvironment(cli: PulumiCli, backendDir: string, extra: NodeJS
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    // TypeScript programs compile without type checking (the root program's check took 10 s of CPU a run): the
-    // tests that prove the CLI type-checks a user's program set "false" (program-kinds.test.ts; walkthrough and
-    // quickstart run the CLI as the README says, with an environment of their own).
+    // TypeScript programs compile without type checking (2 to 4 s of CPU a run): the tests that prove the CLI
+    // type-checks a user's program set "false" (program-kinds.test.ts; walkthrough and quickstart run the CLI as the
+    // README says, with an environment of their own).
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     // Nothing beyond loopback: any other HTTP(S) the CLI tried would go to a closed loopback port.
     HTTP_PROXY: "http://127.0.0.1:9",
