@@ -44,7 +44,8 @@ import {
 } from "./helpers";
 
 const REPO = path.resolve(__dirname, "../..");
-const CLI = path.join(REPO, "provider/verify/cli.ts");
+/** The bin as the package ships it (`alation-connector`), from the build the tests run on. */
+const CLI = path.join(REPO, "dist", "provider", "verify", "cli.js");
 const STAND_IN_BROWSER = browserCommand(path.join(__dirname, "stand-in-browser.js"));
 
 /** In emulator mode the only expected warning is the loopback http URL. */
@@ -518,21 +519,16 @@ describe("verify: against the emulator", function () {
     });
   });
 
-  /** Runs the CLI's source as its own process (as the bin would run), input on stdin. */
+  /** Runs the bin as its own process, input on stdin. */
   function runProcess(
     argv: string[],
     stdin: string,
     env: Record<string, string> = {},
   ): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["-r", "ts-node/register", CLI, ...argv], {
+      const child = spawn(process.execPath, [CLI, ...argv], {
         cwd: REPO,
-        env: {
-          ...process.env,
-          TS_NODE_TRANSPILE_ONLY: "true",
-          TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
-          ...env,
-        },
+        env: { ...process.env, ...env },
         stdio: ["pipe", "pipe", "pipe"],
       });
       let stdout = "";
