@@ -36,41 +36,45 @@ function preferPythonsOwnFolder() {
 }
 
 /**
- * Started first, the longest first, so that the processes end together (a long file started last would run alone).
- * A file missing here runs after these, in folder order; a name here that no longer exists is passed over.
+ * Started first, in this order: the engine files, the longest first, so that the processes end together (a long file
+ * started last would run alone), each followed by one of the files that spend half their time waiting (on servers,
+ * child processes, Chromium), so that these run beside CPU-bound engine files rather than all together at the end,
+ * where the cores would idle. A file missing here runs after these, in folder order; a name here that no longer exists
+ * is passed over.
  */
 const SLOWEST_FIRST = [
   "tests/engine/fleet.test.ts",
   "tests/engine/renames.test.ts",
   "tests/engine/mcp-clients.test.ts",
-  "tests/engine/ownership.test.ts",
-  "tests/engine/plugin.test.ts",
-  "tests/engine/stacks.test.ts",
-  "tests/engine/quickstart.test.ts",
-  "tests/engine/root-stack.test.ts",
-  "tests/engine/fleet-interrupted.test.ts",
-  "tests/engine/program-kinds.test.ts",
-  "tests/engine/walkthrough.test.ts",
-  "tests/engine/resource-options.test.ts",
-  "tests/engine/rotated-token.test.ts",
-  // The type check (about 18 s of CPU), then the slowest of the other files (10 to 25 s each on two cores, some of it
-  // waiting on their servers and child processes), so that none of them is the suite's tail.
-  "tests/structure/typecheck.test.ts",
-  "tests/modes/lifecycle.test.ts",
   "tests/emulator/cli.test.ts",
+  "tests/engine/ownership.test.ts",
   "tests/oauth-application/connections.test.ts",
+  "tests/engine/plugin.test.ts",
+  "tests/reliability/lost-answers.test.ts",
+  "tests/engine/stacks.test.ts",
+  "tests/reliability/faults.test.ts",
+  "tests/engine/quickstart.test.ts",
+  "tests/verify/browser-login.test.ts",
+  "tests/engine/root-stack.test.ts",
+  "tests/package/optional-peers.test.ts",
+  "tests/engine/fleet-interrupted.test.ts",
+  "tests/modes/lifecycle.test.ts",
+  "tests/engine/program-kinds.test.ts",
+  "tests/shell/kubernetes.test.ts",
+  "tests/engine/walkthrough.test.ts",
+  "tests/reliability/interrupted.test.ts",
+  "tests/engine/resource-options.test.ts",
+  "tests/oauth-application/secrets.test.ts",
+  "tests/engine/rotated-token.test.ts",
+  // The type check (about 18 s of CPU), then the slowest of the other files.
+  "tests/structure/typecheck.test.ts",
   "tests/reliability/hostile-input.test.ts",
   "tests/reliability/leaks.test.ts",
-  "tests/reliability/lost-answers.test.ts",
   "tests/shell/ssh.test.ts",
   "tests/package/check-package.test.ts",
   "tests/oauth-application/ownership.test.ts",
-  "tests/package/optional-peers.test.ts",
-  "tests/verify/browser-login.test.ts",
-  "tests/reliability/faults.test.ts",
   "tests/verify/emulator.test.ts",
   "tests/component/examples.test.ts",
-  "tests/shell/kubernetes.test.ts",
   "tests/oauth-application/recovery.test.ts",
 ];
 
