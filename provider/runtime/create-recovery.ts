@@ -93,19 +93,14 @@ export async function createRecovering(
 }
 
 /** Takes over an application found under this resource's own name, or made by this run's create: with a warning. */
-function takeOver(
-  store: ApplicationStore,
-  clientId: string,
-  fields: ApplicationFields,
-  target: ApplicationTarget,
-  inputs: OAuthApplicationInputs,
-): Promise<Obtained> {
+function takeOver(...args: Parameters<typeof adopt>): Promise<Obtained> {
+  const [, clientId, fields, target] = args;
   console.warn(
     `alation:OAuthApplication "${fields.name}": found its own application at ${describeTarget(target)} ` +
       `(client id ${clientId}), made by an earlier create whose answer never reached Pulumi (a dropped connection ` +
       "or an interrupted run). This resource now manages it; its secret was rotated.",
   );
-  return adopt(store, clientId, fields, target, inputs);
+  return adopt(...args);
 }
 
 /** The error for an application found under the name that this resource cannot show it made. */
