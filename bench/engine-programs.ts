@@ -51,8 +51,10 @@ const REMOTE_CONNECTOR = `class AlationClaudeConnector extends pulumi.ComponentR
   }
 }`;
 
-// Application names are unique in a tenant: each names its kind and stack, as the kinds' stacks live at once.
-// Every kind registers the redirect URIs AlationClaudeConnector registers by default.
+// Application names are unique in a tenant, as the kinds' stacks live at once. Ours leave the name out, as the
+// README's programs do: each application's default name is its own (its stack's and resource's). The minimal
+// provider has no default names: its names name the kind and the stack. Every kind registers the redirect URIs
+// AlationClaudeConnector registers by default.
 const program = (kind: ProgramKind, requires: string, declare: string) => `"use strict";
 const pulumi = require("@pulumi/pulumi");
 ${requires}
@@ -72,19 +74,17 @@ const PROGRAMS: Record<ProgramKind, string> = {
   provider: program(
     "provider",
     'const { OAuthApplication } = require("pulumi-alation");',
-    "new OAuthApplication(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token }, name, redirectUris });",
+    "new OAuthApplication(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token }, redirectUris });",
   ),
   connector: program(
     "connector",
     'const { AlationClaudeConnector } = require("pulumi-alation");',
-    "new AlationClaudeConnector(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token }, " +
-      "applicationName: name });",
+    "new AlationClaudeConnector(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token } });",
   ),
   plugin: program(
     "plugin",
     REMOTE_CONNECTOR,
-    "new AlationClaudeConnector(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token }, " +
-      "applicationName: name });",
+    "new AlationClaudeConnector(`connector-${i}`, { connection: { baseUrl, apiAccessToken: token } });",
   ),
   minimal: program(
     "minimal",

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
       await server.configure({});
       await inParallel(connectors, 16, async (i) => {
         const byTenant = inputs[kind];
-        await checkAndCreate(server, { ...byTenant[i % byTenant.length], name: `profile-${kind}-${i}` });
+        // Ours under default names, as in the rollout (rollout.ts); the minimal provider is given its name.
+        const key = kind === "provider" ? "autoName" : "name";
+        await checkAndCreate(server, { ...byTenant[i % byTenant.length], [key]: `profile-${kind}-${i}` });
       });
       await server.kill();
       await waitForFile(file);

@@ -64,19 +64,21 @@ export async function measureRollout(project: string, options: RolloutOptions): 
   const naiveRuns: RolloutRun[] = [];
   // Alternately, so that both see the same moments of a shared machine. Every provider run is a fresh provider
   // process (as each `pulumi up` starts one: new connection pools), and every repetition has tenants of its own: each
-  // provider run meets empty tenants, as a fresh stack's first `up` does (the create's name lookup lists the tenant's
-  // applications, which the runs before would otherwise have multiplied).
+  // provider run meets empty tenants, as a fresh stack's first `up` does (a provider process lists each tenant's
+  // applications before its creates, a list the runs before would otherwise have lengthened).
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
     const tenants = await startLatencyTenants(options.tenants, options.latencyMs);
     try {
       const { provider: inputsByTenant, minimal: minimalByTenant } = await connectorInputs(tenants);
       const timed = (create: (i: number) => Promise<void>) => timedRun(tenants, options, lowerBoundMs, create);
-      const named = (byTenant: Props[], prefix: string) => (i: number) => ({
+      // Ours under default names, as the README's programs leave the name out: each connector's own (`autoName`,
+      // which check makes its name). The minimal provider has no default names: it is given the name.
+      const named = (byTenant: Props[], key: "autoName" | "name", prefix: string) => (i: number) => ({
         ...byTenant[tenantOf(i)],
-        name: `${prefix}-${repetition}-${i}`,
+        [key]: `${prefix}-${repetition}-${i}`,
       });
-      providerRuns.push(await runThroughServer(project, named(inputsByTenant, "claude"), timed));
-      minimalRuns.push(await runThroughServer(project, named(minimalByTenant, "minimal"), timed));
+      providerRuns.push(await runThroughServer(project, named(inputsByTenant, "autoName", "claude"), timed));
+      minimalRuns.push(await runThroughServer(project, named(minimalByTenant, "name", "minimal"), timed));
       naiveRuns.push(
         await timedRun(tenants, options, lowerBoundMs, (i) =>
           createWithNewConnection(tenants[tenantOf(i)], `naive-${repetition}-${i}`),

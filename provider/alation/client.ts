@@ -17,14 +17,14 @@ import {
   answerError,
   applicationFromAnswer,
   clientAnswerSchema,
-  clientListSchema,
   listedClientId,
   rotatedSecretAnswerSchema,
   shapeError,
 } from "./answers";
 import { authenticatorFor, type Authenticator } from "./auth";
+import { isSuccess, listClients, ROUTE_NOT_SERVED, unsupported } from "./client-list";
 import { failedIn } from "./errors";
-import { send, type HttpAnswer, type HttpTarget } from "./http";
+import { send, type HttpTarget } from "./http";
 import {
   credentialsOf,
   DEFAULT_RETRY_POLICY,
@@ -36,11 +36,6 @@ import {
 import { API_NOT_SERVED_HINT, clientApiOf, noRotationHint, requiredClientApi, type ClientApi } from "./tenant-api";
 import { probeTenant } from "./tenant-probe";
 import { DOCUMENTED_FIELDS, sendFields } from "./undocumented-fields";
-
-const PAGE_SIZE = 100;
-const MAX_PAGES = 50;
-// Statuses by which a tenant says it does not serve a route at all (GET is not documented for these routes).
-const ROUTE_NOT_SERVED = new Set([404, 405, 501]);
 
 /** Options of the REST client that are not part of a connection. */
 export interface AlationClientOptions {
@@ -119,7 +114,7 @@ export class AlationClient implements ApplicationStore {
       return unsupported(`GET ${api.path}{client_id}/ answers ${answer.status}`);
     }
     if (answer.status !== 404) throw answerError(context, answer);
-    const listed = await this.listClients(api, (item) => listedClientId(item) === clientId);
+    const listed = await listClients(this.calls, this.origin, api, (item) => listedClientId(item) === clientId);
     if (listed.status === "unsupported") return listed;
     const application = listed.applications.find((candidate) => candidate.clientId === clientId);
     return application ? { status: "found", application } : { status: "gone" };
@@ -128,10 +123,22 @@ export class AlationClient implements ApplicationStore {
   async findByName(name: string): Promise<ApplicationLookup> {
     const api = await clientApiOf(this.target, this.calls);
     if (!api) return unsupported(API_NOT_SERVED_HINT);
-    const listed = await this.listClients(api, (item) => item.name === name);
+    const listed = await listClients(this.calls, this.origin, api, (item) => item.name === name);
     if (listed.status === "unsupported") return listed;
     const application = listed.applications.find((candidate) => candidate.name === name);
     return application ? { status: "found", application } : { status: "gone" };
+  }
+
+  async listNames(): Promise<ReadonlySet<string> | undefined> {
+    const api = await clientApiOf(this.target, this.calls);
+    const names: unknown[] = [];
+    const pickNone = (item: Record<string, unknown>) => {
+      names.push(item.name);
+      return false;
+    };
+    const listed = api && (await listClients(this.calls, this.origin, api, pickNone));
+    const told = listed?.status === "listed" && listed.complete && names.every((name) => typeof name === "string");
+    return told ? new Set(names as string[]) : undefined;
   }
 
   async update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord> {
@@ -225,70 +232,10 @@ export class AlationClient implements ApplicationStore {
     const said = typeof error === "string" ? ` ${error}` : "";
     return { status: "unproven", reason: `the token endpoint's answer proves nothing: HTTP ${answer.status}${said}` };
   }
-
-  /**
-   * The tenant's clients that `wanted` picks, following pages; `unsupported` where the tenant does not serve the list.
-   * `wanted` sees each listed client as the tenant wrote it, so that only those it picks are parsed: a lookup costs
-   * one parse, not one per client of the tenant. A client listed twice (pages that moved) counts as its last listing.
-   */
-  private async listClients(
-    api: ClientApi,
-    wanted: (item: Record<string, unknown>) => boolean,
-  ): Promise<{ status: "listed"; applications: ApplicationRecord[] } | Unsupported> {
-    // Every client listed, in the order first listed (as the lookups have always found them), the picked parsed.
-    const byId = new Map<string, ApplicationRecord | undefined>();
-    let path = api.path;
-    let query: Record<string, string | number> | undefined = { limit: PAGE_SIZE, skip: 0 };
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const { answer, context } = await this.calls.call("GET", path, { query, retry: "idempotent" });
-      if (ROUTE_NOT_SERVED.has(answer.status)) return unsupported(`GET ${api.path} answers ${answer.status}`);
-      if (!isSuccess(answer)) throw answerError(context, answer);
-      const list = clientListSchema.safeParse(answer.json);
-      if (!list.success) return unsupported(`GET ${api.path} answers ${answer.status} without a list`);
-      const before = byId.size;
-      for (const item of list.data) {
-        const clientId = listedClientId(item);
-        if (clientId === undefined) continue;
-        const parsed = wanted(item as Record<string, unknown>) ? clientAnswerSchema.safeParse(item) : undefined;
-        byId.set(clientId, parsed?.success ? applicationFromAnswer(parsed.data) : undefined);
-      }
-      // Next page: the `X-Next-Page` header where given; else `skip` while full pages bring new clients (a
-      // tenant that ignores limit/skip repeats the same page, which brings nothing new and ends the loop).
-      const next = this.nextPage(answer);
-      if (next) {
-        [path, query] = [next.path, next.query];
-      } else if (list.data.length >= PAGE_SIZE && byId.size > before && query) {
-        query = { ...query, skip: Number(query.skip ?? 0) + list.data.length };
-      } else {
-        break;
-      }
-    }
-    const applications = [...byId.values()].filter((application) => application !== undefined);
-    return { status: "listed", applications };
-  }
-
-  private nextPage(answer: HttpAnswer): { path: string; query: Record<string, string> } | undefined {
-    const header = answer.headers["x-next-page"];
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value) return undefined;
-    const url = new URL(value, this.origin);
-    if (url.origin !== this.origin) return undefined;
-    return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
-  }
-}
-
-type Unsupported = { status: "unsupported"; reason: string };
-
-function unsupported(reason: string): Unsupported {
-  return { status: "unsupported", reason };
 }
 
 function itemPath(api: ClientApi, clientId: string): string {
   return `${api.path}${encodeURIComponent(clientId)}/`;
-}
-
-function isSuccess(answer: HttpAnswer): boolean {
-  return answer.status >= 200 && answer.status < 300;
 }
 
 // An item answer may leave out the id it was asked for.

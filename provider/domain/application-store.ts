@@ -73,6 +73,11 @@ export interface ApplicationStore {
   get(clientId: string): Promise<ApplicationLookup>;
   /** Find an application by its (unique) name, e.g. to recover a create whose answer was lost. */
   findByName(name: string): Promise<ApplicationLookup>;
+  /**
+   * The name of every application the tenant lists, or undefined where the list cannot tell (not served, an item
+   * without a name, more pages than are read). Optional: a store without it answers findByName alone.
+   */
+  listNames?(): Promise<ReadonlySet<string> | undefined>;
   /** Change only the given fields. */
   update(clientId: string, changes: Partial<ApplicationFields>): Promise<ApplicationRecord>;
   /** Issue a new secret; the old one stops working at once. */

@@ -13,6 +13,7 @@ import { ADMIN_UI_APPLICATIONS } from "../domain/application-fields";
 import { isOwnName } from "../domain/application-names";
 import type { OAuthApplicationInputs } from "../schema/oauth-application";
 import { describeTarget, outputsOf, type ApplicationTarget } from "./application-state";
+import { listedAsFree } from "./free-names";
 
 /**
  * An error after the object exists in the tenant: the dynamic-provider server records the resource as created with
@@ -47,7 +48,8 @@ export interface Obtained {
 /**
  * Creates the application, never taking over one this resource cannot show it made. The name is looked up first (a
  * tenant may let two applications share a name, ../shared/alation-api.md section 2, and would then take a second
- * one), then the create is sent; a create refused because the name is taken, or whose answer was lost (dropped
+ * one; a default name free in this process's listing of the tenant needs no lookup, free-names.ts), then the create
+ * is sent; a create refused because the name is taken, or whose answer was lost (dropped
  * connection, timeout, 5xx), is followed by another lookup. An application found under the name is this resource's
  * only on evidence:
  * - the name is the resource's own default name (application-names.ts): what a run killed between the tenant's
@@ -65,7 +67,10 @@ export async function createRecovering(
 ): Promise<Obtained> {
   const ownName = isOwnName({ name: fields.name, autoName: inputs.autoName });
   // A failure here fails the create as it would have (a tenant down, a URL that is not Alation): nothing was sent.
-  const before = await store.findByName(fields.name);
+  const before: ApplicationLookup =
+    ownName && target.connection && (await listedAsFree(target.connection.baseUrl, store, fields.name))
+      ? { status: "gone" }
+      : await store.findByName(fields.name);
   if (before.status === "found") {
     if (ownName) return takeOver(store, before.application.clientId, fields, target, inputs);
     throw notThisResourcesError(fields, target, before.application.clientId, "exists");

@@ -202,6 +202,27 @@ describe("alation client: API logic", function () {
       assert.equal((await client.findByName("app-odd")).status, "gone", "an item the schema refuses is no client");
       assert.equal((await client.findByName("app-3")).status, "found");
     });
+
+    it("lists every name across pages; cannot tell when an item has no name or the pages never end", async () => {
+      let pages: (skip: number) => unknown[] = (skip) => (skip === 0 ? [record("a")] : []);
+      server = await startScriptedServer((r) => {
+        const url = new URL(r.path, "http://x");
+        const skip = Number(url.searchParams.get("skip") ?? 0);
+        const next = skip === 0 ? { "X-Next-Page": `${CLIENTS}?limit=1&skip=1` } : undefined;
+        return json(200, pages(skip), next);
+      });
+      const client = clientFor(server, { apiAccessToken: "token-x" });
+      pages = (skip) => (skip === 0 ? [record("a")] : [record("b", "wanted")]);
+      assert.deepEqual([...((await client.listNames()) ?? [])], ["app-a", "wanted"]);
+      pages = (skip) => (skip === 0 ? [record("a")] : [{ client_id: "b" }]);
+      assert.equal(await client.listNames(), undefined, "an item without a name");
+      // Full pages of new clients, page after page: the list is cut at its last page read, and so cannot tell.
+      const fullPage = (skip: number) => Array.from({ length: 100 }, (_, i) => record(String(skip + i)));
+      server.setScript((r) => json(200, fullPage(Number(new URL(r.path, "http://x").searchParams.get("skip") ?? 0))));
+      const before = server.requests.length;
+      assert.equal(await client.listNames(), undefined, "pages without an end");
+      assert.equal(server.requests.length - before, 50, "MAX_PAGES pages read");
+    });
   });
 
   describe("answers", () => {

@@ -252,4 +252,53 @@ describe("OAuthApplication recovery", function () {
       await tenant.close();
     }
   });
+
+  describe("a create's name lookup: one listing of the tenant per process for default names (free-names.ts)", () => {
+    const LIST = `GET ${CLIENTS_PATH}`;
+    const counts = async (): Promise<Record<string, number>> =>
+      (await harness.tenant.call("GET", "/__emulator/requests")).json.byRoute;
+    // Own default names: the name is left out and check makes it the resource's autoName.
+    const ownNamed = async (autoName: string) => inputsFor({ autoName });
+
+    it("lists the tenant once for creates under default names, and looks each given name up", async () => {
+      const inputs = [await ownNamed("own-1"), await ownNamed("own-2"), await ownNamed("own-3")];
+      const made = await Promise.all(inputs.map((each) => checkAndCreate(server, each)));
+      made.push(await checkAndCreate(server, await ownNamed("own-4")));
+      assert.deepEqual(
+        made.map((created) => created.inputs.name),
+        ["own-1", "own-2", "own-3", "own-4"],
+      );
+      assert.equal((await counts())[LIST], 1, "one listing for four default names");
+      for (const name of ["given-1", "given-2"]) await checkAndCreate(server, await inputsFor({ name }));
+      assert.equal((await counts())[LIST], 3, "a lookup for each given name");
+      assert.equal((await harness.clients()).length, 6);
+    });
+
+    it("still takes over what an interrupted run left under a default name listed earlier", async () => {
+      const left = await harness.tenant.createClient({ name: "own-left" });
+      await checkAndCreate(server, await ownNamed("own-first"));
+      const printedBefore = server.output().length;
+      const created = await checkAndCreate(server, await ownNamed("own-left"));
+      assert.equal(created.id, left.client_id, "the listing held the name: looked up afresh, found, taken over");
+      assert.match(server.output().slice(printedBefore), /"own-left": found its own application/);
+      assert.equal((await harness.clients()).length, 2, "no second application under the name");
+    });
+
+    it("looks a listed name up afresh: an application deleted since is not taken over, a new one is made", async () => {
+      const left = await harness.tenant.createClient({ name: "own-deleted" });
+      await checkAndCreate(server, await ownNamed("own-first"));
+      await harness.tenant.call("DELETE", `${CLIENTS_PATH}${left.client_id}/`);
+      const created = await checkAndCreate(server, await ownNamed("own-deleted"));
+      assert.notEqual(created.id, left.client_id);
+      assert.equal((await counts())[`POST ${CLIENTS_PATH}${left.client_id}/rotate-secret/`], undefined);
+      assert.equal((await counts())[LIST], 2, "the listing, then the lookup of the name it held");
+    });
+
+    it("a name made on the tenant after the listing is refused when given, as before", async () => {
+      await checkAndCreate(server, await ownNamed("own-first"));
+      const other = await harness.tenant.createClient({ name: "given-later" });
+      const error = await checkAndCreate(server, await inputsFor({ name: "given-later" })).catch((e: Error) => e);
+      assert.ok(error instanceof Error && error.message.includes(`set adoptClientId: "${other.client_id}"`));
+    });
+  });
 });
