@@ -24,6 +24,8 @@ export interface EngineOptions {
   repetitions: number;
   /** Also run the smallest case (one connector, one tenant); the quick run leaves it out, for its time. */
   smallestCase: boolean;
+  /** Run the commands with PULUMI_SKIP_CHECKPOINTS=true (options.ts says why). */
+  skipCheckpoints?: boolean;
 }
 
 export const ENGINE_PHASES = ["preview", "up", "upNoChange", "refresh", "destroy"] as const;
@@ -126,7 +128,7 @@ async function measureKinds<K extends ProgramKind>(
     const samples = byKind((): Array<Record<EnginePhase, Sample>> => []);
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       const stacks = {} as Record<K, EngineStack>;
-      for (const kind of kinds) stacks[kind] = await probedStack(projects[kind]);
+      for (const kind of kinds) stacks[kind] = await probedStack(projects[kind], options.skipCheckpoints);
       const runs = byKind(() => ({}) as Record<EnginePhase, Sample>);
       for (const phase of ENGINE_PHASES) {
         for (const kind of kinds) runs[kind][phase] = await runPhase(stacks[kind], phase, tenants);
@@ -181,9 +183,10 @@ interface Sample {
 }
 
 /** A new stack of `project` whose dynamic-provider processes report their CPU time into a folder of its own. */
-async function probedStack(project: ReturnType<typeof programProject>): Promise<EngineStack> {
+async function probedStack(project: ReturnType<typeof programProject>, skipCheckpoints = false): Promise<EngineStack> {
   const cpuDir = temporaryFolder("alation-bench-cpu-");
-  return project.stack({}, { env: { NODE_OPTIONS: PREFIX_NODE_OPTIONS, BENCH_CPU_DIR: cpuDir } });
+  const env = { NODE_OPTIONS: PREFIX_NODE_OPTIONS, BENCH_CPU_DIR: cpuDir };
+  return project.stack({}, { env: skipCheckpoints ? { ...env, PULUMI_SKIP_CHECKPOINTS: "true" } : env });
 }
 
 const COMMANDS: Record<EnginePhase, string[]> = {

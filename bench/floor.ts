@@ -12,7 +12,8 @@ export async function measureAgainstFloor(
   options: BenchOptions,
   progress: (step: string) => void,
 ): Promise<{ scale: ScaleResult; engine: EngineResult }> {
-  const { scaleConnectors, scaleTenants, parallel, latencyMs, connectors, tenants, repetitions } = options;
+  const { scaleConnectors, scaleTenants, parallel, latencyMs, connectors, tenants, repetitions, skipCheckpoints } =
+    options;
   progress(`scale: ${scaleConnectors} connectors over ${scaleTenants} tenants, one provider process each`);
   const scale = await measureScale(project, {
     connectors: scaleConnectors,
@@ -24,7 +25,14 @@ export async function measureAgainstFloor(
     `the engine: ${connectors} connectors over ${tenants} tenants through the Pulumi CLI, ${repetitions} time(s)`,
   );
   const engine = options.engine
-    ? await measureEngine({ connectors, tenants, latencyMs, repetitions, smallestCase: !options.quick })
+    ? await measureEngine({
+        connectors,
+        tenants,
+        latencyMs,
+        repetitions,
+        smallestCase: !options.quick,
+        skipCheckpoints,
+      })
     : { skipped: "--no-engine" };
   return { scale, engine };
 }

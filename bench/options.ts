@@ -21,6 +21,11 @@ export interface BenchOptions {
   scaleTenants: number;
   /** Run the engine benchmark through the Pulumi CLI (`--no-engine` skips it). */
   engine: boolean;
+  /**
+   * `--skip-checkpoints`: the engine's commands run with PULUMI_SKIP_CHECKPOINTS=true, so that the file backend writes
+   * the state once at the end instead of whole after every step: to tell the backend's share of a phase apart.
+   */
+  skipCheckpoints: boolean;
 }
 
 const FULL = {
@@ -41,14 +46,23 @@ const DEFAULT_LATENCY_MS = 20;
 
 const USAGE =
   "usage: bench [--quick] [--connectors N] [--tenants N] [--parallel N] [--latency-ms N] [--samples N] " +
-  "[--repetitions N] [--scale-connectors N] [--scale-tenants N] [--no-engine]";
+  "[--repetitions N] [--scale-connectors N] [--scale-tenants N] [--no-engine] [--skip-checkpoints]";
 
 /** Parses argv (without node and the script); throws with the usage on anything unknown. */
 export function parseOptions(argv: string[]): BenchOptions {
   const quick = argv.includes("--quick");
   const base = quick ? QUICK : FULL;
   const engine = !argv.includes("--no-engine");
-  const options: BenchOptions = { quick, ...base, parallel: DEFAULT_PARALLEL, latencyMs: DEFAULT_LATENCY_MS, engine };
+  const skipCheckpoints = argv.includes("--skip-checkpoints");
+  const options: BenchOptions = {
+    quick,
+    ...base,
+    parallel: DEFAULT_PARALLEL,
+    latencyMs: DEFAULT_LATENCY_MS,
+    engine,
+    skipCheckpoints,
+  };
+  const flags = new Set(["--quick", "--no-engine", "--skip-checkpoints"]);
   const numeric: Record<string, keyof BenchOptions> = {
     "--connectors": "connectors",
     "--tenants": "tenants",
@@ -61,7 +75,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (flag === "--quick" || flag === "--no-engine") continue;
+    if (flags.has(flag)) continue;
     const key = numeric[flag];
     const value = Number(argv[i + 1]);
     if (!key || !Number.isInteger(value) || value < (key === "latencyMs" ? 0 : 1)) {

@@ -73,7 +73,9 @@ function engineSection({ engine }: BenchReport, table: Table): string {
   if (engine.skipped !== undefined) return `the engine (Pulumi CLI): not run: ${engine.skipped}`;
   const title =
     `the engine (Pulumi CLI ${engine.cli}): ${engine.connectors} connectors over ${engine.tenants} tenants, ` +
-    `+${engine.latencyMs} ms, median of ${engine.repetitions}; provider = OAuthApplication, ` +
+    `+${engine.latencyMs} ms, median of ${engine.repetitions}` +
+    `${engine.skipCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS=true (the state written once, at the end)" : ""}; ` +
+    "provider = OAuthApplication, " +
     "connector = AlationClaudeConnector, plugin = the same through pulumi-resource-alation, " +
     "minimal-component = the minimal provider's resource in a ComponentResource";
   const whole = phaseTable(
