@@ -85,11 +85,16 @@ async function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpAnswer>
     headersTimeout: target.timeoutMs,
     bodyTimeout: target.timeoutMs,
   });
-  const text = await readBounded(response.body);
+  const text = await readBounded(response.body, Number(response.headers["content-length"]));
   return { status: response.statusCode, headers: response.headers, json: parseJson(text), text };
 }
 
-async function readBounded(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+/** The body as text, at most MAX_BODY_BYTES of it (a body that says it is no longer is read whole, at once). */
+async function readBounded(
+  body: AsyncIterable<Buffer> & { destroy(): unknown; text(): Promise<string> },
+  declaredLength: number,
+): Promise<string> {
+  if (declaredLength <= MAX_BODY_BYTES) return body.text();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

@@ -48,10 +48,9 @@ export interface Obtained {
 /**
  * Creates the application, never taking over one this resource cannot show it made. The name is looked up first (a
  * tenant may let two applications share a name, ../shared/alation-api.md section 2, and would then take a second
- * one; a default name free in this process's listing of the tenant needs no lookup, free-names.ts), then the create
- * is sent; a create refused because the name is taken, or whose answer was lost (dropped
- * connection, timeout, 5xx), is followed by another lookup. An application found under the name is this resource's
- * only on evidence:
+ * one; a default name that this process's listing of the tenant shows free needs no lookup, free-names.ts), then the
+ * create is sent; a create refused because the name is taken, or whose answer was lost (dropped connection, timeout,
+ * 5xx), is followed by another lookup. An application found under the name is this resource's only on evidence:
  * - the name is the resource's own default name (application-names.ts): what a run killed between the tenant's
  *   create and the engine's record leaves; or
  * - the name was free just before this run's create, whose answer was lost: the create made it.

@@ -10,7 +10,7 @@
 // carries out after the listing: then a second application is made under the name, and none is taken over.
 import type { ApplicationStore } from "../domain/application-store";
 
-/** How long a listing answers; the next create after it lists again. */
+/** How long a listing answers (it bounds the window above); the next create after it lists again. */
 const LISTING_MAX_AGE_MS = 60_000;
 
 /** A listing per tenant origin: its names, or undefined where the tenant's list could not tell. */

@@ -1,8 +1,11 @@
 // The REST client's HTTP behaviour against scripted local servers: retries, Retry-After, timeouts, dropped
 // connections, keep-alive, and errors that say what failed without any secret.
 import { strict as assert } from "node:assert";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as net from "node:net";
 import { AlationClient, AlationError, type ConnectionSettings } from "../../provider/alation";
+import { send } from "../../provider/alation/http";
 import { guideApplication } from "../support/connector-guide";
 import { json, startScriptedServer, type ScriptedServer } from "../support/scripted-http";
 
@@ -136,6 +139,33 @@ describe("alation client: HTTP behaviour", function () {
     assert.equal(read.kind, "timeout");
     assert.equal(server.requests.length, 1 + FAST_RETRY.attempts);
     assert.ok(Date.now() - started < 5000);
+  });
+
+  it("reads at most 1 MiB of an answer, whether its length is declared or not", async () => {
+    const small = JSON.stringify(record());
+    const big = JSON.stringify({ detail: "x".repeat(2 << 20) });
+    const raw = http.createServer((request, response) => {
+      const body = request.url === "/small" ? small : big;
+      // Declared: a Content-Length (end() alone declares it); else written first, so sent chunked, its length
+      // unknown until it ends.
+      if (request.url === "/chunked") response.write(body);
+      response.end(request.url === "/chunked" ? undefined : body);
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    try {
+      const origin = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+      const target = { origin, timeoutMs: 5000, retry: FAST_RETRY };
+      const answered = (path: string) => send(target, { method: "GET", path, retry: "idempotent" });
+      assert.deepEqual((await answered("/small")).json, record());
+      for (const path of ["/declared", "/chunked"]) {
+        const answer = await answered(path);
+        assert.ok(answer.text.length <= 1 << 20, `${path}: ${answer.text.length} characters`);
+        assert.equal(answer.json, undefined, path);
+      }
+    } finally {
+      raw.closeAllConnections();
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 
   it("keeps connections alive, shared by every client of the same origin", async () => {
