@@ -155,7 +155,7 @@ describe("alation client: HTTP behaviour", function () {
     try {
       const origin = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
       const target = { origin, timeoutMs: 5000, retry: FAST_RETRY };
-      const answered = (path: string) => send(target, { method: "GET", path, retry: "idempotent" });
+      const answered = (path: string) => send(target, { method: "GET", path, retry: "idempotent", secrets: [] });
       assert.deepEqual((await answered("/small")).json, record());
       for (const path of ["/declared", "/chunked"]) {
         const answer = await answered(path);
